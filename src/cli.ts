@@ -1,0 +1,103 @@
+/**
+ * Entry point: parses argv, runs one command, and is the only place that turns
+ * an outcome into an exit code. Command modules are imported on demand.
+ */
+import { CommanderError, type Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { ExitCode, HooksError, InterruptedError, UsageError } from './errors.js';
+import { buildProgram, type CommandRunner } from './program.js';
+import type { Context, GlobalOptions } from './context.js';
+
+const commandModules: Record<string, () => Promise<{ run: CommandRunner }>> = {
+  setup: () => import('./commands/setup.js'),
+  listen: () => import('./commands/listen.js'),
+  'trigger-flow': () => import('./commands/trigger-flow.js'),
+  'register-endpoint': () => import('./commands/register-endpoint.js'),
+  'endpoints-list': () => import('./commands/endpoints.js').then((m) => ({ run: m.runList })),
+  'endpoints-delete': () => import('./commands/endpoints.js').then((m) => ({ run: m.runDelete })),
+  demo: () => import('./commands/demo.js'),
+};
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Runs the CLI; sets process.exitCode instead of exiting so output is flushed. */
+export async function main(argv: string[]): Promise<void> {
+  const controller = new AbortController();
+  let context: Context | undefined;
+  // First signal: ask the running command to stop its children and finish. Second: give up at once.
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated);
+    controller.abort(new InterruptedError(signal));
+    // A command with nothing to clean up may not be watching the signal: don't hang on it.
+    setTimeout(() => process.exit(signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated), 10_000).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let commanderMessage = '';
+  const program = buildProgram(async (name, args, options) => {
+    const { createContext } = await import('./context.js');
+    context = createContext(options as GlobalOptions, controller.signal);
+    const { run } = await commandModules[name]!();
+    await run(args, options, context);
+    if (controller.signal.aborted) throw controller.signal.reason;
+  }, packageVersion());
+  // Commander's own parse errors are re-reported below through our error model.
+  const configure = (command: Command): void => {
+    command.exitOverride().configureOutput({ outputError: (text) => void (commanderMessage += text) });
+    command.commands.forEach(configure);
+  };
+  configure(program);
+  // `stripe-hooks … | head` closes stdout early: that is the reader's choice, not a crash.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+
+  try {
+    await program.parseAsync(argv);
+    process.exitCode = ExitCode.ok;
+  } catch (error) {
+    process.exitCode = await report(error, commanderMessage, argv, context);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function report(error: unknown, commanderMessage: string, argv: string[], context: Context | undefined): Promise<number> {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+    if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return ExitCode.usage;
+    const [first = error.message, ...rest] = (commanderMessage || error.message).trim().split('\n');
+    const hint = rest.join(' ').replace(/^\((.*)\)$/, '$1') || 'run `stripe-hooks --help` for usage';
+    error = new UsageError(first.replace(/^error:\s*/, ''), { hint });
+  }
+  const { Output, colorEnabled } = await import('./ui/output.js');
+  const verbose = argv.includes('--verbose') || argv.includes('-v');
+  const out =
+    context?.out ??
+    new Output({
+      json: argv.includes('--json'),
+      verbose,
+      color: colorEnabled(!argv.includes('--no-color'), process.env, process.stderr),
+    });
+  if (error instanceof HooksError) {
+    out.error(error);
+    if (verbose && error.cause instanceof Error && error.cause.stack) out.debug(error.cause.stack);
+    return error.exitCode;
+  }
+  // Anything else is our bug, not the user's mistake: say so briefly.
+  const message = error instanceof Error ? error.message : String(error);
+  out.error({
+    kind: 'internal',
+    exitCode: ExitCode.failed,
+    message: `unexpected error: ${message}`,
+    hint: verbose ? undefined : 'this is a bug in stripe-hooks; re-run with --verbose for details and report it',
+  });
+  if (verbose && error instanceof Error && error.stack) out.debug(error.stack);
+  return ExitCode.failed;
+}

@@ -1,0 +1,5 @@
+import { UsageError } from '../errors.js';
+
+export async function run(): Promise<void> {
+  throw new UsageError('`register-endpoint` is not available yet in this version of stripe-hooks');
+}

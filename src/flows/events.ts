@@ -1,0 +1,34 @@
+/** Event-type validation against the SDK-derived list, with "did you mean". */
+import { UsageError } from '../errors.js';
+import { suggest } from '../suggest.js';
+import { EVENT_TYPES, type EventType } from './event-types.js';
+
+const KNOWN: ReadonlySet<string> = new Set(EVENT_TYPES);
+
+export function isEventType(value: string): value is EventType {
+  return KNOWN.has(value);
+}
+
+/** Explains an unknown event type in one line: the closest valid type, or that none is close. */
+export function unknownEventMessage(value: string): { message: string; hint: string } {
+  const close = suggest(value, EVENT_TYPES);
+  return {
+    message: `unknown event type "${value}"`,
+    hint: close
+      ? `did you mean "${close}"?`
+      : 'no Stripe event type is close to it; see https://docs.stripe.com/api/events/types',
+  };
+}
+
+export function assertEventType(value: string, where = ''): EventType {
+  if (isEventType(value)) return value;
+  const { message, hint } = unknownEventMessage(value);
+  throw new UsageError(where ? `${where}: ${message}` : message, { hint });
+}
+
+/** Parses "a,b , c" into validated event types (no duplicates, order kept). */
+export function parseEventList(list: string, flag = '--events'): EventType[] {
+  const names = list.split(',').map((name) => name.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError(`${flag} is empty`, { hint: `e.g. ${flag} payment_intent.succeeded,charge.refunded` });
+  return [...new Set(names.map((name) => assertEventType(name, flag)))];
+}

@@ -1,0 +1,27 @@
+/** Flows are data: an ordered list of steps, each naming the event that must reach the app. */
+import type { EventType } from './event-types.js';
+
+export interface FlowStep {
+  /** The event type that must be delivered and acknowledged for this step to pass. */
+  event: EventType;
+  /** The `stripe trigger` fixture to run; defaults to `event`. Absent when `observe` is set. */
+  trigger?: string;
+  /** No trigger of its own: the event arrives as a side effect of an earlier step. */
+  observe?: boolean;
+  /** `stripe trigger --override resource:path=value` entries. */
+  override?: string[];
+  /** `stripe trigger --add resource:path=value` entries. */
+  add?: string[];
+  /** `stripe trigger --remove resource:path` entries. */
+  remove?: string[];
+  /** Seconds this step may take; overrides --step-timeout. */
+  timeout?: number;
+}
+
+export interface Flow {
+  name: string;
+  description: string;
+  steps: FlowStep[];
+  /** Where the flow came from: "built-in", or the file it was read from. */
+  source: string;
+}
