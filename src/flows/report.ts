@@ -1,0 +1,43 @@
+/**
+ * The result of running a flow, live or offline. This is also the `--json`
+ * shape of `trigger-flow`, so fields are named for machines.
+ */
+export interface StepResult {
+  /** The event type the step waited for. */
+  event: string;
+  /** The `stripe trigger` fixture that was run (live), or null for observed / offline steps. */
+  trigger: string | null;
+  /** The delivered event's id (evt_…), or null when none arrived. */
+  eventId: string | null;
+  /** The app's HTTP status, or null when it never answered. */
+  status: number | null;
+  /** Milliseconds from the step's start to the app's answer (or to the failure). */
+  ms: number;
+  ok: boolean;
+  /** One line saying why the step failed. */
+  error?: string;
+}
+
+export interface SideEffect {
+  type: string;
+  eventId: string;
+  status: number | null;
+}
+
+/** Extra figures for a burst (--repeat / --duplicate): counts, rate and latency percentiles in ms. */
+export interface BurstStats {
+  count: number;
+  failures: number;
+  eventsPerSecond: number;
+  latency: { p50: number; p95: number; p99: number; max: number };
+}
+
+export interface FlowReport {
+  flow: string;
+  ok: boolean;
+  steps: StepResult[];
+  sideEffects: SideEffect[];
+  /** Set for --offline runs. */
+  mode?: 'live' | 'offline' | 'unverified';
+  burst?: BurstStats;
+}
