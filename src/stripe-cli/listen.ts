@@ -1,0 +1,199 @@
+/**
+ * `stripe listen` as a library: the argv it gets (pure), its output lines read
+ * back as typed events, and `startListener`, which runs it until it is ready and
+ * then streams what it forwards. Prints nothing; callers render the events.
+ */
+import { AsyncQueue } from '../async-queue.js';
+import { UsageError } from '../errors.js';
+import { cleanLine, parseListenLine, type CliErrorCategory } from './listen-lines.js';
+import { assertArgValue, cliFailure, spawnStripe, stripeArgsBase, StripeCliError, type StripeTarget } from './spawn.js';
+
+export { cleanLine, parseListenLine, type CliErrorCategory, type ParsedLine } from './listen-lines.js';
+
+export interface ListenArgs {
+  forwardTo: string;
+  forwardConnectTo?: string;
+  /** Event types to forward, or every snapshot event. */
+  events: readonly string[] | 'all';
+  /** "Key: Value" headers added to forwarded requests. */
+  headers?: readonly string[];
+  skipVerify?: boolean;
+  latest?: boolean;
+  apiBase?: URL;
+}
+
+/** Validates a forward URL (absolute http/https with a host); returns it normalised. */
+export function parseForwardUrl(value: string, flag = '--forward-to'): string {
+  const hint = `use an absolute URL, e.g. ${flag} http://localhost:4242/webhook`;
+  let url: URL;
+  try {
+    url = new URL(assertArgValue(value.trim(), flag));
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${flag} "${value}" is not a URL`, { hint });
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+    throw new UsageError(`${flag} "${value}" must be an http(s) URL with a host`, { hint });
+  }
+  return url.href;
+}
+
+const HEADER = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*:\s*(.*)$/;
+
+/**
+ * One `--headers` value for the CLI. It splits that flag's value as CSV, so a
+ * header whose value holds a comma or quote is CSV-quoted to arrive whole.
+ */
+export function headerArg(header: string): string {
+  const match = HEADER.exec(assertArgValue(header.trim(), '--header'));
+  if (!match || match[2] === '') {
+    throw new UsageError(`--header "${header}" is not "Key: Value"`, { hint: 'e.g. --header "X-Tenant: acme"' });
+  }
+  const text = `${match[1]}: ${match[2]}`;
+  return /[",]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The exact argv of `stripe listen` (no key: that goes in the environment). */
+export function buildListenArgs(options: ListenArgs): string[] {
+  const args = ['listen', '--forward-to', parseForwardUrl(options.forwardTo)];
+  if (options.forwardConnectTo) args.push('--forward-connect-to', parseForwardUrl(options.forwardConnectTo, '--forward-connect-to'));
+  if (options.events === 'all') {
+    args.push('--all-snapshot');
+  } else {
+    if (options.events.length === 0) throw new UsageError('no event types to listen for', { hint: 'pass --events, --flow or --all' });
+    args.push('--events', options.events.map((event) => assertArgValue(event, '--events')).join(','));
+  }
+  for (const header of options.headers ?? []) args.push('--headers', headerArg(header));
+  if (options.skipVerify) args.push('--skip-verify');
+  if (options.latest) args.push('--latest');
+  // The version check would reach api.github.com on every start.
+  args.push('--skip-update', ...stripeArgsBase(options));
+  return args;
+}
+
+/** `stripe listen --print-secret`: creates the session, prints the secret, exits. */
+export function buildPrintSecretArgs(options: { apiBase?: URL }): string[] {
+  return ['listen', '--print-secret', ...stripeArgsBase(options)];
+}
+
+export type ListenerEvent =
+  | { kind: 'ready'; at: number; secret: string; apiVersion?: string }
+  | { kind: 'forwarded'; at: number; type: string; id: string; connect: boolean }
+  /** The app answered. `ms` is measured here from forwarded to response (the CLI doesn't say). */
+  | { kind: 'response'; at: number; status: number; method: string; url: string; id: string; type?: string; connect?: boolean; ms?: number }
+  /** The app could not be reached (refused, timed out); `id` and `type` when it can be told which event it was. */
+  | { kind: 'unreachable'; at: number; url?: string; reason: string; id?: string; type?: string; connect?: boolean; ms?: number }
+  | { kind: 'cli-error'; at: number; category: CliErrorCategory; message: string };
+
+export interface ListenerOptions extends Omit<ListenArgs, 'apiBase'> {
+  target: StripeTarget;
+  readyTimeoutMs: number;
+  /** Aborting stops the child; the failure then thrown (or ending `events`) is the signal's reason. */
+  signal?: AbortSignal;
+  /** How long the child gets after SIGTERM before SIGKILL. */
+  graceMs?: number;
+  /** Diagnostics (pid, argv, every output line, cleaned): for --verbose. */
+  log?: (text: string) => void;
+}
+
+export interface Listener {
+  secret: string;
+  apiVersion?: string;
+  pid: number;
+  /** Every event from the first `ready` on. Ends after stop(); throws if the CLI dies on its own (or on abort). */
+  events: AsyncIterable<ListenerEvent>;
+  /** SIGTERM, SIGKILL after the grace period; resolves once the child is gone. */
+  stop(): Promise<void>;
+  exited: Promise<{ code?: number; signal?: string }>;
+}
+
+/** Pairs each app answer with the event it answers, for latency and type. */
+class Deliveries {
+  private readonly pending = new Map<string, { type: string; connect: boolean; at: number }>();
+
+  constructor(private readonly connectUrl: string | undefined) {}
+
+  annotate(event: ListenerEvent): ListenerEvent {
+    if (event.kind === 'forwarded') {
+      this.pending.set(event.id, { type: event.type, connect: event.connect, at: event.at });
+      return event;
+    }
+    if (event.kind !== 'response' && event.kind !== 'unreachable') return event;
+    const id = event.id ?? this.oldestFor(event.url);
+    const sent = id === undefined ? undefined : this.pending.get(id);
+    if (!id || !sent) return event;
+    this.pending.delete(id);
+    return { ...event, id, type: sent.type, connect: sent.connect, ms: event.at - sent.at };
+  }
+
+  /** The CLI's "Failed to POST" line names no event: the oldest one still waiting for that URL is it. */
+  private oldestFor(url: string | undefined): string | undefined {
+    const connect = url !== undefined && url === this.connectUrl;
+    for (const [id, sent] of this.pending) if (sent.connect === connect) return id;
+    return this.pending.keys().next().value;
+  }
+}
+
+/** Progress lines that are not errors. */
+const QUIET = /^(Getting ready|Checking for new versions|Session expired, reconnecting)/;
+
+/** Runs `stripe listen` and resolves once it is ready (secret known); rejects with a StripeCliError otherwise. */
+export async function startListener(options: ListenerOptions): Promise<Listener> {
+  const { target, signal, log } = options;
+  const args = buildListenArgs({ ...options, apiBase: target.apiBase });
+  if (signal?.aborted) throw signal.reason;
+  const child = await spawnStripe(target, args, { graceMs: options.graceMs });
+  log?.(`stripe listen started (pid ${child.pid}): ${target.bin} ${args.join(' ')}`);
+
+  const queue = new AsyncQueue<ListenerEvent>();
+  const deliveries = new Deliveries(options.forwardConnectTo && parseForwardUrl(options.forwardConnectTo));
+  let lastError: string | undefined;
+  let stopping = false;
+  let onReady!: (event: Extract<ListenerEvent, { kind: 'ready' }>) => void;
+  const ready = new Promise<Extract<ListenerEvent, { kind: 'ready' }>>((resolve) => (onReady = resolve));
+
+  child.onLine((raw, stream) => {
+    const text = cleanLine(raw);
+    const parsed = parseListenLine(raw);
+    if (text) log?.(`stripe ${stream}: ${text}`);
+    if (!parsed) {
+      if (stream === 'stderr' && text && !QUIET.test(text)) lastError = text; // maybe its last words
+      return;
+    }
+    if (parsed.kind === 'cli-error') lastError = parsed.message;
+    const event = deliveries.annotate({ ...parsed, at: Date.now() });
+    if (event.kind === 'ready') onReady(event);
+    queue.push(event);
+  });
+
+  const stop = async () => {
+    stopping = true;
+    await child.stop();
+  };
+  const onAbort = () => void stop();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const failure = child.exited.then(({ code, signal: killedBy }) => {
+    signal?.removeEventListener('abort', onAbort);
+    if (signal?.aborted) return signal.reason as unknown;
+    if (stopping) return undefined;
+    return cliFailure('listen', lastError, killedBy ? `was killed by ${killedBy}` : `exited with code ${code}`);
+  });
+  void failure.then((error) => queue.end(error));
+
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), options.readyTimeoutMs)));
+  const first = await Promise.race([ready, timedOut, failure.then((error) => ({ error }))]);
+  clearTimeout(timer);
+  if (first === 'timeout') {
+    await stop();
+    const seconds = options.readyTimeoutMs / 1000;
+    throw new StripeCliError('timeout', `stripe listen was not ready within ${seconds} s`, {
+      hint: 'check that the Stripe API (or the --api-base server) is reachable, or raise --ready-timeout',
+    });
+  }
+  if (!('kind' in first)) {
+    // The child is gone already; an abort before ready lands here too.
+    throw first.error ?? new StripeCliError('exited', 'stripe listen stopped before it was ready');
+  }
+  return { secret: first.secret, apiVersion: first.apiVersion, pid: child.pid, events: queue, stop, exited: child.exited };
+}

@@ -1,0 +1,210 @@
+/**
+ * The one boundary that runs the Stripe CLI binary. Everything that reaches the
+ * child is decided here: its environment (the key travels in STRIPE_API_KEY,
+ * never in argv where `ps` shows it; telemetry and colour off), the `--api-base`
+ * it is given, timeouts and kill grace, and how its failures are sorted into a
+ * small union with fixed hints. Raw child output is never copied into an error
+ * unredacted: it may hold keys.
+ */
+import type { ResultPromise } from 'execa';
+import type { Context } from '../context.js';
+import { EnvironmentError, UsageError } from '../errors.js';
+import { redact } from '../ui/redact.js';
+
+/** What it takes to run the Stripe CLI: the binary plus the bits of Context it needs. */
+export interface StripeTarget {
+  bin: string;
+  /** The user's environment, the base of the child's. */
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  apiKey?: string;
+  apiBase?: URL;
+}
+
+export function stripeTarget(ctx: Pick<Context, 'env' | 'cwd' | 'apiKey' | 'apiBase'>, bin: string): StripeTarget {
+  return { bin, env: ctx.env, cwd: ctx.cwd, apiKey: ctx.apiKey, apiBase: ctx.apiBase };
+}
+
+/** The child's environment: the user's (HOME, proxies, `stripe login` config) with our choices on top. */
+export function stripeEnv(target: Pick<StripeTarget, 'env' | 'apiKey'>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...target.env, STRIPE_CLI_TELEMETRY_OPTOUT: '1', CLICOLOR: '0' };
+  delete env.CLICOLOR_FORCE;
+  delete env.STRIPE_API_KEY;
+  if (target.apiKey) env.STRIPE_API_KEY = target.apiKey;
+  return env;
+}
+
+/**
+ * Arguments every Stripe CLI command gets. The CLI accepts `--api-base` only for
+ * Stripe's hosts or `http://127.0.0.1[:port]` (it refuses `localhost`), so a
+ * loopback base is translated to 127.0.0.1 and anything else it would refuse is
+ * a usage error here, before a child is spawned.
+ */
+export function stripeArgsBase(options: { apiBase?: URL }): string[] {
+  const base = options.apiBase;
+  if (!base) return [];
+  const url = new URL(base.href);
+  if (url.hostname === 'localhost') url.hostname = '127.0.0.1';
+  const text = url.href.replace(/\/$/, '');
+  const acceptable = (url.protocol === 'http:' && url.hostname === '127.0.0.1') || /^https:\/\/api\.stripe\.com(\/v\d+)?$/.test(text);
+  if (!acceptable) {
+    throw new UsageError(`--api-base ${text} is not accepted by the Stripe CLI`, {
+      hint: 'it takes only a local server as http://127.0.0.1:PORT (or Stripe\'s own API host)',
+    });
+  }
+  return ['--api-base', text];
+}
+
+/** Refuses a user-supplied value that the child's flag parser would read as an option. */
+export function assertArgValue(value: string, flag: string): string {
+  if (value.startsWith('-')) {
+    throw new UsageError(`${flag} value "${value}" starts with "-"`, { hint: `give ${flag} a value, not another option` });
+  }
+  return value;
+}
+
+export type StripeFailureKind = 'missing' | 'timeout' | 'bad-key' | 'not-logged-in' | 'network' | 'exited';
+
+const HINTS: Record<StripeFailureKind, string> = {
+  missing: 'run `stripe-hooks setup` to find or install the Stripe CLI, or pass --stripe-bin',
+  timeout: 'check the network (or that the --api-base server is up), or allow more time',
+  'bad-key': 'check STRIPE_API_KEY / --api-key: use a secret (sk_test_…) or restricted (rk_test_…) key',
+  'not-logged-in': 'set STRIPE_API_KEY, pass --api-key, or run `stripe login`',
+  network: 'check your network connection (or that the --api-base server is running)',
+  exited: 're-run with --verbose to see the Stripe CLI\'s output',
+};
+
+/** A Stripe CLI failure: always exit 3, with the fixed hint of its kind. */
+export class StripeCliError extends EnvironmentError {
+  readonly failure: StripeFailureKind;
+  constructor(failure: StripeFailureKind, message: string, options: { cause?: unknown; hint?: string } = {}) {
+    super(redact(message), { hint: options.hint ?? HINTS[failure], cause: options.cause });
+    this.name = 'StripeCliError';
+    this.failure = failure;
+  }
+}
+
+/** Sorts one of the CLI's error messages into the kinds a user can act on. */
+export function classifyCliMessage(text: string): 'bad-key' | 'not-logged-in' | 'network' | 'other' {
+  if (/have not configured API keys/i.test(text)) return 'not-logged-in';
+  if (/status=40[13]\b|invalid api key|api key provided|legacy-style api key|only supports using a secret/i.test(text)) return 'bad-key';
+  if (/dial tcp|no such host|connection refused|i\/o timeout|network is unreachable|tls handshake|connection reset|EOF$/i.test(text)) return 'network';
+  return 'other';
+}
+
+/** The part of a CLI message worth showing: no `body=…` (it echoes request details), short, redacted. */
+export function cliMessageDetail(text: string): string {
+  const detail = text
+    .replace(/^Error while authenticating with Stripe:\s*/i, '')
+    .replace(/,?\s*body=.*$/s, '')
+    .trim();
+  return redact(detail.length > 200 ? detail.slice(0, 199) + '…' : detail);
+}
+
+/** Turns the CLI's last error message (or none) into a StripeCliError for `stripe <command>`. */
+export function cliFailure(command: string, message: string | undefined, exit: string): StripeCliError {
+  if (!message) return new StripeCliError('exited', `stripe ${command} ${exit}`);
+  const kind = classifyCliMessage(message);
+  const detail = cliMessageDetail(message);
+  switch (kind) {
+    case 'bad-key':
+      return new StripeCliError('bad-key', `Stripe rejected the API key (${detail})`);
+    case 'not-logged-in':
+      return new StripeCliError('not-logged-in', 'no Stripe API key: none given and the Stripe CLI is not logged in');
+    case 'network':
+      return new StripeCliError('network', `cannot reach the Stripe API (${detail})`);
+    default:
+      return new StripeCliError('exited', `stripe ${command} ${exit}: ${detail}`);
+  }
+}
+
+function spawnFailure(target: StripeTarget, error: { code?: string }): StripeCliError {
+  const why = error.code === 'EACCES' ? 'is not executable' : 'was not found';
+  return new StripeCliError('missing', `the Stripe CLI at ${target.bin} ${why}`, { cause: error });
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a short Stripe CLI command to completion (`listen --print-secret`,
+ * `trigger …`). A missing binary, a timeout or an abort throw; a non-zero exit
+ * is returned for the caller to judge (see `cliFailure`).
+ */
+export async function execStripe(
+  target: StripeTarget,
+  args: string[],
+  options: { timeoutMs: number; signal?: AbortSignal; graceMs?: number },
+): Promise<ExecResult> {
+  const { execa } = await import('execa');
+  const result = await execa(target.bin, args, {
+    env: stripeEnv(target),
+    extendEnv: false,
+    cwd: target.cwd,
+    stdin: 'ignore',
+    reject: false,
+    timeout: options.timeoutMs,
+    cancelSignal: options.signal,
+    forceKillAfterDelay: options.graceMs ?? 3000,
+    maxBuffer: 10_000_000,
+  });
+  if (result.isCanceled && options.signal?.aborted) throw options.signal.reason;
+  if (result.timedOut) {
+    throw new StripeCliError('timeout', `stripe ${args[0]} did not finish within ${Math.round(options.timeoutMs / 1000)} s`);
+  }
+  if (result.exitCode === undefined && !result.signal) throw spawnFailure(target, result);
+  return { exitCode: result.exitCode ?? 128, stdout: result.stdout, stderr: result.stderr };
+}
+
+export interface StripeProcess {
+  pid: number;
+  /** Every output line of both streams, as it arrives. */
+  onLine(listener: (line: string, stream: 'stdout' | 'stderr') => void): void;
+  /** Resolves once the child is gone; never rejects. */
+  exited: Promise<{ code?: number; signal?: string }>;
+  /** SIGTERM, then SIGKILL after the grace period; resolves once the child is gone. */
+  stop(): Promise<void>;
+}
+
+/** Starts a long-running Stripe CLI command (`listen`) with its output read line by line. */
+export async function spawnStripe(target: StripeTarget, args: string[], options: { graceMs?: number } = {}): Promise<StripeProcess> {
+  const [{ execa }, { createInterface }] = await Promise.all([import('execa'), import('node:readline')]);
+  const child: ResultPromise = execa(target.bin, args, {
+    env: stripeEnv(target),
+    extendEnv: false,
+    cwd: target.cwd,
+    stdin: 'ignore',
+    buffer: false,
+    reject: false,
+    forceKillAfterDelay: options.graceMs ?? 3000,
+    cleanup: true, // if we exit first (a second Ctrl+C), the child is signalled too: no orphan
+  });
+  const exited = child.then(
+    (result) => ({ code: result.exitCode, signal: result.signal, failed: result.exitCode === undefined && !result.signal, error: result }),
+  );
+  const spawned = await Promise.race([
+    new Promise<true>((resolve) => child.once('spawn', () => resolve(true))),
+    exited.then((result) => result),
+  ]);
+  if (spawned !== true && spawned.failed) throw spawnFailure(target, spawned.error);
+
+  const listeners: ((line: string, stream: 'stdout' | 'stderr') => void)[] = [];
+  for (const stream of ['stdout', 'stderr'] as const) {
+    createInterface({ input: child[stream]!, crlfDelay: Infinity }).on('line', (line) => {
+      for (const listener of listeners) listener(line, stream);
+    });
+  }
+  const gone = exited.then(({ code, signal }) => ({ code, signal }));
+  return {
+    pid: child.pid!,
+    onLine: (listener) => void listeners.push(listener),
+    exited: gone,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await gone;
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { buildListenArgs, buildPrintSecretArgs, headerArg, parseForwardUrl } from '../../src/stripe-cli/listen.js';
+import { assertArgValue, cliFailure, stripeArgsBase, stripeEnv } from '../../src/stripe-cli/spawn.js';
+
+const base = { forwardTo: 'http://localhost:4242/webhook', events: ['charge.succeeded', 'invoice.paid'] };
+
+describe('buildListenArgs', () => {
+  it.each<[string, Parameters<typeof buildListenArgs>[0], string[]]>([
+    ['events', base, ['listen', '--forward-to', 'http://localhost:4242/webhook', '--events', 'charge.succeeded,invoice.paid', '--skip-update']],
+    ['all', { ...base, events: 'all' }, ['listen', '--forward-to', 'http://localhost:4242/webhook', '--all-snapshot', '--skip-update']],
+    [
+      'every option',
+      {
+        ...base,
+        forwardConnectTo: 'https://localhost:4243/connect',
+        headers: ['X-Tenant: acme', 'X-List:a, b'],
+        skipVerify: true,
+        latest: true,
+        apiBase: new URL('http://localhost:12111'),
+      },
+      [
+        'listen', '--forward-to', 'http://localhost:4242/webhook', '--forward-connect-to', 'https://localhost:4243/connect',
+        '--events', 'charge.succeeded,invoice.paid', '--headers', 'X-Tenant: acme', '--headers', '"X-List: a, b"',
+        '--skip-verify', '--latest', '--skip-update', '--api-base', 'http://127.0.0.1:12111',
+      ],
+    ],
+  ])('%s', (_, options, expected) => {
+    expect(buildListenArgs(options)).toEqual(expected);
+  });
+
+  it('refuses values that would be read as options, and empty selections', () => {
+    expect(() => buildListenArgs({ ...base, forwardTo: '--print-secret' })).toThrow(/starts with "-"/);
+    expect(() => buildListenArgs({ ...base, events: ['-x'] })).toThrow(/--events value "-x" starts with "-"/);
+    expect(() => buildListenArgs({ ...base, headers: ['--live'] })).toThrow(/--header value/);
+    expect(() => buildListenArgs({ ...base, events: [] })).toThrow(/no event types/);
+  });
+
+  it('builds the --print-secret call', () => {
+    expect(buildPrintSecretArgs({})).toEqual(['listen', '--print-secret']);
+    expect(buildPrintSecretArgs({ apiBase: new URL('http://127.0.0.1:9/') })).toEqual(['listen', '--print-secret', '--api-base', 'http://127.0.0.1:9']);
+  });
+});
+
+describe('parseForwardUrl', () => {
+  it('accepts absolute http(s) URLs', () => {
+    expect(parseForwardUrl('http://localhost:4242/webhook')).toBe('http://localhost:4242/webhook');
+    expect(parseForwardUrl(' https://app.test ')).toBe('https://app.test/');
+  });
+
+  it.each(['localhost:4242/webhook', 'ftp://host/x', '/webhook', 'http://', 'not a url'])('refuses %s', (value) => {
+    expect(() => parseForwardUrl(value)).toThrow(/--forward-to ".*" (is not a URL|must be an http\(s\) URL with a host)/);
+  });
+});
+
+describe('headerArg', () => {
+  it('normalises and CSV-quotes only when the CLI would split it', () => {
+    expect(headerArg('X-A:1')).toBe('X-A: 1');
+    expect(headerArg('X-Q: say "hi"')).toBe('"X-Q: say ""hi"""');
+  });
+  it.each(['no colon', 'X-Empty:', 'Bad Key: v'])('refuses %s', (value) => {
+    expect(() => headerArg(value)).toThrow(/is not "Key: Value"/);
+  });
+});
+
+describe('spawn boundary', () => {
+  it('puts the key in the environment, telemetry and colour off, never a key left over', () => {
+    const env = stripeEnv({ env: { HOME: '/h', STRIPE_API_KEY: 'sk_test_from_shell', CLICOLOR_FORCE: '1' }, apiKey: 'sk_test_chosen123' });
+    expect(env).toEqual({ HOME: '/h', STRIPE_API_KEY: 'sk_test_chosen123', STRIPE_CLI_TELEMETRY_OPTOUT: '1', CLICOLOR: '0' });
+    expect(stripeEnv({ env: { STRIPE_API_KEY: 'sk_test_from_shell' } }).STRIPE_API_KEY).toBeUndefined();
+  });
+
+  it('passes --api-base the way the CLI accepts it, or refuses before spawning', () => {
+    expect(stripeArgsBase({})).toEqual([]);
+    expect(stripeArgsBase({ apiBase: new URL('http://127.0.0.1:12111/') })).toEqual(['--api-base', 'http://127.0.0.1:12111']);
+    expect(stripeArgsBase({ apiBase: new URL('http://localhost:12111') })).toEqual(['--api-base', 'http://127.0.0.1:12111']);
+    expect(() => stripeArgsBase({ apiBase: new URL('http://10.0.0.5:12111') })).toThrow(/not accepted by the Stripe CLI/);
+  });
+
+  it('refuses a value starting with "-"', () => {
+    expect(assertArgValue('ok', '--x')).toBe('ok');
+    expect(() => assertArgValue('-v', '--x')).toThrow(/--x value "-v" starts with "-"/);
+  });
+
+  it.each([
+    ['Error while authenticating with Stripe: Authorization failed, status=401, body={"key":"sk_test_4eC39HqLyjWDarjtT1zdp7dc"}', 'bad-key', 'Stripe rejected the API key (Authorization failed, status=401)'],
+    ['You have not configured API keys yet', 'not-logged-in', 'no Stripe API key: none given and the Stripe CLI is not logged in'],
+    ['Error while authenticating with Stripe: Post "http://127.0.0.1:1/v1/stripecli/sessions": dial tcp 127.0.0.1:1: connect: connection refused', 'network', 'cannot reach the Stripe API (Post "http://127.0.0.1:1/v1/stripecli/sessions": dial tcp 127.0.0.1:1: connect: connection refused)'],
+    ['panic: whsec_abcdefghijklmnopqrstu leaked', 'exited', 'stripe listen exited with code 2: panic: whsec_…rstu leaked'],
+    [undefined, 'exited', 'stripe listen exited with code 2'],
+  ])('classifies %s as %s with a redacted message', (message, kind, text) => {
+    const error = cliFailure('listen', message, 'exited with code 2');
+    expect(error.failure).toBe(kind);
+    expect(error.message).toBe(text);
+    expect(error.exitCode).toBe(3);
+    expect(error.hint).toBeTruthy();
+  });
+});
