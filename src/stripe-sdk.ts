@@ -1,0 +1,176 @@
+/**
+ * The one place that makes a Stripe SDK client, resolves the API key for it,
+ * retries what the SDK leaves alone (rate limits) and turns SDK errors into our
+ * error model. The SDK itself is imported lazily so `--help` never loads it.
+ */
+import type Stripe from 'stripe';
+import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Context } from './context.js';
+import { EnvironmentError, UsageError } from './errors.js';
+import { isLiveKey } from './stripe-key.js';
+
+export type { Stripe };
+
+export interface StripeClientOptions {
+  apiKey: string;
+  /** Local backend (stripe-mock, a test fake): host, port and protocol come from it. */
+  apiBase?: URL;
+  /** Per-request timeout in ms. */
+  timeout?: number;
+  /** SDK retries of connection errors, 409 and 5xx (each retry reuses the request's Idempotency-Key). */
+  maxNetworkRetries?: number;
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+export async function createStripeClient(options: StripeClientOptions): Promise<Stripe> {
+  const { default: StripeSDK } = await import('stripe');
+  const base = options.apiBase;
+  const https = !base || base.protocol === 'https:';
+  return new StripeSDK(options.apiKey, {
+    maxNetworkRetries: Math.max(2, options.maxNetworkRetries ?? 2),
+    timeout: options.timeout ?? 30_000,
+    // The SDK's default agents keep sockets alive, and a retried error response's socket is
+    // never released: a one-shot CLI would then linger until the server hangs up (5 s or more).
+    httpAgent: https ? new HttpsAgent({ keepAlive: false }) : new HttpAgent({ keepAlive: false }),
+    appInfo: { name: 'stripe-hooks', version: packageVersion(), url: 'https://github.com/stripe-hooks/stripe-hooks' },
+    ...(base && {
+      host: base.hostname,
+      port: base.port || (base.protocol === 'https:' ? 443 : 80),
+      protocol: https ? 'https' : 'http',
+    }),
+  });
+}
+
+/**
+ * The key from --api-key / STRIPE_API_KEY, or asked for (masked) on a terminal.
+ * A live key is refused unless the user said --live: nothing is sent with it.
+ */
+export async function resolveApiKey(ctx: Context, options: { live?: boolean } = {}): Promise<string> {
+  let key = ctx.apiKey?.trim();
+  if (!key && ctx.canPrompt) {
+    const { secret } = await import('./prompt.js');
+    key = (await secret('Stripe API key (sk_test_… or rk_test_…)')).trim();
+  }
+  if (!key) {
+    throw new EnvironmentError('no API key', {
+      hint: 'set STRIPE_API_KEY or pass --api-key (a test key, sk_test_… or rk_test_…)',
+    });
+  }
+  if (isLiveKey(key) && !options.live) {
+    throw new EnvironmentError('refusing to use a live-mode API key without --live', {
+      hint: 'pass --live to manage live endpoints, or use a test key (sk_test_…)',
+    });
+  }
+  return key;
+}
+
+interface StripeErrorLike {
+  type?: string;
+  statusCode?: number;
+  message?: string;
+  headers?: Record<string, string | string[] | undefined>;
+}
+
+/** SDK errors carry their class name in `type` (StripeRateLimitError, …); checked by shape so the SDK stays unloaded. */
+const asStripeError = (error: unknown): StripeErrorLike | undefined =>
+  error instanceof Error && typeof (error as StripeErrorLike).type === 'string' ? (error as StripeErrorLike) : undefined;
+
+export interface RetryOptions {
+  signal?: AbortSignal;
+  /** Attempts in all, the first included. */
+  attempts?: number;
+  /** First backoff in ms; doubles each time, with jitter. */
+  baseDelay?: number;
+  /** Longest single wait in ms, Retry-After included. */
+  maxDelay?: number;
+}
+
+/**
+ * Runs one SDK call, retrying a 429. The SDK retries a 429 only when Stripe sends
+ * `Stripe-Should-Retry: true`; a deploy script should rather wait than fail. Honours
+ * Retry-After (seconds or an HTTP date), otherwise backs off exponentially.
+ */
+export async function withRateLimitRetry<T>(call: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const { signal, attempts = 5, baseDelay = 500, maxDelay = 20_000 } = options;
+  for (let attempt = 1; ; attempt++) {
+    signal?.throwIfAborted();
+    try {
+      return await call();
+    } catch (error) {
+      const stripeError = asStripeError(error);
+      if (stripeError?.statusCode !== 429 || attempt >= attempts || header(stripeError, 'stripe-should-retry') === 'false') {
+        throw error;
+      }
+      const backoff = baseDelay * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+      const wait = Math.min(maxDelay, retryAfter(header(stripeError, 'retry-after')) ?? backoff);
+      await sleep(wait, undefined, { signal }).catch(() => signal?.throwIfAborted());
+    }
+  }
+}
+
+function header(error: StripeErrorLike, name: string): string | undefined {
+  const value = error.headers?.[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Retry-After in ms, from seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Turns an SDK error into our error model: 401/403 and network are the environment's, 400/404 the user's. */
+export function toHooksError(error: unknown, apiBase?: URL): unknown {
+  const stripeError = asStripeError(error);
+  if (!stripeError) return error;
+  const where = apiBase ? apiBase.host : 'api.stripe.com';
+  switch (stripeError.type) {
+    case 'StripeAuthenticationError':
+      return new EnvironmentError('invalid API key', {
+        hint: 'check STRIPE_API_KEY / --api-key; keys are at https://dashboard.stripe.com/apikeys',
+        cause: error,
+      });
+    case 'StripePermissionError':
+      return new EnvironmentError(`the API key is not allowed to do this: ${stripeError.message}`, {
+        hint: 'use a secret key, or a restricted key with write access to Webhook Endpoints',
+        cause: error,
+      });
+    case 'StripeInvalidRequestError':
+      return new UsageError(stripeError.message || `Stripe rejected the request (${stripeError.statusCode})`, { cause: error });
+    case 'StripeRateLimitError':
+      return new EnvironmentError('Stripe kept rate-limiting the requests', { hint: 'wait a minute and run it again', cause: error });
+    case 'StripeConnectionError':
+      return new EnvironmentError(`cannot reach the Stripe API at ${where}`, {
+        hint: 'check the network (or --api-base); the request was retried',
+        cause: error,
+      });
+    default:
+      return new EnvironmentError(`the Stripe API failed (${stripeError.statusCode ?? stripeError.type}): ${stripeError.message}`, {
+        hint: 'the request was retried; try again later or check https://status.stripe.com',
+        cause: error,
+      });
+  }
+}
+
+/** One SDK call as the rest of the tool wants it: rate limits retried, errors in our model. */
+export async function stripeCall<T>(call: () => Promise<T>, options: RetryOptions & { apiBase?: URL } = {}): Promise<T> {
+  try {
+    return await withRateLimitRetry(call, options);
+  } catch (error) {
+    throw toHooksError(error, options.apiBase);
+  }
+}
+
+/** The API version the SDK is pinned to: events in it have the shape the SDK's types describe. */
+export async function sdkApiVersion(): Promise<string> {
+  const { default: StripeSDK } = await import('stripe');
+  return StripeSDK.API_VERSION;
+}
