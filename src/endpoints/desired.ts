@@ -1,0 +1,107 @@
+/**
+ * Turns register-endpoint's options into the endpoint the user wants, validating
+ * everything that can be checked without a request (bad input exits 2, nothing sent).
+ */
+import { UsageError } from '../errors.js';
+import { BUILTIN_FLOWS } from '../flows/builtin.js';
+import { parseEventList } from '../flows/events.js';
+import { suggest } from '../suggest.js';
+import { normaliseEndpointUrl } from './url.js';
+
+export interface DesiredEndpoint {
+  /** Normalised URL: the endpoint's identity. */
+  url: string;
+  /** Validated event types, or ['*']. */
+  events: string[];
+  /** Absent: leave an existing endpoint's description as it is; '' clears it. */
+  description?: string;
+  /** Entries to set; a '' value removes the key (Stripe's own convention). Other keys are left alone. */
+  metadata: Record<string, string>;
+  apiVersion: string;
+  /** --api-version given: a mismatch is an error rather than a warning. */
+  apiVersionExplicit: boolean;
+  connect: boolean;
+  /** The endpoint should be disabled; without --disabled it should be enabled. */
+  disabled: boolean;
+}
+
+export interface RegisterOptions {
+  url?: string;
+  events?: string;
+  flow?: string;
+  allEvents?: boolean;
+  description?: string;
+  apiVersion?: string;
+  connect?: boolean;
+  metadata?: string[];
+  disabled?: boolean;
+}
+
+export function desiredEndpoint(options: RegisterOptions, defaultApiVersion: string): DesiredEndpoint {
+  if (options.url === undefined) throw new UsageError('--url is required', { hint: 'e.g. --url https://app.example.com/webhook' });
+  const apiVersion = options.apiVersion?.trim();
+  if (apiVersion !== undefined && !/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/.test(apiVersion)) {
+    throw new UsageError(`--api-version "${options.apiVersion}" is not a Stripe API version`, {
+      hint: `e.g. --api-version ${defaultApiVersion}`,
+    });
+  }
+  return {
+    url: normaliseEndpointUrl(options.url),
+    events: selectEvents(options),
+    description: options.description,
+    metadata: parseMetadata(options.metadata ?? []),
+    apiVersion: apiVersion ?? defaultApiVersion,
+    apiVersionExplicit: apiVersion !== undefined,
+    connect: Boolean(options.connect),
+    disabled: Boolean(options.disabled),
+  };
+}
+
+/** Exactly one of --events, --flow, --all-events; `--events '*'` means all events too. */
+export function selectEvents(options: Pick<RegisterOptions, 'events' | 'flow' | 'allEvents'>): string[] {
+  const given = [options.events !== undefined && '--events', options.flow !== undefined && '--flow', options.allEvents && '--all-events'];
+  const chosen = given.filter((flag): flag is string => Boolean(flag));
+  if (chosen.length === 0) {
+    throw new UsageError('choose the events to send: --events, --flow or --all-events', {
+      hint: 'e.g. --flow payment, or --events invoice.paid,charge.refunded',
+    });
+  }
+  if (chosen.length > 1) throw new UsageError(`${chosen.join(' and ')} can't be combined`, { hint: 'pick one of them' });
+  if (options.allEvents) return ['*'];
+  if (options.flow !== undefined) return flowEvents(options.flow);
+  const list = options.events!.split(',').map((name) => name.trim());
+  if (list.includes('*')) {
+    if (list.filter(Boolean).length > 1) throw new UsageError('"*" already means every event: list nothing else with it', { hint: 'use --all-events' });
+    return ['*'];
+  }
+  return parseEventList(options.events!);
+}
+
+function flowEvents(name: string): string[] {
+  const flow = BUILTIN_FLOWS.find((candidate) => candidate.name === name);
+  if (!flow) {
+    const names = BUILTIN_FLOWS.map((candidate) => candidate.name);
+    const close = suggest(name, names);
+    throw new UsageError(`unknown flow "${name}"`, {
+      hint: close ? `did you mean "${close}"?` : `built-in flows: ${names.join(', ')}`,
+    });
+  }
+  return [...new Set(flow.steps.map((step) => step.event))];
+}
+
+/** `k=v` entries; `k=` removes the key. Stripe's limits (40-char keys, 500-char values) are checked here. */
+export function parseMetadata(entries: readonly string[]): Record<string, string> {
+  const metadata: Record<string, string> = {};
+  for (const entry of entries) {
+    const at = entry.indexOf('=');
+    const key = at === -1 ? '' : entry.slice(0, at).trim();
+    if (!key) throw new UsageError(`--metadata "${entry}" is not key=value`, { hint: 'e.g. --metadata deploy=web-1 (key= removes the key)' });
+    if (key.length > 40 || /[[\]]/.test(key)) {
+      throw new UsageError(`--metadata key "${key}" is not allowed`, { hint: 'keys are at most 40 characters, without [ or ]' });
+    }
+    const value = entry.slice(at + 1);
+    if (value.length > 500) throw new UsageError(`--metadata value for "${key}" is longer than 500 characters`);
+    metadata[key] = value;
+  }
+  return metadata;
+}

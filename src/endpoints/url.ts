@@ -1,0 +1,42 @@
+/** Endpoint URLs: validated before any request, and compared in one canonical form. */
+import { UsageError } from '../errors.js';
+
+const EXAMPLE = 'e.g. --url https://app.example.com/webhook';
+
+/**
+ * The canonical form an endpoint is matched by: WHATWG URL parsing lower-cases the
+ * scheme and host, drops a default port and resolves dot segments; the fragment is
+ * dropped because it never reaches the server. Path, trailing slash and query stay:
+ * they are what the app's router sees.
+ */
+export function normaliseEndpointUrl(value: string, flag = '--url'): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new UsageError(`${flag} "${value}" is not an absolute URL`, { hint: EXAMPLE });
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+    throw new UsageError(`${flag} "${value}" must be an http(s) URL with a host`, { hint: EXAMPLE });
+  }
+  url.hash = '';
+  return url.href;
+}
+
+/** Stripe sends live events only to https endpoints; we refuse before asking it. */
+export function assertHttpsForLive(url: string, live: boolean): void {
+  if (live && !url.startsWith('https:')) {
+    throw new UsageError(`a live-mode endpoint must use https, not ${url}`, {
+      hint: 'use the https URL of the deployed app (http is fine with a test key)',
+    });
+  }
+}
+
+/** Whether an endpoint's stored URL is the same endpoint as a normalised one. */
+export function sameUrl(stored: string, normalised: string): boolean {
+  try {
+    return normaliseEndpointUrl(stored) === normalised;
+  } catch {
+    return false;
+  }
+}
