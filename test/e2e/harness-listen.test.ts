@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sandbox } from '../support/cli.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
-import { startStripe, stopAllStripe, TEST_API_KEY } from '../support/stripe-cli.js';
+import { runStripe, startStripe, stopAllStripe, TEST_API_KEY } from '../support/stripe-cli.js';
 
 const READY = /Ready! .*Your webhook signing secret is (whsec_\w+)/;
 
@@ -50,6 +50,22 @@ describe('stripe listen against the fake', () => {
     expect(response.forwardUrl).toBe(receiver.url);
     await fake.waitForAck(event.id);
     await listener.waitForLine(new RegExp(`<--\\s+\\[200\\] POST ${receiver.url} \\[${event.id}\\]`));
+  });
+
+  it('carries a trigger fixture\'s side effect (charge.pending) from `stripe trigger` to the app, verified', async () => {
+    fake = await startFakeStripe();
+    receiver = await startReceiver({ secret: fake.secret });
+    const listener = listen(fake, receiver.url, 'payment_intent.processing,charge.pending');
+    await listener.waitForLine(READY, 'stderr');
+
+    const triggered = await runStripe(['trigger', 'payment_intent.processing', '--api-base', fake.url]);
+    expect(triggered.exitCode).toBe(0);
+    const pending = await receiver.waitFor('charge.pending');
+    expect(pending.verified).toBe(true);
+    expect(pending.event).toMatchObject({ data: { object: { object: 'charge', status: 'pending', payment_method_details: { type: 'sepa_debit' } } } });
+    await fake.waitForResponse(pending.event?.id ?? '');
+    await receiver.waitFor('payment_intent.processing');
+    expect(receiver.deliveries.every((d) => d.verified)).toBe(true);
   });
 
   it('acks but does not forward an event outside --events, and reports the app status it got', async () => {

@@ -1,22 +1,50 @@
 /**
- * Every REST route the fake answers. Generic reads (retrieve, list) exist for each kind the
- * fixtures create; the writes live with their resource.
+ * Every REST route the fake answers: each resource's writes, plus retrieve and list for every
+ * kind, as Stripe offers them.
  */
 import { listOf, route, str, type Route } from './api.js';
+import { catalogRoutes } from './resources/catalog.js';
+import { connectRoutes } from './resources/connect.js';
+import { invoiceRoutes } from './resources/invoices.js';
+import { paymentMethodRoutes } from './resources/payment-methods.js';
+import { paymentRoutes } from './resources/payments.js';
+import { subscriptionRoutes } from './resources/subscriptions.js';
 
-const READABLE: Record<string, string> = {
+/** URL collection -> `object` value. */
+const COLLECTIONS: Record<string, string> = {
+  accounts: 'account',
+  charges: 'charge',
+  customers: 'customer',
   events: 'event',
+  invoiceitems: 'invoiceitem',
+  invoices: 'invoice',
+  payment_intents: 'payment_intent',
+  payment_methods: 'payment_method',
+  prices: 'price',
+  products: 'product',
+  subscriptions: 'subscription',
+  transfers: 'transfer',
 };
 
+/** List filters Stripe supports that matter to tests: `?customer=`, `?type=`, `?status=`, … */
+const FILTERS = ['customer', 'type', 'status', 'subscription', 'payment_intent', 'product', 'invoice'];
+
 function reads(): Route[] {
-  return Object.entries(READABLE).flatMap(([collection, kind]) => [
+  return Object.entries(COLLECTIONS).flatMap(([collection, kind]) => [
     route('GET', `/v1/${collection}/:id`, ({ store, ids }) => store.get(kind, ids.id)),
     route('GET', `/v1/${collection}`, ({ store, params }) => {
-      const type = str(params, 'type');
-      const data = store.list(kind, (object) => !type || object.type === type);
+      const data = store.list(kind, (object) => FILTERS.every((name) => str(params, name) === undefined || object[name] === str(params, name)));
       return listOf(`/v1/${collection}`, data, Number(str(params, 'limit') ?? 10));
     }),
   ]);
 }
 
-export const ROUTES: readonly Route[] = [...reads()];
+export const ROUTES: readonly Route[] = [
+  ...catalogRoutes,
+  ...paymentMethodRoutes,
+  ...paymentRoutes,
+  ...invoiceRoutes,
+  ...subscriptionRoutes,
+  ...connectRoutes,
+  ...reads(),
+];
