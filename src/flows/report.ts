@@ -41,3 +41,26 @@ export interface FlowReport {
   mode?: 'live' | 'offline' | 'unverified';
   burst?: BurstStats;
 }
+
+/** The `error` of a step not run because an earlier one failed (fail-fast). */
+export const SKIPPED = 'skipped: an earlier step failed';
+
+/** The `--json` document: exactly these fields, in this order, whatever else a report carries. */
+export function reportJson(report: FlowReport): Record<string, unknown> {
+  return {
+    flow: report.flow,
+    ok: report.ok,
+    ...(report.mode ? { mode: report.mode } : {}),
+    steps: report.steps.map(({ event, trigger, eventId, status, ms, ok, error }) => ({
+      event,
+      trigger,
+      eventId,
+      status,
+      ms,
+      ok,
+      ...(error === undefined ? {} : { error }),
+    })),
+    sideEffects: report.sideEffects.map(({ type, eventId, status }) => ({ type, eventId, status })),
+    ...(report.burst ? { burst: report.burst } : {}),
+  };
+}

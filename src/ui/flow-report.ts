@@ -1,0 +1,74 @@
+/**
+ * Renders a FlowReport (live or offline) for a human: the step table, the other
+ * events that arrived as side effects, burst figures, and a one-line summary.
+ * Everything goes to stdout: the report is the command's data.
+ */
+import { SKIPPED, type FlowReport, type StepResult } from '../flows/report.js';
+import type { Output } from './output.js';
+import { table } from './table.js';
+
+const ms = (value: number) => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)}`);
+
+function statusCell(out: Output, status: number | null): string {
+  if (status === null) return out.c.dim('-');
+  return (status < 300 ? out.c.green : status < 400 ? out.c.yellow : out.c.red)(String(status));
+}
+
+function resultCell(out: Output, step: StepResult, unverified: boolean): string {
+  if (step.error === SKIPPED) return out.c.dim('skipped');
+  if (!step.ok) return out.c.red(`FAIL ${step.error ?? ''}`.trim());
+  return unverified ? out.c.yellow('fired (unverified)') : out.c.green('ok');
+}
+
+function triggerCell(out: Output, step: StepResult, mode: FlowReport['mode']): string {
+  if (step.trigger !== null) return step.trigger;
+  return out.c.dim(mode === 'offline' ? '-' : '(observed)');
+}
+
+export function renderFlowReport(report: FlowReport, out: Output): void {
+  const unverified = report.mode === 'unverified';
+  const { c } = out;
+  const rows = report.steps.map((step, i) => [
+    String(i + 1),
+    step.event,
+    triggerCell(out, step, report.mode),
+    step.eventId ?? c.dim('-'),
+    statusCell(out, step.status),
+    step.error === SKIPPED ? c.dim('-') : ms(step.ms),
+    resultCell(out, step, unverified),
+  ]);
+  out.line(table(['step', 'event', 'trigger', 'evt id', 'status', 'ms', 'result'], rows));
+
+  if (report.sideEffects.length > 0) {
+    out.line();
+    out.line(c.dim(`side effects: ${report.sideEffects.length} other event${report.sideEffects.length === 1 ? '' : 's'} delivered`));
+    out.line(table(['event', 'evt id', 'status'], report.sideEffects.map((effect) => [effect.type, effect.eventId, statusCell(out, effect.status)])));
+  }
+
+  if (report.burst) {
+    const { count, failures, eventsPerSecond, latency } = report.burst;
+    out.line();
+    out.line(
+      `burst: ${count} events, ${failures ? c.red(`${failures} failed`) : c.green('0 failed')}, ${Math.round(eventsPerSecond)} events/s; ` +
+        `latency p50 ${latency.p50} ms, p95 ${latency.p95} ms, p99 ${latency.p99} ms, max ${latency.max} ms`,
+    );
+  }
+
+  out.line();
+  out.line(summary(report, out));
+}
+
+function summary(report: FlowReport, out: Output): string {
+  const { c } = out;
+  const total = report.steps.length;
+  const skipped = report.steps.filter((step) => step.error === SKIPPED).length;
+  const failed = report.steps.filter((step) => !step.ok).length - skipped;
+  const passed = total - failed - skipped;
+  if (report.mode === 'unverified') {
+    const fired = `${report.flow}: ${passed} of ${total} triggers fired`;
+    return `${report.ok ? c.yellow(fired) : c.red(fired)} — unverified: deliveries were not checked (--no-listen)`;
+  }
+  if (report.ok) return c.green(`${report.flow}: all ${total} steps passed`);
+  const parts = [`${passed} passed`, c.red(`${failed} failed`), ...(skipped ? [`${skipped} skipped`] : [])];
+  return `${c.red(`${report.flow}: FAILED`)} — ${parts.join(', ')} of ${total} steps`;
+}

@@ -1,0 +1,72 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { reportJson, SKIPPED, type FlowReport } from '../../src/flows/report.js';
+import { renderFlowReport } from '../../src/ui/flow-report.js';
+import { Output } from '../../src/ui/output.js';
+
+function render(report: FlowReport, color = false): string {
+  const stdout = new PassThrough();
+  let text = '';
+  stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  renderFlowReport(report, new Output({ json: false, color, verbose: false, stdout, stderr: new PassThrough() }));
+  return text;
+}
+
+const failed: FlowReport = {
+  flow: 'payment',
+  ok: false,
+  mode: 'live',
+  steps: [
+    { event: 'invoice.created', trigger: 'invoice.created', eventId: 'evt_1', status: 200, ms: 412, ok: true },
+    { event: 'charge.pending', trigger: null, eventId: 'evt_2', status: 500, ms: 3, ok: false, error: 'the app answered 500' },
+    { event: 'transfer.created', trigger: 'transfer.created', eventId: null, status: null, ms: 0, ok: false, error: SKIPPED },
+  ],
+  sideEffects: [{ type: 'customer.created', eventId: 'evt_0', status: 200 }],
+};
+
+describe('renderFlowReport', () => {
+  it('prints the step table, side effects and a failure summary', () => {
+    expect(render(failed).split('\n')).toEqual([
+      'step  event             trigger           evt id  status  ms   result',
+      '1     invoice.created   invoice.created   evt_1   200     412  ok',
+      '2     charge.pending    (observed)        evt_2   500     3    FAIL the app answered 500',
+      '3     transfer.created  transfer.created  -       -       -    skipped',
+      '',
+      'side effects: 1 other event delivered',
+      'event             evt id  status',
+      'customer.created  evt_0   200',
+      '',
+      'payment: FAILED — 1 passed, 1 failed, 1 skipped of 3 steps',
+      '',
+    ]);
+  });
+
+  it('says when every step passed, colours statuses, and marks an unverified run', () => {
+    const passed: FlowReport = { ...failed, ok: true, steps: [failed.steps[0]!], sideEffects: [] };
+    expect(render(passed).trim().split('\n').at(-1)).toBe('payment: all 1 steps passed');
+    expect(render({ ...failed, steps: [failed.steps[1]!] }, true)).toContain('\u001b[31m500\u001b[39m');
+    const unverified: FlowReport = { ...passed, mode: 'unverified', steps: [{ ...failed.steps[0]!, eventId: null, status: null }] };
+    const text = render(unverified);
+    expect(text).toContain('fired (unverified)');
+    expect(text).toContain('payment: 1 of 1 triggers fired — unverified: deliveries were not checked (--no-listen)');
+  });
+
+  it('adds burst figures when the report has them', () => {
+    const burst = { count: 9000, failures: 2, eventsPerSecond: 1234.4, latency: { p50: 1, p95: 3, p99: 7, max: 40 } };
+    expect(render({ ...failed, mode: 'offline', burst })).toContain('burst: 9000 events, 2 failed, 1234 events/s; latency p50 1 ms, p95 3 ms, p99 7 ms, max 40 ms');
+  });
+
+  it('never prints a secret in an error', () => {
+    const leaky: FlowReport = { ...failed, steps: [{ ...failed.steps[1]!, error: 'bad key sk_test_abcdefghijklmnop1234' }] };
+    expect(render(leaky)).not.toContain('sk_test_abcdefghijklmnop1234');
+  });
+});
+
+describe('reportJson', () => {
+  it('has exactly the documented fields', () => {
+    const json = reportJson({ ...failed, steps: [{ ...failed.steps[0]!, extra: 1 } as never] });
+    expect(Object.keys(json)).toEqual(['flow', 'ok', 'mode', 'steps', 'sideEffects']);
+    expect(json.steps).toEqual([{ event: 'invoice.created', trigger: 'invoice.created', eventId: 'evt_1', status: 200, ms: 412, ok: true }]);
+    expect(Object.keys((reportJson(failed).steps as object[])[1]!)).toEqual(['event', 'trigger', 'eventId', 'status', 'ms', 'ok', 'error']);
+  });
+});
