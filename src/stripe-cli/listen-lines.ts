@@ -29,8 +29,9 @@ const FORWARDED = new RegExp(`^${TIME}-->\\s+(connect\\s+)?(\\S+)\\s+\\[([^\\]\\
 const RESPONSE = new RegExp(`^${TIME}<--\\s+\\[(\\d{3})\\]\\s+(\\S+)\\s+(\\S+)\\s+\\[([^\\]\\s]+)\\]$`);
 const FAILED_POST = /\[ERROR\]\s+Failed to POST:\s+(?:\w+\s+"([^"]+)":\s*)?(.*)$/;
 const FAILED_READ = /\[ERROR\]\s+Failed to read response from endpoint, error = (.*)$/;
-// logrus piped (`time="…" level=fatal msg="…"`) and on a terminal (`[date] FATAL …`).
-const LOGRUS = /^time="[^"]*"\s+level=(?:fatal|panic|error|warning)\s+msg="(.*)"$/;
+// logrus piped (`time="…" level=fatal msg="…"`) and on a terminal (`[date] FATAL …`). A message
+// quoting a pretty-printed API error body goes on over several lines: its first one is enough.
+const LOGRUS = /^time="[^"]*"\s+level=(?:fatal|panic|error|warning)\s+msg="(.*?)"?$/;
 const LOGRUS_TTY = /^\[[^\]]*\]\s+(?:FATAL|PANIC|ERROR|WARN(?:ING)?)\s+(.*)$/;
 // Messages the CLI prints bare on stderr before exiting 1.
 const BARE_ERROR =

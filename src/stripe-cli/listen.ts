@@ -137,6 +137,23 @@ class Deliveries {
 /** Progress lines that are not errors. */
 const QUIET = /^(Getting ready|Checking for new versions|Session expired, reconnecting)/;
 
+/**
+ * The CLI's own words for why it failed, from its stderr: the last error it
+ * logged, else the first line that is not progress (a panic's first line, not
+ * its stack; a bare message, not the advice lines under it).
+ */
+export function failureMessage(stderrLines: readonly string[]): string | undefined {
+  let logged: string | undefined;
+  let other: string | undefined;
+  for (const raw of stderrLines) {
+    const parsed = parseListenLine(raw);
+    const text = cleanLine(raw);
+    if (parsed?.kind === 'cli-error') logged = parsed.message;
+    else if (!parsed && text && !QUIET.test(text)) other ??= text;
+  }
+  return logged ?? other;
+}
+
 /** Runs `stripe listen` and resolves once it is ready (secret known); rejects with a StripeCliError otherwise. */
 export async function startListener(options: ListenerOptions): Promise<Listener> {
   const { target, signal, log } = options;
@@ -147,20 +164,18 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
 
   const queue = new AsyncQueue<ListenerEvent>();
   const deliveries = new Deliveries(options.forwardConnectTo && parseForwardUrl(options.forwardConnectTo));
-  let lastError: string | undefined;
+  const stderr: string[] = [];
   let stopping = false;
   let onReady!: (event: Extract<ListenerEvent, { kind: 'ready' }>) => void;
   const ready = new Promise<Extract<ListenerEvent, { kind: 'ready' }>>((resolve) => (onReady = resolve));
 
   child.onLine((raw, stream) => {
     const text = cleanLine(raw);
-    const parsed = parseListenLine(raw);
     if (text) log?.(`stripe ${stream}: ${text}`);
-    if (!parsed) {
-      if (stream === 'stderr' && text && !QUIET.test(text)) lastError = text; // maybe its last words
-      return;
-    }
-    if (parsed.kind === 'cli-error') lastError = parsed.message;
+    if (stream === 'stderr') stderr.push(raw);
+    if (stderr.length > 100) stderr.shift();
+    const parsed = parseListenLine(raw);
+    if (!parsed) return;
     const event = deliveries.annotate({ ...parsed, at: Date.now() });
     if (event.kind === 'ready') onReady(event);
     queue.push(event);
@@ -176,7 +191,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     signal?.removeEventListener('abort', onAbort);
     if (signal?.aborted) return signal.reason as unknown;
     if (stopping) return undefined;
-    return cliFailure('listen', lastError, killedBy ? `was killed by ${killedBy}` : `exited with code ${code}`);
+    return cliFailure('listen', failureMessage(stderr), killedBy ? `was killed by ${killedBy}` : `exited with code ${code}`);
   });
   void failure.then((error) => queue.end(error));
 

@@ -44,7 +44,8 @@ export function sandbox(extra: NodeJS.ProcessEnv = {}): Sandbox {
 /** Spawns `stripe-hooks ...args`; never rejects, so tests assert on exitCode/stdout/stderr. */
 export function runCli(args: string[], options: { box?: Sandbox; env?: NodeJS.ProcessEnv; input?: string } = {}): ResultPromise<{ reject: false }> {
   const box = options.box ?? sandbox();
-  return execa(process.execPath, [BIN, ...args], {
+  // `--` ends node's own options: without it Node 20 reads a script's `--env-file X` as its own and exits 9 when X is missing.
+  return execa(process.execPath, ['--', BIN, ...args], {
     cwd: box.cwd,
     env: { ...box.env, ...options.env },
     extendEnv: false,

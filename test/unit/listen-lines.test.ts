@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { failureMessage } from '../../src/stripe-cli/listen.js';
 import { cleanLine, parseListenLine, unreachableReason } from '../../src/stripe-cli/listen-lines.js';
 
 // Real output of `stripe listen` 1.52.0; see fixtures/stripe-listen/README.md.
@@ -60,6 +61,7 @@ describe('parseListenLine on terminal output (colours, links, spinner)', () => {
 describe('parseListenLine on the CLI\'s failures', () => {
   it.each([
     ['stderr-bad-key.txt', 'bad-key', /Authorization failed, status=401/],
+    ['stderr-bad-key-pretty.txt', 'bad-key', /Authorization failed, status=401, body=\{$/],
     ['stderr-short-key.txt', 'bad-key', /too short/],
     ['stderr-legacy-key.txt', 'bad-key', /legacy-style API key/],
     ['stderr-publishable-key.txt', 'bad-key', /only supports using a secret or restricted key/],
@@ -79,5 +81,20 @@ describe('unreachableReason', () => {
     ['EOF', 'EOF'],
   ])('%s -> %s', (error, reason) => {
     expect(unreachableReason(error)).toBe(reason);
+  });
+});
+
+describe('failureMessage (why the CLI exited, from its stderr)', () => {
+  it.each([
+    ['stderr-bad-key-pretty.txt', /^Error while authenticating with Stripe: Authorization failed, status=401, body=\{$/],
+    ['stderr-no-key.txt', /^You have not configured API keys yet$/], // not the advice lines under it
+    ['stderr-network.txt', /connect: connection refused$/],
+  ])('%s', (name, message) => {
+    expect(failureMessage(fixture(name).split('\n'))).toMatch(message);
+  });
+
+  it('falls back to the first line that is not progress (a panic, not its stack)', () => {
+    expect(failureMessage(['Getting ready...', 'panic: runtime error', '', 'goroutine 1 [running]:'])).toBe('panic: runtime error');
+    expect(failureMessage(['Getting ready...', ''])).toBeUndefined();
   });
 });

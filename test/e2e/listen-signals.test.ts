@@ -1,0 +1,106 @@
+/**
+ * `stripe-hooks listen` stops cleanly: on SIGINT/SIGTERM, when not ready in time,
+ * and when the `stripe` child dies under it. In every case the child is gone
+ * when the CLI exits.
+ */
+import { createServer, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sandbox, STRIPE_BIN } from '../support/cli.js';
+import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
+import { childPids, isRunning, startCli, type RunningCli } from '../support/running-cli.js';
+import { TEST_API_KEY } from '../support/stripe-cli.js';
+
+let fake: FakeStripe | undefined;
+let silent: Awaited<ReturnType<typeof silentServer>> | undefined;
+const started: RunningCli[] = [];
+
+afterEach(async () => {
+  for (const cli of started.splice(0)) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+  await fake?.close();
+  for (const socket of silent?.sockets ?? []) socket.destroy();
+  silent?.server.close();
+  fake = silent = undefined;
+});
+
+function listen(apiBase: string, args: string[] = []): RunningCli {
+  const cli = startCli(['listen', '--verbose', '-f', 'http://127.0.0.1:9/webhook', ...args, '--api-base', apiBase, '--api-key', TEST_API_KEY, '--stripe-bin', STRIPE_BIN], {
+    box: sandbox(),
+  });
+  started.push(cli);
+  return cli;
+}
+
+/** The stripe child's pid, from --verbose output, checked against the CLI's actual children. */
+async function stripePid(cli: RunningCli): Promise<number> {
+  const line = await cli.waitForLine(/stripe listen started \(pid \d+\)/, 'stderr');
+  const pid = Number(/pid (\d+)/.exec(line)![1]);
+  expect(childPids(cli.child.pid!)).toContain(pid);
+  return pid;
+}
+
+describe('stripe-hooks listen shutdown', () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s after ready -> exit %i, the stripe child gone', async (signal, code) => {
+    fake = await startFakeStripe();
+    const cli = listen(fake.url);
+    const pid = await stripePid(cli);
+    await cli.waitForLine(/Ready — forwarding/, 'stderr');
+    expect(isRunning(pid)).toBe(true);
+
+    cli.child.kill(signal);
+    const result = await cli.child;
+    expect(result.exitCode).toBe(code);
+    expect(result.stderr).toMatch(signal === 'SIGINT' ? /error Interrupted$/ : /error Terminated$/);
+    expect(isRunning(pid)).toBe(false);
+  });
+
+  it('SIGINT before ready -> exit 130, the stripe child gone', async () => {
+    silent = await silentServer();
+    const cli = listen(silent.url);
+    const pid = await stripePid(cli);
+    await silent.connected;
+    cli.child.kill('SIGINT');
+    const result = await cli.child;
+    expect(result.exitCode).toBe(130);
+    expect(isRunning(pid)).toBe(false);
+  });
+
+  it('not ready within --ready-timeout -> exit 3 with a hint, the stripe child gone', async () => {
+    silent = await silentServer();
+    const cli = listen(silent.url, ['--ready-timeout', '1']);
+    const pid = await stripePid(cli);
+    const result = await cli.child;
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain('error stripe listen was not ready within 1 s');
+    expect(result.stderr).toContain('hint  check that the Stripe API (or the --api-base server) is reachable, or raise --ready-timeout');
+    expect(isRunning(pid)).toBe(false);
+  });
+
+  it('the stripe child dying on its own -> exit 3 saying so', async () => {
+    fake = await startFakeStripe();
+    const cli = listen(fake.url);
+    const pid = await stripePid(cli);
+    await cli.waitForLine(/Ready — forwarding/, 'stderr');
+    process.kill(pid, 'SIGKILL');
+    const result = await cli.child;
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain('error stripe listen was killed by SIGKILL');
+    expect(result.stderr).toContain("hint  re-run with --verbose to see the Stripe CLI's output");
+  });
+});
+
+/** Where Stripe's API would be, a server that accepts connections and never answers. */
+async function silentServer() {
+  const sockets = new Set<Socket>();
+  let onConnect!: () => void;
+  const connected = new Promise<void>((resolve) => (onConnect = resolve));
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    onConnect();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return { server, sockets, url, connected };
+}

@@ -1,0 +1,184 @@
+/**
+ * `stripe-hooks listen` end to end: the built CLI runs the real `stripe listen`
+ * against the fake Stripe backend and forwards to a receiver that verifies every
+ * signature with the SDK.
+ */
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { getEnvValue } from '../../src/env-file.js';
+import { runCli, sandbox, STRIPE_BIN, type Sandbox } from '../support/cli.js';
+import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
+import { startReceiver, type Receiver } from '../support/receiver.js';
+import { startCli, type RunningCli } from '../support/running-cli.js';
+import { TEST_API_KEY } from '../support/stripe-cli.js';
+
+let fake: FakeStripe | undefined;
+let receiver: Receiver | undefined;
+const started: RunningCli[] = [];
+
+afterEach(async () => {
+  for (const cli of started.splice(0)) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+  await fake?.close();
+  await receiver?.close();
+  fake = receiver = undefined;
+});
+
+const global = (api: FakeStripe) => ['--api-base', api.url, '--api-key', TEST_API_KEY, '--stripe-bin', STRIPE_BIN];
+
+function listen(api: FakeStripe, args: string[], box: Sandbox = sandbox()): RunningCli {
+  const cli = startCli(['listen', ...args, ...global(api)], { box });
+  started.push(cli);
+  return cli;
+}
+
+/** A --stripe-bin that only records that it was run: proves whether a child was spawned at all. */
+function recordingStripe(box: Sandbox): { bin: string; ran: () => boolean } {
+  const bin = join(box.home, 'stripe');
+  const marker = join(box.home, 'stripe-was-run');
+  writeFileSync(bin, `#!/bin/sh\necho "$@" > "${marker}"\nexit 1\n`);
+  chmodSync(bin, 0o755);
+  return { bin, ran: () => existsSync(marker) };
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('stripe-hooks listen', () => {
+  it('writes the captured secret into an existing .env, shows each delivery as a line, stops on SIGINT', async () => {
+    fake = await startFakeStripe();
+    const box = sandbox();
+    const envPath = join(box.cwd, '.env');
+    writeFileSync(envPath, '# app settings\nPORT=4242\nSTRIPE_WEBHOOK_SECRET=whsec_stale\nexport OTHER="x y"\n', { mode: 0o640 });
+    // The receiver verifies with whatever the CLI wrote to .env: a wrong secret fails verification.
+    receiver = await startReceiver({ secretProvider: () => getEnvValue(readFileSync(envPath, 'utf8'), 'STRIPE_WEBHOOK_SECRET') });
+    const cli = listen(fake, ['--forward-to', receiver.url, '--events', 'customer.created,invoice.paid', '--env-file', '.env'], box);
+
+    await cli.waitForLine(/Ready — forwarding to http:\/\/127\.0\.0\.1:\d+\/webhook/, 'stderr');
+    expect(readFileSync(envPath, 'utf8')).toBe(`# app settings\nPORT=4242\nSTRIPE_WEBHOOK_SECRET=${fake.secret}\nexport OTHER="x y"\n`);
+    expect(statSync(envPath).mode & 0o777).toBe(0o640);
+
+    const event = fake.emit('customer.created');
+    const delivery = await receiver.waitFor('customer.created');
+    expect(delivery).toMatchObject({ verified: true, status: 200 });
+    expect(delivery.event?.id).toBe(event.id);
+    const line = await cli.waitForLine(new RegExp(event.id));
+    expect(line).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d  customer\\.created +${event.id} +200  \\d+ ms$`));
+
+    cli.child.kill('SIGINT');
+    const result = await cli.child;
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).toContain(`signing secret whsec_`);
+    expect(result.stderr).not.toContain(fake.secret); // shown redacted; it is in .env
+    expect(result.stdout.trim().split('\n')).toEqual([line]);
+  });
+
+  it('--json: one object per event, .env created 0600, ready/forwarded/delivery/unreachable', async () => {
+    fake = await startFakeStripe();
+    receiver = await startReceiver({ secret: fake.secret, status: { 'invoice.paid': 500 } });
+    const box = sandbox();
+    const down = `http://127.0.0.1:${await closedPort()}/connect`;
+    const cli = listen(fake, ['--json', '-f', receiver.url, '--forward-connect-to', down, '--flow', 'invoice', '--env-file', '.env'], box);
+
+    const ready = JSON.parse(await cli.waitForLine(/"kind":"ready"/));
+    expect(ready).toMatchObject({ kind: 'ready', apiVersion: fake.apiVersion, forwardTo: receiver.url, forwardConnectTo: down });
+    expect(ready.secret).toMatch(/^whsec_…\w{4}$/);
+    const envPath = join(box.cwd, '.env');
+    expect(readFileSync(envPath, 'utf8')).toBe(`STRIPE_WEBHOOK_SECRET=${fake.secret}\n`);
+    expect(statSync(envPath).mode & 0o777).toBe(0o600);
+
+    const paid = fake.emit('invoice.paid');
+    const delivery = JSON.parse(await cli.waitForLine(/"kind":"delivery"/));
+    expect(delivery).toEqual({ kind: 'delivery', time: expect.any(String), type: 'invoice.paid', id: paid.id, status: 500, ms: expect.any(Number), url: receiver.url, connect: false });
+    expect((await receiver.waitFor('invoice.paid')).verified).toBe(true);
+
+    const connect = fake.emit({ type: 'invoice.created', account: 'acct_1Connected' });
+    const unreachable = JSON.parse(await cli.waitForLine(/"kind":"unreachable"/));
+    expect(unreachable).toMatchObject({ kind: 'unreachable', id: connect.id, type: 'invoice.created', url: down, reason: 'connection refused', connect: true });
+
+    cli.child.kill('SIGTERM');
+    const result = await cli.child;
+    expect(result.exitCode).toBe(143);
+    const objects = result.stdout.trim().split('\n').map((text) => JSON.parse(text));
+    expect(objects.map((o) => o.kind ?? Object.keys(o)[0])).toEqual(['ready', 'forwarded', 'delivery', 'forwarded', 'unreachable', 'error']);
+    expect(result.stdout).not.toContain(fake.secret);
+    expect(result.stderr).toBe('');
+  });
+
+  it('reports an app that is down as unreachable and keeps listening', async () => {
+    fake = await startFakeStripe();
+    const down = `http://127.0.0.1:${await closedPort()}/webhook`;
+    const cli = listen(fake, ['--forward-to', down, '--events', 'charge.succeeded']);
+    await cli.waitForLine(/Ready/, 'stderr');
+    const first = fake.emit('charge.succeeded');
+    expect(await cli.waitForLine(new RegExp(first.id))).toMatch(/charge\.succeeded +evt_\w+ +unreachable  connection refused$/);
+    const second = fake.emit('charge.succeeded');
+    await cli.waitForLine(new RegExp(second.id));
+    cli.child.kill('SIGINT');
+    expect((await cli.child).exitCode).toBe(130);
+  });
+
+  it('--print-secret prints only the secret and exits 0', async () => {
+    fake = await startFakeStripe();
+    const result = await runCli(['listen', '--print-secret', ...global(fake)]);
+    expect(result).toMatchObject({ exitCode: 0, stdout: fake.secret, stderr: '' });
+    expect(fake.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['POST /v1/stripecli/sessions 200']);
+    expect(fake.sessions).toHaveLength(1);
+  });
+
+  it('a key the API rejects -> exit 3 with a hint, the key never printed', async () => {
+    fake = await startFakeStripe({ apiKeys: [TEST_API_KEY] });
+    const wrong = 'sk_test_51NotTheRightKeyAtAll';
+    const result = await runCli(['listen', '--api-base', fake.url, '--api-key', wrong, '--stripe-bin', STRIPE_BIN]);
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toMatch(/^error Stripe rejected the API key \(Authorization failed, status=401\)\nhint  check STRIPE_API_KEY/);
+    expect(result.stderr + result.stdout).not.toContain(wrong);
+  });
+
+  it('no key and not logged in -> exit 3 with a hint', async () => {
+    fake = await startFakeStripe();
+    const result = await runCli(['listen', '--api-base', fake.url, '--stripe-bin', STRIPE_BIN]);
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain('error no Stripe API key: none given and the Stripe CLI is not logged in');
+    expect(result.stderr).toContain('hint  set STRIPE_API_KEY, pass --api-key, or run `stripe login`');
+    expect(fake.requests).toEqual([]);
+  });
+});
+
+describe('stripe-hooks listen refuses bad input before spawning anything', () => {
+  it('the recording binary does record a run (control)', async () => {
+    const box = sandbox();
+    const stripe = recordingStripe(box);
+    const result = await runCli(['listen', '--stripe-bin', stripe.bin, '--api-key', TEST_API_KEY], { box });
+    expect(result.exitCode).toBe(3);
+    expect(stripe.ran()).toBe(true);
+  });
+
+  it.each([
+    [['--forward-to', 'localhost:4242/webhook'], /--forward-to "localhost:4242\/webhook" must be an http\(s\) URL with a host/],
+    [['--forward-to', 'not a url'], /--forward-to "not a url" is not a URL/],
+    [['--forward-connect-to', '--live'], /--forward-connect-to value "--live" starts with "-"/],
+    [['--events', 'customer.creatd'], /--events: unknown event type "customer\.creatd"\nhint  did you mean "customer\.created"\?/],
+    [['--events', 'subscription.triggered'], /unknown event type "subscription\.triggered"\nhint  no Stripe event type is close/],
+    [['--flow', 'paymnt'], /unknown flow "paymnt"\nhint  did you mean "payment"\? known flows: payment, subscription, invoice/],
+    [['--flow', 'payment', '--all'], /--flow and --all cannot be combined/],
+    [['--header', 'no colon'], /--header "no colon" is not "Key: Value"/],
+    [['--ready-timeout', 'soon'], /--ready-timeout "soon" is not a number of seconds/],
+    [['--env-file', '.env', '--env-key', 'BAD-NAME'], /--env-key "BAD-NAME" is not a valid variable name/],
+    [['--api-base', 'http://10.1.2.3:12111'], /--api-base http:\/\/10\.1\.2\.3:12111 is not accepted by the Stripe CLI/],
+  ])('%j -> exit 2', async (args, message) => {
+    const box = sandbox();
+    const stripe = recordingStripe(box);
+    const result = await runCli(['listen', ...args, '--stripe-bin', stripe.bin, '--api-key', TEST_API_KEY], { box });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(2); // one line and its hint, no stack
+    expect(stripe.ran()).toBe(false);
+  });
+});
