@@ -7,10 +7,9 @@ import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { validateEnvKey, writeEnvValue } from '../env-file.js';
 import { EnvironmentError, UsageError } from '../errors.js';
-import { BUILTIN_FLOWS, builtinFlowEvents } from '../flows/builtin.js';
+import { builtinFlowEvents } from '../flows/builtin.js';
 import { parseEventList } from '../flows/events.js';
-import type { Flow } from '../flows/types.js';
-import { suggest } from '../suggest.js';
+import { resolveFlow } from '../flows/load.js';
 import {
   buildListenArgs,
   buildPrintSecretArgs,
@@ -37,25 +36,12 @@ interface ListenOptions {
   readyTimeout: string;
 }
 
-/** Finds a flow by name; swapped for one that also knows file flows. */
-export type FlowLookup = (name: string, ctx: Context) => Promise<Flow>;
-
-export const findBuiltinFlow: FlowLookup = async (name) => {
-  const flow = BUILTIN_FLOWS.find((candidate) => candidate.name === name);
-  if (flow) return flow;
-  const names = BUILTIN_FLOWS.map((candidate) => candidate.name);
-  const close = suggest(name, names);
-  throw new UsageError(`unknown flow "${name}"`, {
-    hint: `${close ? `did you mean "${close}"? ` : ''}known flows: ${names.join(', ')}`,
-  });
-};
-
-async function eventSelection(options: ListenOptions, ctx: Context, findFlow: FlowLookup): Promise<ListenArgs['events']> {
+async function eventSelection(options: ListenOptions, ctx: Context): Promise<ListenArgs['events']> {
   const chosen = [options.events !== undefined && '--events', options.flow !== undefined && '--flow', options.all && '--all'].filter(Boolean);
   if (chosen.length > 1) throw new UsageError(`${chosen.join(' and ')} cannot be combined`, { hint: 'select events one way' });
   if (options.all) return 'all';
   if (options.events !== undefined) return parseEventList(options.events);
-  if (options.flow !== undefined) return [...new Set((await findFlow(options.flow, ctx)).steps.map((step) => step.event))];
+  if (options.flow !== undefined) return [...new Set((await resolveFlow(options.flow, { cwd: ctx.cwd })).steps.map((step) => step.event))];
   return builtinFlowEvents(); // the Stripe CLI refuses to listen without a selection
 }
 
@@ -73,7 +59,7 @@ async function stripeBinary(ctx: Context): Promise<string> {
   throw new EnvironmentError('no Stripe CLI given', { hint: 'run `stripe-hooks setup`, or pass --stripe-bin' });
 }
 
-export async function run(_args: string[], raw: Record<string, unknown>, ctx: Context, findFlow: FlowLookup = findBuiltinFlow): Promise<void> {
+export async function run(_args: string[], raw: Record<string, unknown>, ctx: Context): Promise<void> {
   const options = raw as unknown as ListenOptions;
   // Every check before anything is spawned: a usage error never leaves a child behind.
   const readyTimeoutMs = parseSeconds(options.readyTimeout, '--ready-timeout');
@@ -82,7 +68,7 @@ export async function run(_args: string[], raw: Record<string, unknown>, ctx: Co
   const listen: ListenArgs = {
     forwardTo: parseForwardUrl(options.forwardTo),
     forwardConnectTo: options.forwardConnectTo === undefined ? undefined : parseForwardUrl(options.forwardConnectTo, '--forward-connect-to'),
-    events: await eventSelection(options, ctx, findFlow),
+    events: await eventSelection(options, ctx),
     headers: options.header,
     skipVerify: options.skipVerify,
     latest: options.latest,

@@ -33,13 +33,18 @@ function listen(api: FakeStripe, args: string[], box: Sandbox = sandbox()): Runn
   return cli;
 }
 
-/** A --stripe-bin that only records that it was run: proves whether a child was spawned at all. */
-function recordingStripe(box: Sandbox): { bin: string; ran: () => boolean } {
+/** A --stripe-bin that only records how it was run (argv, one per line, and its environment), then fails. */
+function recordingStripe(box: Sandbox): { bin: string; ran: () => boolean; argv: () => string[]; env: () => string } {
   const bin = join(box.home, 'stripe');
-  const marker = join(box.home, 'stripe-was-run');
-  writeFileSync(bin, `#!/bin/sh\necho "$@" > "${marker}"\nexit 1\n`);
+  const marker = join(box.home, 'stripe-argv');
+  writeFileSync(bin, `#!/bin/sh\nprintf '%s\\n' "$@" > "${marker}"\nenv > "${marker}.env"\nexit 1\n`);
   chmodSync(bin, 0o755);
-  return { bin, ran: () => existsSync(marker) };
+  return {
+    bin,
+    ran: () => existsSync(marker),
+    argv: () => readFileSync(marker, 'utf8').trimEnd().split('\n'),
+    env: () => readFileSync(`${marker}.env`, 'utf8'),
+  };
 }
 
 async function closedPort(): Promise<number> {
@@ -152,12 +157,19 @@ describe('stripe-hooks listen', () => {
 });
 
 describe('stripe-hooks listen refuses bad input before spawning anything', () => {
-  it('the recording binary does record a run (control)', async () => {
+  it('valid input does run the binary: exact argv, the key only in its environment (control)', async () => {
     const box = sandbox();
+    writeFileSync(join(box.cwd, 'stripe-hooks.config.json'), JSON.stringify({ flows: { refunds: { steps: [{ event: 'charge.refunded' }, { event: 'refund.created' }] } } }));
     const stripe = recordingStripe(box);
-    const result = await runCli(['listen', '--stripe-bin', stripe.bin, '--api-key', TEST_API_KEY], { box });
+    const args = ['listen', '--flow', 'refunds', '--api-base', 'http://localhost:12111', '--stripe-bin', stripe.bin, '--api-key', TEST_API_KEY];
+    const result = await runCli(args, { box });
     expect(result.exitCode).toBe(3);
-    expect(stripe.ran()).toBe(true);
+    expect(result.stderr).toContain('error stripe listen exited with code 1');
+    expect(stripe.argv()).toEqual([
+      'listen', '--forward-to', 'http://localhost:4242/webhook', '--events', 'charge.refunded,refund.created', '--skip-update', '--api-base', 'http://127.0.0.1:12111',
+    ]);
+    expect(stripe.env()).toContain(`STRIPE_API_KEY=${TEST_API_KEY}\n`);
+    expect(stripe.env()).toContain('STRIPE_CLI_TELEMETRY_OPTOUT=1\n');
   });
 
   it.each([
