@@ -36,24 +36,37 @@ export class Recorder<T> {
     return this.items.filter(match);
   }
 
-  /** The first matching item already recorded, else the next one to arrive; rejects after `timeoutMs`. */
-  waitFor(match: Match<T>, what: string, timeoutMs = DEFAULT_WAIT_MS): Promise<T> {
+  /**
+   * The first matching item already recorded, else the next one to arrive; rejects after `timeoutMs`,
+   * or at once when `signal` aborts (a caller that stopped caring, e.g. its process exited).
+   */
+  waitFor(match: Match<T>, what: string, timeoutMs = DEFAULT_WAIT_MS, signal?: AbortSignal): Promise<T> {
     const found = this.items.find(match);
     if (found !== undefined) return Promise.resolve(found);
     return new Promise<T>((resolve, reject) => {
+      const settle = () => {
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+        signal?.removeEventListener('abort', abort);
+      };
       const waiter: Waiter<T> = {
         match,
         resolve: (item) => {
-          clearTimeout(timer);
+          settle();
           resolve(item);
         },
       };
+      const abort = () => {
+        settle();
+        reject(new Error(`stopped waiting for ${what}`));
+      };
       const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
+        settle();
         const seen = this.items.map(this.describe).join(', ') || 'nothing';
         reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; recorded so far: ${seen}`));
       }, timeoutMs);
       this.waiters.add(waiter);
+      signal?.addEventListener('abort', abort, { once: true });
     });
   }
 }

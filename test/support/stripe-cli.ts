@@ -4,7 +4,7 @@
  * `stopAllStripe()` (call it in afterEach), so no test leaves a `stripe` behind.
  */
 import { execa, type ResultPromise } from 'execa';
-import { Recorder } from './recorder.js';
+import { watchLines, type LineWatcher } from './lines.js';
 import { sandbox, STRIPE_BIN, type Sandbox } from './cli.js';
 
 /** A test-mode key the fake accepts (the CLI wants >= 12 chars, 3 `_` parts, an `sk` prefix). */
@@ -17,30 +17,25 @@ export interface StripeRunOptions {
   timeoutMs?: number;
 }
 
-function stripeEnv(box: Sandbox, apiKey: string): NodeJS.ProcessEnv {
-  return { ...box.env, STRIPE_API_KEY: apiKey, STRIPE_CLI_TELEMETRY_OPTOUT: '1' };
+/** Sandbox cwd/HOME, the key in the environment (never argv), telemetry off, no inherited env. */
+function spawnOptions(options: StripeRunOptions) {
+  const box = options.box ?? sandbox();
+  return {
+    cwd: box.cwd,
+    env: { ...box.env, STRIPE_API_KEY: options.apiKey ?? TEST_API_KEY, STRIPE_CLI_TELEMETRY_OPTOUT: '1' },
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+  } as const;
 }
 
 /** One-shot `stripe …` (e.g. `trigger`); never rejects, so tests assert on exitCode/stdout/stderr. */
 export function runStripe(args: string[], options: StripeRunOptions = {}) {
-  const box = options.box ?? sandbox();
-  return execa(STRIPE_BIN, args, {
-    cwd: box.cwd,
-    env: stripeEnv(box, options.apiKey ?? TEST_API_KEY),
-    extendEnv: false,
-    reject: false,
-    stdin: 'ignore',
-    timeout: options.timeoutMs ?? 30_000,
-  });
+  return execa(STRIPE_BIN, args, { ...spawnOptions(options), timeout: options.timeoutMs ?? 30_000 });
 }
 
-export interface StripeProcess {
+export interface StripeProcess extends LineWatcher {
   child: ResultPromise;
-  /** Output lines so far, per stream. */
-  stdout: string[];
-  stderr: string[];
-  /** The first line (past or future) on `stream` matching `pattern`. */
-  waitForLine(pattern: RegExp, stream?: 'stdout' | 'stderr', timeoutMs?: number): Promise<string>;
   /** SIGINT, then SIGKILL if it is still there after `graceMs`; resolves with the exit code. */
   stop(graceMs?: number): Promise<number | undefined>;
 }
@@ -49,41 +44,11 @@ const running = new Set<StripeProcess>();
 
 /** A long-running `stripe …` (e.g. `listen`). */
 export function startStripe(args: string[], options: StripeRunOptions = {}): StripeProcess {
-  const box = options.box ?? sandbox();
-  const child = execa(STRIPE_BIN, args, {
-    cwd: box.cwd,
-    env: stripeEnv(box, options.apiKey ?? TEST_API_KEY),
-    extendEnv: false,
-    reject: false,
-    stdin: 'ignore',
-    buffer: false,
-  });
-  const lines = { stdout: new Recorder<string>((l) => l), stderr: new Recorder<string>((l) => l) };
-  for (const stream of ['stdout', 'stderr'] as const) {
-    let pending = '';
-    child[stream]?.setEncoding('utf8');
-    child[stream]?.on('data', (chunk: string) => {
-      const parts = (pending + chunk).split('\n');
-      pending = parts.pop() ?? '';
-      for (const line of parts) lines[stream].push(line);
-    });
-  }
+  const child = execa(STRIPE_BIN, args, { ...spawnOptions(options), buffer: false });
   const exited = child.then((result) => result.exitCode);
   const proc: StripeProcess = {
     child,
-    stdout: lines.stdout.items,
-    stderr: lines.stderr.items,
-    waitForLine(pattern, stream = 'stdout', timeoutMs) {
-      return Promise.race([
-        lines[stream].waitFor((line) => pattern.test(line), `${stream} line ${pattern}`, timeoutMs),
-        exited.then((code) => {
-          // An early exit is a failure to wait on, not a hang until the timeout.
-          const seen = lines[stream].find((line) => pattern.test(line));
-          if (seen !== undefined) return seen;
-          throw new Error(`stripe ${args[0]} exited with ${code} before printing ${pattern}; stderr: ${lines.stderr.items.join(' | ')}`);
-        }),
-      ]);
-    },
+    ...watchLines(child, exited, `stripe ${args[0] ?? ''}`),
     async stop(graceMs = 5_000) {
       running.delete(proc);
       if (child.exitCode === null && child.signalCode === null) {
