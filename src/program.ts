@@ -10,6 +10,14 @@ export type Dispatch = (name: string, args: string[], options: Record<string, un
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/**
+ * Twin of `--env-file`. Node (20 to 24, nodejs/node#54232) claims `--env-file` anywhere on its command line,
+ * even after the script, and exits 9 when that file does not exist yet, before our code runs. `--dotenv` is the
+ * spelling Node leaves alone; both land in `options.envFile`.
+ */
+const dotenvOption = () =>
+  new Option('--dotenv <path>', 'same as --env-file; use it when the file does not exist yet (Node intercepts --env-file)');
+
 function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 }
@@ -47,7 +55,9 @@ export function buildProgram(dispatch: Dispatch, version: string): Command {
     async (...received: unknown[]) => {
       const command = received.at(-1) as Command;
       const args = received.slice(0, -2).flat().filter((arg): arg is string => typeof arg === 'string');
-      await dispatch(name, args, command.optsWithGlobals());
+      const options = command.optsWithGlobals();
+      if (options.dotenv !== undefined) options.envFile ??= options.dotenv;
+      await dispatch(name, args, options);
     };
 
   program
@@ -69,6 +79,7 @@ export function buildProgram(dispatch: Dispatch, version: string): Command {
     .option('--flow <name>', 'forward the events of this flow')
     .option('--all', 'forward every event type (the Stripe CLI\'s --all-snapshot)')
     .option('--env-file <path>', 'write the signing secret into this dotenv file (atomically)')
+    .addOption(dotenvOption())
     .option('--env-key <name>', 'variable name for the secret in --env-file', 'STRIPE_WEBHOOK_SECRET')
     .option('--print-secret', 'print only the signing secret and exit')
     .option('--forward-connect-to <url>', 'where to forward Connect events')
@@ -102,6 +113,7 @@ export function buildProgram(dispatch: Dispatch, version: string): Command {
     .option('--offline', 'no Stripe CLI or account: sign realistic events and POST them straight to the app')
     .option('--secret <whsec>', 'signing secret the app verifies with (offline; or STRIPE_WEBHOOK_SECRET)')
     .option('--env-file <path>', 'read the secret from (or write a generated one to) this dotenv file (offline)')
+    .addOption(dotenvOption())
     .option('--api-version <version>', 'api_version stamped on synthesized events (offline)')
     .option('--seed <n>', 'make ids, payloads and --shuffle reproducible (offline)')
     .option('--duplicate', 'deliver every event twice with the same id (offline)')
@@ -135,6 +147,7 @@ export function buildProgram(dispatch: Dispatch, version: string): Command {
     .option('--metadata <key=value>', 'metadata entry (repeatable)', collect)
     .option('--disabled', 'create or leave the endpoint disabled')
     .option('--env-file <path>', 'write the new signing secret into this dotenv file')
+    .addOption(dotenvOption())
     .option('--env-key <name>', 'variable name for the secret in --env-file', 'STRIPE_WEBHOOK_SECRET')
     .option('--dry-run', 'show what would change, write nothing')
     .option('--live', 'allow a live-mode key')
