@@ -4,39 +4,16 @@
  * processes it started can be checked for being gone.
  */
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { Recorder } from './recorder.js';
 import { runCli, type Sandbox } from './cli.js';
+import { watchLines, type LineWatcher } from './lines.js';
 
-export interface RunningCli {
+export interface RunningCli extends LineWatcher {
   child: ReturnType<typeof runCli>;
-  stdout: string[];
-  stderr: string[];
-  /** The first line (past or future) on `stream` matching `pattern`; fails fast if the CLI exits first. */
-  waitForLine(pattern: RegExp, stream?: 'stdout' | 'stderr', timeoutMs?: number): Promise<string>;
 }
 
 export function startCli(args: string[], options: { box?: Sandbox; env?: NodeJS.ProcessEnv } = {}): RunningCli {
   const child = runCli(args, options);
-  const lines = { stdout: new Recorder<string>((l) => l), stderr: new Recorder<string>((l) => l) };
-  for (const stream of ['stdout', 'stderr'] as const) {
-    createInterface({ input: child[stream]! }).on('line', (line) => lines[stream].push(line));
-  }
-  return {
-    child,
-    stdout: lines.stdout.items,
-    stderr: lines.stderr.items,
-    waitForLine(pattern, stream = 'stdout', timeoutMs) {
-      return Promise.race([
-        lines[stream].waitFor((line) => pattern.test(line), `${stream} line ${pattern}`, timeoutMs),
-        child.then((result) => {
-          const seen = lines[stream].find((line) => pattern.test(line));
-          if (seen !== undefined) return seen;
-          throw new Error(`the CLI exited with ${result.exitCode} before printing ${pattern}; stderr: ${result.stderr}`);
-        }),
-      ]);
-    },
-  };
+  return { child, ...watchLines(child, child.then((result) => result.exitCode), 'stripe-hooks') };
 }
 
 /** Whether a process exists and is not a zombie (a container's init may never reap one). */
