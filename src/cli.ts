@@ -86,7 +86,7 @@ async function report(error: unknown, commanderMessage: string, argv: string[], 
       color: colorEnabled(!argv.includes('--no-color'), process.env, process.stderr),
     });
   if (error instanceof HooksError) {
-    out.error(error);
+    if (!(error.reported && out.json)) out.error(error);
     if (verbose && error.cause instanceof Error && error.cause.stack) out.debug(error.cause.stack);
     return error.exitCode;
   }

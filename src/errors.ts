@@ -19,13 +19,16 @@ export class HooksError extends Error {
   readonly kind: ErrorKind;
   /** A short follow-up line telling the user what to do next. */
   readonly hint?: string;
+  /** The command's --json document already states this outcome: set only the exit code, print no second document. */
+  readonly reported: boolean;
 
-  constructor(kind: ErrorKind, message: string, options: { hint?: string; cause?: unknown } = {}) {
+  constructor(kind: ErrorKind, message: string, options: { hint?: string; cause?: unknown; reported?: boolean } = {}) {
     super(message, { cause: options.cause });
     this.name = 'HooksError';
     this.kind = kind;
     this.exitCode = ExitCode[kind];
     this.hint = options.hint;
+    this.reported = options.reported ?? false;
   }
 }
 
@@ -47,7 +50,7 @@ export class EnvironmentError extends HooksError {
 
 /** The tool worked but the thing under test did not: a step or delivery failed. */
 export class FailedError extends HooksError {
-  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: { hint?: string; cause?: unknown; reported?: boolean } = {}) {
     super('failed', message, options);
     this.name = 'FailedError';
   }
