@@ -8,19 +8,23 @@ import { cleanLine, parseListenLine, unreachableReason } from '../../src/stripe-
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', 'stripe-listen', name), 'utf8');
 const parseAll = (text: string) => text.split('\n').map(parseListenLine).filter(Boolean);
 
+const READY = { kind: 'ready', apiVersion: '2025-01-27.acacia', secret: 'whsec_probe1234567890abcdef' };
+/** The events of the session captured both piped and on a terminal. */
+const FIRST_RUN = [
+  { kind: 'forwarded', type: 'customer.created', id: 'evt_probe1', connect: false },
+  { kind: 'response', status: 200, method: 'POST', url: 'http://localhost:4299/hook', id: 'evt_probe1' },
+  { kind: 'forwarded', type: 'customer.updated', id: 'evt_probe2', connect: true },
+  { kind: 'unreachable', url: 'http://localhost:4298/c', reason: 'connection refused' },
+];
+
 describe('parseListenLine on piped output', () => {
   it('reads the ready line with API version and secret', () => {
-    expect(parseAll(fixture('piped-stderr.txt'))).toEqual([
-      { kind: 'ready', apiVersion: '2025-01-27.acacia', secret: 'whsec_probe1234567890abcdef' },
-    ]);
+    expect(parseAll(fixture('piped-stderr.txt'))).toEqual([READY]);
   });
 
   it('reads forwarded events, answers, connect events and failed POSTs', () => {
     expect(parseAll(fixture('piped-stdout.txt'))).toEqual([
-      { kind: 'forwarded', type: 'customer.created', id: 'evt_probe1', connect: false },
-      { kind: 'response', status: 200, method: 'POST', url: 'http://localhost:4299/hook', id: 'evt_probe1' },
-      { kind: 'forwarded', type: 'customer.updated', id: 'evt_probe2', connect: true },
-      { kind: 'unreachable', url: 'http://localhost:4298/c', reason: 'connection refused' },
+      ...FIRST_RUN,
       { kind: 'forwarded', type: 'customer.created', id: 'evt_probe1', connect: false },
       { kind: 'response', status: 500, method: 'POST', url: 'http://localhost:4296/fail', id: 'evt_probe1' },
       { kind: 'forwarded', type: 'customer.updated', id: 'evt_probe2', connect: true },
@@ -37,13 +41,7 @@ describe('parseListenLine on piped output', () => {
 
 describe('parseListenLine on terminal output (colours, links, spinner)', () => {
   it('reads the same events as when piped', () => {
-    expect(parseAll(fixture('tty.txt'))).toEqual([
-      { kind: 'ready', apiVersion: '2025-01-27.acacia', secret: 'whsec_probe1234567890abcdef' },
-      { kind: 'forwarded', type: 'customer.created', id: 'evt_probe1', connect: false },
-      { kind: 'response', status: 200, method: 'POST', url: 'http://localhost:4299/hook', id: 'evt_probe1' },
-      { kind: 'forwarded', type: 'customer.updated', id: 'evt_probe2', connect: true },
-      { kind: 'unreachable', url: 'http://localhost:4298/c', reason: 'connection refused' },
-    ]);
+    expect(parseAll(fixture('tty.txt'))).toEqual([READY, ...FIRST_RUN]);
   });
 
   it('cleans a line down to what a terminal shows', () => {
