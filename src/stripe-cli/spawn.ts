@@ -182,14 +182,9 @@ export async function spawnStripe(target: StripeTarget, args: string[], options:
     forceKillAfterDelay: options.graceMs ?? 3000,
     cleanup: true, // if we exit first (a second Ctrl+C), the child is signalled too: no orphan
   });
-  const exited = child.then(
-    (result) => ({ code: result.exitCode, signal: result.signal, failed: result.exitCode === undefined && !result.signal, error: result }),
-  );
-  const spawned = await Promise.race([
-    new Promise<true>((resolve) => child.once('spawn', () => resolve(true))),
-    exited.then((result) => result),
-  ]);
-  if (spawned !== true && spawned.failed) throw spawnFailure(target, spawned.error);
+  // Either it starts, or it ends at once without an exit code (ENOENT, EACCES).
+  const early = await Promise.race([new Promise<undefined>((resolve) => child.once('spawn', () => resolve(undefined))), child]);
+  if (early && early.exitCode === undefined && !early.signal) throw spawnFailure(target, early);
 
   const listeners: ((line: string, stream: 'stdout' | 'stderr') => void)[] = [];
   for (const stream of ['stdout', 'stderr'] as const) {
@@ -197,7 +192,7 @@ export async function spawnStripe(target: StripeTarget, args: string[], options:
       for (const listener of listeners) listener(line, stream);
     });
   }
-  const gone = exited.then(({ code, signal }) => ({ code, signal }));
+  const gone = child.then(({ exitCode, signal }) => ({ code: exitCode, signal }));
   return {
     pid: child.pid!,
     onLine: (listener) => void listeners.push(listener),

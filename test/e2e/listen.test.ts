@@ -156,6 +156,21 @@ describe('stripe-hooks listen', () => {
   });
 });
 
+describe('stripe-hooks listen without a usable Stripe CLI', () => {
+  it.each([
+    ['missing', (box: Sandbox) => join(box.home, 'no-such-stripe'), /the Stripe CLI at .*no-such-stripe was not found/],
+    ['not executable', (box: Sandbox) => (writeFileSync(join(box.home, 'stripe'), ''), join(box.home, 'stripe')), /the Stripe CLI at .*stripe is not executable/],
+  ])('%s -> exit 3 pointing at setup', async (_, binary, message) => {
+    const box = sandbox();
+    for (const extra of [[], ['--print-secret']]) {
+      const result = await runCli(['listen', ...extra, '--stripe-bin', binary(box), '--api-key', TEST_API_KEY], { box });
+      expect(result.exitCode).toBe(3);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).toContain('hint  run `stripe-hooks setup`');
+    }
+  });
+});
+
 describe('stripe-hooks listen refuses bad input before spawning anything', () => {
   it('valid input does run the binary: exact argv, the key only in its environment (control)', async () => {
     const box = sandbox();
