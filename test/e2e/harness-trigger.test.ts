@@ -130,3 +130,31 @@ describe('every built-in flow runs against the fake', () => {
     });
   }
 });
+
+/** Fixtures outside the built-in flows that user flows are likely to name; each must emit its own event. */
+const MORE_FIXTURES = [
+  'customer.created', 'customer.deleted', 'customer.source.created', 'customer.source.updated', 'product.deleted', 'price.updated',
+  'payment_intent.canceled', 'payment_intent.payment_failed', 'payment_intent.amount_capturable_updated', 'charge.failed',
+  'charge.captured', 'charge.refunded', 'charge.refund.updated', 'setup_intent.created', 'setup_intent.succeeded',
+  'setup_intent.canceled', 'setup_intent.requires_action', 'setup_intent.setup_failed', 'payment_method.attached',
+  'payment_method.updated', 'invoice.payment_failed', 'invoice.sent', 'invoice.marked_uncollectible', 'invoiceitem.deleted',
+  'transfer.updated', 'transfer.reversed', 'payout.created', 'payout.updated', 'account.updated',
+];
+
+it('common fixtures beyond the built-in flows also run and emit their event', async () => {
+  // One fake per fixture so they can run side by side and each one's events stay its own.
+  const run = async (fixture: string) => {
+    const own = await startFakeStripe();
+    try {
+      const result = await trigger(own, fixture);
+      expect(result.exitCode, `${fixture}: ${result.stderr}`).toBe(0);
+      expect(own.events.map((e) => e.type), fixture).toContain(fixture);
+    } finally {
+      await own.close();
+    }
+  };
+  const queue = [...MORE_FIXTURES];
+  await Promise.all([1, 2, 3, 4].map(async () => {
+    for (let fixture = queue.shift(); fixture; fixture = queue.shift()) await run(fixture);
+  }));
+});

@@ -12,8 +12,11 @@ export interface Call {
   /** The `:name` segments of the route. */
   ids: Record<string, string>;
   store: Store;
-  /** Queue an event; the server publishes them in order once the call is answered. */
-  emit(type: string, object: Record<string, unknown>, previousAttributes?: Record<string, unknown>): void;
+  /**
+   * Queue an event; the server publishes them in order once the call is answered. `account`
+   * makes it a Connect event about that connected account.
+   */
+  emit(type: string, object: Record<string, unknown>, previousAttributes?: Record<string, unknown>, account?: string): void;
 }
 
 export type Handler = (call: Call) => Record<string, unknown>;
@@ -109,6 +112,39 @@ export function applyChanges(object: StripeObject, changes: Record<string, unkno
     object[key] = value;
   }
   return previous;
+}
+
+/**
+ * The plain update most resources have: `metadata` merged, the named string fields replaced,
+ * and `eventTypes` emitted with `previous_attributes` when anything changed.
+ */
+export function updater(kind: string, fields: readonly string[], ...eventTypes: string[]): Handler {
+  return (call) => {
+    const object = call.store.get(kind, call.ids.id);
+    const changes: Record<string, unknown> = { metadata: mergeMetadata(object.metadata, call.params.metadata) };
+    for (const field of fields) if (str(call.params, field) !== undefined) changes[field] = str(call.params, field);
+    const previous = applyChanges(object, changes);
+    if (Object.keys(previous).length > 0) for (const type of eventTypes) call.emit(type, object, previous);
+    return object;
+  };
+}
+
+/**
+ * `DELETE /v1/<kind>s/:id`: `check` may refuse, then the object goes, `announce` emits (default
+ * `<kind>.deleted`), and the answer is Stripe's `{ id, object, deleted: true }` stub.
+ */
+export function deleter(
+  kind: string,
+  check: (call: Call, object: StripeObject) => void = () => {},
+  announce: (call: Call, object: StripeObject) => void = (call, object) => call.emit(`${kind}.deleted`, object),
+): Handler {
+  return (call) => {
+    const object = call.store.get(kind, call.ids.id);
+    check(call, object);
+    call.store.remove(object.id);
+    announce(call, object);
+    return { id: object.id, object: kind, deleted: true };
+  };
 }
 
 /** Stripe's list envelope. */

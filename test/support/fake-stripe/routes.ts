@@ -5,9 +5,12 @@
 import { listOf, route, str, type Route } from './api.js';
 import { catalogRoutes } from './resources/catalog.js';
 import { connectRoutes } from './resources/connect.js';
+import { invoiceItemRoutes } from './resources/invoice-items.js';
 import { invoiceRoutes } from './resources/invoices.js';
 import { paymentMethodRoutes } from './resources/payment-methods.js';
 import { paymentRoutes } from './resources/payments.js';
+import { payoutRefundRoutes } from './resources/payouts-refunds.js';
+import { setupIntentRoutes } from './resources/setup-intents.js';
 import { subscriptionRoutes } from './resources/subscriptions.js';
 
 /** URL collection -> `object` value. */
@@ -21,7 +24,10 @@ const COLLECTIONS: Record<string, string> = {
   payment_intents: 'payment_intent',
   payment_methods: 'payment_method',
   prices: 'price',
+  payouts: 'payout',
   products: 'product',
+  refunds: 'refund',
+  setup_intents: 'setup_intent',
   subscriptions: 'subscription',
   transfers: 'transfer',
 };
@@ -43,6 +49,9 @@ export const ROUTES: readonly Route[] = [
   ...catalogRoutes,
   ...paymentMethodRoutes,
   ...paymentRoutes,
+  ...setupIntentRoutes,
+  ...payoutRefundRoutes,
+  ...invoiceItemRoutes,
   ...invoiceRoutes,
   ...subscriptionRoutes,
   ...connectRoutes,

@@ -99,7 +99,7 @@ export async function startFakeStripe(options: FakeStripeOptions = {}) {
         params,
         ids: found.ids,
         store,
-        emit: (type, object, previous) => events.push(buildEvent(type, object, apiVersion, origin, previous)),
+        emit: (type, object, previous, connected) => events.push(buildEvent(type, object, apiVersion, connected ? { ...origin, account: connected } : origin, previous)),
       };
       return { status: 200, body: found.route.handler(call), events };
     } catch (error) {

@@ -1,9 +1,9 @@
 /**
  * Customers, Products and Prices.
  */
-import { applyChanges, bool, int, mergeMetadata, record, requiredStr, route, str, type Call, type Route } from '../api.js';
-import { newId, unixNow, type StripeObject } from '../store.js';
-import { attach, resolvePaymentMethod } from './payment-methods.js';
+import { applyChanges, bool, int, mergeMetadata, record, requiredStr, route, str, updater, deleter, type Call, type Route } from '../api.js';
+import { invalidRequest, newId, unixNow, type StripeObject } from '../store.js';
+import { attach, resolvePaymentMethod, testCard } from './payment-methods.js';
 
 const CUSTOMER_FIELDS = ['description', 'email', 'name', 'phone'] as const;
 
@@ -67,6 +67,35 @@ function updateCustomer(call: Call): StripeObject {
   return customer;
 }
 
+/** Legacy Sources API: `tok_visa` becomes a card on the customer (the first one is the default). */
+function addSource(call: Call): StripeObject {
+  const customer = call.store.get('customer', call.ids.customer);
+  const token = requiredStr(call.params, 'source');
+  const test = testCard(token);
+  if (!test) throw invalidRequest(`No such token: '${token}'`, { code: 'resource_missing', param: 'source' }, 404);
+  const card = call.store.add({
+    id: newId('card'),
+    object: 'card',
+    brand: test.brand === 'amex' ? 'American Express' : test.brand.charAt(0).toUpperCase() + test.brand.slice(1),
+    country: 'US',
+    customer: customer.id,
+    cvc_check: 'pass',
+    exp_month: 12,
+    exp_year: new Date().getFullYear() + 3,
+    fingerprint: newId('x', 16).slice(2),
+    funding: 'credit',
+    last4: test.last4,
+    metadata: {},
+    name: null,
+  });
+  call.emit('customer.source.created', card);
+  if (!customer.default_source) {
+    const previous = applyChanges(customer, { default_source: card.id });
+    call.emit('customer.updated', customer, previous);
+  }
+  return card;
+}
+
 function createProduct(call: Call): StripeObject {
   const now = unixNow();
   const product = call.store.add({
@@ -127,20 +156,16 @@ function createPrice(call: Call): StripeObject {
 export const catalogRoutes: Route[] = [
   route('POST', '/v1/customers', createCustomer),
   route('POST', '/v1/customers/:id', updateCustomer),
-  route('DELETE', '/v1/customers/:id', (call) => {
-    const customer = call.store.get('customer', call.ids.id);
-    call.store.remove(customer.id);
-    call.emit('customer.deleted', customer);
-    return { id: customer.id, object: 'customer', deleted: true };
-  }),
+  route('DELETE', '/v1/customers/:id', deleter('customer')),
+  route('POST', '/v1/customers/:customer/sources', addSource),
+  route('POST', '/v1/customers/:customer/sources/:id', updater('card', ['name'], 'customer.source.updated')),
   route('POST', '/v1/products', createProduct),
-  route('POST', '/v1/products/:id', (call) => {
-    const product = call.store.get('product', call.ids.id);
-    const changes: Record<string, unknown> = { metadata: mergeMetadata(product.metadata, call.params.metadata) };
-    for (const key of ['name', 'description'] as const) if (str(call.params, key) !== undefined) changes[key] = str(call.params, key);
-    const previous = applyChanges(product, changes);
-    if (Object.keys(previous).length > 0) call.emit('product.updated', product, previous);
-    return product;
-  }),
+  route('POST', '/v1/products/:id', updater('product', ['name', 'description'], 'product.updated')),
+  route('DELETE', '/v1/products/:id', deleter('product', (call, product) => {
+    if (call.store.list('price', (price) => price.product === product.id).length > 0) {
+      throw invalidRequest('This product cannot be deleted because it has one or more user-created prices.', { code: 'resource_already_exists' });
+    }
+  })),
   route('POST', '/v1/prices', createPrice),
+  route('POST', '/v1/prices/:id', updater('price', ['nickname', 'lookup_key'], 'price.updated')),
 ];

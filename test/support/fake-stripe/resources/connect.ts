@@ -1,8 +1,8 @@
 /**
  * Connect: connected accounts and transfers to them.
  */
-import { mergeMetadata, requiredInt, requiredStr, route, str, type Call, type Route } from '../api.js';
-import { newId, unixNow, type StripeObject } from '../store.js';
+import { applyChanges, int, mergeMetadata, requiredInt, requiredStr, route, str, updater, deleter, type Call, type Route } from '../api.js';
+import { invalidRequest, newId, unixNow, type StripeObject } from '../store.js';
 
 function createAccount(call: Call): StripeObject {
   const type = str(call.params, 'type') ?? 'custom';
@@ -56,4 +56,51 @@ function createTransfer(call: Call): StripeObject {
   return transfer;
 }
 
-export const connectRoutes: Route[] = [route('POST', '/v1/accounts', createAccount), route('POST', '/v1/transfers', createTransfer)];
+function updateAccount(call: Call): StripeObject {
+  const account = call.store.get('account', call.ids.id);
+  const changes: Record<string, unknown> = { metadata: mergeMetadata(account.metadata, call.params.metadata) };
+  for (const field of ['email', 'business_type'] as const) if (str(call.params, field) !== undefined) changes[field] = str(call.params, field);
+  const previous = applyChanges(account, changes);
+  // Changes to a connected account reach the platform as Connect events about that account.
+  if (Object.keys(previous).length > 0) call.emit('account.updated', account, previous, account.id);
+  return account;
+}
+
+function reverse(call: Call): StripeObject {
+  const transfer = call.store.get('transfer', call.ids.transfer);
+  const left = Number(transfer.amount) - Number(transfer.amount_reversed);
+  const amount = int(call.params, 'amount') ?? left;
+  if (amount <= 0 || amount > left) throw invalidRequest(`You cannot reverse more than the remaining ${left} of transfer ${transfer.id}.`, { param: 'amount' });
+  const reversal = call.store.add({
+    id: newId('trr'),
+    object: 'transfer_reversal',
+    amount,
+    balance_transaction: newId('txn'),
+    created: unixNow(),
+    currency: transfer.currency,
+    destination_payment_refund: newId('pyr'),
+    metadata: mergeMetadata({}, call.params.metadata),
+    source_refund: null,
+    transfer: transfer.id,
+  });
+  const reversals = transfer.reversals as { data: StripeObject[]; total_count: number };
+  const previous = applyChanges(transfer, {
+    amount_reversed: Number(transfer.amount_reversed) + amount,
+    reversed: amount === left,
+    reversals: { ...reversals, data: [reversal, ...reversals.data], total_count: reversals.total_count + 1 },
+  });
+  call.emit('transfer.reversed', transfer, previous);
+  return reversal;
+}
+
+export const connectRoutes: Route[] = [
+  route('POST', '/v1/accounts', createAccount),
+  route('POST', '/v1/accounts/:id', updateAccount),
+  route('DELETE', '/v1/accounts/:id', deleter('account', undefined, (call, account) => {
+    const application = { id: newId('ca', 32), object: 'application', name: 'stripe-hooks test platform' };
+    call.emit('account.application.deauthorized', application, undefined, account.id);
+  })),
+  route('POST', '/v1/transfers', createTransfer),
+  route('POST', '/v1/transfers/:id', updater('transfer', ['description'], 'transfer.updated')),
+  route('POST', '/v1/transfers/:transfer/reversals', reverse),
+];

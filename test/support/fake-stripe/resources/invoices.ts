@@ -2,7 +2,7 @@
  * Invoice items and Invoices: draft -> (update) -> finalize (open) -> pay (paid) or void.
  * Paying runs a real PaymentIntent confirmation, so the payment's events come along.
  */
-import { applyChanges, int, mergeMetadata, requiredStr, route, str, type Call, type Route } from '../api.js';
+import { applyChanges, deleter, int, mergeMetadata, requiredStr, route, str, type Call, type Route } from '../api.js';
 import { invalidRequest, newId, StripeApiError, unixNow, type StripeObject } from '../store.js';
 import { createPaymentIntent } from './payments.js';
 
@@ -16,7 +16,7 @@ export interface LineSpec {
   parent: Record<string, unknown>;
 }
 
-function period(): { start: number; end: number } {
+export function period(): { start: number; end: number } {
   const start = unixNow();
   return { start, end: start + 30 * 24 * 3600 };
 }
@@ -82,7 +82,7 @@ export function draftInvoice(call: Call, customer: StripeObject, lines: LineSpec
   return invoice;
 }
 
-function requireStatus(invoice: StripeObject, allowed: string[], action: string): void {
+export function requireStatus(invoice: StripeObject, allowed: string[], action: string): void {
   if (allowed.includes(String(invoice.status))) return;
   throw invalidRequest(`You can only ${action} ${allowed.join(' or ')} invoices; this invoice is ${String(invoice.status)}.`, { code: 'invoice_unexpected_state' });
 }
@@ -144,37 +144,6 @@ export function payInvoice(call: Call, invoice: StripeObject, paymentMethod?: st
   }
 }
 
-function createInvoiceItem(call: Call): StripeObject {
-  const customer = call.store.get('customer', requiredStr(call.params, 'customer'), 'customer');
-  const price = str(call.params, 'price') ? call.store.get('price', str(call.params, 'price'), 'price') : undefined;
-  const quantity = int(call.params, 'quantity') ?? 1;
-  const amount = price ? Number(price.unit_amount) * quantity : int(call.params, 'amount');
-  if (amount === undefined) throw invalidRequest('Must provide one of amount, price, price_data or pricing.', { code: 'parameter_missing', param: 'amount' });
-  const currency = (str(call.params, 'currency') ?? String(price?.currency ?? '')).toLowerCase();
-  if (!currency) throw invalidRequest('Missing required param: currency.', { code: 'parameter_missing', param: 'currency' });
-  const invoiceId = str(call.params, 'invoice');
-  if (invoiceId) requireStatus(call.store.get('invoice', invoiceId, 'invoice'), ['draft'], 'add items to');
-  const item = call.store.add({
-    id: newId('ii'),
-    object: 'invoiceitem',
-    amount,
-    currency,
-    customer: customer.id,
-    date: unixNow(),
-    description: str(call.params, 'description') ?? null,
-    discountable: true,
-    invoice: invoiceId ?? null,
-    livemode: false,
-    metadata: mergeMetadata({}, call.params.metadata),
-    period: period(),
-    pricing: price ? { price_details: { price: price.id, product: price.product }, type: 'price_details' } : null,
-    proration: false,
-    quantity,
-  });
-  call.emit('invoiceitem.created', item);
-  return item;
-}
-
 function createInvoice(call: Call): StripeObject {
   const customer = call.store.get('customer', requiredStr(call.params, 'customer'), 'customer');
   const include = str(call.params, 'pending_invoice_items_behavior') === 'include';
@@ -190,6 +159,7 @@ function createInvoice(call: Call): StripeObject {
   const invoice = draftInvoice(call, customer, lines, {
     description: str(call.params, 'description') ?? null,
     collection_method: str(call.params, 'collection_method') ?? 'charge_automatically',
+    due_date: str(call.params, 'collection_method') === 'send_invoice' ? unixNow() + (int(call.params, 'days_until_due') ?? 30) * 86400 : null,
     default_payment_method: str(call.params, 'default_payment_method') ?? null,
     metadata: mergeMetadata({}, call.params.metadata),
     ...(str(call.params, 'currency') ? { currency: str(call.params, 'currency') } : {}),
@@ -214,7 +184,6 @@ function updateInvoice(call: Call): StripeObject {
 const invoice = (call: Call) => call.store.get('invoice', call.ids.id);
 
 export const invoiceRoutes: Route[] = [
-  route('POST', '/v1/invoiceitems', createInvoiceItem),
   route('POST', '/v1/invoices', createInvoice),
   route('POST', '/v1/invoices/:id', updateInvoice),
   route('POST', '/v1/invoices/:id/finalize', (call) => finalizeInvoice(call, invoice(call))),
@@ -226,12 +195,21 @@ export const invoiceRoutes: Route[] = [
     call.emit('invoice.voided', target);
     return target;
   }),
-  route('DELETE', '/v1/invoices/:id', (call) => {
+  route('POST', '/v1/invoices/:id/send', (call) => {
     const target = invoice(call);
-    requireStatus(target, ['draft'], 'delete');
-    call.store.remove(target.id);
-    call.emit('invoice.deleted', target);
-    return { id: target.id, object: 'invoice', deleted: true };
+    if (target.collection_method !== 'send_invoice') throw invalidRequest('You can only manually send an invoice if its collection method is \'send_invoice\'.');
+    if (target.status === 'draft') finalizeInvoice(call, target);
+    requireStatus(target, ['open'], 'send');
+    call.emit('invoice.sent', target);
+    return target;
   }),
+  route('POST', '/v1/invoices/:id/mark_uncollectible', (call) => {
+    const target = invoice(call);
+    requireStatus(target, ['open'], 'mark as uncollectible');
+    applyChanges(target, { status: 'uncollectible', status_transitions: { ...(target.status_transitions as object), marked_uncollectible_at: unixNow() } });
+    call.emit('invoice.marked_uncollectible', target);
+    return target;
+  }),
+  route('DELETE', '/v1/invoices/:id', deleter('invoice', (_, target) => requireStatus(target, ['draft'], 'delete'))),
   route('GET', '/v1/invoices/:id/lines', (call) => invoice(call).lines as Record<string, unknown>),
 ];

@@ -2,11 +2,11 @@
  * PaymentMethods, including Stripe's test tokens (`pm_card_visa`, `pm_card_authenticationRequired`,
  * `tok_visa`, …), which become a fresh `pm_…` each time they are used, as in a real test account.
  */
-import { record, requiredStr, route, str, type Call, type Route } from '../api.js';
+import { applyChanges, mergeMetadata, record, requiredStr, route, str, type Call, type Route } from '../api.js';
 import type { FormParams } from '../form.js';
 import { invalidRequest, newId, unixNow, type StripeObject } from '../store.js';
 
-interface TestCard {
+export interface TestCard {
   brand: string;
   last4: string;
 }
@@ -20,6 +20,9 @@ const TEST_CARDS: Record<string, TestCard> = {
   authenticationRequired: { brand: 'visa', last4: '3184' },
   threeDSecure2Required: { brand: 'visa', last4: '3155' },
   chargeDeclined: { brand: 'visa', last4: '0002' },
+  visa_chargeDeclined: { brand: 'visa', last4: '0002' },
+  // Attaches fine, declines when charged.
+  chargeCustomerFail: { brand: 'visa', last4: '0341' },
   chargeDeclinedInsufficientFunds: { brand: 'visa', last4: '9995' },
 };
 
@@ -30,11 +33,12 @@ export function outcomeOf(paymentMethod: StripeObject): Outcome {
   if (paymentMethod.type === 'sepa_debit' || paymentMethod.type === 'us_bank_account') return 'processing';
   const last4 = (paymentMethod.card as { last4?: string } | undefined)?.last4;
   if (last4 === '3184' || last4 === '3155') return 'requires_action';
-  if (last4 === '0002' || last4 === '9995') return 'declined';
+  if (last4 === '0002' || last4 === '9995' || last4 === '0341') return 'declined';
   return 'succeeded';
 }
 
-function testCard(token: string): TestCard | undefined {
+/** The card behind a test token (`pm_card_visa`, `tok_visa`, …). */
+export function testCard(token: string): TestCard | undefined {
   const name = /^(?:pm_card_|tok_)(\w+)$/.exec(token)?.[1];
   return name ? TEST_CARDS[name] : undefined;
 }
@@ -101,6 +105,15 @@ function create(call: Call): StripeObject {
 export const paymentMethodRoutes: Route[] = [
   route('POST', '/v1/payment_methods', create),
   route('POST', '/v1/payment_methods/:id/attach', (call) => attach(call, resolvePaymentMethod(call, call.ids.id as string, 'id'), requiredStr(call.params, 'customer'))),
+  route('POST', '/v1/payment_methods/:id', (call) => {
+    const method = call.store.get('payment_method', call.ids.id);
+    const changes: Record<string, unknown> = { metadata: mergeMetadata(method.metadata, call.params.metadata) };
+    const given = Object.entries(record(call.params.billing_details)).filter(([, value]) => typeof value === 'string');
+    if (given.length > 0) changes.billing_details = { ...(method.billing_details as object), ...Object.fromEntries(given) };
+    const previous = applyChanges(method, changes);
+    if (Object.keys(previous).length > 0) call.emit('payment_method.updated', method, previous);
+    return method;
+  }),
   route('POST', '/v1/payment_methods/:id/detach', (call) => {
     const method = call.store.get('payment_method', call.ids.id);
     if (!method.customer) throw invalidRequest('The payment method you provided is not attached to a customer so detachment is impossible.', { code: 'payment_method_unexpected_state' });

@@ -15,20 +15,23 @@ interface ChargeSpec {
   paymentMethod: StripeObject;
   paymentIntent: string | null;
   status: 'succeeded' | 'pending' | 'failed';
+  /** False for an authorization awaiting capture (capture_method=manual). */
+  captured?: boolean;
 }
 
 function createCharge(call: Call, spec: ChargeSpec): StripeObject {
   const failed = spec.status === 'failed';
+  const captured = !failed && spec.captured !== false;
   const type = String(spec.paymentMethod.type);
   return call.store.add({
     id: newId('ch'),
     object: 'charge',
     amount: spec.amount,
-    amount_captured: failed ? 0 : spec.amount,
+    amount_captured: captured ? spec.amount : 0,
     amount_refunded: 0,
     balance_transaction: null,
     billing_details: spec.paymentMethod.billing_details,
-    captured: !failed,
+    captured,
     created: unixNow(),
     currency: spec.currency,
     customer: spec.customer ?? null,
@@ -98,6 +101,13 @@ export function confirmPaymentIntent(call: Call, paymentIntent: StripeObject, pa
     call.emit('charge.pending', charge);
     return paymentIntent;
   }
+  if (paymentIntent.capture_method === 'manual') {
+    const charge = createCharge(call, { ...spec, status: 'succeeded', captured: false });
+    applyChanges(paymentIntent, { status: 'requires_capture', amount_capturable: amount, latest_charge: charge.id, next_action: null });
+    call.emit('charge.succeeded', charge);
+    call.emit('payment_intent.amount_capturable_updated', paymentIntent);
+    return paymentIntent;
+  }
   const charge = createCharge(call, { ...spec, status: 'succeeded' });
   applyChanges(paymentIntent, { status: 'succeeded', amount_received: amount, latest_charge: charge.id, next_action: null });
   call.emit('charge.succeeded', charge);
@@ -147,6 +157,21 @@ export function createPaymentIntent(call: Call, params = call.params): StripeObj
   return confirm ? confirmPaymentIntent(call, paymentIntent) : paymentIntent;
 }
 
+function capture(call: Call): StripeObject {
+  const paymentIntent = call.store.get('payment_intent', call.ids.id);
+  if (paymentIntent.status !== 'requires_capture') {
+    throw invalidRequest(`This PaymentIntent could not be captured because it has a status of ${String(paymentIntent.status)}. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.`, { code: 'payment_intent_unexpected_state' });
+  }
+  const amount = int(call.params, 'amount_to_capture') ?? Number(paymentIntent.amount_capturable);
+  const charge = call.store.get('charge', paymentIntent.latest_charge);
+  const previous = applyChanges(charge, { captured: true, amount_captured: amount });
+  call.emit('charge.captured', charge, previous);
+  applyChanges(paymentIntent, { status: 'succeeded', amount_received: amount, amount_capturable: 0 });
+  call.emit('payment_intent.succeeded', paymentIntent);
+  settle(call, charge);
+  return paymentIntent;
+}
+
 function createLegacyCharge(call: Call): StripeObject {
   const amount = requiredInt(call.params, 'amount');
   const currency = requiredStr(call.params, 'currency').toLowerCase();
@@ -164,6 +189,7 @@ function createLegacyCharge(call: Call): StripeObject {
 export const paymentRoutes: Route[] = [
   route('POST', '/v1/payment_intents', (call) => createPaymentIntent(call)),
   route('POST', '/v1/payment_intents/:id/confirm', (call) => confirmPaymentIntent(call, call.store.get('payment_intent', call.ids.id), str(call.params, 'payment_method'))),
+  route('POST', '/v1/payment_intents/:id/capture', capture),
   route('POST', '/v1/payment_intents/:id/cancel', (call) => {
     const paymentIntent = call.store.get('payment_intent', call.ids.id);
     if (['succeeded', 'canceled', 'processing'].includes(String(paymentIntent.status))) {
