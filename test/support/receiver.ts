@@ -28,6 +28,8 @@ export interface ReceiverOptions {
   secretProvider?: () => string | undefined;
   /** The status for verified deliveries: one for all, per event type (default 200), or computed. */
   status?: number | Record<string, number> | ((event: NonNullable<Delivery['event']>) => number);
+  /** Milliseconds to wait before answering, per event type: a slow app (e.g. to outlast a step timeout). */
+  delayMs?: Record<string, number>;
 }
 
 export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
@@ -69,9 +71,11 @@ export async function startReceiver(options: ReceiverOptions = {}) {
     }
     const verified = error === undefined;
     const status = verified && event ? statusFor(options, event) : 400;
+    deliveries.push({ path: req.url ?? '/', rawBody, headers: req.headers, event: event ?? parseLoosely(rawBody), verified, error, status });
+    const delay = event ? options.delayMs?.[event.type] : undefined;
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     res.writeHead(status, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(verified ? { received: true } : { error }));
-    deliveries.push({ path: req.url ?? '/', rawBody, headers: req.headers, event: event ?? parseLoosely(rawBody), verified, error, status });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
