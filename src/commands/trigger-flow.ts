@@ -1,5 +1,136 @@
-import { UsageError } from '../errors.js';
+/**
+ * `stripe-hooks trigger-flow`: validate the options and the flow, then list,
+ * plan (--dry-run), run offline (delegated) or run live through `runFlow`, and
+ * render the report. Exit 1 when a step failed, after the report is printed.
+ */
+import type { Context } from '../context.js';
+import { EnvironmentError, FailedError, UsageError } from '../errors.js';
+import { listFlows, resolveFlow } from '../flows/load.js';
+import { planFlow } from '../flows/plan.js';
+import { reportJson, SKIPPED } from '../flows/report.js';
+import { runFlow, type FlowProgress } from '../flows/runner.js';
+import type { Flow } from '../flows/types.js';
+import { parseSeconds } from '../option-values.js';
+import { parseForwardUrl } from '../stripe-cli/listen.js';
+import { stripeTarget } from '../stripe-cli/spawn.js';
+import { renderFlowReport } from '../ui/flow-report.js';
+import { planJson, renderFlowList, renderPlan } from '../ui/flow-plan.js';
+import type { Spinner } from '../ui/output.js';
 
-export async function run(): Promise<void> {
-  throw new UsageError('`trigger-flow` is not available yet in this version of stripe-hooks');
+export interface TriggerFlowOptions {
+  file?: string;
+  list?: boolean;
+  dryRun?: boolean;
+  forwardTo: string;
+  listen: boolean;
+  stepTimeout: string;
+  continueOnError?: boolean;
+  stripeAccount?: string;
+  offline?: boolean;
+  [offlineOption: string]: unknown;
+}
+
+/** Options that mean something only with --offline (see program.ts). */
+const OFFLINE_ONLY = ['secret', 'envFile', 'apiVersion', 'seed', 'duplicate', 'shuffle', 'repeat', 'concurrency', 'audit'] as const;
+const READY_TIMEOUT_MS = 30_000;
+
+const flag = (name: string) => `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+
+export async function run(args: string[], raw: Record<string, unknown>, ctx: Context): Promise<void> {
+  const options = raw as TriggerFlowOptions;
+  const sources = { cwd: ctx.cwd, file: options.file };
+  if (options.list) {
+    const flows = await listFlows(sources);
+    if (ctx.json) ctx.out.data({ flows });
+    else renderFlowList(flows, ctx.out);
+    return;
+  }
+  const flow = await resolveFlow(args[0], sources);
+  if (options.offline) {
+    // Offline mode (no Stripe CLI, no account) lives in its own module, loaded only when asked for.
+    const offline = './trigger-flow-offline.js';
+    const { runOffline } = (await import(offline)) as { runOffline: (flow: Flow, options: TriggerFlowOptions, ctx: Context) => Promise<void> };
+    return runOffline(flow, options, ctx);
+  }
+  await runLive(flow, options, ctx);
+}
+
+async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Context): Promise<void> {
+  const misplaced = OFFLINE_ONLY.find((name) => options[name] !== undefined);
+  if (misplaced) throw new UsageError(`${flag(misplaced)} works only with --offline`, { hint: `add --offline, or drop ${flag(misplaced)}` });
+  if (options.stripeAccount !== undefined && !/^acct_[A-Za-z0-9]+$/.test(options.stripeAccount)) {
+    throw new UsageError(`--stripe-account "${options.stripeAccount}" is not an account id`, { hint: 'use e.g. --stripe-account acct_1A2b3C4d5E6f7G8h' });
+  }
+  const plan = planFlow(flow, {
+    forwardTo: parseForwardUrl(options.forwardTo),
+    apiBase: ctx.apiBase,
+    stripeAccount: options.stripeAccount,
+    stepTimeoutMs: parseSeconds(options.stepTimeout, '--step-timeout'),
+    listen: options.listen !== false,
+  });
+  if (options.dryRun) {
+    if (ctx.json) ctx.out.data(planJson(plan));
+    else renderPlan(plan, ctx.out);
+    return;
+  }
+
+  const progress = spinners(ctx, plan.steps.length);
+  const report = await runFlow({
+    plan,
+    target: stripeTarget(ctx, await stripeBinary(ctx)),
+    continueOnError: Boolean(options.continueOnError),
+    signal: ctx.signal,
+    readyTimeoutMs: READY_TIMEOUT_MS,
+    onProgress: progress.update,
+    log: (text) => ctx.out.debug(text),
+  }).finally(progress.done);
+
+  if (ctx.json) ctx.out.data(reportJson(report));
+  else renderFlowReport(report, ctx.out);
+  if (!report.ok) {
+    const failed = report.steps.filter((step) => !step.ok && step.error !== SKIPPED);
+    throw new FailedError(`flow ${report.flow}: ${failed.length} step${failed.length === 1 ? '' : 's'} failed`, {
+      hint: 'the report above says which and why',
+      reported: true,
+    });
+  }
+  if (report.mode === 'unverified') ctx.out.note('unverified: deliveries were not checked (--no-listen); your own listener shows them');
+}
+
+// TODO(setup): use requireStripeCli(ctx) from ../stripe-cli/locate.js once it lands.
+async function stripeBinary(ctx: Context): Promise<string> {
+  if (ctx.stripeBin) return ctx.stripeBin;
+  throw new EnvironmentError('no Stripe CLI given', { hint: 'run `stripe-hooks setup`, or pass --stripe-bin' });
+}
+
+/** One spinner per step on a terminal (stderr); nothing otherwise. */
+function spinners(ctx: Context, total: number): { update: (progress: FlowProgress) => void; done: () => Promise<void> } {
+  let current: Promise<Spinner> | undefined;
+  const on = (act: (spinner: Spinner) => void) => void current?.then(act);
+  const label = (progress: Extract<FlowProgress, { step: unknown }>) => `step ${progress.step.index + 1}/${total} ${progress.step.step.event}`;
+  return {
+    update: (progress) => {
+      if (!ctx.out.interactive) return;
+      switch (progress.kind) {
+        case 'listening':
+          current = ctx.out.spinner('Starting stripe listen…');
+          return;
+        case 'ready':
+          return on((spinner) => spinner.stop());
+        case 'step-start':
+          current = ctx.out.spinner(`${label(progress)} — ${progress.step.trigger ? `stripe trigger ${progress.step.trigger}` : 'waiting for it'}`);
+          return;
+        case 'step-triggered':
+          return on((spinner) => spinner.update(`${label(progress)} — waiting for the delivery`));
+        case 'step-end': {
+          const { result } = progress;
+          const text = `${label(progress)} ${result.status ?? ''} ${result.ms} ms${result.error ? ` — ${result.error}` : ''}`;
+          return on((spinner) => (result.ok ? spinner.succeed(text) : spinner.fail(text)));
+        }
+      }
+    },
+    done: async () => {
+      (await current)?.stop();
+    },
+  };
 }

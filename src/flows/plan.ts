@@ -1,0 +1,102 @@
+/**
+ * What a live flow run will execute, as pure data: the `stripe listen` argv and
+ * one `stripe trigger` argv per step (null for observed steps). `--dry-run`
+ * prints this; the runner executes exactly this.
+ */
+import { UsageError } from '../errors.js';
+import { suggest } from '../suggest.js';
+import { buildListenArgs, type ListenArgs } from '../stripe-cli/listen.js';
+import { assertArgValue, stripeArgsBase } from '../stripe-cli/spawn.js';
+import type { Flow, FlowStep } from './types.js';
+
+export interface PlanOptions {
+  forwardTo: string;
+  apiBase?: URL;
+  /** `--stripe-account acct_…`: trigger on a connected account. */
+  stripeAccount?: string;
+  /** Default per-step timeout; a step's own `timeout` wins. */
+  stepTimeoutMs: number;
+  /** false with --no-listen: triggers only, nothing verified. */
+  listen: boolean;
+}
+
+export interface PlannedStep {
+  index: number;
+  step: FlowStep;
+  /** The fixture run, or null for an observed step. */
+  trigger: string | null;
+  /** `stripe trigger …` argv (no key: that travels in the environment), or null for an observed step. */
+  args: string[] | null;
+  timeoutMs: number;
+}
+
+export interface FlowPlan {
+  flow: Flow;
+  /** How `stripe listen` is run and its exact argv; null with --no-listen. */
+  listen: { options: ListenArgs; args: string[] } | null;
+  /** The event types the listener forwards: every event a step waits for. */
+  events: string[];
+  steps: PlannedStep[];
+}
+
+/** The fixture a step runs: its `trigger`, else its event; null when it only observes. */
+export function fixtureOf(step: FlowStep): string | null {
+  return step.observe ? null : (step.trigger ?? step.event);
+}
+
+export function buildTriggerArgs(step: FlowStep, options: Pick<PlanOptions, 'apiBase' | 'stripeAccount'> = {}): string[] {
+  const fixture = fixtureOf(step);
+  if (fixture === null) throw new Error(`step ${step.event} observes: it has no trigger`);
+  const args = ['trigger', assertArgValue(fixture, 'trigger')];
+  for (const flag of ['override', 'add', 'remove'] as const) {
+    for (const value of step[flag] ?? []) args.push(`--${flag}`, assertArgValue(value, `--${flag}`));
+  }
+  if (options.stripeAccount) args.push('--stripe-account', assertArgValue(options.stripeAccount, '--stripe-account'));
+  args.push(...stripeArgsBase(options));
+  return args;
+}
+
+export function flowEvents(flow: Flow): string[] {
+  return [...new Set(flow.steps.map((step) => step.event))];
+}
+
+export function planFlow(flow: Flow, options: PlanOptions): FlowPlan {
+  const events = flowEvents(flow);
+  const listen: ListenArgs = { forwardTo: options.forwardTo, events, apiBase: options.apiBase };
+  return {
+    flow,
+    listen: options.listen ? { options: listen, args: buildListenArgs(listen) } : null,
+    events,
+    steps: flow.steps.map((step, index) => ({
+      index,
+      step,
+      trigger: fixtureOf(step),
+      args: step.observe ? null : buildTriggerArgs(step, options),
+      timeoutMs: step.timeout !== undefined ? step.timeout * 1000 : options.stepTimeoutMs,
+    })),
+  };
+}
+
+/**
+ * Every step that triggers must name a fixture this Stripe CLI has (from its
+ * `stripe trigger --help`). Kept apart from file validation: offline runs need
+ * no binary.
+ */
+export function assertTriggerable(flow: Flow, triggerable: ReadonlySet<string>): void {
+  flow.steps.forEach((step, i) => {
+    const fixture = fixtureOf(step);
+    if (fixture === null || triggerable.has(fixture)) return;
+    const close = step.trigger ? suggest(fixture, [...triggerable]) : undefined;
+    const where = `flow "${flow.name}" step ${i + 1}`;
+    throw new UsageError(`${where}: the Stripe CLI has no \`stripe trigger\` fixture for "${fixture}"`, {
+      hint: close
+        ? `did you mean trigger: "${close}"?`
+        : `if an earlier step causes ${step.event}, mark the step "observe: true"; else set "trigger" to a fixture that emits it (see \`stripe trigger --help\`)`,
+    });
+  });
+}
+
+/** A POSIX-shell rendering of an argv, for --dry-run (copy-pasteable). */
+export function shellCommand(argv: readonly string[]): string {
+  return argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
+}

@@ -1,0 +1,48 @@
+/**
+ * `trigger-flow --dry-run` and `--list` for a human: the plan as a shell script
+ * one could paste (the key stays in the environment), and the flow catalogue.
+ */
+import { shellCommand, type FlowPlan } from '../flows/plan.js';
+import type { Flow } from '../flows/types.js';
+import type { Output } from './output.js';
+import { table } from './table.js';
+
+const seconds = (ms: number) => `${ms / 1000} s`;
+
+export function renderPlan(plan: FlowPlan, out: Output): void {
+  const { flow } = plan;
+  const { c } = out;
+  out.line(c.dim(`# flow ${flow.name} (${flow.source}): ${flow.steps.length} steps${flow.description ? ` — ${flow.description}` : ''}`));
+  out.line(c.dim('# the API key reaches every stripe process in STRIPE_API_KEY, never on its command line'));
+  if (plan.listen) {
+    out.line(`${shellCommand(['stripe', ...plan.listen.args])} &`);
+    out.line(c.dim('# once it prints Ready, one step at a time:'));
+  } else {
+    out.line(c.dim('# --no-listen: triggers only, deliveries are not checked'));
+  }
+  for (const { index, step, args, timeoutMs } of plan.steps) {
+    const wait = plan.listen ? `then wait up to ${seconds(timeoutMs)} for ${step.event} to be forwarded and answered 2xx` : '';
+    if (args) out.line(`${shellCommand(['stripe', ...args])}  ${c.dim(`# step ${index + 1}${wait ? `: ${wait}` : ''}`)}`);
+    else out.line(c.dim(`# step ${index + 1}: no trigger — ${step.event} comes from an earlier step${plan.listen ? `; wait up to ${seconds(timeoutMs)} for it` : ' (not checked)'}`));
+  }
+}
+
+export function planJson(plan: FlowPlan): Record<string, unknown> {
+  return {
+    flow: plan.flow.name,
+    dryRun: true,
+    listen: plan.listen ? ['stripe', ...plan.listen.args] : null,
+    steps: plan.steps.map(({ step, trigger, args, timeoutMs }) => ({
+      event: step.event,
+      trigger,
+      command: args ? ['stripe', ...args] : null,
+      timeoutMs,
+    })),
+  };
+}
+
+export function renderFlowList(flows: readonly Flow[], out: Output): void {
+  out.line(table(['flow', 'steps', 'source', 'description'], flows.map((flow) => [flow.name, String(flow.steps.length), flow.source, flow.description])));
+  out.line();
+  out.line(out.c.dim('run one: stripe-hooks trigger-flow <flow>   show its commands: --dry-run'));
+}
