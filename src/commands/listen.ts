@@ -10,6 +10,7 @@ import { EnvironmentError, UsageError } from '../errors.js';
 import { builtinFlowEvents } from '../flows/builtin.js';
 import { parseEventList } from '../flows/events.js';
 import { resolveFlow } from '../flows/load.js';
+import { parseSeconds } from '../option-values.js';
 import {
   buildListenArgs,
   buildPrintSecretArgs,
@@ -43,14 +44,6 @@ async function eventSelection(options: ListenOptions, ctx: Context): Promise<Lis
   if (options.events !== undefined) return parseEventList(options.events);
   if (options.flow !== undefined) return [...new Set((await resolveFlow(options.flow, { cwd: ctx.cwd })).steps.map((step) => step.event))];
   return builtinFlowEvents(); // the Stripe CLI refuses to listen without a selection
-}
-
-function parseSeconds(value: string, flag: string): number {
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-    throw new UsageError(`${flag} "${value}" is not a number of seconds`, { hint: `e.g. ${flag} 30 (at most 3600)` });
-  }
-  return seconds * 1000;
 }
 
 // TODO(setup): replace with requireStripeCli(ctx) from ../stripe-cli/locate.js once it lands.
