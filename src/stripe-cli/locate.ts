@@ -1,0 +1,151 @@
+/**
+ * Finds a working Stripe CLI, in a fixed order: --stripe-bin, STRIPE_HOOKS_STRIPE_BIN,
+ * `stripe` on PATH, the project's node_modules (walking up from cwd), then our
+ * cache. Each candidate must answer `stripe version`. A binary the user named
+ * explicitly is final: when broken it is reported, never silently replaced.
+ * Broken ones found on the way are skipped and reported alongside the result.
+ */
+import { stat } from 'node:fs/promises';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import type { Context } from '../context.js';
+import { EnvironmentError } from '../errors.js';
+import { cacheRoot, cachedBinary, cachedVersions } from './cache.js';
+import { binaryName, currentPlatform, DEFAULT_CLI_VERSION, npmPackage, type Platform } from './platform.js';
+import { checkBinary, type BinaryProblem } from './version.js';
+
+export type CliSource = '--stripe-bin' | 'STRIPE_HOOKS_STRIPE_BIN' | 'PATH' | 'node_modules' | 'cache';
+
+export interface Candidate {
+  path: string;
+  source: CliSource;
+}
+
+export interface FoundCli extends Candidate {
+  version: string;
+}
+
+export interface BrokenCli extends Candidate {
+  problem: BinaryProblem;
+  detail: string;
+}
+
+export interface LocateResult {
+  found?: FoundCli;
+  /** Candidates that exist but do not work, in the order they were tried. */
+  broken: BrokenCli[];
+  /** The binary was named explicitly (flag or env): nothing else was tried. */
+  explicit: boolean;
+}
+
+export interface LocateInput {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** --stripe-bin, or STRIPE_HOOKS_STRIPE_BIN as commander maps it. */
+  stripeBin?: string;
+  /** Cache version to prefer (then the newest cached). */
+  preferredVersion?: string;
+  platform?: Platform;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
+
+/** Where the npm packages keep the real binary (not the `node_modules/.bin` Node shim). */
+function nodeModulesPaths(dir: string, platform: Platform): string[] {
+  const bin = binaryName(platform);
+  const platformPackage = join(...npmPackage(platform).split('/'));
+  const modules = join(dir, 'node_modules');
+  return [
+    join(modules, platformPackage, 'bin', bin),
+    join(modules, '@stripe', 'cli', 'node_modules', platformPackage, 'bin', bin), // not hoisted
+    join(modules, '@stripe', 'cli', 'vendor', 'bin', bin), // the wrapper's postinstall fallback
+  ];
+}
+
+/** Implicit candidates in order; each yielded only when a file is there. */
+async function* implicitCandidates(input: LocateInput, platform: Platform): AsyncGenerator<Candidate> {
+  const bin = binaryName(platform);
+  for (const dir of (input.env.PATH ?? '').split(delimiter)) {
+    if (dir && (await isFile(join(dir, bin)))) yield { path: join(dir, bin), source: 'PATH' };
+  }
+  for (let dir = resolve(input.cwd); ; dir = dirname(dir)) {
+    for (const path of nodeModulesPaths(dir, platform)) if (await isFile(path)) yield { path, source: 'node_modules' };
+    if (dirname(dir) === dir) break;
+  }
+  const root = cacheRoot(input.env);
+  for (const version of await cachedVersions(root, input.preferredVersion ?? DEFAULT_CLI_VERSION)) {
+    const path = cachedBinary(root, version, platform);
+    if (await isFile(path)) yield { path, source: 'cache' };
+  }
+}
+
+/** Which of the two ways of naming a binary was used (commander folds the env var into the option). */
+export function explicitCandidate(input: Pick<LocateInput, 'cwd' | 'env' | 'stripeBin'>): Candidate | undefined {
+  if (!input.stripeBin) return undefined;
+  const source = input.env.STRIPE_HOOKS_STRIPE_BIN === input.stripeBin ? 'STRIPE_HOOKS_STRIPE_BIN' : '--stripe-bin';
+  return { path: resolve(input.cwd, input.stripeBin), source };
+}
+
+export async function locateStripeCli(input: LocateInput): Promise<LocateResult> {
+  const platform = input.platform ?? currentPlatform();
+  const check = (candidate: Candidate) =>
+    checkBinary(candidate.path, { env: input.env, cwd: input.cwd, platform, signal: input.signal, timeoutMs: input.timeoutMs });
+
+  const explicit = explicitCandidate(input);
+  if (explicit) {
+    const result = await check(explicit);
+    if (result.ok) return { found: { ...explicit, version: result.version }, broken: [], explicit: true };
+    return { broken: [{ ...explicit, problem: result.problem, detail: result.detail }], explicit: true };
+  }
+  const broken: BrokenCli[] = [];
+  const seen = new Set<string>();
+  for await (const candidate of implicitCandidates(input, platform)) {
+    if (seen.has(candidate.path)) continue;
+    seen.add(candidate.path);
+    const result = await check(candidate);
+    if (result.ok) return { found: { ...candidate, version: result.version }, broken, explicit: false };
+    broken.push({ ...candidate, problem: result.problem, detail: result.detail });
+  }
+  return { broken, explicit: false };
+}
+
+const FIX: Record<BinaryProblem, (broken: BrokenCli) => string> = {
+  missing: (b) => `check the path given to ${b.source}, or drop it to let stripe-hooks find or install the Stripe CLI`,
+  'not-executable': (b) => `make it executable (chmod +x ${b.path}), or point ${b.source} at a working Stripe CLI`,
+  'wrong-platform': (b) => `point ${b.source} at the build for ${process.platform}-${process.arch}, or drop it and run \`stripe-hooks setup\``,
+  fails: (b) => `point ${b.source} at a working Stripe CLI, or drop it and run \`stripe-hooks setup\``,
+};
+
+export function describeBroken(broken: BrokenCli): string {
+  return `the Stripe CLI at ${broken.path} (from ${broken.source}) ${broken.detail}`;
+}
+
+/** The error for an explicitly named binary that does not work. */
+export function brokenCliError(broken: BrokenCli): EnvironmentError {
+  return new EnvironmentError(describeBroken(broken), { hint: FIX[broken.problem](broken) });
+}
+
+export function locateInput(ctx: Context, preferredVersion?: string): LocateInput {
+  return { cwd: ctx.cwd, env: ctx.env, stripeBin: ctx.stripeBin, preferredVersion, signal: ctx.signal };
+}
+
+/**
+ * For commands that need the Stripe CLI (listen, trigger-flow): locate it, never
+ * install. Skipped broken candidates are warned about.
+ */
+export async function requireStripeCli(ctx: Context): Promise<{ path: string; version: string; source: string }> {
+  const result = await locateStripeCli(locateInput(ctx));
+  if (result.found) {
+    for (const broken of result.broken) ctx.out.warn(`skipped ${describeBroken(broken)}`);
+    ctx.out.debug(`using the Stripe CLI ${result.found.version} at ${result.found.path} (from ${result.found.source})`);
+    return result.found;
+  }
+  if (result.explicit) throw brokenCliError(result.broken[0]!);
+  const also = result.broken.length ? ` (${result.broken.length} broken one${result.broken.length > 1 ? 's' : ''} skipped: ${result.broken.map(describeBroken).join('; ')})` : '';
+  throw new EnvironmentError(`Stripe CLI not found${also}`, {
+    hint: 'run `stripe-hooks setup` to install it, or pass --stripe-bin',
+  });
+}
