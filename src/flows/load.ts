@@ -141,7 +141,7 @@ export async function resolveFlow(name: string | undefined, sources: FlowSources
   const names = flows.map((flow) => flow.name);
   if (name === undefined) {
     if (fromFile.length === 1) return fromFile[0]!;
-    throw new UsageError('which flow? none was named', { hint: `pass one of: ${names.join(', ')}` });
+    throw new UsageError('no flow given', { hint: `name one: ${names.join(', ')} (--list describes them)` });
   }
   const flow = flows.find((candidate) => candidate.name === name);
   if (flow) return flow;

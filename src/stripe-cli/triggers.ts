@@ -51,6 +51,8 @@ async function readTriggerable(target: StripeTarget, signal?: AbortSignal): Prom
 /** The CLI's reason for a failed `stripe trigger`, from its stderr ("Trigger failed: …", an unsupported event, …). */
 export function triggerFailureMessage(stderr: string): string | undefined {
   const lines = stderr.split(/\r?\n/).map((line) => line.trim()).filter((line) => line && !/^Checking for new versions/.test(line));
-  const failed = lines.findLast((line) => /^Trigger failed:/i.test(line));
-  return (failed ?? lines.find((line) => /not supported by Stripe CLI|API keys/i.test(line)) ?? lines.at(-1))?.replace(/^Trigger failed:\s*/i, '');
+  const failed = lines.findLast((line) => /^Trigger failed:/i.test(line))?.replace(/^Trigger failed:\s*/i, '');
+  // "The event `x` is not supported by Stripe CLI. To trigger unsupported events, …": the first sentence says it.
+  const unsupported = lines.map((line) => /^(The event .* is not supported by Stripe CLI)\./.exec(line)?.[1]).find(Boolean);
+  return failed ?? unsupported ?? lines.find((line) => /API keys/i.test(line)) ?? lines.at(-1);
 }

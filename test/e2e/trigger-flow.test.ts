@@ -20,7 +20,7 @@ afterEach(async () => {
   fake = receiver = undefined;
 });
 
-export const globalArgs = (apiBase: string) => ['--api-base', apiBase, '--api-key', TEST_API_KEY, '--stripe-bin', STRIPE_BIN];
+const globalArgs = (apiBase: string) => ['--api-base', apiBase, '--api-key', TEST_API_KEY, '--stripe-bin', STRIPE_BIN];
 
 async function backend(options: ReceiverOptions = {}): Promise<{ fake: FakeStripe; receiver: Receiver }> {
   fake = await startFakeStripe();

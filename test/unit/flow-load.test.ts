@@ -89,7 +89,7 @@ describe('resolveFlow: --file', () => {
     );
     const b = await resolveFlow('b', { cwd, file: 'flows/many.json' });
     expect(b).toMatchObject({ name: 'b', description: 'bee', source: join('flows', 'many.json'), steps: [{ event: 'customer.deleted' }] });
-    expect(await failure(resolveFlow(undefined, { cwd, file: 'flows/many.json' }))).toMatch(/^which flow\? none was named \| pass one of: a, b, payment/);
+    expect(await failure(resolveFlow(undefined, { cwd, file: 'flows/many.json' }))).toMatch(/^no flow given \| name one: a, b, payment/);
   });
 
   it('a file flow shadows a built-in of the same name', async () => {
