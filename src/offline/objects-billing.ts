@@ -1,0 +1,296 @@
+/**
+ * The billing side of a story as the API returns it: Customer, Subscription (one
+ * monthly price) and its Invoice, typed against the SDK so the compiler checks
+ * every field's shape. `at` is the moment of the event the object is sent with;
+ * `seen` holds the event types the story has gone through so far, so an edit
+ * (`invoice.updated`) shows in every later event too.
+ */
+import type Stripe from 'stripe';
+import type { Story } from './story.js';
+
+/** On the wire a decimal is a string; the SDK turns it into its Decimal class only when parsing. */
+const decimal = (value: number): Stripe.Decimal => String(value) as unknown as Stripe.Decimal;
+
+type Seen = ReadonlySet<string>;
+
+export function customer(story: Story, seen: Seen): Stripe.Customer {
+  return {
+    id: story.customer.id,
+    object: 'customer',
+    address: null,
+    balance: 0,
+    created: story.start,
+    currency: story.currency,
+    default_source: null,
+    delinquent: false,
+    description: null,
+    email: story.customer.email,
+    invoice_prefix: story.invoiceNumber.split('-')[0],
+    invoice_settings: { custom_fields: null, default_payment_method: story.paymentMethod, footer: null, rendering_options: null },
+    livemode: false,
+    // What `customer.updated` changes.
+    metadata: seen.has('customer.updated') ? { crm_id: `crm-${story.customer.id.slice(4, 12)}` } : {},
+    name: story.customer.name,
+    next_invoice_sequence: Number(story.invoiceNumber.split('-')[1]) + 1,
+    phone: null,
+    preferred_locales: [],
+    shipping: null,
+    tax_exempt: 'none',
+    test_clock: null,
+  };
+}
+
+function price(story: Story): Stripe.Price {
+  return {
+    id: story.price,
+    object: 'price',
+    active: true,
+    billing_scheme: 'per_unit',
+    created: story.start,
+    currency: story.currency,
+    custom_unit_amount: null,
+    livemode: false,
+    lookup_key: null,
+    metadata: {},
+    nickname: null,
+    product: story.product,
+    recurring: { interval: 'month', interval_count: 1, meter: null, trial_period_days: null, usage_type: 'licensed' },
+    tax_behavior: 'unspecified',
+    tiers_mode: null,
+    transform_quantity: null,
+    type: 'recurring',
+    unit_amount: story.amount,
+    unit_amount_decimal: decimal(story.amount),
+  };
+}
+
+/** The legacy Plan view of the same price, which the API still sends on subscription items. */
+function plan(story: Story): Stripe.Plan {
+  return {
+    id: story.price,
+    object: 'plan',
+    active: true,
+    amount: story.amount,
+    amount_decimal: decimal(story.amount),
+    billing_scheme: 'per_unit',
+    created: story.start,
+    currency: story.currency,
+    interval: 'month',
+    interval_count: 1,
+    livemode: false,
+    metadata: {},
+    meter: null,
+    nickname: null,
+    product: story.product,
+    tiers_mode: null,
+    transform_usage: null,
+    trial_period_days: null,
+    usage_type: 'licensed',
+  };
+}
+
+export function subscription(story: Story, status: Stripe.Subscription.Status, at: number, seen: Seen): Stripe.Subscription {
+  const canceled = status === 'canceled';
+  const canceledAt = canceled ? story.once('subscription.canceled', () => at) : null;
+  return {
+    id: story.subscription,
+    object: 'subscription',
+    application: null,
+    application_fee_percent: null,
+    automatic_tax: { disabled_reason: null, enabled: false, liability: null },
+    billing_cycle_anchor: story.period.start,
+    billing_cycle_anchor_config: null,
+    billing_mode: { flexible: null, type: 'classic' },
+    billing_schedules: [],
+    billing_thresholds: null,
+    cancel_at: null,
+    cancel_at_period_end: false,
+    canceled_at: canceledAt,
+    cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: canceled ? 'cancellation_requested' : null },
+    collection_method: 'charge_automatically',
+    created: story.start,
+    currency: story.currency,
+    customer: story.customer.id,
+    customer_account: null,
+    days_until_due: null,
+    default_payment_method: story.paymentMethod,
+    default_source: null,
+    description: null,
+    discounts: [],
+    ended_at: canceledAt,
+    invoice_settings: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: { type: 'self' } },
+    items: {
+      object: 'list',
+      data: [
+        {
+          id: story.subscriptionItem,
+          object: 'subscription_item',
+          billing_thresholds: null,
+          created: story.start,
+          current_period_end: story.period.end,
+          current_period_start: story.period.start,
+          current_trial: null,
+          discounts: [],
+          metadata: {},
+          plan: plan(story),
+          price: price(story),
+          quantity: 1,
+          subscription: story.subscription,
+          tax_rates: [],
+        },
+      ],
+      has_more: false,
+      url: `/v1/subscription_items?subscription=${story.subscription}`,
+    },
+    // The renewal (`customer.subscription.updated`) is what points it at the story's invoice.
+    latest_invoice: seen.has('customer.subscription.updated') ? story.invoice : story.previousInvoice,
+    livemode: false,
+    managed_payments: null,
+    metadata: {},
+    next_pending_invoice_item_invoice: null,
+    on_behalf_of: null,
+    pause_collection: status === 'paused' ? { behavior: 'void', resumes_at: null } : null,
+    payment_settings: { payment_method_options: null, payment_method_types: ['sepa_debit'], save_default_payment_method: 'off' },
+    pending_invoice_item_interval: null,
+    pending_setup_intent: null,
+    pending_update: null,
+    schedule: null,
+    start_date: story.period.start,
+    status,
+    test_clock: null,
+    transfer_data: null,
+    trial_end: null,
+    trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: 'create_invoice' } },
+    trial_start: null,
+  };
+}
+
+export function invoice(story: Story, status: Stripe.Invoice.Status, at: number, seen: Seen): Stripe.Invoice {
+  const finalized = status !== 'draft';
+  const paid = status === 'paid';
+  const finalizedAt = finalized ? story.once('invoice.finalized', () => at) : null;
+  return {
+    id: story.invoice,
+    object: 'invoice',
+    account_country: 'DE',
+    account_name: 'Stripe Hooks Demo GmbH',
+    account_tax_ids: null,
+    amount_due: story.amount,
+    amount_overpaid: 0,
+    amount_paid: paid ? story.amount : 0,
+    amount_remaining: paid || status === 'void' ? 0 : story.amount,
+    amount_shipping: 0,
+    application: null,
+    attempt_count: paid ? 1 : 0,
+    attempted: paid,
+    auto_advance: status === 'draft' || status === 'open',
+    automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
+    automatically_finalizes_at: status === 'draft' ? story.start + 3600 : null,
+    billing_reason: 'subscription_cycle',
+    collection_method: 'charge_automatically',
+    created: story.start,
+    currency: story.currency,
+    custom_fields: null,
+    customer: story.customer.id,
+    customer_account: null,
+    customer_address: null,
+    customer_email: story.customer.email,
+    customer_name: story.customer.name,
+    customer_phone: null,
+    customer_shipping: null,
+    customer_tax_exempt: 'none',
+    customer_tax_ids: [],
+    default_payment_method: null,
+    default_source: null,
+    default_tax_rates: [],
+    // What `invoice.updated` changes.
+    description: seen.has('invoice.updated') ? 'Thank you for your business!' : null,
+    discounts: [],
+    due_date: null,
+    effective_at: finalizedAt,
+    ending_balance: finalized ? 0 : null,
+    footer: null,
+    from_invoice: null,
+    hosted_invoice_url: finalized ? `https://invoice.stripe.com/i/acct_demo/test_${story.invoice.slice(3)}` : null,
+    invoice_pdf: finalized ? `https://pay.stripe.com/invoice/acct_demo/test_${story.invoice.slice(3)}/pdf` : null,
+    issuer: { type: 'self' },
+    last_finalization_error: null,
+    latest_revision: null,
+    lines: {
+      object: 'list',
+      data: [
+        {
+          id: story.lineItem,
+          object: 'line_item',
+          amount: story.amount,
+          currency: story.currency,
+          description: `1 × Subscription (at €${(story.amount / 100).toFixed(2)} / month)`,
+          discount_amounts: [],
+          discountable: true,
+          discounts: [],
+          invoice: story.invoice,
+          livemode: false,
+          metadata: {},
+          parent: {
+            type: 'subscription_item_details',
+            invoice_item_details: null,
+            subscription_item_details: {
+              invoice_item: null,
+              proration: false,
+              proration_details: { credited_items: null },
+              subscription: story.subscription,
+              subscription_item: story.subscriptionItem,
+            },
+          },
+          period: { start: story.period.start, end: story.period.end },
+          pretax_credit_amounts: [],
+          pricing: { type: 'price_details', price_details: { price: story.price, product: story.product }, unit_amount_decimal: decimal(story.amount) },
+          quantity: 1,
+          quantity_decimal: decimal(1),
+          subscription: story.subscription,
+          subtotal: story.amount,
+          taxes: [],
+        },
+      ],
+      has_more: false,
+      url: `/v1/invoices/${story.invoice}/lines`,
+    },
+    livemode: false,
+    metadata: {},
+    next_payment_attempt: status === 'open' ? finalizedAt! + 3600 : null,
+    number: finalized ? story.invoiceNumber : null,
+    on_behalf_of: null,
+    parent: {
+      type: 'subscription_details',
+      quote_details: null,
+      subscription_details: { metadata: {}, subscription: story.subscription },
+    },
+    payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
+    period_end: story.period.start,
+    period_start: story.period.start - 30 * 24 * 3600,
+    post_payment_credit_notes_amount: 0,
+    pre_payment_credit_notes_amount: 0,
+    receipt_number: null,
+    rendering: null,
+    shipping_cost: null,
+    shipping_details: null,
+    starting_balance: 0,
+    statement_descriptor: null,
+    status,
+    status_transitions: {
+      finalized_at: finalizedAt,
+      marked_uncollectible_at: status === 'uncollectible' ? story.once('invoice.uncollectible', () => at) : null,
+      paid_at: paid ? story.once('invoice.paid', () => at) : null,
+      voided_at: status === 'void' ? story.once('invoice.voided', () => at) : null,
+    },
+    subtotal: story.amount,
+    subtotal_excluding_tax: story.amount,
+    test_clock: null,
+    total: story.amount,
+    total_discount_amounts: [],
+    total_excluding_tax: story.amount,
+    total_pretax_credit_amounts: [],
+    total_taxes: [],
+    webhooks_delivered_at: finalized ? story.start : null,
+  };
+}

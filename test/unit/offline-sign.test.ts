@@ -1,0 +1,51 @@
+import Stripe from 'stripe';
+import { describe, expect, it } from 'vitest';
+import { generateWebhookSecret } from '../../src/offline/random.js';
+import { assertWebhookSecret, isWebhookSecret, signatureHeader } from '../../src/offline/sign.js';
+import { eventBody, synthesizeFlow } from '../../src/offline/synthesize.js';
+
+const secret = 'whsec_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6';
+const now = () => Math.floor(Date.now() / 1000);
+const body = eventBody(synthesizeFlow(['payment_intent.succeeded'], { apiVersion: Stripe.API_VERSION, seed: 1, now: now() })[0]!);
+
+describe('signatureHeader', () => {
+  it('is exactly the header the SDK computes for the same timestamp', () => {
+    const t = now();
+    expect(signatureHeader(body, secret, t)).toBe(Stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp: t }));
+  });
+
+  it('verifies with the SDK\'s constructEvent, and only with the right secret, body and a recent timestamp', () => {
+    const header = signatureHeader(body, secret);
+    expect(header).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    expect(Stripe.webhooks.constructEvent(body, header, secret).type).toBe('payment_intent.succeeded');
+    expect(() => Stripe.webhooks.constructEvent(body, header, generateWebhookSecret())).toThrow(/No signatures found/);
+    expect(() => Stripe.webhooks.constructEvent(body.replace('"livemode": false', '"livemode": true'), header, secret)).toThrow(/No signatures found/);
+    expect(() => Stripe.webhooks.constructEvent(body, signatureHeader(body, secret, now() - 301), secret)).toThrow(/tolerance/);
+  });
+});
+
+describe('webhook secrets', () => {
+  it('generates Dashboard-shaped secrets from the CSPRNG, never the same twice', () => {
+    const secrets = Array.from({ length: 50 }, generateWebhookSecret);
+    for (const value of secrets) expect(value).toMatch(/^whsec_[A-Za-z0-9]{32}$/);
+    expect(new Set(secrets).size).toBe(50);
+  });
+
+  it('accepts Dashboard and `stripe listen` secrets', () => {
+    expect(isWebhookSecret(secret)).toBe(true);
+    expect(isWebhookSecret('whsec_' + '0123456789abcdef'.repeat(4))).toBe(true);
+  });
+
+  it('refuses malformed ones with a usage error that does not echo the value', () => {
+    for (const bad of ['sk_test_123456789012345678', 'whsec_short', 'whsec_has spaces in it ok', 'whsec_abcdefghijklmnopqrst!']) {
+      let caught: unknown;
+      try {
+        assertWebhookSecret(bad, '--secret');
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, bad).toMatchObject({ exitCode: 2, message: expect.stringContaining('--secret') });
+      expect((caught as Error).message).not.toContain(bad);
+    }
+  });
+});
