@@ -1,0 +1,161 @@
+/**
+ * The handler audit: seven deliveries that tell a webhook handler that verifies
+ * signatures, refuses replays and survives Stripe's at-least-once delivery from one
+ * that only looks like it works. Each check says what it sent, what came back and,
+ * when it failed, how to fix the handler. Never prints.
+ */
+import { createDeliverer, DELIVERY_TIMEOUT_MS, webhookHeaders, type Answer } from './deliver.js';
+import { generateWebhookSecret } from './random.js';
+import { SIGNATURE_TOLERANCE_S, signatureHeader } from './sign.js';
+import { eventBody, synthesizeFlow } from './synthesize.js';
+
+export interface AuditCheck {
+  /** Stable name for machines: signed, unsigned, wrong-secret, stale, tampered, duplicate, timely. */
+  name: string;
+  /** What was sent. */
+  title: string;
+  /** What a correct handler does: "2xx", "4xx" or "≤ 30 s". */
+  expected: string;
+  /** The app's status (the last one, for the duplicate check), or null when it never answered. */
+  status: number | null;
+  ms: number;
+  ok: boolean;
+  /** What happened, in a few words. */
+  detail: string;
+  /** How to fix the handler, when the check failed. */
+  fix?: string;
+}
+
+export interface AuditReport {
+  url: string;
+  ok: boolean;
+  checks: AuditCheck[];
+}
+
+export interface AuditOptions {
+  url: URL;
+  secret: string;
+  apiVersion: string;
+  seed: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+// Older than the SDKs' 300 s tolerance by a clear margin, so clock skew cannot excuse accepting it.
+const STALE_BY_S = 2 * SIGNATURE_TOLERANCE_S;
+// Audit events come from their own instances so they never share ids with a flow run of the same seed.
+const FIRST_INSTANCE = 1_000_000;
+
+type Expect = '2xx' | '4xx';
+const met = (answer: Answer, expected: Expect) =>
+  answer.status !== null && Math.floor(answer.status / 100) === (expected === '2xx' ? 2 : 4);
+
+function describe(answer: Answer): string {
+  return answer.status === null ? (answer.error ?? 'no answer') : `answered ${answer.status} in ${Math.round(answer.ms)} ms`;
+}
+
+/** The fix for a check whose answer was wrong; unreachable and crashing apps get the same advice everywhere. */
+function fixFor(answer: Answer, expected: Expect, accepted: string, url: URL): string {
+  if (answer.status === null) {
+    return /nothing is listening/.test(answer.error ?? '') ? `start the app, or point --forward-to at it (${url.href})` : `make the app answer every request (${answer.error})`;
+  }
+  if (expected === '4xx' && answer.status >= 500) {
+    return `answered ${answer.status}: catch the verification error and answer 400 (Stripe retries a 5xx for days, and this request can never succeed)`;
+  }
+  return accepted;
+}
+
+export async function auditHandler(options: AuditOptions): Promise<AuditReport> {
+  const { url, secret } = options;
+  const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
+  // Waits a little past the limit, so a slow handler's answer still arrives and check 7 can say how slow.
+  const deliverer = createDeliverer(url, { timeoutMs: timeoutMs + Math.min(timeoutMs, 10_000), signal: options.signal });
+  let instance = FIRST_INSTANCE;
+  const freshEvent = () => {
+    const [event] = synthesizeFlow(['payment_intent.succeeded'], {
+      apiVersion: options.apiVersion,
+      seed: options.seed,
+      instance: instance++,
+      now: Math.floor(Date.now() / 1000),
+    });
+    return { event: event!, body: eventBody(event!) };
+  };
+  const answers: Answer[] = [];
+  const send = async (body: string, signature: string | undefined) => {
+    const answer = await deliverer.post(body, webhookHeaders(body, signature));
+    answers.push(answer);
+    return answer;
+  };
+  const checks: AuditCheck[] = [];
+  const check = (name: string, title: string, expected: Expect, answer: Answer, accepted: string, detail = describe(answer)) => {
+    const ok = met(answer, expected);
+    checks.push({ name, title, expected, status: answer.status, ms: answer.ms, ok, detail, ...(!ok && { fix: fixFor(answer, expected, accepted, url) }) });
+  };
+
+  try {
+    const valid = freshEvent();
+    const first = await send(valid.body, signatureHeader(valid.body, secret));
+    check('signed', 'a correctly signed event', '2xx', first, refusedValid(first));
+
+    const unsigned = freshEvent();
+    check('unsigned', 'no Stripe-Signature header', '4xx', await send(unsigned.body, undefined),
+      'accepted an event without a Stripe-Signature header: verify every request with stripe.webhooks.constructEvent(rawBody, signature, secret) and answer 400 when it throws');
+
+    const forged = freshEvent();
+    check('wrong-secret', 'signed with a different secret', '4xx', await send(forged.body, signatureHeader(forged.body, generateWebhookSecret())),
+      'accepted a forged event: verify with stripe.webhooks.constructEvent on the raw body, with your endpoint\'s signing secret');
+
+    const stale = freshEvent();
+    const staleAt = Math.floor(Date.now() / 1000) - STALE_BY_S;
+    check('stale', `signed ${STALE_BY_S / 60} minutes ago (over the ${SIGNATURE_TOLERANCE_S} s tolerance)`, '4xx',
+      await send(stale.body, signatureHeader(stale.body, secret, staleAt)),
+      `accepted a replayed event signed ${STALE_BY_S} s ago: keep constructEvent's default ${SIGNATURE_TOLERANCE_S} s tolerance (don't pass a larger one, and don't verify by hand without checking t)`);
+
+    const tampered = freshEvent();
+    const object = tampered.event.data.object as { amount: number };
+    const changed = eventBody({ ...tampered.event, data: { ...tampered.event.data, object: { ...object, amount: object.amount * 100 } } });
+    check('tampered', 'body changed after signing (amount × 100)', '4xx', await send(changed, signatureHeader(tampered.body, secret)),
+      'accepted a body changed after signing: verify the raw bytes exactly as received, before any JSON parsing, and use only the event constructEvent returns');
+
+    const twice = freshEvent();
+    const once = await send(twice.body, signatureHeader(twice.body, secret));
+    const again = await send(twice.body, signatureHeader(twice.body, secret));
+    const firstOk = met(once, '2xx');
+    check('duplicate', 'the same event delivered twice', '2xx', firstOk ? again : once,
+      firstOk
+        ? `answered ${again.status} to the second delivery of the same event: Stripe delivers at least once, so remember processed event ids and answer 2xx to a repeat without doing the work again`
+        : 'the first delivery was refused already: fix check "signed" first',
+      `answered ${once.status ?? '–'} then ${again.status ?? '–'}`);
+
+    // Every answer above counts: a handler that takes 40 s to refuse a forgery is too slow as well.
+    const worst = answers.reduce((a, b) => (b.ms > a.ms || (b.status === null && a.status !== null) ? b : a));
+    const timely = worst.status !== null && worst.ms <= timeoutMs;
+    const timedOut = worst.status === null && /no answer within/.test(worst.error ?? '');
+    checks.push({
+      name: 'timely',
+      title: `every answer within Stripe's delivery timeout (${timeoutMs / 1000} s)`,
+      expected: `≤ ${timeoutMs / 1000} s`,
+      status: worst.status,
+      ms: worst.ms,
+      ok: timely,
+      detail: worst.status === null ? (worst.error ?? 'no answer') : `slowest answer ${Math.round(worst.ms)} ms`,
+      ...(!timely && {
+        fix:
+          worst.status === null && !timedOut
+            ? fixFor(worst, '2xx', '', url)
+            : `answer 2xx as soon as the event is verified and do slow work afterwards (a queue): Stripe gives up after ${timeoutMs / 1000} s and delivers the event again`,
+      }),
+    });
+  } finally {
+    deliverer.close();
+  }
+  options.signal?.throwIfAborted();
+  return { url: url.href, ok: checks.every((c) => c.ok), checks };
+}
+
+function refusedValid(answer: Answer): string {
+  if (answer.status !== null && answer.status >= 400 && answer.status < 500) {
+    return `refused a correctly signed event (${answer.status}): verify with the same secret the events are signed with, over the raw request body (a parsed and re-serialised body never verifies)`;
+  }
+  return `answered ${answer.status} to a correctly signed event: answer 2xx once the event is verified (Stripe retries anything else)`;
+}

@@ -1,0 +1,33 @@
+/**
+ * Renders a handler audit for a human: one row per check (what was sent, what a
+ * correct handler does, what came back), then how to fix each failure, then a
+ * one-line summary. Everything goes to stdout: the report is the command's data.
+ */
+import type { AuditReport } from '../offline/audit.js';
+import type { Output } from './output.js';
+import { table } from './table.js';
+
+export function renderAuditReport(report: AuditReport, out: Output): void {
+  const { c } = out;
+  const rows = report.checks.map((check, i) => [
+    String(i + 1),
+    check.title,
+    check.expected,
+    check.detail,
+    check.ok ? c.green('pass') : c.red('FAIL'),
+  ]);
+  out.line(table(['check', 'sent', 'expects', 'answer', 'result'], rows));
+
+  const failed = report.checks.filter((check) => !check.ok);
+  if (failed.length > 0) {
+    out.line();
+    for (const check of failed) out.line(`${c.red('fix')} ${c.bold(check.name)}: ${check.fix ?? ''}`);
+  }
+  out.line();
+  const total = report.checks.length;
+  out.line(
+    report.ok
+      ? c.green(`audit: all ${total} checks passed`)
+      : `${c.red('audit: FAILED')} — ${total - failed.length} passed, ${c.red(`${failed.length} failed`)} of ${total} checks`,
+  );
+}
