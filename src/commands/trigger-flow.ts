@@ -4,7 +4,7 @@
  * render the report. Exit 1 when a step failed, after the report is printed.
  */
 import type { Context } from '../context.js';
-import { EnvironmentError, FailedError, UsageError } from '../errors.js';
+import { FailedError, UsageError } from '../errors.js';
 import { listFlows, resolveFlow } from '../flows/load.js';
 import { planFlow } from '../flows/plan.js';
 import { reportJson, SKIPPED } from '../flows/report.js';
@@ -12,6 +12,7 @@ import { runFlow, type FlowProgress } from '../flows/runner.js';
 import type { Flow } from '../flows/types.js';
 import { parseSeconds } from '../option-values.js';
 import { parseForwardUrl } from '../stripe-cli/listen.js';
+import { requireStripeCli } from '../stripe-cli/locate.js';
 import { stripeTarget } from '../stripe-cli/spawn.js';
 import { renderFlowReport } from '../ui/flow-report.js';
 import { planJson, renderFlowList, renderPlan } from '../ui/flow-plan.js';
@@ -48,9 +49,7 @@ export async function run(args: string[], raw: Record<string, unknown>, ctx: Con
   const flow = await resolveFlow(args[0], sources);
   if (options.offline) {
     // Offline mode (no Stripe CLI, no account) lives in its own module, loaded only when asked for.
-    const offline = './trigger-flow-offline.js';
-    const { runOffline } = (await import(offline)) as { runOffline: (flow: Flow, options: TriggerFlowOptions, ctx: Context) => Promise<void> };
-    return runOffline(flow, options, ctx);
+    return (await import('./trigger-flow-offline.js')).runOffline(flow, options, ctx);
   }
   await runLive(flow, options, ctx);
 }
@@ -74,10 +73,12 @@ async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Context): P
     return;
   }
 
+  const cli = await requireStripeCli(ctx);
   const progress = spinners(ctx, plan.steps.length);
   const report = await runFlow({
     plan,
-    target: stripeTarget(ctx, await stripeBinary(ctx)),
+    target: stripeTarget(ctx, cli.path),
+    version: cli.version,
     continueOnError: Boolean(options.continueOnError),
     signal: ctx.signal,
     readyTimeoutMs: READY_TIMEOUT_MS,
@@ -95,12 +96,6 @@ async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Context): P
     });
   }
   if (report.mode === 'unverified') ctx.out.note('unverified: deliveries were not checked (--no-listen); your own listener shows them');
-}
-
-// TODO(setup): use requireStripeCli(ctx) from ../stripe-cli/locate.js once it lands.
-async function stripeBinary(ctx: Context): Promise<string> {
-  if (ctx.stripeBin) return ctx.stripeBin;
-  throw new EnvironmentError('no Stripe CLI given', { hint: 'run `stripe-hooks setup`, or pass --stripe-bin' });
 }
 
 /** One spinner per step on a terminal (stderr); nothing otherwise. */

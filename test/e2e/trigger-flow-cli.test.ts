@@ -181,10 +181,11 @@ describe('running without a listener, and environment failures', () => {
     expect(rejected.stderr).not.toContain(TEST_API_KEY);
   });
 
-  it('no Stripe CLI: exit 3 pointing at setup', async () => {
-    const result = await runCli(['trigger-flow', 'payment', '--api-key', TEST_API_KEY, '--stripe-bin', '/nonexistent/stripe']);
+  it('no Stripe CLI on PATH, in node_modules or the cache: exit 3 pointing at setup', async () => {
+    const box = sandbox({ PATH: join(sandbox().home, 'empty') });
+    const result = await runCli(['trigger-flow', 'payment', '--api-key', TEST_API_KEY], { box });
     expect(result.exitCode).toBe(3);
-    expect(result.stderr).toMatch(/stripe-hooks setup/);
+    expect(result.stderr).toMatch(/^error Stripe CLI not found\nhint  run `stripe-hooks setup`/);
   });
 });
 
