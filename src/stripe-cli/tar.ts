@@ -1,0 +1,167 @@
+/**
+ * A small, strict reader for the gzipped tar archives the Stripe CLI ships in
+ * (npm tarballs, GitHub release tarballs). Strict on purpose: the whole archive
+ * is read and every entry checked before anything is written, so an archive
+ * with one bad entry installs nothing. Refused: names that are absolute or climb
+ * out with `..`, symlinks whose target lies outside the target directory, hard
+ * links and device files. Symlinks inside are created last, so no file is ever
+ * written through one. Understands ustar, GNU long names and pax path records.
+ */
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join, posix } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import { EnvironmentError } from '../errors.js';
+
+export interface TarEntry {
+  /** Normalised relative path, `/`-separated. */
+  name: string;
+  type: 'file' | 'directory' | 'symlink';
+  mode: number;
+  data: Buffer;
+  linkTarget?: string;
+}
+
+const BLOCK = 512;
+const MAX_UNPACKED = 1024 * 1024 * 1024;
+
+function unsafe(message: string): EnvironmentError {
+  return new EnvironmentError(`unsafe or corrupt archive: ${message}`, {
+    hint: 'nothing was installed; check the download source (--download-base) or the registry',
+  });
+}
+
+function text(block: Buffer, start: number, length: number): string {
+  const field = block.subarray(start, start + length);
+  const end = field.indexOf(0);
+  return field.subarray(0, end === -1 ? length : end).toString('utf8');
+}
+
+function octal(block: Buffer, start: number, length: number): number {
+  // GNU base-256 for big numbers: high bit of the first byte set.
+  if ((block[start]! & 0x80) !== 0) {
+    let value = block[start]! & 0x7f;
+    for (let i = 1; i < length; i++) value = value * 256 + block[start + i]!;
+    return value;
+  }
+  const digits = text(block, start, length).trim();
+  if (digits === '') return 0;
+  if (!/^[0-7]+$/.test(digits)) throw unsafe('malformed number in a header');
+  return parseInt(digits, 8);
+}
+
+function checksumOk(block: Buffer): boolean {
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : block[i]!;
+  return sum === octal(block, 148, 8);
+}
+
+/** `len key=value\n` records of a pax extended header. */
+function paxRecords(data: Buffer): Record<string, string> {
+  const records: Record<string, string> = {};
+  let at = 0;
+  while (at < data.length) {
+    const space = data.indexOf(0x20, at);
+    const length = Number(data.subarray(at, space).toString());
+    if (space === -1 || !Number.isInteger(length) || length <= 0) throw unsafe('malformed pax header');
+    const record = data.subarray(space + 1, at + length - 1).toString('utf8');
+    const equals = record.indexOf('=');
+    records[record.slice(0, equals)] = record.slice(equals + 1);
+    at += length;
+  }
+  return records;
+}
+
+/** The entry's path made relative and checked: nothing absolute, nothing climbing out. */
+export function safeEntryName(raw: string): string | undefined {
+  if (raw.includes('\0') || raw.includes('\\') || raw.startsWith('/') || /^[A-Za-z]:/.test(raw)) return undefined;
+  const parts = raw.split('/').filter((part) => part !== '' && part !== '.');
+  if (parts.length === 0) return '';
+  if (parts.includes('..')) return undefined;
+  return parts.join('/');
+}
+
+function checkSymlink(name: string, target: string): void {
+  const resolved = posix.normalize(posix.join(posix.dirname(name), target));
+  if (target.startsWith('/') || target.includes('\\') || resolved === '..' || resolved.startsWith('../')) {
+    throw unsafe(`symlink "${name}" points outside the target directory (${target})`);
+  }
+}
+
+/** Parses a (decompressed) tar archive into checked entries; throws on the first unsafe or malformed one. */
+export function readTar(archive: Buffer): TarEntry[] {
+  const entries: TarEntry[] = [];
+  let pending: { path?: string; linkpath?: string } = {};
+  let at = 0;
+  let ended = false;
+  while (at + BLOCK <= archive.length) {
+    const header = archive.subarray(at, at + BLOCK);
+    if (header.every((byte) => byte === 0)) {
+      ended = true; // end-of-archive marker
+      break;
+    }
+    if (!checksumOk(header)) throw unsafe('header checksum mismatch');
+    const size = octal(header, 124, 12);
+    const type = String.fromCharCode(header[156]!);
+    const dataStart = at + BLOCK;
+    if (dataStart + size > archive.length) throw unsafe('truncated archive');
+    const data = archive.subarray(dataStart, dataStart + size);
+    at = dataStart + Math.ceil(size / BLOCK) * BLOCK;
+
+    if (type === 'x') pending = { ...pending, ...paxRecords(data) };
+    else if (type === 'L') pending.path = text(data, 0, data.length);
+    else if (type === 'K') pending.linkpath = text(data, 0, data.length);
+    else if (type === 'g') continue; // global pax header: nothing we use
+    else {
+      const prefix = header.subarray(257, 263).toString() === 'ustar\0' ? text(header, 345, 155) : '';
+      const raw = pending.path ?? (prefix ? `${prefix}/${text(header, 0, 100)}` : text(header, 0, 100));
+      const linkTarget = pending.linkpath ?? text(header, 157, 100);
+      pending = {};
+      const name = safeEntryName(raw);
+      if (name === undefined) throw unsafe(`entry "${raw}" would be written outside the target directory`);
+      const mode = octal(header, 100, 8) & 0o755; // no setuid/setgid/sticky, no group/world write
+      if (name === '' && type !== '5') throw unsafe('an entry without a name');
+      if (type === '0' || type === '\0' || type === '7') {
+        entries.push({ name, type: 'file', mode, data });
+      } else if (type === '5') {
+        if (name !== '') entries.push({ name, type: 'directory', mode, data: Buffer.alloc(0) });
+      } else if (type === '2') {
+        checkSymlink(name, linkTarget);
+        entries.push({ name, type: 'symlink', mode, data: Buffer.alloc(0), linkTarget });
+      } else if (type === '1') {
+        throw unsafe(`hard link "${name}" refused`);
+      } else {
+        throw unsafe(`entry "${name}" has unsupported type "${type}" (devices and fifos are refused)`);
+      }
+    }
+  }
+  if (!ended) throw unsafe('truncated archive (no end-of-archive marker)');
+  return entries;
+}
+
+export async function gunzipArchive(compressed: Buffer, maxBytes = MAX_UNPACKED): Promise<Buffer> {
+  try {
+    return await promisify(gunzip)(compressed, { maxOutputLength: maxBytes });
+  } catch (error) {
+    throw unsafe(`cannot decompress (${(error as Error).message})`);
+  }
+}
+
+/** Checks every entry of a .tar.gz, then writes them under `target` (which should be new and empty). */
+export async function extractTarGz(compressed: Buffer, target: string, options: { maxBytes?: number } = {}): Promise<TarEntry[]> {
+  const entries = readTar(await gunzipArchive(compressed, options.maxBytes));
+  for (const entry of entries) {
+    const path = join(target, ...entry.name.split('/'));
+    if (entry.type === 'directory') await mkdir(path, { recursive: true, mode: entry.mode | 0o700 });
+    else if (entry.type === 'file') {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, entry.data, { mode: entry.mode });
+    }
+  }
+  for (const entry of entries.filter((candidate) => candidate.type === 'symlink')) {
+    const path = join(target, ...entry.name.split('/'));
+    await mkdir(dirname(path), { recursive: true });
+    await symlink(entry.linkTarget!, path);
+  }
+  return entries;
+}
