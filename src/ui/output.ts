@@ -44,7 +44,9 @@ export class Output {
 
   /** Whether a human is watching stderr, so spinners and progress bars make sense. */
   get interactive(): boolean {
-    return !this.json && Boolean(this.stderr.isTTY);
+    // A terminal 0 columns wide (a pty nobody sized: `script`, some CI runners) can't be drawn on:
+    // ora would count infinitely many lines to clear and spin forever, blocking even Ctrl+C.
+    return !this.json && Boolean(this.stderr.isTTY) && (this.stderr as { columns?: number }).columns !== 0;
   }
 
   /** Lets one exact secret through redaction, for output the user explicitly asked for. */
