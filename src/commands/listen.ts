@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { validateEnvKey, writeEnvValue } from '../env-file.js';
-import { EnvironmentError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { builtinFlowEvents } from '../flows/builtin.js';
 import { parseEventList } from '../flows/events.js';
 import { resolveFlow } from '../flows/load.js';
@@ -20,6 +20,7 @@ import {
   type ListenArgs,
   type ListenerEvent,
 } from '../stripe-cli/listen.js';
+import { requireStripeCli } from '../stripe-cli/locate.js';
 import { cliFailure, execStripe, stripeTarget, type StripeTarget } from '../stripe-cli/spawn.js';
 
 interface ListenOptions {
@@ -46,12 +47,6 @@ async function eventSelection(options: ListenOptions, ctx: Context): Promise<Lis
   return builtinFlowEvents(); // the Stripe CLI refuses to listen without a selection
 }
 
-// TODO(setup): replace with requireStripeCli(ctx) from ../stripe-cli/locate.js once it lands.
-async function stripeBinary(ctx: Context): Promise<string> {
-  if (ctx.stripeBin) return ctx.stripeBin;
-  throw new EnvironmentError('no Stripe CLI given', { hint: 'run `stripe-hooks setup`, or pass --stripe-bin' });
-}
-
 export async function run(_args: string[], raw: Record<string, unknown>, ctx: Context): Promise<void> {
   const options = raw as unknown as ListenOptions;
   // Every check before anything is spawned: a usage error never leaves a child behind.
@@ -68,7 +63,7 @@ export async function run(_args: string[], raw: Record<string, unknown>, ctx: Co
     apiBase: ctx.apiBase,
   };
   const args = options.printSecret ? buildPrintSecretArgs(listen) : buildListenArgs(listen);
-  const target = stripeTarget(ctx, await stripeBinary(ctx));
+  const target = stripeTarget(ctx, (await requireStripeCli(ctx)).path);
 
   if (options.printSecret) {
     const secret = await printSecretOf(target, args, readyTimeoutMs, ctx.signal);
