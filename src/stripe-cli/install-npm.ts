@@ -98,7 +98,7 @@ export function checkIntegrity(data: Buffer, integrity: string, spec: string): v
 export function npmSource(request: InstallRequest): SourceInstall {
   const spec = `${npmPackage(request.platform)}@${request.version}`;
   return {
-    description: `${spec} from the npm registry`,
+    description: `npm package ${spec}`,
     async fill(staging) {
       request.onProgress?.(`Looking up ${spec}…`);
       const dist = (await npmJson(['view', spec, 'dist'], spec, request)) as { integrity?: string } | null;

@@ -92,7 +92,7 @@ export function releaseSource(request: InstallRequest): SourceInstall {
   const assets = releaseAssets(version, platform);
   const archiveUrl = releaseUrl(base, version, assets.archive);
   return {
-    description: shown(archiveUrl),
+    description: `release tarball ${shown(archiveUrl)}`,
     async fill(staging) {
       if (platform.os === 'win32') {
         throw new EnvironmentError('--from-release handles .tar.gz archives; Windows releases are .zip', { hint: 'install from npm instead (without --from-release)' });

@@ -45,7 +45,7 @@ describe('install from the npm registry (the real npm, a local registry)', () =>
     const req = request();
     const progress: string[] = [];
     const installed = await installStripeCli({ ...req, onProgress: (text) => progress.push(text) }, 'npm');
-    expect(installed).toMatchObject({ path: join(req.cache, '1.52.0', 'stripe'), version: '1.52.0', from: 'npm', description: `${PACKAGE}@1.52.0 from the npm registry` });
+    expect(installed).toMatchObject({ path: join(req.cache, '1.52.0', 'stripe'), version: '1.52.0', from: 'npm', description: `npm package ${PACKAGE}@1.52.0` });
     expect(installed.integrity).toMatch(/^sha512-/);
     expect(await checkBinary(installed.path, { env: req.env, cwd: req.cwd })).toMatchObject({ ok: true, version: '1.52.0' });
     expect(readdirSync(join(req.cache, '1.52.0'))).toEqual(['stripe']); // the binary, not the package's other files

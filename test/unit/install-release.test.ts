@@ -60,7 +60,7 @@ describe('install from the release tarball', () => {
     const req = request();
     const installed = await installStripeCli(req, 'release');
     const binary = join(req.cache, VERSION, 'stripe');
-    expect(installed).toEqual({ path: binary, version: VERSION, from: 'release', description: `${server!.url}v1.52.0/${ARCHIVE}`, sha256: sha256(archive), integrity: undefined });
+    expect(installed).toEqual({ path: binary, version: VERSION, from: 'release', description: `release tarball ${server!.url}v1.52.0/${ARCHIVE}`, sha256: sha256(archive), integrity: undefined });
     expect(statSync(binary).mode & 0o111).toBe(0o111);
     expect(await checkBinary(binary, { env: req.env, cwd: req.cwd })).toMatchObject({ ok: true, version: VERSION });
     expect(readdirSync(req.cache)).toEqual([VERSION]); // no staging leftovers

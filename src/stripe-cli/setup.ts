@@ -1,0 +1,97 @@
+/**
+ * The plain parts of `stripe-hooks setup`: whether we may install, the exact
+ * command to suggest when we may not, and the facts the report shows besides
+ * the binary (API key mode, `stripe login` config, Node version). Never the key.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { describeKey, type KeyKind, type KeyMode } from '../stripe-key.js';
+import type { BrokenCli, FoundCli } from './locate.js';
+
+export type InstallDecision = 'install' | 'ask' | 'refuse';
+
+/** --force and --yes are consent; CI=true is too (nobody is there to ask); a terminal means ask. */
+export function installDecision(options: { yes: boolean; force: boolean; ci: boolean; canPrompt: boolean }): InstallDecision {
+  if (options.yes || options.force || options.ci) return 'install';
+  return options.canPrompt ? 'ask' : 'refuse';
+}
+
+export interface SetupFlags {
+  cliVersion?: string;
+  fromRelease?: boolean;
+  downloadBase?: string;
+}
+
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command that installs without asking, keeping the flags that choose what to install. */
+export function installCommand(flags: SetupFlags): string {
+  const parts = ['npx stripe-hooks setup --yes'];
+  if (flags.cliVersion) parts.push(`--cli-version ${shellQuote(flags.cliVersion)}`);
+  if (flags.fromRelease) parts.push('--from-release');
+  if (flags.downloadBase) parts.push(`--download-base ${shellQuote(flags.downloadBase)}`);
+  return parts.join(' ');
+}
+
+export interface ApiKeyFacts {
+  present: boolean;
+  /** Where the key came from; the key itself is never reported. */
+  from: 'STRIPE_API_KEY' | '--api-key' | null;
+  mode: KeyMode | null;
+  kind: KeyKind | null;
+  /** False for a key that is neither a secret (sk_) nor a restricted (rk_) key. */
+  recognised: boolean | null;
+}
+
+export interface LoginFacts {
+  configPath: string;
+  /** The config file holds an account's keys (it is written by every CLI run, so existing is not enough). */
+  loggedIn: boolean;
+}
+
+export interface NodeFacts {
+  version: string;
+  required: string;
+  supported: boolean;
+}
+
+export interface SetupReport {
+  ok: boolean;
+  stripeCli: { path: string; version: string; source: FoundCli['source'] | 'installed' } | null;
+  installed: { from: 'npm' | 'release'; description: string; integrity: string | null; sha256: string | null } | null;
+  skipped: BrokenCli[];
+  apiKey: ApiKeyFacts;
+  login: LoginFacts;
+  node: NodeFacts;
+}
+
+export function apiKeyFacts(apiKey: string | undefined, env: NodeJS.ProcessEnv): ApiKeyFacts {
+  if (!apiKey) return { present: false, from: null, mode: null, kind: null, recognised: null };
+  const from = env.STRIPE_API_KEY === apiKey ? 'STRIPE_API_KEY' : '--api-key';
+  const info = describeKey(apiKey);
+  return { present: true, from, mode: info?.mode ?? null, kind: info?.kind ?? null, recognised: info !== undefined };
+}
+
+/** `$XDG_CONFIG_HOME` (when absolute) or `~/.config`, then stripe/config.toml — where the Stripe CLI keeps `stripe login`. */
+export function loginFacts(env: NodeJS.ProcessEnv): LoginFacts {
+  const xdg = env.XDG_CONFIG_HOME;
+  const configPath = join(xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), '.config'), 'stripe', 'config.toml');
+  let text = '';
+  try {
+    text = existsSync(configPath) ? readFileSync(configPath, 'utf8') : '';
+  } catch {
+    text = '';
+  }
+  return { configPath, loggedIn: /^\s*(test_mode_api_key|live_mode_api_key|account_id)\s*=/m.test(text) };
+}
+
+export const REQUIRED_NODE = '20.12.0';
+
+export function nodeFacts(version = process.versions.node): NodeFacts {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  const [needMajor = 0, needMinor = 0] = REQUIRED_NODE.split('.').map(Number);
+  return { version, required: `>=${REQUIRED_NODE}`, supported: major > needMajor || (major === needMajor && minor >= needMinor) };
+}
