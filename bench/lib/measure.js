@@ -1,0 +1,32 @@
+// Shared by the benchmarks (bench/run.js runs only the .js files directly in bench/, not this folder).
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const stripeBin = join(root, 'node_modules', '@stripe', 'cli-linux-x64', 'bin', 'stripe');
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Runs each async measurement once to warm the file cache, then `runs` times each,
+ * alternating, so all see the same machine load; returns the medians in order.
+ */
+export async function interleavedMedians(runs, ...measures) {
+  for (const measure of measures) await measure();
+  const times = measures.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    for (const [index, measure] of measures.entries()) times[index].push(await measure());
+  }
+  return times.map(median);
+}
+
+/** The test harness's fake Stripe (TypeScript), compiled to .bench/ since plain Node 20 cannot import .ts. */
+export async function loadFakeStripe() {
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.bench.json')], { stdio: 'inherit' });
+  return (await import(join(root, '.bench', 'test', 'support', 'fake-stripe', 'server.js'))).startFakeStripe;
+}
