@@ -64,7 +64,7 @@ export function buildProgram(dispatch: Dispatch, version: string): Command {
     .command('setup')
     .description('find the Stripe CLI (or install it, verified) and report what is usable')
     .option('-y, --yes', 'install without asking when the Stripe CLI is missing (implied by CI=true)')
-    .option('--cli-version <version>', 'Stripe CLI version to install')
+    .option('--cli-version <version>', 'Stripe CLI version to install (default: 1.52.0, the version stripe-hooks is tested with)')
     .option('--from-release', 'install from the GitHub release tarball (sha256-checked) instead of npm')
     .option('--download-base <url>', 'base URL of release downloads, for mirrors (with --from-release)')
     .option('--force', 'install into the cache even when a Stripe CLI is already found')

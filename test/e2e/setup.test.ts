@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { releaseAssets } from '../../src/stripe-cli/platform.js';
+import { DEFAULT_CLI_VERSION, releaseAssets } from '../../src/stripe-cli/platform.js';
 import { runCli, sandbox, STRIPE_BIN, tempDir, type Sandbox } from '../support/cli.js';
 import { registryEnv, startFakeRegistry, type FakeRegistry } from '../support/fake-registry.js';
 import { checksumsFile, startReleaseServer } from '../support/release-server.js';
@@ -222,6 +222,11 @@ describe('the rest of the report', () => {
     const result = await runCli(['setup', '--stripe-bin', STRIPE_BIN], { box: b });
     expect(result.stdout).toMatch(new RegExp(`stripe login\\s+yes\\s+${join(b.home, '.config', 'stripe', 'config.toml')}`));
     expect(result.stdout + result.stderr).not.toContain('SetupNeverPrintsThisKey');
+  });
+
+  it('--help names the pinned default version', async () => {
+    const result = await runCli(['setup', '--help']);
+    expect(result.stdout).toContain(`(default: ${DEFAULT_CLI_VERSION},`);
   });
 
   it('usage errors exit 2 before anything runs', async () => {
