@@ -54,7 +54,7 @@ export async function runOffline(flow: Flow, raw: Record<string, unknown>, ctx: 
   if (options.stripeAccount !== undefined) throw new UsageError('--stripe-account works only in live mode', { hint: 'drop --stripe-account, or drop --offline' });
   const url = new URL(parseForwardUrl(options.forwardTo));
   const seed = integer(options.seed, '--seed', 0, 0xffffffff, randomSeed());
-  const repeat = integer(options.repeat, '--repeat', 1, 1_000_000, 1);
+  const repeat = integer(options.repeat, '--repeat', 1, 100_000, 1);
   const concurrency = integer(options.concurrency, '--concurrency', 1, 1000, 1);
   const timeoutMs = options.stepTimeout === undefined ? DELIVERY_TIMEOUT_MS : parseSeconds(options.stepTimeout, '--step-timeout');
   const apiVersion = options.apiVersion === undefined ? await pinnedApiVersion() : parseApiVersion(options.apiVersion);

@@ -11,8 +11,8 @@ import type { Flow } from '../flows/types.js';
 import { createDeliverer, webhookHeaders, type Answer, type Deliverer } from './deliver.js';
 import { createRandom, instanceSeed } from './random.js';
 import { signatureHeader } from './sign.js';
-import { aggregateStep, burstStats } from './stats.js';
-import { eventBody, synthesizeFlow, type OfflineEvent } from './synthesize.js';
+import { burstStats, StepAggregate } from './stats.js';
+import { eventBody, synthesizeEvents } from './synthesize.js';
 
 export interface OfflineRunOptions {
   flow: Flow;
@@ -47,6 +47,13 @@ export function plannedDeliveries(options: Pick<OfflineRunOptions, 'flow' | 'rep
   return options.flow.steps.length * (options.repeat ?? 1) * (options.duplicate ? 2 : 1);
 }
 
+/** One event as it goes out: its id and type for the report, its bytes for the app. */
+interface Delivery {
+  id: string;
+  type: string;
+  body: string;
+}
+
 interface Tally {
   latencies: number[];
   failures: number;
@@ -59,13 +66,15 @@ export async function runOfflineFlow(options: OfflineRunOptions): Promise<FlowRe
   const total = plannedDeliveries(options);
   const deliverer = createDeliverer(options.url, { timeoutMs: options.timeoutMs, maxSockets: concurrency, signal: options.signal });
   const tally: Tally = { latencies: [], failures: 0, done: 0 };
-  const instances: StepResult[][] = [];
+  let single: StepResult[] = [];
+  const steps = options.flow.steps.map(() => new StepAggregate());
   const started = performance.now();
   let next = 0;
   const worker = async () => {
     while (next < repeat && !options.signal?.aborted) {
-      const index = next++;
-      instances[index] = await runInstance(index, options, deliverer, tally, total);
+      const results = await runInstance(next++, options, deliverer, tally, total);
+      if (repeat === 1) single = results;
+      else results.forEach((result, i) => steps[i]!.add(result));
     }
   };
   try {
@@ -77,14 +86,14 @@ export async function runOfflineFlow(options: OfflineRunOptions): Promise<FlowRe
   const elapsed = performance.now() - started;
 
   // One instance reports its steps in delivery order; a burst one row per flow step.
-  const steps =
+  const rows =
     repeat === 1
-      ? deliveryOrder(options.flow.steps.length, options.seed, 0, Boolean(options.shuffle)).map((i) => instances[0]![i]!)
-      : options.flow.steps.map((_, i) => aggregateStep(instances.map((results) => results[i]!)));
+      ? deliveryOrder(options.flow.steps.length, options.seed, 0, Boolean(options.shuffle)).map((i) => single[i]!)
+      : steps.map((step) => step.result());
   return {
     flow: options.flow.name,
-    ok: steps.every((step) => step.ok),
-    steps,
+    ok: rows.every((row) => row.ok),
+    steps: rows,
     sideEffects: [],
     mode: 'offline',
     ...((repeat > 1 || options.duplicate) && { burst: burstStats(tally.latencies, tally.failures, elapsed) }),
@@ -94,12 +103,20 @@ export async function runOfflineFlow(options: OfflineRunOptions): Promise<FlowRe
 /** One story: its steps' results indexed by flow position (not delivery order). */
 async function runInstance(index: number, options: OfflineRunOptions, deliverer: Deliverer, tally: Tally, total: number): Promise<StepResult[]> {
   const types: EventType[] = options.flow.steps.map((step) => step.event);
-  const events = synthesizeFlow(types, {
-    apiVersion: options.apiVersion,
-    seed: options.seed,
-    instance: index,
-    now: Math.floor(Date.now() / 1000),
-  });
+  const stream = synthesizeEvents(types, { apiVersion: options.apiVersion, seed: options.seed, instance: index, now: Math.floor(Date.now() / 1000) });
+  // Each event is made and serialized just before it is sent, in step order (shuffled runs keep the
+  // ones made early until their turn): in a burst, 32 whole stories held for their lifetime would
+  // outlive young-generation collections and swell the heap.
+  const made: (Delivery | undefined)[] = [];
+  const take = (i: number): Delivery => {
+    while (made.length <= i) {
+      const event = stream.next().value!;
+      made.push({ id: event.id, type: event.type, body: eventBody(event) });
+    }
+    const delivery = made[i]!;
+    made[i] = undefined;
+    return delivery;
+  };
   const copies = options.duplicate ? 2 : 1;
   const results: StepResult[] = [];
   let failed = false;
@@ -110,7 +127,7 @@ async function runInstance(index: number, options: OfflineRunOptions, deliverer:
       options.onProgress?.(tally.done, total);
       continue;
     }
-    results[i] = await deliverStep(events[i]!, copies, options, deliverer, tally, total);
+    results[i] = await deliverStep(take(i), copies, options, deliverer, tally, total);
     failed ||= !results[i]!.ok;
   }
   return results;
@@ -118,14 +135,14 @@ async function runInstance(index: number, options: OfflineRunOptions, deliverer:
 
 /** Delivers one event (twice with --duplicate: same id and body, signed anew like Stripe's retry). */
 async function deliverStep(
-  event: OfflineEvent,
+  event: Delivery,
   copies: number,
   options: OfflineRunOptions,
   deliverer: Deliverer,
   tally: Tally,
   total: number,
 ): Promise<StepResult> {
-  const body = eventBody(event);
+  const { body } = event;
   let answer: Answer | undefined;
   let ms = 0;
   for (let copy = 1; copy <= copies; copy++) {

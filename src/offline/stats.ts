@@ -26,22 +26,37 @@ export function burstStats(latencies: readonly number[], failures: number, elaps
 }
 
 /**
- * One row for step `results` of every instance: it passed only if it passed in all
- * of them; a failure shows the first failing instance's event, status and reason.
+ * One report row for a flow step over every instance of a burst, folded in as each
+ * instance finishes (a burst keeps no per-event results): it passed only if it passed
+ * in all of them; a failure shows the first failing instance's event, status and reason.
  */
-export function aggregateStep(results: readonly StepResult[]): StepResult {
-  const first = results[0]!;
-  const failed = results.filter((result) => !result.ok);
-  const shown = failed[0] ?? first;
-  const ran = results.filter((result) => result.status !== null || result.eventId !== null);
-  const ms = ran.map((result) => result.ms).sort((a, b) => a - b);
-  return {
-    event: first.event,
-    trigger: null,
-    eventId: shown.eventId,
-    status: shown.status,
-    ms: round(percentile(ms, 50)),
-    ok: failed.length === 0,
-    ...(failed.length > 0 && { error: `${failed.length} of ${results.length} instances failed; first: ${shown.error}` }),
-  };
+export class StepAggregate {
+  private first: StepResult | undefined;
+  private failure: StepResult | undefined;
+  private failures = 0;
+  private count = 0;
+  private readonly ms: number[] = [];
+
+  add(result: StepResult): void {
+    this.count++;
+    this.first ??= result;
+    if (!result.ok) {
+      this.failures++;
+      this.failure ??= result;
+    }
+    if (result.status !== null || result.eventId !== null) this.ms.push(result.ms);
+  }
+
+  result(): StepResult {
+    const shown = this.failure ?? this.first!;
+    return {
+      event: shown.event,
+      trigger: null,
+      eventId: shown.eventId,
+      status: shown.status,
+      ms: round(percentile(this.ms.sort((a, b) => a - b), 50)),
+      ok: this.failures === 0,
+      ...(this.failures > 0 && { error: `${this.failures} of ${this.count} instances failed; first: ${shown.error}` }),
+    };
+  }
 }

@@ -83,17 +83,18 @@ export interface SynthesizeOptions {
   now: number;
 }
 
-export function synthesizeFlow(types: readonly EventType[], options: SynthesizeOptions): OfflineEvent[] {
+/** The events of one story, made one at a time in step order (a burst keeps only what is in flight). */
+export function* synthesizeEvents(types: readonly EventType[], options: SynthesizeOptions): Generator<OfflineEvent, void, undefined> {
   const random = createRandom(instanceSeed(options.seed, options.instance ?? 0));
   const story = createStory(random, options.now - types.length);
   const seen = new Set<string>();
-  return types.map((type, index) => {
+  for (const [index, type] of types.entries()) {
     const at = story.start + 1 + index;
     seen.add(type);
     const data = isModeled(type) ? MODELS[type](story, at, seen) : { object: genericObject(story, type) };
     const apiCaused = API_CAUSED.test(type) && !AUTOMATIC.has(type);
     // Built field by field in the order Stripe sends them.
-    return {
+    yield {
       id: random.id('evt'),
       object: 'event',
       api_version: options.apiVersion,
@@ -104,7 +105,11 @@ export function synthesizeFlow(types: readonly EventType[], options: SynthesizeO
       request: apiCaused ? { id: `req_${random.token(14)}`, idempotency_key: random.token(32) } : { id: null, idempotency_key: null },
       type,
     } as OfflineEvent;
-  });
+  }
+}
+
+export function synthesizeFlow(types: readonly EventType[], options: SynthesizeOptions): OfflineEvent[] {
+  return [...synthesizeEvents(types, options)];
 }
 
 /**
