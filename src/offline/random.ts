@@ -16,8 +16,8 @@ export interface Random {
   /** An integer in [0, max). */
   int(max: number): number;
   pick<T>(items: readonly T[]): T;
-  /** `length` letters and digits. */
-  token(length: number): string;
+  /** `length` letters and digits (after `prefix`, if given). */
+  token(length: number, prefix?: string): string;
   /** `prefix_` + 24 letters and digits, the shape of Stripe's ids. */
   id(prefix: string): string;
   /** A shuffled copy (Fisher–Yates). */
@@ -35,10 +35,12 @@ export function createRandom(seed: number): Random {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const int = (max: number): number => Math.floor(next() * max);
-  // Built from char codes in one go: `+=` would leave a rope of 24 nodes behind every id.
-  const token = (length: number): string => {
-    const codes = new Array<number>(length);
-    for (let i = 0; i < length; i++) codes[i] = ALPHABET.charCodeAt(int(ALPHABET.length));
+  // Built from char codes in one go into one flat string: concatenation would leave ropes
+  // behind every id, and a burst keeps thousands of ids alive at once.
+  const token = (length: number, prefix = ''): string => {
+    const codes = new Array<number>(prefix.length + length);
+    for (let i = 0; i < prefix.length; i++) codes[i] = prefix.charCodeAt(i);
+    for (let i = prefix.length; i < codes.length; i++) codes[i] = ALPHABET.charCodeAt(int(ALPHABET.length));
     return String.fromCharCode(...codes);
   };
   return {
@@ -46,7 +48,7 @@ export function createRandom(seed: number): Random {
     int,
     pick: (items) => items[int(items.length)]!,
     token,
-    id: (prefix) => `${prefix}_${token(ID_LENGTH)}`,
+    id: (prefix) => token(ID_LENGTH, `${prefix}_`),
     permutation(items) {
       const copy = [...items];
       for (let i = copy.length - 1; i > 0; i--) {
