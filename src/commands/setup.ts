@@ -48,7 +48,7 @@ function render(ctx: Context, report: SetupReport): void {
   const { c } = ctx.out;
   const good = (text: string) => c.green(text);
   const bad = (text: string) => c.red(text);
-  const so = (text: string) => c.yellow(text);
+  const caution = (text: string) => c.yellow(text);
   for (const broken of report.skipped) ctx.out.warn(`skipped ${describeBroken(broken)}`);
   const cli = report.stripeCli;
   const { apiKey, login, node } = report;
@@ -61,8 +61,8 @@ function render(ctx: Context, report: SetupReport): void {
     cli
       ? ['Stripe CLI', good('ok'), `${cli.version}  ${cli.path}  (${report.installed ? `installed just now from ${report.installed.description}` : FOUND_AT[cli.source]})`]
       : ['Stripe CLI', bad('missing'), report.skipped.length ? 'none that works (see the warnings above)' : 'not found'],
-    ['API key', apiKey.present ? (apiKey.recognised ? (apiKey.mode === 'live' ? so('live') : good('ok')) : bad('invalid')) : so('not set'), keyDetail],
-    ['stripe login', login.loggedIn ? good('yes') : so('no'), login.loggedIn ? login.configPath : `no account in ${login.configPath}`],
+    ['API key', apiKey.present ? (apiKey.recognised ? (apiKey.mode === 'live' ? caution('live') : good('ok')) : bad('invalid')) : caution('not set'), keyDetail],
+    ['stripe login', login.loggedIn ? good('yes') : caution('no'), login.loggedIn ? login.configPath : `no account in ${login.configPath}`],
     ['Node.js', node.supported ? good('ok') : bad('too old'), `${node.version} (stripe-hooks needs ${node.required})`],
   ];
   ctx.out.line(table(['check', 'status', 'detail'], rows));
