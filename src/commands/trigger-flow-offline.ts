@@ -91,16 +91,19 @@ export async function runOffline(flow: Flow, raw: Record<string, unknown>, ctx: 
 
 /** Exit 1 after the report when a step or check failed, with what to do next. */
 export function failIfNeeded(report: FlowReport, audit: AuditReport | undefined, seed: number, secret?: SecretChoice): void {
-  const failedSteps = report.steps.filter((step) => !step.ok && step.error !== SKIPPED).length;
+  const failed = report.steps.filter((step) => !step.ok && step.error !== SKIPPED);
   const failedChecks = audit?.checks.filter((check) => !check.ok).length ?? 0;
-  if (failedSteps === 0 && failedChecks === 0) return;
+  if (failed.length === 0 && failedChecks === 0) return;
   const parts = [
-    ...(failedSteps ? [`${failedSteps} step${failedSteps === 1 ? '' : 's'} failed`] : []),
+    ...(failed.length ? [`${failed.length} step${failed.length === 1 ? '' : 's'} failed`] : []),
     ...(failedChecks ? [`${failedChecks} audit check${failedChecks === 1 ? '' : 's'} failed`] : []),
   ];
-  const hint = secret?.generated
-    ? `the app may not know the generated secret yet: give it ${SECRET_ENV} and run again`
-    : `the report above says which and why; --seed ${seed} replays the same events`;
+  const refused = failed.some((step) => step.status !== null && step.status >= 400 && step.status < 500);
+  const hint = failed.some((step) => step.error?.startsWith('nothing is listening'))
+    ? 'start the app, or point --forward-to at it'
+    : secret?.generated && refused
+      ? `the app may not know the generated secret yet: give it ${SECRET_ENV} and run again`
+      : `the report above says which and why; --seed ${seed} replays the same events`;
   throw new FailedError(`flow ${report.flow}: ${parts.join(', ')}`, { hint, reported: true });
 }
 

@@ -154,7 +154,7 @@ describe('trigger-flow --offline', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain(`FAIL nothing is listening at ${url}`);
     expect(result.stdout).toContain('payment: FAILED — 0 passed, 1 failed, 8 skipped of 9 steps');
-    expect(result.stderr.trim().split('\n')[0]).toBe('error flow payment: 1 step failed');
+    expect(result.stderr.trim().split('\n')).toEqual(['error flow payment: 1 step failed', 'hint  start the app, or point --forward-to at it']);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
