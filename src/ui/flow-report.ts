@@ -56,6 +56,9 @@ export function renderFlowReport(report: FlowReport, out: Output): void {
 
   out.line();
   out.line(summary(report, out));
+  // Not a failure (only steps decide), but Stripe would retry these: worth a look.
+  const unanswered = report.sideEffects.filter((effect) => effect.status === null || effect.status < 200 || effect.status >= 300).length;
+  if (unanswered > 0) out.line(out.c.yellow(`note: ${unanswered} side effect${unanswered === 1 ? ' was' : 's were'} not answered 2xx (Stripe would retry ${unanswered === 1 ? 'it' : 'them'})`));
 }
 
 function summary(report: FlowReport, out: Output): string {

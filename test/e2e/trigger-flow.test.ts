@@ -119,6 +119,18 @@ describe('trigger-flow payment, live', () => {
   });
 });
 
+describe('trigger-flow on a connected account', () => {
+  it('--stripe-account triggers Connect events, which the listener forwards to the same URL', async () => {
+    const { receiver } = await backend();
+    const result = await triggerFlow(['invoice-void', '--stripe-account', 'acct_1Connected', '--forward-to', receiver.url, '--json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const report = onlyJson(result.stdout);
+    for (const step of report.steps) {
+      expect(receiver.deliveries.find((d) => d.event?.id === step.eventId)).toMatchObject({ verified: true, event: { account: 'acct_1Connected' } });
+    }
+  });
+});
+
 describe('trigger-flow, human output', () => {
   it('prints the table and a summary; --continue-on-error runs past a failed step', async () => {
     const { receiver } = await backend({ status: { 'invoice.updated': 503 } });

@@ -51,6 +51,11 @@ describe('renderFlowReport', () => {
     expect(text).toContain('payment: 1 of 1 triggers fired — unverified: deliveries were not checked (--no-listen)');
   });
 
+  it('points out side effects the app did not answer 2xx', () => {
+    const text = render({ ...failed, sideEffects: [...failed.sideEffects, { type: 'charge.succeeded', eventId: 'evt_9', status: 500 }] });
+    expect(text.trimEnd().split('\n').at(-1)).toBe('note: 1 side effect was not answered 2xx (Stripe would retry it)');
+  });
+
   it('adds burst figures when the report has them', () => {
     const burst = { count: 9000, failures: 2, eventsPerSecond: 1234.4, latency: { p50: 1, p95: 3, p99: 7, max: 40 } };
     expect(render({ ...failed, mode: 'offline', burst })).toContain('burst: 9000 events, 2 failed, 1234 events/s; latency p50 1 ms, p95 3 ms, p99 7 ms, max 40 ms');
