@@ -92,12 +92,30 @@ interface StepContext extends RunFlowOptions {
 
 type TriggerOutcome = { ok: true } | { ok: false; error: string };
 
-/** Lets a loop sleep until something it watches pokes it (no lost wake-ups: checks run synchronously before each wait). */
-function wakeup(): { poke: () => void; wait: () => Promise<void> } {
+/**
+ * Lets a loop sleep until something it watches changes: the inbox, the abort
+ * signal, its deadline, or a `poke`. No wake-up is lost: the loop's checks run
+ * synchronously before each `wait()`.
+ */
+function waker(inbox: Inbox, signal: AbortSignal, timeoutMs: number) {
   let resolve: (() => void) | undefined;
+  let expired = false;
+  const poke = () => resolve?.();
+  const timer = setTimeout(() => {
+    expired = true;
+    poke();
+  }, timeoutMs);
+  const unsubscribe = inbox.onChange(poke);
+  signal.addEventListener('abort', poke);
   return {
-    poke: () => resolve?.(),
+    poke,
+    expired: () => expired,
     wait: () => new Promise<void>((done) => (resolve = done)),
+    dispose: () => {
+      clearTimeout(timer);
+      unsubscribe();
+      signal.removeEventListener('abort', poke);
+    },
   };
 }
 
@@ -115,7 +133,7 @@ async function runStep(planned: PlannedStep, context: StepContext): Promise<Step
     ...fields,
   });
 
-  const { poke, wait } = wakeup();
+  const wake = waker(inbox, signal, timeoutMs);
   // Set by the trigger as it finishes, read by the loop below after each wake-up.
   const trigger: { outcome?: TriggerOutcome; error?: { error: unknown } } = planned.args ? {} : { outcome: { ok: true } };
   const triggered = planned.args
@@ -127,15 +145,8 @@ async function runStep(planned: PlannedStep, context: StepContext): Promise<Step
           },
           (error: unknown) => void (trigger.error = { error }),
         )
-        .finally(poke)
+        .finally(wake.poke)
     : Promise.resolve();
-  let expired = false;
-  const timer = setTimeout(() => {
-    expired = true;
-    poke();
-  }, timeoutMs);
-  const unsubscribe = inbox.onChange(poke);
-  signal.addEventListener('abort', poke);
   try {
     let seen: Seen | undefined;
     for (;;) {
@@ -154,13 +165,11 @@ async function runStep(planned: PlannedStep, context: StepContext): Promise<Step
           if (outcome) return result({ ok: true }, seen);
         }
       }
-      if (expired) return result({ ok: false, error: timeoutMessage(planned, outcome, seen) }, seen);
-      await wait();
+      if (wake.expired()) return result({ ok: false, error: timeoutMessage(planned, outcome, seen) }, seen);
+      await wake.wait();
     }
   } finally {
-    clearTimeout(timer);
-    unsubscribe();
-    signal.removeEventListener('abort', poke);
+    wake.dispose();
     await triggered; // the trigger child is gone (it shares the step's timeout and the abort signal)
   }
 }
@@ -192,20 +201,11 @@ async function runTrigger(args: string[], context: StepContext, timeoutMs: numbe
 
 /** Gives the app a moment to answer side effects already forwarded, so the report shows their status. */
 async function settle(inbox: Inbox, signal: AbortSignal): Promise<void> {
-  const { poke, wait } = wakeup();
-  let expired = false;
-  const timer = setTimeout(() => {
-    expired = true;
-    poke();
-  }, SETTLE_MS);
-  const unsubscribe = inbox.onChange(poke);
-  signal.addEventListener('abort', poke);
+  const wake = waker(inbox, signal, SETTLE_MS);
   try {
-    while (inbox.unanswered.length > 0 && !expired && !signal.aborted) await wait();
+    while (inbox.unanswered.length > 0 && !wake.expired() && !signal.aborted) await wake.wait();
     if (signal.aborted) throw signal.reason;
   } finally {
-    clearTimeout(timer);
-    unsubscribe();
-    signal.removeEventListener('abort', poke);
+    wake.dispose();
   }
 }

@@ -6,6 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BUILTIN_FLOWS } from '../../src/flows/builtin.js';
+import type { FlowReport } from '../../src/flows/report.js';
 import { runCli, sandbox, STRIPE_BIN, type Sandbox } from '../support/cli.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
 import { startReceiver, type Receiver, type ReceiverOptions } from '../support/receiver.js';
@@ -39,40 +41,14 @@ function withFile(name: string, text: string): Sandbox {
   return box;
 }
 
-interface JsonStep {
-  event: string;
-  trigger: string | null;
-  eventId: string | null;
-  status: number | null;
-  ms: number;
-  ok: boolean;
-  error?: string;
-}
-interface JsonReport {
-  flow: string;
-  ok: boolean;
-  mode: string;
-  steps: JsonStep[];
-  sideEffects: { type: string; eventId: string; status: number | null }[];
-}
-
 /** stdout must be exactly one JSON document. */
-function onlyJson(stdout: string): JsonReport {
+function onlyJson(stdout: string): FlowReport {
   expect(stdout.trim().split('\n')).toHaveLength(1);
-  return JSON.parse(stdout) as JsonReport;
+  return JSON.parse(stdout) as FlowReport;
 }
 
-const PAYMENT = [
-  'invoice.created',
-  'customer.subscription.updated',
-  'payment_intent.requires_action',
-  'payment_intent.created',
-  'payment_intent.processing',
-  'charge.pending',
-  'charge.succeeded',
-  'payment_intent.succeeded',
-  'transfer.created',
-];
+// The documented order (asserted against the source documents in test/unit/flow-load.test.ts).
+const PAYMENT = BUILTIN_FLOWS.find((flow) => flow.name === 'payment')!.steps.map((step) => step.event);
 
 describe('trigger-flow payment, live', () => {
   it('passes in order against a receiver that verifies every signature (--json)', async () => {
