@@ -4,7 +4,7 @@
 // Target: ratio of medians <= 1.15. The fake is TypeScript (test/support/fake-stripe): it is
 // compiled to .bench/ first (tsconfig.bench.json), since plain Node 20 cannot import .ts.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -27,14 +27,17 @@ const forwardTo = `http://127.0.0.1:${app.address().port}/webhook`;
 
 // The same triggers trigger-flow runs for the payment flow (the observed step runs none).
 const fixtures = BUILTIN_FLOWS.find((flow) => flow.name === 'payment').steps.filter((step) => !step.observe).map((step) => step.trigger ?? step.event);
-const loop = `for event in ${fixtures.join(' ')}; do "$STRIPE" trigger "$event" --api-base "$API_BASE" >/dev/null || exit 1; done`;
+const loop = (events) => `for event in ${events.join(' ')}; do "$STRIPE" trigger "$event" --api-base "$API_BASE" >/dev/null || exit 1; done`;
+// A one-step flow splits the wrapper's cost into a fixed part per run and a part per step.
+const oneStep = mkdtempSync(join(tmpdir(), 'bench-one-step-'));
+writeFileSync(join(oneStep, 'one.yaml'), `steps: [${fixtures[0]}]\n`);
 
-function timed(command, args) {
+function timed(command, args, cwd = root) {
   const home = mkdtempSync(join(tmpdir(), 'bench-trigger-flow-'));
   const env = { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), STRIPE_API_KEY: key, STRIPE_CLI_TELEMETRY_OPTOUT: '1', NO_COLOR: '1', STRIPE: stripeBin, API_BASE: fake.url };
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
     child.on('exit', (code) => {
@@ -44,9 +47,14 @@ function timed(command, args) {
   });
 }
 
-const bare = () => timed('/bin/sh', ['-c', loop]);
-const wrapped = () =>
-  timed(process.execPath, ['--', join(root, 'bin', 'stripe-hooks.js'), 'trigger-flow', 'payment', '--forward-to', forwardTo, '--api-base', fake.url, '--stripe-bin', stripeBin]);
+const cli = [process.execPath, '--', join(root, 'bin', 'stripe-hooks.js'), 'trigger-flow'];
+const common = ['--forward-to', forwardTo, '--api-base', fake.url, '--stripe-bin', stripeBin];
+const variants = {
+  bare: () => timed('/bin/sh', ['-c', loop(fixtures)]),
+  wrapped: () => timed(cli[0], [...cli.slice(1), 'payment', ...common]),
+  bareOne: () => timed('/bin/sh', ['-c', loop(fixtures.slice(0, 1))]),
+  wrappedOne: () => timed(cli[0], [...cli.slice(1), '--file', 'one.yaml', ...common], oneStep),
+};
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -55,20 +63,17 @@ const median = (values) => {
 };
 
 try {
-  await bare(); // warm the file cache once
-  await wrapped();
-  const bareTimes = [];
-  const wrappedTimes = [];
-  for (let i = 0; i < runs; i++) {
-    bareTimes.push(await bare());
-    wrappedTimes.push(await wrapped());
-  }
-  const [b, w] = [median(bareTimes), median(wrappedTimes)];
+  for (const run of Object.values(variants)) await run(); // warm the file cache once
+  const times = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
+  for (let i = 0; i < runs; i++) for (const [name, run] of Object.entries(variants)) times[name].push(await run());
+  const [b, w, b1, w1] = ['bare', 'wrapped', 'bareOne', 'wrappedOne'].map((name) => median(times[name]));
   console.log(`trigger-flow: shell loop of ${fixtures.length} stripe triggers median ${b.toFixed(0)} ms, stripe-hooks trigger-flow payment median ${w.toFixed(0)} ms (${runs} interleaved runs)`);
   console.log(`trigger-flow: overhead ratio ${(w / b).toFixed(2)} (target <= 1.15) ${w / b <= 1.15 ? 'ok' : 'OVER TARGET'}`);
-  // Against this instant fake a trigger takes ~0.2 s, so the fixed start-up cost (node, `stripe trigger --help`,
-  // `stripe listen` until Ready) dominates the ratio; against Stripe's API, triggers take seconds and it shrinks.
-  console.log(`trigger-flow: fixed overhead ${(w - b).toFixed(0)} ms per run`);
+  // Against this instant fake a trigger takes ~0.1-0.2 s, so the fixed start-up cost (node, the locator's
+  // `stripe version`, `stripe trigger --help`, `stripe listen` until Ready) dominates the ratio; against
+  // Stripe's API, triggers take seconds and the same fixed cost is a small fraction.
+  const perStep = (w - b - (w1 - b1)) / (fixtures.length - 1);
+  console.log(`trigger-flow: fixed cost ${(w1 - b1).toFixed(0)} ms per run, ${perStep.toFixed(0)} ms per step (one-step flow vs one trigger)`);
 } finally {
   await fake.close();
   app.closeAllConnections();
