@@ -17,7 +17,8 @@ function statusCell(out: Output, status: number | null): string {
 function resultCell(out: Output, step: StepResult, unverified: boolean): string {
   if (step.error === SKIPPED) return out.c.dim('skipped');
   if (!step.ok) return out.c.red(`FAIL ${step.error ?? ''}`.trim());
-  return unverified ? out.c.yellow('fired (unverified)') : out.c.green('ok');
+  if (!unverified) return out.c.green('ok');
+  return out.c.yellow(step.trigger === null ? 'not checked' : 'fired (unverified)');
 }
 
 function triggerCell(out: Output, step: StepResult, mode: FlowReport['mode']): string {
@@ -68,7 +69,8 @@ function summary(report: FlowReport, out: Output): string {
   const failed = report.steps.filter((step) => !step.ok).length - skipped;
   const passed = total - failed - skipped;
   if (report.mode === 'unverified') {
-    const fired = `${report.flow}: ${passed} of ${total} triggers fired`;
+    const triggers = report.steps.filter((step) => step.trigger !== null);
+    const fired = `${report.flow}: ${triggers.filter((step) => step.ok).length} of ${triggers.length} triggers fired`;
     return `${report.ok ? c.yellow(fired) : c.red(fired)} — unverified: deliveries were not checked (--no-listen)`;
   }
   if (report.ok) return c.green(`${report.flow}: all ${total} steps passed`);

@@ -45,9 +45,14 @@ describe('renderFlowReport', () => {
     const passed: FlowReport = { ...failed, ok: true, steps: [failed.steps[0]!], sideEffects: [] };
     expect(render(passed).trim().split('\n').at(-1)).toBe('payment: all 1 steps passed');
     expect(render({ ...failed, steps: [failed.steps[1]!] }, true)).toContain('\u001b[31m500\u001b[39m');
-    const unverified: FlowReport = { ...passed, mode: 'unverified', steps: [{ ...failed.steps[0]!, eventId: null, status: null }] };
+    const unverified: FlowReport = {
+      ...passed,
+      mode: 'unverified',
+      steps: [{ ...failed.steps[0]!, eventId: null, status: null }, { ...failed.steps[1]!, ok: true, error: undefined, eventId: null, status: null }],
+    };
     const text = render(unverified);
-    expect(text).toContain('fired (unverified)');
+    expect(text).toMatch(/^1 .* fired \(unverified\)$/m);
+    expect(text).toMatch(/^2 +charge\.pending +\(observed\) .* not checked$/m);
     expect(text).toContain('payment: 1 of 1 triggers fired — unverified: deliveries were not checked (--no-listen)');
   });
 
