@@ -3,20 +3,17 @@
 // against the same fake Stripe on loopback, interleaved so both see the same machine load.
 // Target: ratio of medians <= 1.15. The fake is TypeScript (test/support/fake-stripe): it is
 // compiled to .bench/ first (tsconfig.bench.json), since plain Node 20 cannot import .ts.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { interleavedMedians, loadFakeStripe, root, stripeBin } from './lib/measure.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const stripeBin = join(root, 'node_modules', '@stripe', 'cli-linux-x64', 'bin', 'stripe');
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const key = 'sk_test_bench_trigger_flow_overhead';
 
-execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.bench.json')], { stdio: 'inherit' });
-const { startFakeStripe } = await import(join(root, '.bench', 'test', 'support', 'fake-stripe', 'server.js'));
+const startFakeStripe = await loadFakeStripe();
 const { BUILTIN_FLOWS } = await import(join(root, 'dist', 'flows', 'builtin.js'));
 
 const fake = await startFakeStripe();
@@ -49,24 +46,15 @@ function timed(command, args, cwd = root) {
 
 const cli = [process.execPath, '--', join(root, 'bin', 'stripe-hooks.js'), 'trigger-flow'];
 const common = ['--forward-to', forwardTo, '--api-base', fake.url, '--stripe-bin', stripeBin];
-const variants = {
-  bare: () => timed('/bin/sh', ['-c', loop(fixtures)]),
-  wrapped: () => timed(cli[0], [...cli.slice(1), 'payment', ...common]),
-  bareOne: () => timed('/bin/sh', ['-c', loop(fixtures.slice(0, 1))]),
-  wrappedOne: () => timed(cli[0], [...cli.slice(1), '--file', 'one.yaml', ...common], oneStep),
-};
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 try {
-  for (const run of Object.values(variants)) await run(); // warm the file cache once
-  const times = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
-  for (let i = 0; i < runs; i++) for (const [name, run] of Object.entries(variants)) times[name].push(await run());
-  const [b, w, b1, w1] = ['bare', 'wrapped', 'bareOne', 'wrappedOne'].map((name) => median(times[name]));
+  const [b, w, b1, w1] = await interleavedMedians(
+    runs,
+    () => timed('/bin/sh', ['-c', loop(fixtures)]),
+    () => timed(cli[0], [...cli.slice(1), 'payment', ...common]),
+    () => timed('/bin/sh', ['-c', loop(fixtures.slice(0, 1))]),
+    () => timed(cli[0], [...cli.slice(1), '--file', 'one.yaml', ...common], oneStep),
+  );
   console.log(`trigger-flow: shell loop of ${fixtures.length} stripe triggers median ${b.toFixed(0)} ms, stripe-hooks trigger-flow payment median ${w.toFixed(0)} ms (${runs} interleaved runs)`);
   console.log(`trigger-flow: overhead ratio ${(w / b).toFixed(2)} (target <= 1.15) ${w / b <= 1.15 ? 'ok' : 'OVER TARGET'}`);
   // Against this instant fake a trigger takes ~0.1-0.2 s, so the fixed start-up cost (node, the locator's
