@@ -95,7 +95,6 @@ async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Context): P
       reported: true,
     });
   }
-  if (report.mode === 'unverified') ctx.out.note('unverified: deliveries were not checked (--no-listen); your own listener shows them');
 }
 
 /** One spinner per step on a terminal (stderr); nothing otherwise. */
