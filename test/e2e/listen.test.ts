@@ -4,12 +4,12 @@
  * signature with the SDK.
  */
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getEnvValue } from '../../src/env-file.js';
 import { runCli, sandbox, STRIPE_BIN, type Sandbox } from '../support/cli.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
+import { closedPort } from '../support/ports.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { startCli, type RunningCli } from '../support/running-cli.js';
 import { TEST_API_KEY } from '../support/stripe-cli.js';
@@ -51,14 +51,6 @@ function recordingStripe(box: Sandbox): { bin: string; ran: () => boolean; argv:
     argv: () => readFileSync(marker, 'utf8').trimEnd().split('\n'),
     env: () => readFileSync(`${marker}.env`, 'utf8'),
   };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('stripe-hooks listen', () => {

@@ -8,6 +8,7 @@ import { startListener, type Listener, type ListenerEvent } from '../../src/stri
 import type { StripeTarget } from '../../src/stripe-cli/spawn.js';
 import { sandbox, STRIPE_BIN } from '../support/cli.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
+import { closedPort } from '../support/ports.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { isRunning } from '../support/running-cli.js';
 import { TEST_API_KEY } from '../support/stripe-cli.js';
@@ -66,10 +67,11 @@ describe('startListener', () => {
 
   it('tells which event an unreachable app missed', async () => {
     fake = await startFakeStripe();
-    listener = await startListener({ target: target(fake), forwardTo: 'http://127.0.0.1:9/webhook', events: ['customer.created'], readyTimeoutMs: 15_000 });
+    const down = `http://127.0.0.1:${await closedPort()}/webhook`;
+    listener = await startListener({ target: target(fake), forwardTo: down, events: ['customer.created'], readyTimeoutMs: 15_000 });
     const event = fake.emit('customer.created');
     const seen = await readUntil(listener.events[Symbol.asyncIterator](), (e) => e.kind === 'unreachable');
-    expect(seen.at(-1)).toMatchObject({ kind: 'unreachable', id: event.id, type: 'customer.created', reason: 'connection refused', url: 'http://127.0.0.1:9/webhook' });
+    expect(seen.at(-1)).toMatchObject({ kind: 'unreachable', id: event.id, type: 'customer.created', reason: 'connection refused', url: down });
   });
 
   it('on abort, stops the child and its events throw the abort reason', async () => {
