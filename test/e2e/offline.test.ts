@@ -158,6 +158,22 @@ describe('trigger-flow --offline', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('Ctrl+C while the app holds a delivery: exit 130 at once, not after the 30 s timeout', async () => {
+    let arrived: () => void;
+    const first = new Promise<void>((resolve) => (arrived = resolve));
+    plain = createServer(() => arrived()); // takes the request, never answers
+    await new Promise<void>((resolve) => plain!.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(plain.address() as AddressInfo).port}/webhook`;
+    const started = Date.now();
+    const child = offline(['payment', '--forward-to', url, '--secret', secret, '--repeat', '10', '--concurrency', '2']);
+    await first;
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr.trim()).toBe('error Interrupted');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('--dry-run shows what would be delivered and sends nothing', async () => {
     const { url, deliveries } = await app();
     const human = await offline(['payment', '--forward-to', url, '--seed', '5', '--dry-run']);
