@@ -1,7 +1,7 @@
 // Offline burst throughput: `trigger-flow payment --offline --repeat 1000 --concurrency 32` (9,000 signed
 // events) into a no-op receiver on 127.0.0.1, against a bare keep-alive loop that signs and POSTs the same
 // number of events of the same shapes and sizes (the flow's own events, fresh ids each) with the same
-// concurrency. Both are child processes, timed from spawn to exit, interleaved; medians and their
+// headers and concurrency, so the receiver does the same work for both. Both are child processes, timed from spawn to exit, interleaved; medians and their
 // throughput ratio (target >= 0.8), and the CLI's peak RSS (target <= 100 MB).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -35,7 +35,11 @@ const bareSource = `
   const post = (body) => new Promise((resolve, reject) => {
     const t = Math.floor(Date.now() / 1000);
     const signature = createHmac('sha256', secret).update(t + '.' + body).digest('hex');
-    const req = http.request(url, { method: 'POST', agent, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Stripe-Signature': 't=' + t + ',v1=' + signature } }, (res) => {
+    const headers = {
+      'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Accept: '*/*; q=0.5, application/xml',
+      'Cache-Control': 'no-cache', 'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)', 'Stripe-Signature': 't=' + t + ',v1=' + signature,
+    };
+    const req = http.request(url, { method: 'POST', agent, headers }, (res) => {
       res.resume();
       res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error('status ' + res.statusCode))));
     });
