@@ -5,10 +5,9 @@
 // throughput ratio (target >= 0.8), and the CLI's peak RSS (target <= 100 MB).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { interleavedMedians, root } from './lib/measure.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'bin', 'stripe-hooks.js');
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const REPEAT = 1000;
@@ -94,12 +93,6 @@ function vmHwm(pid) {
   }
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
 const { child: receiver, url } = await startReceiver();
 try {
   // The bare loop's templates: the flow's own events, as the CLI would send them.
@@ -109,20 +102,16 @@ try {
   const cliArgs = [cli, 'trigger-flow', 'payment', '--offline', '--repeat', String(REPEAT), '--concurrency', String(CONCURRENCY), '--forward-to', url, '--secret', secret, '--seed', '1', '--json'];
   const bareArgs = ['-e', bareSource, url, secret, String(total), String(CONCURRENCY)];
 
-  await timed(process.execPath, bareArgs, plan.stdout); // warm up the receiver and the file cache
-  const cliTimes = [];
-  const bareTimes = [];
   let peakRss = 0;
-  for (let i = 0; i < runs; i++) {
+  const cliRun = async () => {
     const run = await timed(process.execPath, cliArgs);
     const report = JSON.parse(run.stdout);
     if (report.burst.count !== total || report.burst.failures !== 0) throw new Error(`CLI burst: ${JSON.stringify(report.burst)}`);
-    cliTimes.push(run.ms);
     peakRss = Math.max(peakRss, run.rss);
-    bareTimes.push((await timed(process.execPath, bareArgs, plan.stdout)).ms);
-  }
-  const cliMs = median(cliTimes);
-  const bareMs = median(bareTimes);
+    return run.ms;
+  };
+  const bareRun = async () => (await timed(process.execPath, bareArgs, plan.stdout)).ms;
+  const [cliMs, bareMs] = await interleavedMedians(runs, cliRun, bareRun);
   const ratio = bareMs / cliMs; // throughput ratio: CLI events/s over bare events/s
   const rssMb = peakRss / 1024;
   console.log(`offline-burst: ${total} events, concurrency ${CONCURRENCY}, ${runs} interleaved runs each, wall time from spawn to exit`);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getEnvValue } from '../../src/env-file.js';
 import { runCli, sandbox, type Sandbox } from '../support/cli.js';
+import { closedPort } from '../support/ports.js';
 import { startReceiver, type Receiver, type ReceiverOptions } from '../support/receiver.js';
 
 const secret = 'whsec_e2eOfflineSecret0123456789abcd';
@@ -147,9 +148,7 @@ describe('trigger-flow --offline', () => {
   });
 
   it('app unreachable: the step fails with "nothing is listening at URL", exit 1', async () => {
-    const { url } = await app();
-    await receiver!.close();
-    receiver = undefined;
+    const url = `http://127.0.0.1:${await closedPort()}/webhook`;
     const result = await offline(['payment', '--forward-to', url, '--secret', secret]);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain(`FAIL nothing is listening at ${url}`);

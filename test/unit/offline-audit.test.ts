@@ -4,6 +4,7 @@ import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWebhookApp } from '../../src/demo/app.js';
 import { auditHandler, type AuditReport } from '../../src/offline/audit.js';
+import { closedPort } from '../support/ports.js';
 
 const secret = 'whsec_auditTestSecret0123456789abcd';
 const closers: (() => Promise<unknown>)[] = [];
@@ -111,8 +112,7 @@ describe('handler audit', () => {
   });
 
   it('says nothing is listening when the app is down', async () => {
-    const url = await serve(() => 200);
-    await closers.pop()!();
+    const url = `http://127.0.0.1:${await closedPort()}/webhook`;
     const report = await audit(url);
     expect(report.ok).toBe(false);
     expect(report.checks[0]!.detail).toBe(`nothing is listening at ${url}`);

@@ -6,6 +6,7 @@ import { BUILTIN_FLOWS } from '../../src/flows/builtin.js';
 import { SKIPPED } from '../../src/flows/report.js';
 import { STRIPE_USER_AGENT } from '../../src/offline/deliver.js';
 import { deliveryOrder, runOfflineFlow, type OfflineRunOptions } from '../../src/offline/run.js';
+import { closedPort } from '../support/ports.js';
 import { startReceiver, type Receiver, type ReceiverOptions } from '../support/receiver.js';
 
 const secret = 'whsec_offlineRunTestSecret0123456789';
@@ -122,11 +123,7 @@ describe('runOfflineFlow', () => {
   });
 
   it('says nothing is listening when the app is down', async () => {
-    extra = createServer();
-    await new Promise<void>((resolve) => extra!.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(extra.address() as AddressInfo).port}/webhook`;
-    await new Promise((resolve) => extra!.close(resolve));
-    extra = undefined;
+    const url = `http://127.0.0.1:${await closedPort()}/webhook`;
     const report = await runOfflineFlow({ flow: payment, url: new URL(url), secret, apiVersion: Stripe.API_VERSION, seed: 1 });
     expect(report.steps[0]).toMatchObject({ ok: false, status: null, error: `nothing is listening at ${url}` });
   });
