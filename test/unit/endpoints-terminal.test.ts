@@ -4,11 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Context } from '../../src/context.js';
-import { Output } from '../../src/ui/output.js';
 import { tempDir } from '../support/cli.js';
+import { capturedContext, type CapturedContext } from '../support/test-context.js';
 import { startFakeEndpointsApi, type FakeEndpointsApi } from '../support/fake-endpoints-api.js';
 
 const prompt = vi.hoisted(() => ({ confirm: vi.fn(), secret: vi.fn() }));
@@ -24,26 +22,8 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-function terminalContext(apiKey?: string): Context & { stdout: () => string; stderr: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  return {
-    cwd: tempDir(),
-    env: {},
-    out: new Output({ json: false, verbose: false, color: false, stdout, stderr }),
-    json: false,
-    verbose: false,
-    apiKey,
-    apiBase: new URL(fake.apiBase),
-    canPrompt: true,
-    signal: new AbortController().signal,
-    stdout: () => out,
-    stderr: () => err,
-  };
+function terminalContext(apiKey?: string): CapturedContext {
+  return capturedContext({ cwd: tempDir(), env: {}, apiKey, apiBase: new URL(fake.apiBase), canPrompt: true });
 }
 
 describe('on a terminal', () => {
