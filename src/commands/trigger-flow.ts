@@ -14,6 +14,7 @@ import { parseSeconds } from '../option-values.js';
 import { parseForwardUrl } from '../stripe-cli/listen.js';
 import { requireStripeCli } from '../stripe-cli/locate.js';
 import { stripeTarget } from '../stripe-cli/spawn.js';
+import { proveWithFixtures } from '../stripe-cli/triggers.js';
 import { renderFlowReport } from '../ui/flow-report.js';
 import { planJson, renderFlowList, renderPlan } from '../ui/flow-plan.js';
 import type { Spinner } from '../ui/output.js';
@@ -73,12 +74,12 @@ async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Context): P
     return;
   }
 
-  const cli = await requireStripeCli(ctx);
+  // The fixture list is read while the binary is proven (or both come from the probe cache).
+  const cli = await requireStripeCli(ctx, proveWithFixtures);
   const progress = spinners(ctx, plan.steps.length);
   const report = await runFlow({
     plan,
     target: stripeTarget(ctx, cli.path),
-    version: cli.version,
     continueOnError: Boolean(options.continueOnError),
     signal: ctx.signal,
     readyTimeoutMs: READY_TIMEOUT_MS,

@@ -24,8 +24,6 @@ export type FlowProgress =
 export interface RunFlowOptions {
   plan: FlowPlan;
   target: StripeTarget;
-  /** The binary's version when known (keys the triggerable-fixtures cache). */
-  version?: string;
   continueOnError: boolean;
   signal: AbortSignal;
   readyTimeoutMs: number;
@@ -41,7 +39,7 @@ export async function runFlow(options: RunFlowOptions): Promise<FlowReport> {
   const { plan, target, signal } = options;
   const progress = options.onProgress ?? (() => {});
   if (signal.aborted) throw signal.reason;
-  assertTriggerable(plan.flow, await triggerableEvents(target, { version: options.version, signal }));
+  assertTriggerable(plan.flow, await triggerableEvents(target, { signal }));
 
   const inbox = new Inbox();
   let listener: Listener | undefined;

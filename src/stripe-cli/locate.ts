@@ -1,7 +1,8 @@
 /**
  * Finds a working Stripe CLI, in a fixed order: --stripe-bin, STRIPE_HOOKS_STRIPE_BIN,
  * `stripe` on PATH, the project's node_modules (walking up from cwd), then our
- * cache. Each candidate must answer `stripe version`. A binary the user named
+ * cache. Each candidate must answer `stripe version` (for requireStripeCli, an
+ * earlier answer of the very same file will do: probe-cache.ts). A binary the user named
  * explicitly is final: when broken it is reported, never silently replaced.
  * Broken ones found on the way are skipped and reported alongside the result.
  */
@@ -11,7 +12,8 @@ import type { Context } from '../context.js';
 import { EnvironmentError } from '../errors.js';
 import { cacheRoot, cachedBinary, cachedVersions } from './cache.js';
 import { binaryName, currentPlatform, DEFAULT_CLI_VERSION, npmPackage, type Platform } from './platform.js';
-import { checkBinary, type BinaryProblem } from './version.js';
+import { checkBinaryCached } from './probe-cache.js';
+import { checkBinary, type BinaryCheck, type BinaryProblem, type CheckOptions } from './version.js';
 
 export type CliSource = '--stripe-bin' | 'STRIPE_HOOKS_STRIPE_BIN' | 'PATH' | 'node_modules' | 'cache';
 
@@ -37,6 +39,9 @@ export interface LocateResult {
   explicit: boolean;
 }
 
+/** How a candidate is proven to be a working Stripe CLI. */
+export type Prove = (path: string, options: CheckOptions) => Promise<BinaryCheck>;
+
 export interface LocateInput {
   cwd: string;
   env: NodeJS.ProcessEnv;
@@ -47,6 +52,8 @@ export interface LocateInput {
   platform?: Platform;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Default: run `version` every time (what `setup` wants). */
+  prove?: Prove;
 }
 
 async function isFile(path: string): Promise<boolean> {
@@ -91,8 +98,9 @@ export function explicitCandidate(input: Pick<LocateInput, 'cwd' | 'env' | 'stri
 
 export async function locateStripeCli(input: LocateInput): Promise<LocateResult> {
   const platform = input.platform ?? currentPlatform();
+  const prove = input.prove ?? checkBinary;
   const check = (candidate: Candidate) =>
-    checkBinary(candidate.path, { env: input.env, cwd: input.cwd, platform, signal: input.signal, timeoutMs: input.timeoutMs });
+    prove(candidate.path, { env: input.env, cwd: input.cwd, platform, signal: input.signal, timeoutMs: input.timeoutMs });
 
   const explicit = explicitCandidate(input);
   if (explicit) {
@@ -134,10 +142,11 @@ export function locateInput(ctx: Context, preferredVersion?: string): LocateInpu
 
 /**
  * For commands that need the Stripe CLI (listen, trigger-flow): locate it, never
- * install. Skipped broken candidates are warned about.
+ * install. Skipped broken candidates are warned about. A binary proven before
+ * (the very same file) is not run again: see probe-cache.ts.
  */
-export async function requireStripeCli(ctx: Context): Promise<{ path: string; version: string; source: string }> {
-  const result = await locateStripeCli(locateInput(ctx));
+export async function requireStripeCli(ctx: Context, prove: Prove = checkBinaryCached): Promise<{ path: string; version: string; source: string }> {
+  const result = await locateStripeCli({ ...locateInput(ctx), prove });
   if (result.found) {
     for (const broken of result.broken) ctx.out.warn(`skipped ${describeBroken(broken)}`);
     ctx.out.debug(`using the Stripe CLI ${result.found.version} at ${result.found.path} (from ${result.found.source})`);

@@ -1,9 +1,11 @@
 /**
  * Which fixtures `stripe trigger` has: read from the installed binary's own
  * `stripe trigger --help` (its "Supported events:" list), never hand-typed, so a
- * newer CLI's fixtures are usable at once. Cached in memory per binary.
+ * newer CLI's fixtures are usable at once. Remembered per binary file, in memory
+ * and on disk (probe-cache.ts).
  */
-import { stat } from 'node:fs/promises';
+import type { Prove } from './locate.js';
+import { binaryIdentity, checkBinaryCached, identityKey, readProbes, saveProbes, type BinaryIdentity } from './probe-cache.js';
 import { cliFailure, execStripe, type StripeTarget } from './spawn.js';
 
 /** The fixture names under "Supported events:" in `stripe trigger --help` output. */
@@ -20,32 +22,57 @@ export function parseTriggerHelp(help: string): string[] {
   return names;
 }
 
-const cache = new Map<string, Promise<ReadonlySet<string>>>();
+const known = new Map<string, Promise<ReadonlySet<string>>>();
 
-/**
- * The set of triggerable fixtures of this binary. `version` (when the locator
- * knows it) keys the cache; otherwise the file's size and mtime stand in for it.
- */
-export async function triggerableEvents(target: StripeTarget, options: { version?: string; signal?: AbortSignal } = {}): Promise<ReadonlySet<string>> {
-  const identity = options.version ?? (await stat(target.bin).then((s) => `${s.size}:${s.mtimeMs}`, () => 'unknown'));
-  const key = `${target.bin}\0${identity}`;
-  let known = cache.get(key);
-  if (!known) {
-    known = readTriggerable(target, options.signal);
-    cache.set(key, known);
-    known.catch(() => cache.delete(key)); // a failure (or abort) is not remembered
-  }
-  return known;
+function remember(key: string, fixtures: Promise<ReadonlySet<string>>): Promise<ReadonlySet<string>> {
+  known.set(key, fixtures);
+  fixtures.catch(() => known.delete(key)); // a failure (or abort) is not remembered
+  return fixtures;
 }
 
-async function readTriggerable(target: StripeTarget, signal?: AbortSignal): Promise<ReadonlySet<string>> {
+/** From the disk cache when this very file's list is there, else from `stripe trigger --help` (then saved). */
+async function loadFixtures(target: StripeTarget, identity: BinaryIdentity | undefined, signal?: AbortSignal): Promise<ReadonlySet<string>> {
+  const cached = identity && (await readProbes(target.env, identity)).triggerable;
+  if (cached) return new Set(cached);
+  const names = await readTriggerable(target, signal);
+  if (identity) await saveProbes(target.env, identity, { triggerable: names });
+  return new Set(names);
+}
+
+/** The set of triggerable fixtures of this binary. */
+export async function triggerableEvents(target: StripeTarget, options: { signal?: AbortSignal } = {}): Promise<ReadonlySet<string>> {
+  const identity = await binaryIdentity(target.bin);
+  const key = identity ? identityKey(identity) : target.bin;
+  return known.get(key) ?? remember(key, loadFixtures(target, identity, options.signal));
+}
+
+/**
+ * For the locator: proves a candidate (see checkBinaryCached) while reading its
+ * fixtures at the same time, so a binary not seen before costs one CLI start-up
+ * of wall time rather than two. A proven candidate's list is kept for
+ * `triggerableEvents` (which reports its failure, if it failed); a candidate that
+ * fails its check has the read stopped and forgotten.
+ */
+export const proveWithFixtures: Prove = async (path, options) => {
+  const identity = await binaryIdentity(path);
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const fixtures = loadFixtures({ bin: path, env: options.env, cwd: options.cwd }, identity, signal);
+  fixtures.catch(() => {}); // not awaited here
+  const check = await checkBinaryCached(path, options);
+  if (check.ok) remember(identity ? identityKey(identity) : path, fixtures);
+  else stop.abort();
+  return check;
+};
+
+async function readTriggerable(target: StripeTarget, signal?: AbortSignal): Promise<string[]> {
   const result = await execStripe(target, ['trigger', '--help'], { timeoutMs: 15_000, signal });
   const names = parseTriggerHelp(result.stdout);
   if (result.exitCode !== 0 || names.length === 0) {
     const lastWords = result.stderr.split('\n').map((line) => line.trim()).filter(Boolean).at(-1);
     throw cliFailure('trigger --help', lastWords ?? (names.length === 0 ? 'listed no supported events' : undefined), `exited with code ${result.exitCode}`);
   }
-  return new Set(names);
+  return names;
 }
 
 /** The CLI's reason for a failed `stripe trigger`, from its stderr ("Trigger failed: …", an unsupported event, …). */

@@ -1,9 +1,9 @@
 /**
  * `stripe-hooks trigger-flow` around the run: bad flows and options (exit 2, nothing started),
- * --dry-run and --list (nothing spawned), --no-listen, environment failures (exit 3) and
- * Ctrl+C in the middle of a step (exit 130, no `stripe` process left).
+ * --dry-run and --list (nothing spawned), --no-listen, the probe cache across runs, environment
+ * failures (exit 3) and Ctrl+C in the middle of a step (exit 130, no `stripe` process left).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -162,6 +162,26 @@ describe('running without a listener, and environment failures', () => {
     expect(report).toMatchObject({ mode: 'unverified', ok: true, steps: [{ ok: true, eventId: null }, { ok: true, eventId: null }] });
     expect(fake.sessions).toEqual([]);
     expect(fake.events.map((e) => e.type)).toContain('invoice.voided');
+  });
+
+  it('a second run does not prove the same Stripe CLI again (no `version`, no `trigger --help`); a replaced one is', async () => {
+    fake = await startFakeStripe();
+    const box = sandbox();
+    const log = join(box.home, 'calls.log');
+    const wrapper = join(box.home, 'stripe');
+    const wrap = (note: string) => writeFileSync(wrapper, `#!/bin/sh\n# ${note}\necho "$1 $2" >> '${log}'\nexec '${STRIPE_BIN}' "$@"\n`, { mode: 0o755 });
+    const run = async () => {
+      const result = await runCli(['trigger-flow', 'invoice-void', '--no-listen', '--api-base', fake!.url, '--api-key', TEST_API_KEY, '--stripe-bin', wrapper], { box });
+      expect(result.exitCode).toBe(0);
+      const calls = readFileSync(log, 'utf8').trim().split('\n');
+      rmSync(log);
+      return calls;
+    };
+    wrap('first');
+    expect((await run()).sort()).toEqual(['trigger --help', 'trigger invoice.finalized', 'trigger invoice.voided', 'version '].sort());
+    expect(await run()).toEqual(['trigger invoice.finalized', 'trigger invoice.voided']);
+    wrap('replaced by a longer script');
+    expect((await run()).sort()).toEqual(['trigger --help', 'trigger invoice.finalized', 'trigger invoice.voided', 'version '].sort());
   });
 
   it('a failing stripe trigger fails its step with the CLI\'s reason (exit 1); a rejected key is exit 3', async () => {
