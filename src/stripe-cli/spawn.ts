@@ -6,7 +6,7 @@
  * small union with fixed hints. Raw child output is never copied into an error
  * unredacted: it may hold keys.
  */
-import type { ResultPromise } from 'execa';
+import { runChild, startChild } from '../child-process.js';
 import type { Context } from '../context.js';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { redact } from '../ui/redact.js';
@@ -118,9 +118,9 @@ export function cliFailure(command: string, message: string | undefined, exit: s
   }
 }
 
-function spawnFailure(target: StripeTarget, error: { code?: string }): StripeCliError {
-  const why = error.code === 'EACCES' ? 'is not executable' : 'was not found';
-  return new StripeCliError('missing', `the Stripe CLI at ${target.bin} ${why}`, { cause: error });
+function spawnFailure(target: StripeTarget, code: string): StripeCliError {
+  const why = code === 'EACCES' ? 'is not executable' : 'was not found';
+  return new StripeCliError('missing', `the Stripe CLI at ${target.bin} ${why}`, { cause: code });
 }
 
 export interface ExecResult {
@@ -139,24 +139,20 @@ export async function execStripe(
   args: string[],
   options: { timeoutMs: number; signal?: AbortSignal; graceMs?: number },
 ): Promise<ExecResult> {
-  const { execa } = await import('execa');
-  const result = await execa(target.bin, args, {
+  const result = await runChild(target.bin, args, {
     env: stripeEnv(target),
-    extendEnv: false,
     cwd: target.cwd,
-    stdin: 'ignore',
-    reject: false,
-    timeout: options.timeoutMs,
-    cancelSignal: options.signal,
-    forceKillAfterDelay: options.graceMs ?? 3000,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    graceMs: options.graceMs ?? 3000,
     maxBuffer: 10_000_000,
   });
-  if (result.isCanceled && options.signal?.aborted) throw options.signal.reason;
+  if (result.canceled && options.signal?.aborted) throw options.signal.reason;
   if (result.timedOut) {
     throw new StripeCliError('timeout', `stripe ${args[0]} did not finish within ${Math.round(options.timeoutMs / 1000)} s`);
   }
-  if (result.exitCode === undefined && !result.signal) throw spawnFailure(target, result);
-  return { exitCode: result.exitCode ?? 128, stdout: result.stdout, stderr: result.stderr };
+  if (result.failed) throw spawnFailure(target, result.failed);
+  return { exitCode: result.code ?? 128, stdout: result.stdout, stderr: result.stderr };
 }
 
 export interface StripeProcess {
@@ -171,35 +167,20 @@ export interface StripeProcess {
 
 /** Starts a long-running Stripe CLI command (`listen`) with its output read line by line. */
 export async function spawnStripe(target: StripeTarget, args: string[], options: { graceMs?: number } = {}): Promise<StripeProcess> {
-  const [{ execa }, { createInterface }] = await Promise.all([import('execa'), import('node:readline')]);
-  const child: ResultPromise = execa(target.bin, args, {
-    env: stripeEnv(target),
-    extendEnv: false,
-    cwd: target.cwd,
-    stdin: 'ignore',
-    buffer: false,
-    reject: false,
-    forceKillAfterDelay: options.graceMs ?? 3000,
-    cleanup: true, // if we exit first (a second Ctrl+C), the child is signalled too: no orphan
-  });
-  // Either it starts, or it ends at once without an exit code (ENOENT, EACCES).
-  const early = await Promise.race([new Promise<undefined>((resolve) => child.once('spawn', () => resolve(undefined))), child]);
-  if (early && early.exitCode === undefined && !early.signal) throw spawnFailure(target, early);
+  const { createInterface } = await import('node:readline');
+  const child = await startChild(target.bin, args, { env: stripeEnv(target), cwd: target.cwd, graceMs: options.graceMs ?? 3000 });
+  if ('failed' in child) throw spawnFailure(target, child.failed);
 
   const listeners: ((line: string, stream: 'stdout' | 'stderr') => void)[] = [];
   for (const stream of ['stdout', 'stderr'] as const) {
-    createInterface({ input: child[stream]!, crlfDelay: Infinity }).on('line', (line) => {
+    createInterface({ input: child[stream], crlfDelay: Infinity }).on('line', (line) => {
       for (const listener of listeners) listener(line, stream);
     });
   }
-  const gone = child.then(({ exitCode, signal }) => ({ code: exitCode, signal }));
   return {
-    pid: child.pid!,
+    pid: child.pid,
     onLine: (listener) => void listeners.push(listener),
-    exited: gone,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await gone;
-    },
+    exited: child.exited,
+    stop: async () => void (await child.stop()),
   };
 }

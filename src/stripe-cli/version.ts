@@ -8,6 +8,7 @@ import { constants } from 'node:fs';
 import { access, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runChild } from '../child-process.js';
 import { redact } from '../ui/redact.js';
 import { currentPlatform, executableFormat, platformMismatch, readHead, type Platform } from './platform.js';
 import { stripeEnv } from './spawn.js';
@@ -65,34 +66,30 @@ export async function checkBinary(path: string, options: CheckOptions): Promise<
   const timeoutMs = options.timeoutMs ?? DEFAULT_VERSION_TIMEOUT_MS;
   const home = await mkdtemp(join(tmpdir(), 'stripe-hooks-version-'));
   try {
-    const { execa } = await import('execa');
     const env = { ...stripeEnv({ env: options.env }), HOME: home, USERPROFILE: home, XDG_CONFIG_HOME: join(home, '.config') };
-    const result = await execa(path, ['version'], {
+    const result = await runChild(path, ['version'], {
       env,
-      extendEnv: false,
       cwd: options.cwd,
-      stdin: 'ignore',
-      reject: false,
-      timeout: timeoutMs,
-      cancelSignal: options.signal,
-      forceKillAfterDelay: 1000,
+      timeoutMs,
+      signal: options.signal,
+      graceMs: 1000,
       maxBuffer: 1_000_000,
     });
-    if (result.isCanceled && options.signal?.aborted) throw options.signal.reason;
-    const code = (result as { code?: string }).code;
-    if (code === 'ENOEXEC' || /exec format error/i.test(result.stderr ?? '')) {
+    if (result.canceled && options.signal?.aborted) throw options.signal.reason;
+    const startError = result.failed;
+    if (startError === 'ENOEXEC' || /exec format error/i.test(result.stderr)) {
       return problem(path, 'wrong-platform', 'cannot run on this machine: exec format error');
     }
-    if (code === 'EACCES') return problem(path, 'not-executable', 'is not executable');
+    if (startError === 'EACCES') return problem(path, 'not-executable', 'is not executable');
     if (result.timedOut) return problem(path, 'fails', `did not answer \`version\` within ${Number((timeoutMs / 1000).toFixed(1))} s`);
-    if (result.exitCode === undefined) {
+    if (result.code === undefined) {
       if (result.signal) return problem(path, 'fails', `was killed by ${result.signal}`);
       // The file exists, so ENOENT means what it names to run it (a script's interpreter, a loader) does not.
-      return problem(path, 'fails', code === 'ENOENT' ? 'could not be started: its interpreter or loader is missing' : `could not be started (${code ?? 'unknown error'})`);
+      return problem(path, 'fails', startError === 'ENOENT' ? 'could not be started: its interpreter or loader is missing' : `could not be started (${startError ?? 'unknown error'})`);
     }
-    if (result.exitCode !== 0) {
+    if (result.code !== 0) {
       const said = firstLine(result.stderr || result.stdout);
-      return problem(path, 'fails', `\`version\` exited with code ${result.exitCode}${said ? `: ${said}` : ''}`);
+      return problem(path, 'fails', `\`version\` exited with code ${result.code}${said ? `: ${said}` : ''}`);
     }
     const match = VERSION_LINE.exec(result.stdout);
     if (!match) return problem(path, 'fails', 'does not answer `version` like the Stripe CLI ("stripe version X.Y.Z")');
