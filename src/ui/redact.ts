@@ -3,7 +3,8 @@
  * never reach a terminal or a log unless the user asked for that exact value
  * (e.g. `listen --print-secret`), in which case the caller passes it in `allow`.
  */
-const SECRET = /\b(sk|rk|whsec|rkcs)_(?:(test|live)_)?([A-Za-z0-9]{4,})/g;
+// Real key bodies are dozens of characters; requiring 8 keeps prose such as "sk_test_…" readable.
+const SECRET = /\b(sk|rk|whsec|rkcs)_(?:(test|live)_)?([A-Za-z0-9]{8,})/g;
 
 export function redact(text: string, allow: readonly string[] = []): string {
   return text.replace(SECRET, (match, prefix: string, mode: string | undefined, body: string) => {

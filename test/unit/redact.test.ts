@@ -17,6 +17,10 @@ describe('redact', () => {
     expect(redact(`${secret} whsec_ffffffffffffffff9999`, [secret])).toBe(`${secret} whsec_…9999`);
   });
 
+  it('leaves key shapes in prose alone', () => {
+    expect(redact('a test key, sk_test_… or rk_test_…, or whsec_…')).toBe('a test key, sk_test_… or rk_test_…, or whsec_…');
+  });
+
   it('leaves ordinary text alone', () => {
     expect(redact('evt_1234567890 pi_abc desk_top')).toBe('evt_1234567890 pi_abc desk_top');
   });
