@@ -9,7 +9,7 @@ import { validateEnvKey, writeEnvValue } from '../env-file.js';
 import { UsageError } from '../errors.js';
 import { builtinFlowEvents } from '../flows/builtin.js';
 import { parseEventList } from '../flows/events.js';
-import { resolveFlow } from '../flows/load.js';
+import { flowEventTypes } from '../flows/load.js';
 import { parseSeconds } from '../option-values.js';
 import {
   buildListenArgs,
@@ -43,7 +43,7 @@ async function eventSelection(options: ListenOptions, ctx: Context): Promise<Lis
   if (chosen.length > 1) throw new UsageError(`${chosen.join(' and ')} cannot be combined`, { hint: 'select events one way' });
   if (options.all) return 'all';
   if (options.events !== undefined) return parseEventList(options.events);
-  if (options.flow !== undefined) return [...new Set((await resolveFlow(options.flow, { cwd: ctx.cwd })).steps.map((step) => step.event))];
+  if (options.flow !== undefined) return flowEventTypes(options.flow, { cwd: ctx.cwd });
   return builtinFlowEvents(); // the Stripe CLI refuses to listen without a selection
 }
 

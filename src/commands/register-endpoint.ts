@@ -21,7 +21,7 @@ export async function run(_args: string[], options: Record<string, unknown>, ctx
   const opts = options as Options;
   const envKey = opts.envKey ?? 'STRIPE_WEBHOOK_SECRET';
   // Everything checkable is checked before the key is asked for and before any request.
-  const desired = desiredEndpoint(opts, await sdkApiVersion());
+  const desired = await desiredEndpoint(opts, await sdkApiVersion(), ctx.cwd);
   const envFile = opts.envFile === undefined ? undefined : resolve(ctx.cwd, opts.envFile);
   if (envFile) {
     validateEnvKey(envKey);

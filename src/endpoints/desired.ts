@@ -3,9 +3,8 @@
  * everything that can be checked without a request (bad input exits 2, nothing sent).
  */
 import { UsageError } from '../errors.js';
-import { BUILTIN_FLOWS } from '../flows/builtin.js';
 import { parseEventList } from '../flows/events.js';
-import { suggest } from '../suggest.js';
+import { flowEventTypes } from '../flows/load.js';
 import { normaliseEndpointUrl } from './url.js';
 
 export interface DesiredEndpoint {
@@ -37,7 +36,7 @@ export interface RegisterOptions {
   disabled?: boolean;
 }
 
-export function desiredEndpoint(options: RegisterOptions, defaultApiVersion: string): DesiredEndpoint {
+export async function desiredEndpoint(options: RegisterOptions, defaultApiVersion: string, cwd: string): Promise<DesiredEndpoint> {
   if (options.url === undefined) throw new UsageError('--url is required', { hint: 'e.g. --url https://app.example.com/webhook' });
   const apiVersion = options.apiVersion?.trim();
   if (apiVersion !== undefined && !/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/.test(apiVersion)) {
@@ -47,7 +46,7 @@ export function desiredEndpoint(options: RegisterOptions, defaultApiVersion: str
   }
   return {
     url: normaliseEndpointUrl(options.url),
-    events: selectEvents(options),
+    events: await selectEvents(options, cwd),
     description: options.description,
     metadata: parseMetadata(options.metadata ?? []),
     apiVersion: apiVersion ?? defaultApiVersion,
@@ -58,7 +57,7 @@ export function desiredEndpoint(options: RegisterOptions, defaultApiVersion: str
 }
 
 /** Exactly one of --events, --flow, --all-events; `--events '*'` means all events too. */
-export function selectEvents(options: Pick<RegisterOptions, 'events' | 'flow' | 'allEvents'>): string[] {
+export async function selectEvents(options: Pick<RegisterOptions, 'events' | 'flow' | 'allEvents'>, cwd: string): Promise<string[]> {
   const given = [options.events !== undefined && '--events', options.flow !== undefined && '--flow', options.allEvents && '--all-events'];
   const chosen = given.filter((flag): flag is string => Boolean(flag));
   if (chosen.length === 0) {
@@ -68,25 +67,14 @@ export function selectEvents(options: Pick<RegisterOptions, 'events' | 'flow' | 
   }
   if (chosen.length > 1) throw new UsageError(`${chosen.join(' and ')} can't be combined`, { hint: 'pick one of them' });
   if (options.allEvents) return ['*'];
-  if (options.flow !== undefined) return flowEvents(options.flow);
+  // A flow from stripe-hooks.config.* in the cwd works as in listen and trigger-flow.
+  if (options.flow !== undefined) return flowEventTypes(options.flow, { cwd });
   const list = options.events!.split(',').map((name) => name.trim());
   if (list.includes('*')) {
     if (list.filter(Boolean).length > 1) throw new UsageError('"*" already means every event: list nothing else with it', { hint: 'use --all-events' });
     return ['*'];
   }
   return parseEventList(options.events!);
-}
-
-function flowEvents(name: string): string[] {
-  const flow = BUILTIN_FLOWS.find((candidate) => candidate.name === name);
-  if (!flow) {
-    const names = BUILTIN_FLOWS.map((candidate) => candidate.name);
-    const close = suggest(name, names);
-    throw new UsageError(`unknown flow "${name}"`, {
-      hint: close ? `did you mean "${close}"?` : `built-in flows: ${names.join(', ')}`,
-    });
-  }
-  return [...new Set(flow.steps.map((step) => step.event))];
 }
 
 /** `k=v` entries; `k=` removes the key. Stripe's limits (40-char keys, 500-char values) are checked here. */

@@ -9,6 +9,7 @@ import { basename, extname, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { suggest } from '../suggest.js';
 import { BUILTIN_FLOWS } from './builtin.js';
+import type { EventType } from './event-types.js';
 import type { Flow } from './types.js';
 import { FlowShapeError, parseFlowDocument, type NodePath } from './validate.js';
 
@@ -147,4 +148,9 @@ export async function resolveFlow(name: string | undefined, sources: FlowSources
   if (flow) return flow;
   const close = suggest(name, names);
   throw new UsageError(`unknown flow "${name}"`, { hint: `${close ? `did you mean "${close}"? ` : ''}known flows: ${names.join(', ')}` });
+}
+
+/** The distinct event types a flow names, in step order: what a listener or an endpoint must receive for it. */
+export async function flowEventTypes(name: string, sources: FlowSources): Promise<EventType[]> {
+  return [...new Set((await resolveFlow(name, sources)).steps.map((step) => step.event))];
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { desiredEndpoint, parseMetadata, selectEvents } from '../../src/endpoints/desired.js';
 import { assertHttpsForLive, normaliseEndpointUrl } from '../../src/endpoints/url.js';
@@ -22,21 +25,23 @@ describe('normaliseEndpointUrl', () => {
   });
 });
 
+const cwd = mkdtempSync(join(tmpdir(), 'desired-'));
+
 describe('selectEvents', () => {
-  it('takes a list, a flow (every step, charge.pending included) or everything', () => {
-    expect(selectEvents({ events: 'invoice.paid, charge.refunded,invoice.paid' })).toEqual(['invoice.paid', 'charge.refunded']);
+  it('takes a list, a flow (every step, charge.pending included) or everything', async () => {
+    expect(await selectEvents({ events: 'invoice.paid, charge.refunded,invoice.paid' }, cwd)).toEqual(['invoice.paid', 'charge.refunded']);
     const payment = BUILTIN_FLOWS.find((flow) => flow.name === 'payment')!;
-    expect(selectEvents({ flow: 'payment' })).toEqual(payment.steps.map((step) => step.event));
-    expect(selectEvents({ flow: 'payment' })).toContain('charge.pending');
-    expect(selectEvents({ allEvents: true })).toEqual(['*']);
-    expect(selectEvents({ events: '*' })).toEqual(['*']);
+    expect(await selectEvents({ flow: 'payment' }, cwd)).toEqual(payment.steps.map((step) => step.event));
+    expect(await selectEvents({ flow: 'payment' }, cwd)).toContain('charge.pending');
+    expect(await selectEvents({ allEvents: true }, cwd)).toEqual(['*']);
+    expect(await selectEvents({ events: '*' }, cwd)).toEqual(['*']);
   });
 
-  it('explains what is wrong', () => {
-    expect(() => selectEvents({})).toThrow('choose the events');
-    expect(() => selectEvents({ events: 'a.b', flow: 'payment' })).toThrow("--events and --flow can't be combined");
-    expect(() => selectEvents({ events: 'invoice.draft.paid' })).toThrow('unknown event type "invoice.draft.paid"');
-    expect(() => selectEvents({ flow: 'refund' })).toThrow('unknown flow "refund"');
+  it('explains what is wrong', async () => {
+    await expect(selectEvents({}, cwd)).rejects.toThrow('choose the events');
+    await expect(selectEvents({ events: 'a.b', flow: 'payment' }, cwd)).rejects.toThrow("--events and --flow can't be combined");
+    await expect(selectEvents({ events: 'invoice.draft.paid' }, cwd)).rejects.toThrow('unknown event type "invoice.draft.paid"');
+    await expect(selectEvents({ flow: 'refund' }, cwd)).rejects.toThrow('unknown flow "refund"');
   });
 });
 
@@ -50,10 +55,10 @@ describe('parseMetadata', () => {
 });
 
 describe('desiredEndpoint', () => {
-  it('defaults the api version and marks whether it was given', () => {
-    const wanted = desiredEndpoint({ url: 'https://app.example.com/webhook', events: 'invoice.paid' }, '2026-10-28.endive');
+  it('defaults the api version and marks whether it was given', async () => {
+    const wanted = await desiredEndpoint({ url: 'https://app.example.com/webhook', events: 'invoice.paid' }, '2026-10-28.endive', cwd);
     expect(wanted).toMatchObject({ apiVersion: '2026-10-28.endive', apiVersionExplicit: false, connect: false, disabled: false, description: undefined });
-    const pinned = desiredEndpoint({ url: 'https://app.example.com/webhook', events: 'invoice.paid', apiVersion: '2024-06-20' }, '2026-10-28.endive');
+    const pinned = await desiredEndpoint({ url: 'https://app.example.com/webhook', events: 'invoice.paid', apiVersion: '2024-06-20' }, '2026-10-28.endive', cwd);
     expect(pinned).toMatchObject({ apiVersion: '2024-06-20', apiVersionExplicit: true });
   });
 });
