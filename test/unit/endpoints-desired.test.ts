@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +35,12 @@ describe('selectEvents', () => {
     expect(await selectEvents({ flow: 'payment' }, cwd)).toContain('charge.pending');
     expect(await selectEvents({ allEvents: true }, cwd)).toEqual(['*']);
     expect(await selectEvents({ events: '*' }, cwd)).toEqual(['*']);
+  });
+
+  it('finds a flow from stripe-hooks.config.json in the cwd, as listen and trigger-flow do', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'desired-config-'));
+    writeFileSync(join(project, 'stripe-hooks.config.json'), JSON.stringify({ flows: { refund: ['charge.succeeded', 'charge.refunded', 'charge.refunded'] } }));
+    expect(await selectEvents({ flow: 'refund' }, project)).toEqual(['charge.succeeded', 'charge.refunded']);
   });
 
   it('explains what is wrong', async () => {
