@@ -3,7 +3,7 @@
  * an outcome into an exit code. Command modules are imported on demand.
  */
 import { CommanderError, type Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { packageVersion } from './package-info.js';
 import { ExitCode, HooksError, InterruptedError, UsageError } from './errors.js';
 import { buildProgram, type CommandRunner } from './program.js';
 import type { Context, GlobalOptions } from './context.js';
@@ -17,11 +17,6 @@ const commandModules: Record<string, () => Promise<{ run: CommandRunner }>> = {
   'endpoints-delete': () => import('./commands/endpoints.js').then((m) => ({ run: m.runDelete })),
   demo: () => import('./commands/demo.js'),
 };
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /** Runs the CLI; sets process.exitCode instead of exiting so output is flushed. */
 export async function main(argv: string[]): Promise<void> {

@@ -4,7 +4,7 @@
  * error model. The SDK itself is imported lazily so `--help` never loads it.
  */
 import type Stripe from 'stripe';
-import { readFileSync } from 'node:fs';
+import { packageVersion } from './package-info.js';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,10 +22,6 @@ export interface StripeClientOptions {
   timeout?: number;
   /** SDK retries of connection errors, 409 and 5xx (each retry reuses the request's Idempotency-Key). */
   maxNetworkRetries?: number;
-}
-
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 export async function createStripeClient(options: StripeClientOptions): Promise<Stripe> {
