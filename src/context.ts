@@ -3,8 +3,8 @@
  * global options and the environment and then passed in explicitly, so core
  * modules never read process.env or process.argv themselves.
  */
-import { UsageError } from './errors.js';
 import { Output, colorEnabled } from './ui/output.js';
+import { parseHttpUrl } from './option-values.js';
 
 export interface GlobalOptions {
   json?: boolean;
@@ -35,18 +35,7 @@ export interface Context {
 
 export function parseApiBase(value: string | undefined): URL | undefined {
   if (value === undefined || value === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--api-base "${value}" is not a URL`, { hint: 'use e.g. --api-base http://127.0.0.1:12111' });
-  }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-    throw new UsageError(`--api-base "${value}" must be an http(s) URL with a host`, {
-      hint: 'use e.g. --api-base http://127.0.0.1:12111',
-    });
-  }
-  return url;
+  return parseHttpUrl(value, '--api-base', 'use e.g. --api-base http://127.0.0.1:12111');
 }
 
 export function isCI(env: NodeJS.ProcessEnv): boolean {

@@ -9,3 +9,20 @@ export function parseSeconds(value: string, flag: string): number {
   }
   return seconds * 1000;
 }
+
+/**
+ * An absolute http(s) URL with a host, or a UsageError naming the flag. `notUrl`
+ * words the unparseable case where a command says it its own way.
+ */
+export function parseHttpUrl(value: string, flag: string, hint: string, notUrl = 'is not a URL'): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${flag} "${value}" ${notUrl}`, { hint });
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+    throw new UsageError(`${flag} "${value}" must be an http(s) URL with a host`, { hint });
+  }
+  return url;
+}

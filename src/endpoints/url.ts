@@ -1,5 +1,6 @@
 /** Endpoint URLs: validated before any request, and compared in one canonical form. */
 import { UsageError } from '../errors.js';
+import { parseHttpUrl } from '../option-values.js';
 
 const EXAMPLE = 'e.g. --url https://app.example.com/webhook';
 
@@ -10,15 +11,7 @@ const EXAMPLE = 'e.g. --url https://app.example.com/webhook';
  * they are what the app's router sees.
  */
 export function normaliseEndpointUrl(value: string, flag = '--url'): string {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    throw new UsageError(`${flag} "${value}" is not an absolute URL`, { hint: EXAMPLE });
-  }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-    throw new UsageError(`${flag} "${value}" must be an http(s) URL with a host`, { hint: EXAMPLE });
-  }
+  const url = parseHttpUrl(value.trim(), flag, EXAMPLE, 'is not an absolute URL');
   url.hash = '';
   return url.href;
 }

@@ -8,26 +8,18 @@
 import { createHash } from 'node:crypto';
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EnvironmentError, UsageError } from '../errors.js';
+import { EnvironmentError } from '../errors.js';
 import { binaryName, releaseAssets } from './platform.js';
 import type { InstallRequest, SourceInstall } from './install.js';
 import { extractTarGz } from './tar.js';
+import { parseHttpUrl } from '../option-values.js';
 
 export const DEFAULT_DOWNLOAD_BASE = 'https://github.com/stripe/stripe-cli/releases/download';
 const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
 const MAX_DOWNLOAD = 512 * 1024 * 1024;
 
 export function parseDownloadBase(value: string | undefined): URL {
-  let url: URL;
-  try {
-    url = new URL(value ?? DEFAULT_DOWNLOAD_BASE);
-  } catch {
-    throw new UsageError(`--download-base "${value}" is not a URL`, { hint: `use e.g. --download-base ${DEFAULT_DOWNLOAD_BASE}` });
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UsageError(`--download-base "${value}" must be an http(s) URL`, { hint: `use e.g. --download-base ${DEFAULT_DOWNLOAD_BASE}` });
-  }
-  return url;
+  return parseHttpUrl(value ?? DEFAULT_DOWNLOAD_BASE, '--download-base', `use e.g. --download-base ${DEFAULT_DOWNLOAD_BASE}`);
 }
 
 /** A URL as shown to the user: credentials a mirror URL may carry are left out. */

@@ -7,6 +7,7 @@ import { AsyncQueue } from '../async-queue.js';
 import { UsageError } from '../errors.js';
 import { cleanLine, parseListenLine, type CliErrorCategory } from './listen-lines.js';
 import { assertArgValue, cliFailure, spawnStripe, stripeArgsBase, StripeCliError, type StripeTarget } from './spawn.js';
+import { parseHttpUrl } from '../option-values.js';
 
 export { cleanLine, parseListenLine, type CliErrorCategory, type ParsedLine } from './listen-lines.js';
 
@@ -25,17 +26,7 @@ export interface ListenArgs {
 /** Validates a forward URL (absolute http/https with a host); returns it normalised. */
 export function parseForwardUrl(value: string, flag = '--forward-to'): string {
   const hint = `use an absolute URL, e.g. ${flag} http://localhost:4242/webhook`;
-  let url: URL;
-  try {
-    url = new URL(assertArgValue(value.trim(), flag));
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`${flag} "${value}" is not a URL`, { hint });
-  }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-    throw new UsageError(`${flag} "${value}" must be an http(s) URL with a host`, { hint });
-  }
-  return url.href;
+  return parseHttpUrl(assertArgValue(value.trim(), flag), flag, hint).href;
 }
 
 const HEADER = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*:\s*(.*)$/;
