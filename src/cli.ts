@@ -3,7 +3,7 @@
  * an outcome into an exit code. Command modules are imported on demand.
  */
 import { CommanderError, type Command } from 'commander';
-import { packageVersion } from './package-info.js';
+import { packageVersion } from './lib/package-info.js';
 import { ExitCode, HooksError, InterruptedError, UsageError } from './errors.js';
 import { buildProgram, type CommandRunner } from './program.js';
 import type { Context, GlobalOptions } from './context.js';

@@ -4,7 +4,7 @@
  * modules never read process.env or process.argv themselves.
  */
 import { Output, colorEnabled } from './ui/output.js';
-import { parseHttpUrl } from './option-values.js';
+import { parseHttpUrl } from './lib/option-values.js';
 
 export interface GlobalOptions {
   json?: boolean;

@@ -4,13 +4,13 @@
  * error model. The SDK itself is imported lazily so `--help` never loads it.
  */
 import type Stripe from 'stripe';
-import { packageVersion } from './package-info.js';
+import { packageVersion } from './lib/package-info.js';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from './context.js';
 import { EnvironmentError, UsageError } from './errors.js';
-import { isLiveKey } from './stripe-key.js';
+import { isLiveKey } from './lib/stripe-key.js';
 
 export type { Stripe };
 
@@ -50,7 +50,7 @@ export async function createStripeClient(options: StripeClientOptions): Promise<
 export async function resolveApiKey(ctx: Context, options: { live?: boolean } = {}): Promise<string> {
   let key = ctx.apiKey?.trim();
   if (!key && ctx.canPrompt) {
-    const { secret } = await import('./prompt.js');
+    const { secret } = await import('./ui/prompt.js');
     key = (await secret('Stripe API key (sk_test_… or rk_test_…)')).trim();
   }
   if (!key) {

@@ -7,11 +7,11 @@
 import type { Context } from '../context.js';
 import { startWebhookApp } from '../demo/app.js';
 import { BUILTIN_FLOWS } from '../flows/builtin.js';
-import { reportJson } from '../flows/report.js';
+import { reportJson } from '../run/report.js';
 import { pinnedApiVersion } from '../offline/api-version.js';
 import { auditHandler } from '../offline/audit.js';
 import { generateWebhookSecret, randomSeed } from '../offline/random.js';
-import { runOfflineFlow } from '../offline/run.js';
+import { runOfflineFlow } from '../run/offline-runner.js';
 import { renderAuditReport } from '../ui/audit-report.js';
 import { renderFlowReport } from '../ui/flow-report.js';
 import { failIfNeeded } from './trigger-flow-offline.js';

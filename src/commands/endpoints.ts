@@ -31,7 +31,7 @@ export async function runDelete(args: string[], options: Record<string, unknown>
   const api = await openEndpointsApi(ctx, { live: Boolean(options.live) });
   const endpoint = await findEndpoint(api, target);
   if (!yes) {
-    const { confirm } = await import('../prompt.js');
+    const { confirm } = await import('../ui/prompt.js');
     if (!(await confirm(`Delete webhook endpoint ${endpoint.id} (${endpoint.url})? Stripe stops sending it events at once.`))) {
       ctx.out.note('nothing deleted');
       return;

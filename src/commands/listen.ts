@@ -5,12 +5,12 @@
  */
 import { resolve } from 'node:path';
 import type { Context } from '../context.js';
-import { validateEnvKey, writeEnvValue } from '../env-file.js';
+import { validateEnvKey, writeEnvValue } from '../lib/env-file.js';
 import { UsageError } from '../errors.js';
 import { builtinFlowEvents } from '../flows/builtin.js';
 import { parseEventList } from '../flows/events.js';
 import { flowEventTypes } from '../flows/load.js';
-import { parseSeconds } from '../option-values.js';
+import { parseSeconds } from '../lib/option-values.js';
 import {
   buildListenArgs,
   buildPrintSecretArgs,

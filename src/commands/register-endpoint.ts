@@ -6,7 +6,7 @@ import { openEndpointsApi, registerEndpoint, type RegisterResult } from '../endp
 import { desiredEndpoint, type RegisterOptions } from '../endpoints/desired.js';
 import { countEvents } from '../endpoints/plan.js';
 import { assertHttpsForLive } from '../endpoints/url.js';
-import { validateEnvKey, writeEnvValue } from '../env-file.js';
+import { validateEnvKey, writeEnvValue } from '../lib/env-file.js';
 import { EnvironmentError } from '../errors.js';
 import { sdkApiVersion } from '../stripe-sdk.js';
 

@@ -4,12 +4,13 @@
  */
 import { isCI, type Context } from '../context.js';
 import { EnvironmentError, UsageError } from '../errors.js';
-import { cacheRoot, parseCliVersion } from '../stripe-cli/cache.js';
-import { installStripeCli, type Installed } from '../stripe-cli/install.js';
-import { parseDownloadBase } from '../stripe-cli/install-release.js';
+import { cacheRoot, parseCliVersion } from '../installer/cache.js';
+import { installStripeCli, type Installed } from '../installer/install.js';
+import { parseDownloadBase } from '../installer/release.js';
 import { brokenCliError, describeBroken, locateInput, locateStripeCli, type LocateResult } from '../stripe-cli/locate.js';
-import { currentPlatform, DEFAULT_CLI_VERSION } from '../stripe-cli/platform.js';
-import { apiKeyFacts, installCommand, installDecision, loginFacts, nodeFacts, type SetupReport } from '../stripe-cli/setup.js';
+import { currentPlatform, DEFAULT_CLI_VERSION } from '../installer/platform.js';
+import { apiKeyFacts, loginFacts, nodeFacts, type SetupReport } from '../doctor/facts.js';
+import { installCommand, installDecision } from '../installer/consent.js';
 import { table } from '../ui/table.js';
 
 interface SetupOptions {
@@ -84,7 +85,7 @@ async function consentToInstall(ctx: Context, options: SetupOptions, version: st
   if (decision === 'install') return;
   const where = cacheRoot(ctx.env);
   if (decision === 'ask') {
-    const { confirm } = await import('../prompt.js');
+    const { confirm } = await import('../ui/prompt.js');
     const from = options.fromRelease ? 'its GitHub release' : 'the npm registry';
     if (await confirm(`The Stripe CLI was not found. Install version ${version} from ${from} into ${where}?`, true)) return;
   }

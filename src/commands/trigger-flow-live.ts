@@ -5,11 +5,11 @@
  */
 import type { Context } from '../context.js';
 import { FailedError, UsageError } from '../errors.js';
-import { planFlow } from '../flows/plan.js';
-import { reportJson, SKIPPED } from '../flows/report.js';
-import { runFlow, type FlowProgress } from '../flows/runner.js';
+import { planFlow } from '../run/plan.js';
+import { reportJson, SKIPPED } from '../run/report.js';
+import { runFlow, type FlowProgress } from '../run/live-runner.js';
 import type { Flow } from '../flows/types.js';
-import { parseSeconds } from '../option-values.js';
+import { parseSeconds } from '../lib/option-values.js';
 import { parseForwardUrl } from '../stripe-cli/listen.js';
 import { requireStripeCli } from '../stripe-cli/locate.js';
 import { stripeTarget } from '../stripe-cli/spawn.js';

@@ -5,16 +5,16 @@
  */
 import type { Context } from '../context.js';
 import { FailedError, UsageError } from '../errors.js';
-import { reportJson, SKIPPED, type FlowReport } from '../flows/report.js';
+import { reportJson, SKIPPED, type FlowReport } from '../run/report.js';
 import type { Flow } from '../flows/types.js';
 import { parseApiVersion, pinnedApiVersion } from '../offline/api-version.js';
 import { auditHandler, type AuditReport } from '../offline/audit.js';
 import { DELIVERY_TIMEOUT_MS } from '../offline/deliver.js';
 import { randomSeed } from '../offline/random.js';
-import { deliveryOrder, plannedDeliveries, runOfflineFlow } from '../offline/run.js';
+import { deliveryOrder, plannedDeliveries, runOfflineFlow } from '../run/offline-runner.js';
 import { generateSecret, givenSecret, SECRET_ENV, type SecretChoice, type SecretSources } from '../offline/secret.js';
 import { objectId, synthesizeFlow } from '../offline/synthesize.js';
-import { parseSeconds } from '../option-values.js';
+import { parseSeconds } from '../lib/option-values.js';
 import { parseForwardUrl } from '../stripe-cli/listen.js';
 import { renderAuditReport } from '../ui/audit-report.js';
 import { renderFlowReport } from '../ui/flow-report.js';

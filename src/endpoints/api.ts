@@ -5,7 +5,7 @@
  */
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { isLiveKey } from '../stripe-key.js';
+import { isLiveKey } from '../lib/stripe-key.js';
 import { createStripeClient, resolveApiKey, stripeCall, type RetryOptions, type Stripe } from '../stripe-sdk.js';
 import type { DesiredEndpoint } from './desired.js';
 import {

@@ -1,6 +1,6 @@
 /** Endpoint URLs: validated before any request, and compared in one canonical form. */
 import { UsageError } from '../errors.js';
-import { parseHttpUrl } from '../option-values.js';
+import { parseHttpUrl } from '../lib/option-values.js';
 
 const EXAMPLE = 'e.g. --url https://app.example.com/webhook';
 

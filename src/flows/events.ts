@@ -1,6 +1,6 @@
 /** Event-type validation against the SDK-derived list, with "did you mean". */
 import { UsageError } from '../errors.js';
-import { suggest } from '../suggest.js';
+import { suggest } from '../lib/suggest.js';
 import { EVENT_TYPES, type EventType } from './event-types.js';
 
 const KNOWN: ReadonlySet<string> = new Set(EVENT_TYPES);

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { suggest } from '../suggest.js';
+import { suggest } from '../lib/suggest.js';
 import { BUILTIN_FLOWS } from './builtin.js';
 import type { EventType } from './event-types.js';
 import type { Flow } from './types.js';

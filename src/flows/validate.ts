@@ -3,7 +3,7 @@
  * `Flow`s. Pure: a problem is thrown as a FlowShapeError carrying the path of
  * the offending node, so the loader can point at its line and column.
  */
-import { suggest } from '../suggest.js';
+import { suggest } from '../lib/suggest.js';
 import { isEventType, unknownEventMessage } from './events.js';
 import type { Flow, FlowStep } from './types.js';
 

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { getEnvValue, writeEnvValue } from '../env-file.js';
+import { getEnvValue, writeEnvValue } from '../lib/env-file.js';
 import { UsageError } from '../errors.js';
 import { generateWebhookSecret } from './random.js';
 import { assertWebhookSecret } from './sign.js';

@@ -1,5 +1,5 @@
 /** Figures for a burst: latency percentiles, rate, and one report row per flow step over all instances. */
-import type { BurstStats, StepResult } from '../flows/report.js';
+import type { BurstStats, StepResult } from '../run/report.js';
 
 /** Nearest-rank percentile of ascending-sorted values (0 for none). */
 export function percentile(sorted: readonly number[], p: number): number {

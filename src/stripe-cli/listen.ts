@@ -3,11 +3,11 @@
  * back as typed events, and `startListener`, which runs it until it is ready and
  * then streams what it forwards. Prints nothing; callers render the events.
  */
-import { AsyncQueue } from '../async-queue.js';
+import { AsyncQueue } from '../lib/async-queue.js';
 import { UsageError } from '../errors.js';
 import { cleanLine, parseListenLine, type CliErrorCategory } from './listen-lines.js';
 import { assertArgValue, cliFailure, spawnStripe, stripeArgsBase, StripeCliError, type StripeTarget } from './spawn.js';
-import { parseHttpUrl } from '../option-values.js';
+import { parseHttpUrl } from '../lib/option-values.js';
 
 export { cleanLine, parseListenLine, type CliErrorCategory, type ParsedLine } from './listen-lines.js';
 

@@ -10,8 +10,8 @@ import { stat } from 'node:fs/promises';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { EnvironmentError } from '../errors.js';
-import { cacheRoot, cachedBinary, cachedVersions } from './cache.js';
-import { binaryName, currentPlatform, DEFAULT_CLI_VERSION, npmPackage, type Platform } from './platform.js';
+import { cacheRoot, cachedBinary, cachedVersions } from '../installer/cache.js';
+import { binaryName, currentPlatform, DEFAULT_CLI_VERSION, npmPackage, type Platform } from '../installer/platform.js';
 import { checkBinaryCached } from './probe-cache.js';
 import { checkBinary, type BinaryCheck, type BinaryProblem, type CheckOptions } from './version.js';
 

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { cacheRoot } from './cache.js';
+import { cacheRoot } from '../installer/cache.js';
 import { checkBinary, type BinaryCheck, type CheckOptions } from './version.js';
 
 /** Everything that changes when the file at a path is no longer the one that was proven. */

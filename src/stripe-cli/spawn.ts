@@ -6,10 +6,10 @@
  * small union with fixed hints. Raw child output is never copied into an error
  * unredacted: it may hold keys.
  */
-import { runChild, startChild } from '../child-process.js';
+import { runChild, startChild } from '../lib/child-process.js';
 import type { Context } from '../context.js';
 import { EnvironmentError, UsageError } from '../errors.js';
-import { redact } from '../ui/redact.js';
+import { redact } from '../lib/redact.js';
 
 /** What it takes to run the Stripe CLI: the binary plus the bits of Context it needs. */
 export interface StripeTarget {

@@ -8,9 +8,9 @@ import { constants } from 'node:fs';
 import { access, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runChild } from '../child-process.js';
-import { redact } from '../ui/redact.js';
-import { currentPlatform, executableFormat, platformMismatch, readHead, type Platform } from './platform.js';
+import { runChild } from '../lib/child-process.js';
+import { redact } from '../lib/redact.js';
+import { currentPlatform, executableFormat, platformMismatch, readHead, type Platform } from '../installer/platform.js';
 import { stripeEnv } from './spawn.js';
 
 export type BinaryProblem = 'missing' | 'not-executable' | 'wrong-platform' | 'fails';

@@ -2,7 +2,8 @@
  * `trigger-flow --dry-run` and `--list` for a human: the plan as a shell script
  * one could paste (the key stays in the environment), and the flow catalogue.
  */
-import { shellCommand, type FlowPlan } from '../flows/plan.js';
+import { shellCommand } from '../lib/shell.js';
+import type { FlowPlan } from '../run/plan.js';
 import type { Flow } from '../flows/types.js';
 import type { Output } from './output.js';
 import { table } from './table.js';

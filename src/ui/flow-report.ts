@@ -3,7 +3,7 @@
  * events that arrived as side effects, burst figures, and a one-line summary.
  * Everything goes to stdout: the report is the command's data.
  */
-import { SKIPPED, type FlowReport, type StepResult } from '../flows/report.js';
+import { SKIPPED, type FlowReport, type StepResult } from '../run/report.js';
 import type { Output } from './output.js';
 import { table } from './table.js';
 

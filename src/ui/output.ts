@@ -6,7 +6,7 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Writable } from 'node:stream';
-import { redact, redactDeep } from './redact.js';
+import { redact, redactDeep } from '../lib/redact.js';
 
 export interface OutputOptions {
   json: boolean;

@@ -6,7 +6,7 @@
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { getEnvValue } from '../../src/env-file.js';
+import { getEnvValue } from '../../src/lib/env-file.js';
 import { runCli, sandbox, STRIPE_BIN, type Sandbox } from '../support/cli.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
 import { closedPort } from '../support/ports.js';

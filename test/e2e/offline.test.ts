@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { getEnvValue } from '../../src/env-file.js';
+import { getEnvValue } from '../../src/lib/env-file.js';
 import { runCli, sandbox, type Sandbox } from '../support/cli.js';
 import { closedPort } from '../support/ports.js';
 import { startReceiver, type Receiver, type ReceiverOptions } from '../support/receiver.js';

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CLI_VERSION, releaseAssets } from '../../src/stripe-cli/platform.js';
+import { DEFAULT_CLI_VERSION, releaseAssets } from '../../src/installer/platform.js';
 import { runCli, sandbox, STRIPE_BIN, tempDir, type Sandbox } from '../support/cli.js';
 import { registryEnv, startFakeRegistry, type FakeRegistry } from '../support/fake-registry.js';
 import { checksumsFile, startReleaseServer } from '../support/release-server.js';

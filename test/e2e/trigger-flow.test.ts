@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUILTIN_FLOWS } from '../../src/flows/builtin.js';
-import type { FlowReport } from '../../src/flows/report.js';
+import type { FlowReport } from '../../src/run/report.js';
 import { runCli, sandbox, STRIPE_BIN, type Sandbox } from '../support/cli.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
 import { startReceiver, type Receiver, type ReceiverOptions } from '../support/receiver.js';

@@ -10,7 +10,7 @@ import { capturedContext, type CapturedContext } from '../support/test-context.j
 import { startFakeEndpointsApi, type FakeEndpointsApi } from '../support/fake-endpoints-api.js';
 
 const prompt = vi.hoisted(() => ({ confirm: vi.fn(), secret: vi.fn() }));
-vi.mock('../../src/prompt.js', () => prompt);
+vi.mock('../../src/ui/prompt.js', () => prompt);
 const { runDelete } = await import('../../src/commands/endpoints.js');
 const { run: register } = await import('../../src/commands/register-endpoint.js');
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { getEnvValue, setEnvValue, writeEnvValue } from '../../src/env-file.js';
+import { getEnvValue, setEnvValue, writeEnvValue } from '../../src/lib/env-file.js';
 
 describe('setEnvValue', () => {
   it('appends a new key and keeps everything else', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Inbox } from '../../src/flows/inbox.js';
+import { Inbox } from '../../src/run/inbox.js';
 
 const forwarded = (type: string, id: string) => ({ kind: 'forwarded' as const, at: 1, type, id, connect: false });
 const answered = (id: string, status: number, at = 5) => ({ kind: 'response' as const, at, status, method: 'POST', url: 'http://127.0.0.1/webhook', id });

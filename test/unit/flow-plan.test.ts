@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { BUILTIN_FLOWS } from '../../src/flows/builtin.js';
-import { assertTriggerable, buildTriggerArgs, planFlow, shellCommand } from '../../src/flows/plan.js';
+import { shellCommand } from '../../src/lib/shell.js';
+import { assertTriggerable, buildTriggerArgs, planFlow } from '../../src/run/plan.js';
 import type { Flow } from '../../src/flows/types.js';
 import { parseTriggerHelp, triggerFailureMessage } from '../../src/stripe-cli/triggers.js';
 

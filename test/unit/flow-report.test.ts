@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { reportJson, SKIPPED, type FlowReport } from '../../src/flows/report.js';
+import { reportJson, SKIPPED, type FlowReport } from '../../src/run/report.js';
 import { renderFlowReport } from '../../src/ui/flow-report.js';
 import { Output } from '../../src/ui/output.js';
 

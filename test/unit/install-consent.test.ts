@@ -8,8 +8,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EnvironmentError } from '../../src/errors.js';
-import { installDecision } from '../../src/stripe-cli/setup.js';
-import { releaseAssets } from '../../src/stripe-cli/platform.js';
+import { installDecision } from '../../src/installer/consent.js';
+import { releaseAssets } from '../../src/installer/platform.js';
 import { tempDir } from '../support/cli.js';
 import { checksumsFile, startReleaseServer } from '../support/release-server.js';
 import type { StaticServer } from '../support/static-server.js';
@@ -18,7 +18,7 @@ import { capturedContext } from '../support/test-context.js';
 import { writeStandIn } from '../support/stand-ins.js';
 
 const prompt = vi.hoisted(() => ({ confirm: vi.fn(), secret: vi.fn() }));
-vi.mock('../../src/prompt.js', () => prompt);
+vi.mock('../../src/ui/prompt.js', () => prompt);
 const { run: setup } = await import('../../src/commands/setup.js');
 
 const { archive: ARCHIVE, checksums: CHECKSUMS } = releaseAssets('1.52.0', { os: 'linux', arch: 'x64' });

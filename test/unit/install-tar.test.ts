@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../../src/errors.js';
-import { extractTarGz, readTar, safeEntryName } from '../../src/stripe-cli/tar.js';
+import { extractTarGz, readTar, safeEntryName } from '../../src/installer/archive.js';
 import { tempDir } from '../support/cli.js';
 import { buildTar, buildTarGz, type TestEntry } from '../support/tar.js';
 

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { executableFormat, platformMismatch, readHead } from '../../src/stripe-cli/platform.js';
+import { executableFormat, platformMismatch, readHead } from '../../src/installer/platform.js';
 import { checkBinary } from '../../src/stripe-cli/version.js';
 import { STRIPE_BIN, tempDir } from '../support/cli.js';
 import { FOREIGN_HEADERS, writeFile } from '../support/stand-ins.js';

@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUILTIN_FLOWS } from '../../src/flows/builtin.js';
-import { SKIPPED } from '../../src/flows/report.js';
+import { SKIPPED } from '../../src/run/report.js';
 import { STRIPE_USER_AGENT } from '../../src/offline/deliver.js';
-import { deliveryOrder, runOfflineFlow, type OfflineRunOptions } from '../../src/offline/run.js';
+import { deliveryOrder, runOfflineFlow, type OfflineRunOptions } from '../../src/run/offline-runner.js';
 import { closedPort } from '../support/ports.js';
 import { startReceiver, type Receiver, type ReceiverOptions } from '../support/receiver.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redact, redactDeep } from '../../src/ui/redact.js';
+import { redact, redactDeep } from '../../src/lib/redact.js';
 
 describe('redact', () => {
   it('masks secret keys, restricted keys and webhook secrets', () => {

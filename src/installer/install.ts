@@ -6,10 +6,10 @@
  */
 import { EnvironmentError } from '../errors.js';
 import { cacheRoot, installAtomically } from './cache.js';
-import { npmSource } from './install-npm.js';
-import { releaseSource } from './install-release.js';
+import { npmSource } from './npm.js';
+import { releaseSource } from './release.js';
 import { isSupported, type Platform } from './platform.js';
-import { checkBinary } from './version.js';
+import { checkBinary } from '../stripe-cli/version.js';
 
 export interface InstallRequest {
   version: string;

@@ -1,40 +1,12 @@
 /**
- * The plain parts of `stripe-hooks setup`: whether we may install, the exact
- * command to suggest when we may not, and the facts the report shows besides
- * the binary (API key mode, `stripe login` config, Node version). Never the key.
+ * What `stripe-hooks setup` reports besides the binary: API key mode, the
+ * `stripe login` config and the Node version. Never the key itself.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { describeKey, type KeyKind, type KeyMode } from '../stripe-key.js';
-import type { BrokenCli, FoundCli } from './locate.js';
-
-export type InstallDecision = 'install' | 'ask' | 'refuse';
-
-/** --force and --yes are consent; CI=true is too (nobody is there to ask); a terminal means ask. */
-export function installDecision(options: { yes: boolean; force: boolean; ci: boolean; canPrompt: boolean }): InstallDecision {
-  if (options.yes || options.force || options.ci) return 'install';
-  return options.canPrompt ? 'ask' : 'refuse';
-}
-
-export interface SetupFlags {
-  cliVersion?: string;
-  fromRelease?: boolean;
-  downloadBase?: string;
-}
-
-function shellQuote(value: string): string {
-  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
-/** The command that installs without asking, keeping the flags that choose what to install. */
-export function installCommand(flags: SetupFlags): string {
-  const parts = ['npx stripe-hooks setup --yes'];
-  if (flags.cliVersion) parts.push(`--cli-version ${shellQuote(flags.cliVersion)}`);
-  if (flags.fromRelease) parts.push('--from-release');
-  if (flags.downloadBase) parts.push(`--download-base ${shellQuote(flags.downloadBase)}`);
-  return parts.join(' ');
-}
+import { describeKey, type KeyKind, type KeyMode } from '../lib/stripe-key.js';
+import type { BrokenCli, FoundCli } from '../stripe-cli/locate.js';
 
 export interface ApiKeyFacts {
   present: boolean;

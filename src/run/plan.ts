@@ -4,10 +4,10 @@
  * prints this; the runner executes exactly this.
  */
 import { UsageError } from '../errors.js';
-import { suggest } from '../suggest.js';
+import { suggest } from '../lib/suggest.js';
 import { buildListenArgs, type ListenArgs } from '../stripe-cli/listen.js';
 import { assertArgValue, stripeArgsBase } from '../stripe-cli/spawn.js';
-import type { Flow, FlowStep } from './types.js';
+import type { Flow, FlowStep } from '../flows/types.js';
 
 export interface PlanOptions {
   forwardTo: string;
@@ -94,9 +94,4 @@ export function assertTriggerable(flow: Flow, triggerable: ReadonlySet<string>):
         : `if an earlier step causes ${step.event}, mark the step "observe: true"; else set "trigger" to a fixture that emits it (see \`stripe trigger --help\`)`,
     });
   });
-}
-
-/** A POSIX-shell rendering of an argv, for --dry-run (copy-pasteable). */
-export function shellCommand(argv: readonly string[]): string {
-  return argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
 }

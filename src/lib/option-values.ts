@@ -1,5 +1,5 @@
 /** Parsers for option values that several commands share; each failure is a one-line UsageError. */
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 
 /** "30" (seconds, > 0, at most an hour) -> milliseconds. */
 export function parseSeconds(value: string, flag: string): number {

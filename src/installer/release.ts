@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import { binaryName, releaseAssets } from './platform.js';
 import type { InstallRequest, SourceInstall } from './install.js';
-import { extractTarGz } from './tar.js';
-import { parseHttpUrl } from '../option-values.js';
+import { extractTarGz } from './archive.js';
+import { parseHttpUrl } from '../lib/option-values.js';
 
 export const DEFAULT_DOWNLOAD_BASE = 'https://github.com/stripe/stripe-cli/releases/download';
 const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;

@@ -6,13 +6,13 @@
  * Returns the same FlowReport as the live mode; never prints.
  */
 import type { EventType } from '../flows/event-types.js';
-import { SKIPPED, type FlowReport, type StepResult } from '../flows/report.js';
+import { SKIPPED, type FlowReport, type StepResult } from './report.js';
 import type { Flow } from '../flows/types.js';
-import { createDeliverer, webhookHeaders, type Answer, type Deliverer } from './deliver.js';
-import { createRandom, instanceSeed } from './random.js';
-import { signatureHeader } from './sign.js';
-import { burstStats, StepAggregate } from './stats.js';
-import { eventBody, synthesizeEvents } from './synthesize.js';
+import { createDeliverer, webhookHeaders, type Answer, type Deliverer } from '../offline/deliver.js';
+import { createRandom, instanceSeed } from '../offline/random.js';
+import { signatureHeader } from '../offline/sign.js';
+import { burstStats, StepAggregate } from '../offline/stats.js';
+import { eventBody, synthesizeEvents } from '../offline/synthesize.js';
 
 export interface OfflineRunOptions {
   flow: Flow;

@@ -9,10 +9,10 @@ import { mkdtemp, readFile, rename, rm, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnvironmentError } from '../errors.js';
-import { redact } from '../ui/redact.js';
+import { redact } from '../lib/redact.js';
 import { binaryName, npmPackage } from './platform.js';
 import type { InstallRequest, SourceInstall } from './install.js';
-import { extractTarGz } from './tar.js';
+import { extractTarGz } from './archive.js';
 
 const NPM_TIMEOUT_MS = 5 * 60_000;
 const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH']);
