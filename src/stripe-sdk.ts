@@ -8,7 +8,6 @@ import { packageVersion } from './lib/package-info.js';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Context } from './context.js';
 import { EnvironmentError, UsageError } from './errors.js';
 import { isLiveKey } from './lib/stripe-key.js';
 
@@ -43,16 +42,20 @@ export async function createStripeClient(options: StripeClientOptions): Promise<
   });
 }
 
+export interface ApiKeyOptions {
+  /** --live: a live-mode key may be used. */
+  live?: boolean;
+  /** Asks the user for the key; the command offers it only where it may ask (a terminal, not CI). */
+  ask?: () => Promise<string>;
+}
+
 /**
- * The key from --api-key / STRIPE_API_KEY, or asked for (masked) on a terminal.
+ * The key from --api-key / STRIPE_API_KEY, or asked for through `ask`.
  * A live key is refused unless the user said --live: nothing is sent with it.
  */
-export async function resolveApiKey(ctx: Context, options: { live?: boolean } = {}): Promise<string> {
-  let key = ctx.apiKey?.trim();
-  if (!key && ctx.canPrompt) {
-    const { secret } = await import('./ui/prompt.js');
-    key = (await secret('Stripe API key (sk_test_… or rk_test_…)')).trim();
-  }
+export async function resolveApiKey(given: string | undefined, options: ApiKeyOptions = {}): Promise<string> {
+  let key = given?.trim();
+  if (!key && options.ask) key = (await options.ask()).trim();
   if (!key) {
     throw new EnvironmentError('no API key', {
       hint: 'set STRIPE_API_KEY or pass --api-key (a test key, sk_test_… or rk_test_…)',
@@ -163,10 +166,4 @@ export async function stripeCall<T>(call: () => Promise<T>, options: RetryOption
   } catch (error) {
     throw toHooksError(error, options.apiBase);
   }
-}
-
-/** The API version the SDK is pinned to: events in it have the shape the SDK's types describe. */
-export async function sdkApiVersion(): Promise<string> {
-  const { default: StripeSDK } = await import('stripe');
-  return StripeSDK.API_VERSION;
 }

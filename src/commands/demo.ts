@@ -8,7 +8,7 @@ import type { Context } from '../context.js';
 import { startWebhookApp } from '../demo/app.js';
 import { BUILTIN_FLOWS } from '../flows/builtin.js';
 import { reportJson } from '../run/report.js';
-import { pinnedApiVersion } from '../offline/api-version.js';
+import { SDK_API_VERSION } from '../lib/api-version.js';
 import { auditHandler } from '../offline/audit.js';
 import { generateWebhookSecret, randomSeed } from '../offline/random.js';
 import { runOfflineFlow } from '../run/offline-runner.js';
@@ -21,7 +21,7 @@ export async function run(_args: string[], _options: Record<string, unknown>, ct
   const flow = BUILTIN_FLOWS.find((candidate) => candidate.name === 'payment')!;
   const secret = generateWebhookSecret();
   const seed = randomSeed();
-  const apiVersion = await pinnedApiVersion();
+  const apiVersion = SDK_API_VERSION;
   const app = await startWebhookApp({ secret, log: (line) => ctx.out.debug(`example app: ${line}`) });
   const url = new URL(app.url);
   const settings = { url, secret, apiVersion, seed, signal: ctx.signal };

@@ -3,10 +3,11 @@ import type { Context } from '../context.js';
 import { deleteEndpoint, deleteTarget, findEndpoint, listEndpoints, openEndpointsApi } from '../endpoints/api.js';
 import { countEvents } from '../endpoints/plan.js';
 import { UsageError } from '../errors.js';
+import { apiKeyPrompt } from '../ui/api-key-prompt.js';
 import { table } from '../ui/table.js';
 
 export async function runList(_args: string[], options: Record<string, unknown>, ctx: Context): Promise<void> {
-  const api = await openEndpointsApi(ctx, { live: Boolean(options.live) });
+  const api = await openEndpointsApi(ctx, { live: Boolean(options.live), ask: apiKeyPrompt(ctx.canPrompt) });
   const endpoints = await listEndpoints(api);
   if (ctx.json) return ctx.out.data({ endpoints });
   if (endpoints.length === 0) return ctx.out.note('no webhook endpoints');
@@ -28,7 +29,7 @@ export async function runDelete(args: string[], options: Record<string, unknown>
       hint: 'pass --yes to delete without asking',
     });
   }
-  const api = await openEndpointsApi(ctx, { live: Boolean(options.live) });
+  const api = await openEndpointsApi(ctx, { live: Boolean(options.live), ask: apiKeyPrompt(ctx.canPrompt) });
   const endpoint = await findEndpoint(api, target);
   if (!yes) {
     const { confirm } = await import('../ui/prompt.js');

@@ -22,6 +22,7 @@ import {
 } from '../stripe-cli/listen.js';
 import { requireStripeCli } from '../stripe-cli/locate.js';
 import { cliFailure, execStripe, stripeTarget, type StripeTarget } from '../stripe-cli/spawn.js';
+import { reportStripeCli } from '../ui/stripe-cli.js';
 
 interface ListenOptions {
   forwardTo: string;
@@ -63,7 +64,9 @@ export async function run(_args: string[], raw: Record<string, unknown>, ctx: Co
     apiBase: ctx.apiBase,
   };
   const args = options.printSecret ? buildPrintSecretArgs(listen) : buildListenArgs(listen);
-  const target = stripeTarget(ctx, (await requireStripeCli(ctx)).path);
+  const cli = await requireStripeCli(ctx);
+  reportStripeCli(ctx.out, cli);
+  const target = stripeTarget(ctx, cli.path);
 
   if (options.printSecret) {
     const secret = await printSecretOf(target, args, readyTimeoutMs, ctx.signal);

@@ -8,7 +8,8 @@ import { countEvents } from '../endpoints/plan.js';
 import { assertHttpsForLive } from '../endpoints/url.js';
 import { validateEnvKey, writeEnvValue } from '../lib/env-file.js';
 import { EnvironmentError } from '../errors.js';
-import { sdkApiVersion } from '../stripe-sdk.js';
+import { SDK_API_VERSION } from '../lib/api-version.js';
+import { apiKeyPrompt } from '../ui/api-key-prompt.js';
 
 interface Options extends RegisterOptions {
   envFile?: string;
@@ -21,13 +22,13 @@ export async function run(_args: string[], options: Record<string, unknown>, ctx
   const opts = options as Options;
   const envKey = opts.envKey ?? 'STRIPE_WEBHOOK_SECRET';
   // Everything checkable is checked before the key is asked for and before any request.
-  const desired = await desiredEndpoint(opts, await sdkApiVersion(), ctx.cwd);
+  const desired = await desiredEndpoint(opts, SDK_API_VERSION, ctx.cwd);
   const envFile = opts.envFile === undefined ? undefined : resolve(ctx.cwd, opts.envFile);
   if (envFile) {
     validateEnvKey(envKey);
     await assertWritableDirectory(envFile);
   }
-  const api = await openEndpointsApi(ctx, { live: opts.live });
+  const api = await openEndpointsApi(ctx, { live: opts.live, ask: apiKeyPrompt(ctx.canPrompt) });
   assertHttpsForLive(desired.url, api.liveKey);
 
   const spinner = await ctx.out.spinner(`${opts.dryRun ? 'checking' : 'registering'} ${desired.url}`);

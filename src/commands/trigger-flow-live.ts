@@ -16,6 +16,7 @@ import { stripeTarget } from '../stripe-cli/spawn.js';
 import { proveWithFixtures } from '../stripe-cli/triggers.js';
 import { renderFlowReport } from '../ui/flow-report.js';
 import { planJson, renderPlan } from '../ui/flow-plan.js';
+import { reportStripeCli } from '../ui/stripe-cli.js';
 import type { Spinner } from '../ui/output.js';
 import type { TriggerFlowOptions } from './trigger-flow.js';
 
@@ -46,6 +47,7 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
 
   // The fixture list is read while the binary is proven (or both come from the probe cache).
   const cli = await requireStripeCli(ctx, proveWithFixtures);
+  reportStripeCli(ctx.out, cli);
   const progress = spinners(ctx, plan.steps.length);
   const report = await runFlow({
     plan,

@@ -7,7 +7,7 @@ import type { Context } from '../context.js';
 import { FailedError, UsageError } from '../errors.js';
 import { reportJson, SKIPPED, type FlowReport } from '../run/report.js';
 import type { Flow } from '../flows/types.js';
-import { parseApiVersion, pinnedApiVersion } from '../offline/api-version.js';
+import { parseApiVersion, SDK_API_VERSION } from '../lib/api-version.js';
 import { auditHandler, type AuditReport } from '../offline/audit.js';
 import { DELIVERY_TIMEOUT_MS } from '../offline/deliver.js';
 import { randomSeed } from '../offline/random.js';
@@ -57,7 +57,7 @@ export async function runOffline(flow: Flow, raw: Record<string, unknown>, ctx: 
   const repeat = integer(options.repeat, '--repeat', 1, 100_000, 1);
   const concurrency = integer(options.concurrency, '--concurrency', 1, 1000, 1);
   const timeoutMs = options.stepTimeout === undefined ? DELIVERY_TIMEOUT_MS : parseSeconds(options.stepTimeout, '--step-timeout');
-  const apiVersion = options.apiVersion === undefined ? await pinnedApiVersion() : parseApiVersion(options.apiVersion);
+  const apiVersion = options.apiVersion === undefined ? SDK_API_VERSION : parseApiVersion(options.apiVersion);
   const sources: SecretSources = { flag: options.secret, envFile: options.envFile, env: ctx.env, cwd: ctx.cwd };
   const given = await givenSecret(sources);
 

@@ -3,10 +3,10 @@
  * Every call goes through `stripeCall` (429 retried, errors in our model); nothing
  * here prints — results are returned for the command to render.
  */
-import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import type { Environment } from '../lib/environment.js';
 import { isLiveKey } from '../lib/stripe-key.js';
-import { createStripeClient, resolveApiKey, stripeCall, type RetryOptions, type Stripe } from '../stripe-sdk.js';
+import { createStripeClient, resolveApiKey, stripeCall, type ApiKeyOptions, type RetryOptions, type Stripe } from '../stripe-sdk.js';
 import type { DesiredEndpoint } from './desired.js';
 import {
   createIdempotencyKey,
@@ -24,10 +24,14 @@ export interface EndpointsApi extends RetryOptions {
 }
 
 /** Resolves the key (refusing a live one without --live) and makes the client; sends nothing. */
-export async function openEndpointsApi(ctx: Context, options: { live?: boolean }): Promise<EndpointsApi & { liveKey: boolean }> {
-  const apiKey = await resolveApiKey(ctx, options);
-  const stripe = await createStripeClient({ apiKey, apiBase: ctx.apiBase });
-  return { stripe, apiBase: ctx.apiBase, signal: ctx.signal, liveKey: isLiveKey(apiKey) };
+export async function openEndpointsApi(
+  environment: Pick<Environment, 'apiKey' | 'apiBase' | 'signal'>,
+  options: ApiKeyOptions,
+): Promise<EndpointsApi & { liveKey: boolean }> {
+  const { apiBase, signal } = environment;
+  const apiKey = await resolveApiKey(environment.apiKey, options);
+  const stripe = await createStripeClient({ apiKey, apiBase });
+  return { stripe, apiBase, signal, liveKey: isLiveKey(apiKey) };
 }
 
 export interface RegisterResult {

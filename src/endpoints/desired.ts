@@ -3,6 +3,7 @@
  * everything that can be checked without a request (bad input exits 2, nothing sent).
  */
 import { UsageError } from '../errors.js';
+import { parseApiVersion } from '../lib/api-version.js';
 import { parseEventList } from '../flows/events.js';
 import { flowEventTypes } from '../flows/load.js';
 import { normaliseEndpointUrl } from './url.js';
@@ -38,12 +39,7 @@ export interface RegisterOptions {
 
 export async function desiredEndpoint(options: RegisterOptions, defaultApiVersion: string, cwd: string): Promise<DesiredEndpoint> {
   if (options.url === undefined) throw new UsageError('--url is required', { hint: 'e.g. --url https://app.example.com/webhook' });
-  const apiVersion = options.apiVersion?.trim();
-  if (apiVersion !== undefined && !/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/.test(apiVersion)) {
-    throw new UsageError(`--api-version "${options.apiVersion}" is not a Stripe API version`, {
-      hint: `e.g. --api-version ${defaultApiVersion}`,
-    });
-  }
+  const apiVersion = options.apiVersion === undefined ? undefined : parseApiVersion(options.apiVersion, `e.g. --api-version ${defaultApiVersion}`);
   return {
     url: normaliseEndpointUrl(options.url),
     events: await selectEvents(options, cwd),

@@ -8,8 +8,8 @@
  */
 import { stat } from 'node:fs/promises';
 import { delimiter, dirname, join, resolve } from 'node:path';
-import type { Context } from '../context.js';
 import { EnvironmentError } from '../errors.js';
+import type { Environment } from '../lib/environment.js';
 import { cacheRoot, cachedBinary, cachedVersions } from '../installer/cache.js';
 import { binaryName, currentPlatform, DEFAULT_CLI_VERSION, npmPackage, type Platform } from '../installer/platform.js';
 import { checkBinaryCached } from './probe-cache.js';
@@ -90,7 +90,7 @@ async function* implicitCandidates(input: LocateInput, platform: Platform): Asyn
 }
 
 /** Which of the two ways of naming a binary was used (commander folds the env var into the option). */
-export function explicitCandidate(input: Pick<LocateInput, 'cwd' | 'env' | 'stripeBin'>): Candidate | undefined {
+function explicitCandidate(input: Pick<LocateInput, 'cwd' | 'env' | 'stripeBin'>): Candidate | undefined {
   if (!input.stripeBin) return undefined;
   const source = input.env.STRIPE_HOOKS_STRIPE_BIN === input.stripeBin ? 'STRIPE_HOOKS_STRIPE_BIN' : '--stripe-bin';
   return { path: resolve(input.cwd, input.stripeBin), source };
@@ -136,22 +136,23 @@ export function brokenCliError(broken: BrokenCli): EnvironmentError {
   return new EnvironmentError(describeBroken(broken), { hint: FIX[broken.problem](broken) });
 }
 
-export function locateInput(ctx: Context, preferredVersion?: string): LocateInput {
-  return { cwd: ctx.cwd, env: ctx.env, stripeBin: ctx.stripeBin, preferredVersion, signal: ctx.signal };
+export function locateInput(environment: Environment, preferredVersion?: string): LocateInput {
+  const { cwd, env, stripeBin, signal } = environment;
+  return { cwd, env, stripeBin, preferredVersion, signal };
+}
+
+/** A working Stripe CLI, and warnings about the broken ones skipped on the way (for the command to show). */
+export interface RequiredCli extends FoundCli {
+  warnings: string[];
 }
 
 /**
  * For commands that need the Stripe CLI (listen, trigger-flow): locate it, never
- * install. Skipped broken candidates are warned about. A binary proven before
- * (the very same file) is not run again: see probe-cache.ts.
+ * install. A binary proven before (the very same file) is not run again: see probe-cache.ts.
  */
-export async function requireStripeCli(ctx: Context, prove: Prove = checkBinaryCached): Promise<{ path: string; version: string; source: string }> {
-  const result = await locateStripeCli({ ...locateInput(ctx), prove });
-  if (result.found) {
-    for (const broken of result.broken) ctx.out.warn(`skipped ${describeBroken(broken)}`);
-    ctx.out.debug(`using the Stripe CLI ${result.found.version} at ${result.found.path} (from ${result.found.source})`);
-    return result.found;
-  }
+export async function requireStripeCli(environment: Environment, prove: Prove = checkBinaryCached): Promise<RequiredCli> {
+  const result = await locateStripeCli({ ...locateInput(environment), prove });
+  if (result.found) return { ...result.found, warnings: result.broken.map((broken) => `skipped ${describeBroken(broken)}`) };
   if (result.explicit) throw brokenCliError(result.broken[0]!);
   const also = result.broken.length ? ` (${result.broken.length} broken one${result.broken.length > 1 ? 's' : ''} skipped: ${result.broken.map(describeBroken).join('; ')})` : '';
   throw new EnvironmentError(`Stripe CLI not found${also}`, {

@@ -7,11 +7,11 @@
  * unredacted: it may hold keys.
  */
 import { runChild, startChild } from '../lib/child-process.js';
-import type { Context } from '../context.js';
 import { EnvironmentError, UsageError } from '../errors.js';
+import type { Environment } from '../lib/environment.js';
 import { redact } from '../lib/redact.js';
 
-/** What it takes to run the Stripe CLI: the binary plus the bits of Context it needs. */
+/** What it takes to run the Stripe CLI: the binary plus the bits of the environment it needs. */
 export interface StripeTarget {
   bin: string;
   /** The user's environment, the base of the child's. */
@@ -21,8 +21,9 @@ export interface StripeTarget {
   apiBase?: URL;
 }
 
-export function stripeTarget(ctx: Pick<Context, 'env' | 'cwd' | 'apiKey' | 'apiBase'>, bin: string): StripeTarget {
-  return { bin, env: ctx.env, cwd: ctx.cwd, apiKey: ctx.apiKey, apiBase: ctx.apiBase };
+export function stripeTarget(environment: Pick<Environment, 'env' | 'cwd' | 'apiKey' | 'apiBase'>, bin: string): StripeTarget {
+  const { env, cwd, apiKey, apiBase } = environment;
+  return { bin, env, cwd, apiKey, apiBase };
 }
 
 /** The child's environment: the user's (HOME, proxies, `stripe login` config) with our choices on top. */

@@ -7,7 +7,9 @@ import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../../src/errors.js';
+import type { Environment } from '../../src/lib/environment.js';
 import { locateStripeCli, requireStripeCli, type LocateInput } from '../../src/stripe-cli/locate.js';
+import { reportStripeCli } from '../../src/ui/stripe-cli.js';
 import { ROOT, STRIPE_BIN, tempDir } from '../support/cli.js';
 import { writeFile, writeStandIn } from '../support/stand-ins.js';
 import { capturedContext } from '../support/test-context.js';
@@ -155,15 +157,27 @@ describe('broken candidates', () => {
 });
 
 describe('requireStripeCli (for listen and trigger-flow)', () => {
+  /** Plain data, no terminal: core gets nothing it could print with. */
+  const environment = (cwd: string, env: NodeJS.ProcessEnv, stripeBin?: string): Environment => ({ cwd, env, stripeBin, signal: new AbortController().signal });
+
   it('returns the located binary', async () => {
-    const ctx = capturedContext({ cwd: w.cwd, env: { HOME: w.home, PATH: w.pathDir } });
-    expect(await requireStripeCli(ctx)).toEqual({ path: join(w.pathDir, 'stripe'), version: '1.0.3', source: 'PATH' });
+    const found = await requireStripeCli(environment(w.cwd, { HOME: w.home, PATH: w.pathDir }));
+    expect(found).toEqual({ path: join(w.pathDir, 'stripe'), version: '1.0.3', source: 'PATH', warnings: [] });
+  });
+
+  it('returns the broken ones it skipped as warnings, which the command shows', async () => {
+    writeFile(join(w.pathDir, 'stripe'), '#!/bin/sh\nexit 7\n');
+    const found = await requireStripeCli(environment(w.cwd, { HOME: w.home, PATH: w.pathDir }));
+    const warning = `skipped the Stripe CLI at ${join(w.pathDir, 'stripe')} (from PATH) \`version\` exited with code 7`;
+    expect(found).toMatchObject({ source: 'node_modules', version: '1.0.4', warnings: [warning] });
+    const ctx = capturedContext({ cwd: w.cwd, env: {} });
+    reportStripeCli(ctx.out, found);
+    expect(ctx.stderr()).toContain(warning);
   });
 
   it('throws "not found" with the setup hint, and installs nothing', async () => {
     const empty = tempDir();
-    const ctx = capturedContext({ cwd: empty, env: { HOME: empty, PATH: '' } });
-    const error = await requireStripeCli(ctx).catch((caught: unknown) => caught);
+    const error = await requireStripeCli(environment(empty, { HOME: empty, PATH: '' })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as EnvironmentError).message).toMatch(/^Stripe CLI not found/);
     expect((error as EnvironmentError).hint).toContain('run `stripe-hooks setup`');
@@ -172,7 +186,7 @@ describe('requireStripeCli (for listen and trigger-flow)', () => {
   });
 
   it('throws the specific problem of an explicit broken binary', async () => {
-    const ctx = capturedContext({ cwd: w.cwd, env: { HOME: w.home, PATH: w.pathDir }, stripeBin: join(w.cwd, 'nope') });
-    await expect(requireStripeCli(ctx)).rejects.toThrow(`the Stripe CLI at ${join(w.cwd, 'nope')} (from --stripe-bin) does not exist`);
+    const found = requireStripeCli(environment(w.cwd, { HOME: w.home, PATH: w.pathDir }, join(w.cwd, 'nope')));
+    await expect(found).rejects.toThrow(`the Stripe CLI at ${join(w.cwd, 'nope')} (from --stripe-bin) does not exist`);
   });
 });

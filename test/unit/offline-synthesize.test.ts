@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_FLOWS } from '../../src/flows/builtin.js';
 import { EVENT_TYPES, type EventType } from '../../src/flows/event-types.js';
-import { parseApiVersion, pinnedApiVersion } from '../../src/offline/api-version.js';
+import { parseApiVersion, SDK_API_VERSION } from '../../src/lib/api-version.js';
 import { objectName } from '../../src/offline/generic.js';
 import { createRandom, instanceSeed } from '../../src/offline/random.js';
 import { eventBody, objectId, synthesizeFlow, type OfflineEvent } from '../../src/offline/synthesize.js';
@@ -180,13 +180,15 @@ describe('seeds and instances', () => {
 });
 
 describe('api_version', () => {
-  it('defaults to the SDK\'s pinned version, read without loading the SDK', async () => {
-    expect(await pinnedApiVersion()).toBe(Stripe.API_VERSION);
+  it('defaults to the SDK\'s pinned version, generated from it (node scripts/gen-event-types.js)', () => {
+    expect(SDK_API_VERSION).toBe(Stripe.API_VERSION);
   });
 
   it('accepts a version the user names and refuses anything else with exit 2', () => {
     expect(parseApiVersion('2024-06-20')).toBe('2024-06-20');
     expect(parseApiVersion('2025-03-31.basil')).toBe('2025-03-31.basil');
     expect(() => parseApiVersion('latest')).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringContaining('--api-version') }));
+    expect(() => parseApiVersion('2024-06-20 ', 'e.g. …')).not.toThrow();
+    expect(() => parseApiVersion('latest', 'e.g. --api-version 2024-06-20')).toThrow(expect.objectContaining({ hint: 'e.g. --api-version 2024-06-20' }));
   });
 });
