@@ -3,6 +3,7 @@
  * typed events. On a terminal the CLI adds colours, OSC 8 hyperlinks, a spinner
  * redrawn with \r and a "> " prefix, so every pattern runs on the cleaned text.
  */
+import { stripAnsi } from '../lib/ansi.js';
 import { classifyCliMessage } from './spawn.js';
 
 export type CliErrorCategory = 'bad-key' | 'not-logged-in' | 'network' | 'other';
@@ -14,12 +15,9 @@ export type ParsedLine =
   | { kind: 'unreachable'; url?: string; reason: string }
   | { kind: 'cli-error'; category: CliErrorCategory; message: string };
 
-// CSI sequences (colours, erase line) and OSC sequences (hyperlinks), ended by BEL or ESC \.
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
-
 /** The text a terminal would show: no escapes, only what follows the last \r, no "> " prompt. */
 export function cleanLine(raw: string): string {
-  const text = raw.replace(ANSI, '').replace(/\r+$/, '');
+  const text = stripAnsi(raw).replace(/\r+$/, '');
   return text.slice(text.lastIndexOf('\r') + 1).replace(/^> /, '').trim();
 }
 

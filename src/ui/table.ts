@@ -1,9 +1,7 @@
 /** Plain-text table with columns sized to their widest cell (ANSI colour codes don't count). */
-const ANSI = /\u001b\[[0-9;]*m/g;
+import { stripAnsi } from '../lib/ansi.js';
 
-export function visibleLength(text: string): number {
-  return text.replace(ANSI, '').length;
-}
+const visibleLength = (text: string): number => stripAnsi(text).length;
 
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((cell, i) => Math.max(visibleLength(cell), ...rows.map((row) => visibleLength(row[i] ?? ''))));

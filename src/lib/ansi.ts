@@ -1,0 +1,7 @@
+// CSI sequences (colours, erase line) and OSC sequences (hyperlinks), ended by BEL or ESC \.
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
+
+/** The text without terminal escapes: what a terminal shows of it, line redraws aside. */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
+}
