@@ -14,7 +14,7 @@ import { sameUrl } from './url.js';
  * ones created with --connect carry this metadata entry; an account endpoint and a Connect
  * endpoint for the same URL are then told apart.
  */
-export const CONNECT_MARKER = 'stripe_hooks_connect';
+const CONNECT_MARKER = 'stripe_hooks_connect';
 
 /** The endpoint as --json shows it. */
 export interface EndpointView {
@@ -44,9 +44,9 @@ export function endpointView(endpoint: Stripe.WebhookEndpoint): EndpointView & {
   };
 }
 
-export const isConnectEndpoint = (endpoint: Pick<EndpointView, 'metadata'>): boolean => endpoint.metadata[CONNECT_MARKER] === 'true';
+const isConnectEndpoint = (endpoint: Pick<EndpointView, 'metadata'>): boolean => endpoint.metadata[CONNECT_MARKER] === 'true';
 
-export function matchingEndpoints(endpoints: readonly EndpointView[], url: string, connect: boolean): EndpointView[] {
+function matchingEndpoints(endpoints: readonly EndpointView[], url: string, connect: boolean): EndpointView[] {
   return endpoints.filter((endpoint) => sameUrl(endpoint.url, url) && isConnectEndpoint(endpoint) === connect);
 }
 

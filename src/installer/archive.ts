@@ -139,7 +139,7 @@ export function readTar(archive: Buffer): TarEntry[] {
   return entries;
 }
 
-export async function gunzipArchive(compressed: Buffer, maxBytes = MAX_UNPACKED): Promise<Buffer> {
+async function gunzipArchive(compressed: Buffer, maxBytes = MAX_UNPACKED): Promise<Buffer> {
   try {
     return await promisify(gunzip)(compressed, { maxOutputLength: maxBytes });
   } catch (error) {

@@ -26,7 +26,7 @@ export interface InstallRequest {
 export interface SourceInstall {
   description: string;
   /** Puts the binary at `<staging>/<binaryName>`; returns what was verified on the way. */
-  fill(staging: string): Promise<{ integrity?: string; sha256?: string; url?: string }>;
+  fill(staging: string): Promise<{ integrity?: string; sha256?: string }>;
 }
 
 export interface Installed {

@@ -14,7 +14,7 @@ import type { InstallRequest, SourceInstall } from './install.js';
 import { extractTarGz } from './archive.js';
 import { parseHttpUrl } from '../lib/option-values.js';
 
-export const DEFAULT_DOWNLOAD_BASE = 'https://github.com/stripe/stripe-cli/releases/download';
+const DEFAULT_DOWNLOAD_BASE = 'https://github.com/stripe/stripe-cli/releases/download';
 const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
 const MAX_DOWNLOAD = 512 * 1024 * 1024;
 
@@ -110,7 +110,7 @@ export function releaseSource(request: InstallRequest): SourceInstall {
         throw new EnvironmentError(`${assets.archive} has no ${bin} at its top level; nothing installed`, { hint: 'check --download-base' });
       }
       await chmod(join(staging, bin), 0o755);
-      return { sha256: actual, url: shown(archiveUrl) };
+      return { sha256: actual };
     },
   };
 }

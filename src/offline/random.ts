@@ -8,7 +8,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** Characters after the prefix in the ids this tool makes (`pi_` + 24), as in Stripe's test-mode ids. */
-export const ID_LENGTH = 24;
+const ID_LENGTH = 24;
 
 export interface Random {
   /** A float in [0, 1). */

@@ -10,7 +10,7 @@ import { UsageError } from '../errors.js';
 /** The SDKs' default tolerance for the signature's timestamp, in seconds. */
 export const SIGNATURE_TOLERANCE_S = 300;
 
-export function signature(body: string, secret: string, timestamp: number): string {
+function signature(body: string, secret: string, timestamp: number): string {
   return createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex');
 }
 

@@ -52,7 +52,7 @@ const MODELS = {
 
 type ModeledType = keyof typeof MODELS;
 
-export function isModeled(type: string): type is ModeledType {
+function isModeled(type: string): type is ModeledType {
   return Object.hasOwn(MODELS, type);
 }
 

@@ -9,8 +9,6 @@ import { cleanLine, parseListenLine, type CliErrorCategory } from './listen-line
 import { assertArgValue, cliFailure, spawnStripe, stripeArgsBase, StripeCliError, type StripeTarget } from './spawn.js';
 import { parseHttpUrl } from '../lib/option-values.js';
 
-export { cleanLine, parseListenLine, type CliErrorCategory, type ParsedLine } from './listen-lines.js';
-
 export interface ListenArgs {
   forwardTo: string;
   forwardConnectTo?: string;

@@ -29,7 +29,7 @@ export interface CheckOptions {
 
 const VERSION_LINE = /^stripe version v?(\d+\.\d+\.\d+\S*)/m;
 
-export const DEFAULT_VERSION_TIMEOUT_MS = 15_000;
+const DEFAULT_VERSION_TIMEOUT_MS = 15_000;
 
 function problem(path: string, kind: BinaryProblem, detail: string): BinaryCheck {
   return { ok: false, path, problem: kind, detail };
