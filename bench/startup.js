@@ -1,10 +1,9 @@
 // Start-up cost: `stripe-hooks --help` against a bare `node -e 0`, interleaved so
 // both see the same machine load; medians and their ratio (target <= 1.5).
 import { spawnSync } from 'node:child_process';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { median, root } from './lib/measure.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runs = Number(process.env.BENCH_RUNS ?? 30);
 
 function time(args) {
@@ -13,12 +12,6 @@ function time(args) {
   if (result.status !== 0) throw new Error(`${args.join(' ')} exited ${result.status}`);
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 const cli = [join(root, 'bin', 'stripe-hooks.js'), '--help'];
 const bare = ['-e', '0'];

@@ -22,7 +22,8 @@ function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 }
 
-export function buildProgram(dispatch: Dispatch, version: string): Command {
+// Interim defaults so scripts/gen-docs.js can build the tree without running anything (A1's version supersedes this).
+export function buildProgram(dispatch: Dispatch = async () => {}, version = '0.0.0'): Command {
   const program = new Command('stripe-hooks')
     .description('Stripe webhook development and CI in one tool: setup, listen, trigger flows, test offline, register endpoints.')
     .version(version, '-V, --version')

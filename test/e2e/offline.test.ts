@@ -36,9 +36,22 @@ async function app(options: ReceiverOptions = { secret }): Promise<Receiver> {
 
 const offline = (args: string[], options: { box?: Sandbox; env?: NodeJS.ProcessEnv } = {}) => runCli(['trigger-flow', ...args, '--offline'], options);
 
-function onlyJson(stdout: string): Record<string, any> {
+/** The fields of the offline `--json` documents these tests read (report, burst, audit, dry run). */
+interface OfflineJson {
+  ok: boolean;
+  steps: { event: string; eventId: string }[];
+  burst: { count: number; failures: number; latency: { p50: number; max: number } };
+  audit: { ok: boolean; checks: { name: string; ok: boolean }[] };
+  events: [OfflineEvent, ...OfflineEvent[]];
+}
+interface OfflineEvent {
+  id: string;
+  type: string;
+}
+
+function onlyJson(stdout: string): OfflineJson {
   expect(stdout.trim().split('\n')).toHaveLength(1);
-  return JSON.parse(stdout) as Record<string, any>;
+  return JSON.parse(stdout) as OfflineJson;
 }
 
 /** A one-line usage error: exit 2, the error and its hint on stderr, no stack, nothing sent. */

@@ -95,12 +95,12 @@ describe('bad flows and options: exit 2 before anything starts', () => {
       runCli(['trigger-flow', 'paymnt', '--json']),
     ]);
     expect(results.map((r) => r.exitCode)).toEqual([2, 2, 2, 2, 2, 2]);
-    expect(results[0]!.stderr).toBe('error unknown flow "paymnt"\nhint  did you mean "payment"? known flows: payment, subscription, invoice, invoice-void');
-    expect(results[1]!.stderr).toBe('error --duplicate works only with --offline\nhint  add --offline, or drop --duplicate');
-    expect(results[2]!.stderr).toMatch(/^error --stripe-account "-x" is not an account id/);
-    expect(results[3]!.stderr).toMatch(/^error --step-timeout "soon" is not a number of seconds/);
-    expect(results[4]!.stderr).toMatch(/^error --forward-to "localhost:4242" must be an http\(s\) URL with a host/);
-    expect(JSON.parse(results[5]!.stdout)).toEqual({ error: { kind: 'usage', code: 2, message: 'unknown flow "paymnt"', hint: expect.stringContaining('known flows') } });
+    expect(results[0].stderr).toBe('error unknown flow "paymnt"\nhint  did you mean "payment"? known flows: payment, subscription, invoice, invoice-void');
+    expect(results[1].stderr).toBe('error --duplicate works only with --offline\nhint  add --offline, or drop --duplicate');
+    expect(results[2].stderr).toMatch(/^error --stripe-account "-x" is not an account id/);
+    expect(results[3].stderr).toMatch(/^error --step-timeout "soon" is not a number of seconds/);
+    expect(results[4].stderr).toMatch(/^error --forward-to "localhost:4242" must be an http\(s\) URL with a host/);
+    expect(JSON.parse(results[5].stdout)).toEqual({ error: { kind: 'usage', code: 2, message: 'unknown flow "paymnt"', hint: expect.stringContaining('known flows') } });
   });
 });
 

@@ -10,7 +10,7 @@ interface Waiter<T> {
 }
 
 /** How long a waiter may take before it fails with a readable message (not a sleep: it only bounds a wait). */
-export const DEFAULT_WAIT_MS = 15_000;
+const DEFAULT_WAIT_MS = 15_000;
 
 export class Recorder<T> {
   readonly items: T[] = [];

@@ -16,13 +16,30 @@ afterEach(async () => {
   fake = undefined;
 });
 
+/** What these tests read from the fake's JSON answers; the rest is checked with toMatchObject. */
+interface ApiBody {
+  id?: string;
+  error?: unknown;
+  websocket_url?: string;
+  websocket_id?: string;
+  websocket_authorized_feature?: string;
+}
+
+/** A `webhook_event` message on the listener websocket. */
+interface WebhookMessage {
+  event_payload: string;
+  http_headers: { 'Stripe-Signature': string };
+  webhook_id: string;
+  webhook_conversation_id: string;
+}
+
 async function post(api: FakeStripe, path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
   const response = await fetch(`${api.url}${path}`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${TEST_API_KEY}`, 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
     body: new URLSearchParams(form).toString(),
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as ApiBody };
 }
 
 function sdk(api: FakeStripe): Stripe {
@@ -126,7 +143,7 @@ describe('listener protocol (without the CLI)', () => {
     expect(status).toBe(400);
 
     const socket = new WebSocket(url, { headers: { 'Websocket-Id': session.body.websocket_id } });
-    const message = new Promise<Record<string, any>>((resolve) => socket.once('message', (data) => resolve(JSON.parse(String(data)))));
+    const message = new Promise<WebhookMessage>((resolve) => socket.once('message', (data) => resolve(JSON.parse(String(data)) as WebhookMessage)));
     await fake.waitForSession();
     const event = fake.emit({ type: 'invoice.paid', object: { id: 'in_123', object: 'invoice', status: 'paid' } });
     const received = await message;

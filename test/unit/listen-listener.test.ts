@@ -82,7 +82,7 @@ describe('startListener', () => {
     controller.abort(reason);
     await expect(
       (async () => {
-        for await (const _ of listener!.events);
+        for await (const _ of listener.events);
       })(),
     ).rejects.toBe(reason);
     expect(isRunning(listener.pid)).toBe(false);

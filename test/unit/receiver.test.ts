@@ -22,7 +22,7 @@ async function deliver(url: string, type: string, sign: (payload: string) => str
 
 describe('startReceiver', () => {
   it('verifies with the SDK, answers per event type, and rejects forged, stale or re-serialised bodies', async () => {
-    let secret: string | undefined;
+    let secret: string | undefined = undefined; // the receiver reads it on each delivery: none yet
     receiver = await startReceiver({ secretProvider: () => secret, status: { 'customer.deleted': 503 } });
     expect(await deliver(receiver.url, 'customer.created', (p) => signatureHeader(p, SECRET))).toBe(400); // no secret yet
     secret = SECRET;

@@ -21,13 +21,13 @@ function child(container: Container, segment: string, nextSegment: string): Cont
     // `a[][x]=1&a[][y]=2` cannot be told apart from two elements; Stripe clients always send indices.
     const index = segment === '' ? container.length : Number(segment);
     const existing = container[index];
-    if (existing !== undefined && typeof existing === 'object') return existing as Container;
+    if (existing !== undefined && typeof existing === 'object') return existing;
     const created: Container = wantsArray ? [] : {};
     container[index] = created;
     return created;
   }
   const existing = container[segment];
-  if (existing !== undefined && typeof existing === 'object') return existing as Container;
+  if (existing !== undefined && typeof existing === 'object') return existing;
   const created: Container = wantsArray ? [] : {};
   container[segment] = created;
   return created;

@@ -11,7 +11,7 @@ import { signatureHeader, type StripeEvent } from './events.js';
 import type { FormParams } from './form.js';
 import { newId, unixNow } from './store.js';
 
-export const WEBSOCKET_FEATURE = 'webhook-payloads';
+const WEBSOCKET_FEATURE = 'webhook-payloads';
 
 export interface ListenerSession {
   /** The `websocket_id` handed to the CLI. */

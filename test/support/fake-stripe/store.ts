@@ -58,7 +58,7 @@ const NOUNS: Record<string, string> = {
   invoiceitem: 'invoice item',
 };
 
-export function noSuch(kind: string, id: string, param = 'id'): StripeApiError {
+function noSuch(kind: string, id: string, param = 'id'): StripeApiError {
   return invalidRequest(
     `No such ${NOUNS[kind] ?? kind}: '${id}'`,
     { code: 'resource_missing', param, doc_url: 'https://stripe.com/docs/error-codes/resource-missing' },

@@ -70,7 +70,7 @@ function missingPaymentMethod(): StripeApiError {
 }
 
 /** Confirms with its payment method and emits what a test account emits; throws Stripe's errors. */
-export function confirmPaymentIntent(call: Call, paymentIntent: StripeObject, paymentMethodId?: string): StripeObject {
+function confirmPaymentIntent(call: Call, paymentIntent: StripeObject, paymentMethodId?: string): StripeObject {
   if (!['requires_payment_method', 'requires_confirmation', 'requires_action'].includes(String(paymentIntent.status))) {
     throw invalidRequest(`This PaymentIntent's payment_method could not be updated because it has a status of ${String(paymentIntent.status)}. You may only update the payment_method of a PaymentIntent with one of the following statuses: requires_payment_method, requires_confirmation, requires_action.`, { code: 'payment_intent_unexpected_state' });
   }
