@@ -3,12 +3,14 @@
  * (npm tarballs, GitHub release tarballs). Strict on purpose: the whole archive
  * is read and every entry checked before anything is written, so an archive
  * with one bad entry installs nothing. Refused: names that are absolute or climb
- * out with `..`, symlinks whose target lies outside the target directory, hard
- * links and device files. Symlinks inside are created last, so no file is ever
- * written through one. Understands ustar, GNU long names and pax path records.
+ * out with `..`, every link (symbolic or hard) and device files. Links are refused
+ * outright rather than checked one by one: a chain of links that each look
+ * harmless (`a -> .`, then `a/b -> ..`) can still end outside the target, and the
+ * Stripe CLI's archives contain none. Understands ustar, GNU long names and pax
+ * path records.
  */
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join, posix } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { EnvironmentError } from '../errors.js';
@@ -16,10 +18,9 @@ import { EnvironmentError } from '../errors.js';
 export interface TarEntry {
   /** Normalised relative path, `/`-separated. */
   name: string;
-  type: 'file' | 'directory' | 'symlink';
+  type: 'file' | 'directory';
   mode: number;
   data: Buffer;
-  linkTarget?: string;
 }
 
 const BLOCK = 512;
@@ -81,17 +82,10 @@ export function safeEntryName(raw: string): string | undefined {
   return parts.join('/');
 }
 
-function checkSymlink(name: string, target: string): void {
-  const resolved = posix.normalize(posix.join(posix.dirname(name), target));
-  if (target.startsWith('/') || target.includes('\\') || resolved === '..' || resolved.startsWith('../')) {
-    throw unsafe(`symlink "${name}" points outside the target directory (${target})`);
-  }
-}
-
 /** Parses a (decompressed) tar archive into checked entries; throws on the first unsafe or malformed one. */
 export function readTar(archive: Buffer): TarEntry[] {
   const entries: TarEntry[] = [];
-  let pending: { path?: string; linkpath?: string } = {};
+  let pending: { path?: string } = {};
   let at = 0;
   let ended = false;
   while (at + BLOCK <= archive.length) {
@@ -110,12 +104,11 @@ export function readTar(archive: Buffer): TarEntry[] {
 
     if (type === 'x') pending = { ...pending, ...paxRecords(data) };
     else if (type === 'L') pending.path = text(data, 0, data.length);
-    else if (type === 'K') pending.linkpath = text(data, 0, data.length);
+    else if (type === 'K') continue; // a GNU long link name: the link itself is refused below
     else if (type === 'g') continue; // global pax header: nothing we use
     else {
       const prefix = header.subarray(257, 263).toString() === 'ustar\0' ? text(header, 345, 155) : '';
       const raw = pending.path ?? (prefix ? `${prefix}/${text(header, 0, 100)}` : text(header, 0, 100));
-      const linkTarget = pending.linkpath ?? text(header, 157, 100);
       pending = {};
       const name = safeEntryName(raw);
       if (name === undefined) throw unsafe(`entry "${raw}" would be written outside the target directory`);
@@ -125,11 +118,8 @@ export function readTar(archive: Buffer): TarEntry[] {
         entries.push({ name, type: 'file', mode, data });
       } else if (type === '5') {
         if (name !== '') entries.push({ name, type: 'directory', mode, data: Buffer.alloc(0) });
-      } else if (type === '2') {
-        checkSymlink(name, linkTarget);
-        entries.push({ name, type: 'symlink', mode, data: Buffer.alloc(0), linkTarget });
-      } else if (type === '1') {
-        throw unsafe(`hard link "${name}" refused`);
+      } else if (type === '1' || type === '2') {
+        throw unsafe(`${type === '1' ? 'hard' : 'symbolic'} link "${name}" refused (a Stripe CLI archive has no links)`);
       } else {
         throw unsafe(`entry "${name}" has unsupported type "${type}" (devices and fifos are refused)`);
       }
@@ -157,11 +147,6 @@ export async function extractTarGz(compressed: Buffer, target: string, options: 
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, entry.data, { mode: entry.mode });
     }
-  }
-  for (const entry of entries.filter((candidate) => candidate.type === 'symlink')) {
-    const path = join(target, ...entry.name.split('/'));
-    await mkdir(dirname(path), { recursive: true });
-    await symlink(entry.linkTarget!, path);
   }
   return entries;
 }

@@ -3,11 +3,13 @@
  * every other line and comment stays byte for byte, an existing key is replaced
  * in place (never duplicated), a new file is created 0600, and the write is
  * atomic (temp file in the same directory + rename) so a crash never leaves a
- * half-written file.
+ * half-written file. A symlinked file is written through to its target. Reading
+ * uses dotenv's own parser, so values read the way the app's dotenv reads them.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parse } from 'dotenv';
 import { EnvironmentError, UsageError } from '../errors.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -18,39 +20,79 @@ export function validateEnvKey(key: string): void {
   }
 }
 
+/**
+ * A value we may write unquoted on one line. A newline or control character would
+ * let whoever chose the value (an API answer, a flag) add lines of their own, such
+ * as NODE_OPTIONS=…; quotes, `#` and spaces would be read back differently.
+ */
+export function validateEnvValue(key: string, value: string): void {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\x00-\x1f\x7f]/.test(value)) {
+    throw new UsageError(`refusing to write ${key}: its value contains a newline or control character`, {
+      hint: 'nothing was written; the value did not come from Stripe as expected',
+    });
+  }
+  if (/^\s|\s$|["'`#\\]/.test(value)) {
+    throw new UsageError(`refusing to write ${key}: its value has quotes, #, a backslash or edge spaces`, {
+      hint: 'nothing was written; set it in the file by hand',
+    });
+  }
+}
+
+/** Where a quoted value that opens on this line and does not close on it ends (dotenv multiline values). */
+function multilineEnd(lines: readonly string[], start: number, rest: string): number {
+  const quote = /^\s*(["'`])/.exec(rest)?.[1];
+  if (!quote || rest.trim().slice(1).includes(quote)) return start;
+  for (let i = start + 1; i < lines.length; i++) if (lines[i]!.includes(quote)) return i;
+  return start;
+}
+
 /** Pure: returns the new file text with `key` set to `value`. */
 export function setEnvValue(text: string, key: string, value: string): string {
+  validateEnvValue(key, value);
   const assignment = `${key}=${value}`;
-  const pattern = new RegExp(`^(\\s*(?:export\\s+)?)${key}\\s*=.*$`);
+  const pattern = new RegExp(`^(\\s*(?:export\\s+)?)${key}\\s*=(.*)$`);
   const lines = text.split('\n');
   let found = false;
   const updated: string[] = [];
-  for (const line of lines) {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
     const match = pattern.exec(line.replace(/\r$/, ''));
     if (!match) {
       updated.push(line);
-    } else if (!found) {
+      continue;
+    }
+    if (!found) {
       found = true;
       updated.push(match[1] + assignment + (line.endsWith('\r') ? '\r' : ''));
     } // later duplicates of the key are dropped: a second definition would shadow ours
+    i = multilineEnd(lines, i, match[2]!); // the old value's other lines go with it
   }
   if (found) return updated.join('\n');
   const body = text === '' || text.endsWith('\n') ? text : text + '\n';
   return `${body}${assignment}\n`;
 }
 
-/** Reads a value from dotenv text (unquoted, single- or double-quoted). */
+/** Reads a value from dotenv text as dotenv does: comments, quotes, `export`, multiline values. */
 export function getEnvValue(text: string, key: string): string | undefined {
-  const pattern = new RegExp(`^\\s*(?:export\\s+)?${key}\\s*=\\s*(.*?)\\s*$`);
-  for (const line of text.split(/\r?\n/)) {
-    const match = pattern.exec(line);
-    if (match) return match[1]!.replace(/^(['"])(.*)\1$/, '$2');
-  }
-  return undefined;
+  return parse(text)[key];
 }
 
-export async function writeEnvValue(path: string, key: string, value: string): Promise<{ created: boolean }> {
+/** The file a write lands in: a symlinked .env is written through to its target, the link kept. */
+async function writeTarget(path: string): Promise<string> {
+  try {
+    return await fs.realpath(path);
+  } catch {
+    // Missing, or a link to a file not created yet: follow the link by hand, once.
+    const link = await fs.readlink(path).catch(() => undefined);
+    return link === undefined ? path : resolve(dirname(path), link);
+  }
+}
+
+export async function writeEnvValue(shownPath: string, key: string, value: string): Promise<{ created: boolean }> {
   validateEnvKey(key);
+  validateEnvValue(key, value);
+  const path = await writeTarget(shownPath);
   let existing = '';
   let mode = 0o600;
   let created = true;
