@@ -78,7 +78,7 @@ interface StripeErrorLike {
 
 /** SDK errors carry their class name in `type` (StripeRateLimitError, …); checked by shape so the SDK stays unloaded. */
 const asStripeError = (error: unknown): StripeErrorLike | undefined =>
-  error instanceof Error && typeof (error as StripeErrorLike).type === 'string' ? (error as StripeErrorLike) : undefined;
+  error instanceof Error && typeof (error as StripeErrorLike).type === 'string' ? (error) : undefined;
 
 export interface RetryOptions {
   signal?: AbortSignal;

@@ -51,7 +51,7 @@ export function apiKeyFacts(apiKey: string | undefined, env: NodeJS.ProcessEnv):
 export function loginFacts(env: NodeJS.ProcessEnv): LoginFacts {
   const xdg = env.XDG_CONFIG_HOME;
   const configPath = join(xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), '.config'), 'stripe', 'config.toml');
-  let text = '';
+  let text: string;
   try {
     text = existsSync(configPath) ? readFileSync(configPath, 'utf8') : '';
   } catch {

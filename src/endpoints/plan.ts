@@ -152,7 +152,7 @@ export function predictedView(plan: Plan): EndpointView {
   return {
     ...endpoint,
     enabled_events: params.enabled_events ? [...params.enabled_events] : endpoint.enabled_events,
-    description: params.description === undefined ? endpoint.description : (params.description as string) || null,
+    description: params.description === undefined ? endpoint.description : (params.description) || null,
     status: params.disabled === undefined ? endpoint.status : params.disabled ? 'disabled' : 'enabled',
     metadata,
   };

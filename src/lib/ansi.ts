@@ -1,4 +1,5 @@
 // CSI sequences (colours, erase line) and OSC sequences (hyperlinks), ended by BEL or ESC \.
+// eslint-disable-next-line no-control-regex -- escape characters are what this matches
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
 
 /** The text without terminal escapes: what a terminal shows of it, line redraws aside. */

@@ -60,7 +60,7 @@ export const proveWithFixtures: Prove = async (path, options) => {
   const fixtures = loadFixtures({ bin: path, env: options.env, cwd: options.cwd }, identity, signal);
   fixtures.catch(() => {}); // not awaited here
   const check = await checkBinaryCached(path, options);
-  if (check.ok) remember(identity ? identityKey(identity) : path, fixtures);
+  if (check.ok) void remember(identity ? identityKey(identity) : path, fixtures); // kept for triggerableEvents
   else stop.abort();
   return check;
 };
