@@ -6,7 +6,7 @@
  * half-written file.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.js';
 
@@ -19,6 +19,18 @@ export function validateEnvKey(key: string): void {
 }
 
 /** Pure: returns the new file text with `key` set to `value`. */
+/** Refuses early (exit 3) when the file's directory is missing or read-only; `note` adds to the hint. */
+export async function assertWritableDirectory(file: string, note?: string): Promise<void> {
+  try {
+    await fs.access(dirname(file), constants.W_OK);
+  } catch (error) {
+    throw new EnvironmentError(`cannot write ${file}: its directory is missing or read-only`, {
+      hint: `create the directory first${note ? `; ${note}` : ''}`,
+      cause: error,
+    });
+  }
+}
+
 export function setEnvValue(text: string, key: string, value: string): string {
   const assignment = `${key}=${value}`;
   const pattern = new RegExp(`^(\\s*(?:export\\s+)?)${key}\\s*=.*$`);
