@@ -6,13 +6,17 @@
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from './context.js';
 import { packageVersion } from './lib/package-info.js';
-import { examples, type Handler, type Start } from './definitions/common.js';
-import { demoCommand } from './definitions/demo.js';
-import { endpointsCommand } from './definitions/endpoints.js';
-import { listenCommand } from './definitions/listen.js';
-import { registerEndpointCommand } from './definitions/register-endpoint.js';
-import { setupCommand } from './definitions/setup.js';
-import { triggerFlowCommand } from './definitions/trigger-flow.js';
+import {
+  demoCommand,
+  endpointsCommand,
+  examples,
+  listenCommand,
+  registerEndpointCommand,
+  setupCommand,
+  triggerFlowCommand,
+  type Handler,
+  type Start,
+} from './definitions/index.js';
 
 const root = (version: string) =>
   new Command('stripe-hooks')

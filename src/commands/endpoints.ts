@@ -1,6 +1,6 @@
 /** `endpoints list` and `endpoints delete`: the webhook endpoints of the account the key belongs to. */
 import type { Context } from '../context.js';
-import type { EndpointsDeleteOptions, EndpointsListOptions } from '../definitions/endpoints.js';
+import type { EndpointsDeleteOptions, EndpointsListOptions } from '../definitions/index.js';
 import { deleteEndpoint, deleteTarget, findEndpoint, listEndpoints, openEndpointsApi } from '../endpoints/api.js';
 import { UsageError } from '../errors.js';
 import { renderDeleted, renderEndpointList } from '../ui/endpoints.js';

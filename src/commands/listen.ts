@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { Context } from '../context.js';
-import type { ListenOptions } from '../definitions/listen.js';
+import type { ListenOptions } from '../definitions/index.js';
 import { builtinFlowEvents } from '../flows/builtin.js';
 import { parseEventList } from '../flows/events.js';
 import { flowEventTypes } from '../flows/load.js';

@@ -1,7 +1,7 @@
 /** `register-endpoint`: create, update or leave alone one webhook endpoint, idempotently. */
 import { resolve } from 'node:path';
 import type { Context } from '../context.js';
-import type { RegisterEndpointOptions } from '../definitions/register-endpoint.js';
+import type { RegisterEndpointOptions } from '../definitions/index.js';
 import { openEndpointsApi, registerEndpoint, type RegisterResult } from '../endpoints/api.js';
 import { desiredEndpoint } from '../endpoints/desired.js';
 import { assertHttpsForLive } from '../endpoints/url.js';

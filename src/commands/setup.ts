@@ -3,7 +3,7 @@
  * missing) and report what is usable. Exit 0 when a working CLI is there, 3 not.
  */
 import { isCI, type Context } from '../context.js';
-import type { SetupOptions } from '../definitions/setup.js';
+import type { SetupOptions } from '../definitions/index.js';
 import { setupReport } from '../doctor/report.js';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { cacheRoot, parseCliVersion } from '../installer/cache.js';

@@ -4,7 +4,7 @@
  * Exit 1 when a step failed, after the report is printed.
  */
 import type { Context } from '../context.js';
-import { offlineOnlyGiven, type TriggerFlowOptions } from '../definitions/trigger-flow.js';
+import { offlineOnlyGiven, type TriggerFlowOptions } from '../definitions/index.js';
 import { UsageError } from '../errors.js';
 import type { Flow } from '../flows/types.js';
 import { runFlow } from '../run/live-runner.js';

@@ -4,7 +4,7 @@
  * --audit, the handler audit; render both. Exit 1 when a step or check failed.
  */
 import type { Context } from '../context.js';
-import type { TriggerFlowOptions } from '../definitions/trigger-flow.js';
+import type { TriggerFlowOptions } from '../definitions/index.js';
 import type { Flow } from '../flows/types.js';
 import { parseApiVersion, pinnedApiVersion } from '../offline/api-version.js';
 import { auditHandler } from '../offline/audit.js';

@@ -5,7 +5,7 @@
  * event synthesis.
  */
 import type { Context } from '../context.js';
-import type { TriggerFlowOptions } from '../definitions/trigger-flow.js';
+import type { TriggerFlowOptions } from '../definitions/index.js';
 import { listFlows, resolveFlow } from '../flows/load.js';
 import { renderFlowList } from '../ui/flow-plan.js';
 

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SetupOptions } from '../../src/definitions/setup.js';
+import type { SetupOptions } from '../../src/definitions/index.js';
 import { EnvironmentError } from '../../src/errors.js';
 import { installDecision } from '../../src/installer/consent.js';
 import { releaseAssets } from '../../src/installer/platform.js';

@@ -1,7 +1,7 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
 import { buildProgram, type Launch } from '../../src/program.js';
-import { withDotenv } from '../../src/definitions/common.js';
+import { withDotenv } from '../../src/definitions/index.js';
 
 interface Received {
   name: string;
