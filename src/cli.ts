@@ -2,21 +2,10 @@
  * Entry point: parses argv, runs one command, and is the only place that turns
  * an outcome into an exit code. Command modules are imported on demand.
  */
-import { CommanderError, type Command } from 'commander';
-import { packageVersion } from './lib/package-info.js';
+import { CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { ExitCode, HooksError, InterruptedError, UsageError } from './errors.js';
-import { buildProgram, type CommandRunner } from './program.js';
-import type { Context, GlobalOptions } from './context.js';
-
-const commandModules: Record<string, () => Promise<{ run: CommandRunner }>> = {
-  setup: () => import('./commands/setup.js'),
-  listen: () => import('./commands/listen.js'),
-  'trigger-flow': () => import('./commands/trigger-flow.js'),
-  'register-endpoint': () => import('./commands/register-endpoint.js'),
-  'endpoints-list': () => import('./commands/endpoints.js').then((m) => ({ run: m.runList })),
-  'endpoints-delete': () => import('./commands/endpoints.js').then((m) => ({ run: m.runDelete })),
-  demo: () => import('./commands/demo.js'),
-};
+import { buildProgram } from './program.js';
+import type { Context } from './context.js';
 
 /** Runs the CLI; sets process.exitCode instead of exiting so output is flushed. */
 export async function main(argv: string[]): Promise<void> {
@@ -33,15 +22,16 @@ export async function main(argv: string[]): Promise<void> {
   process.on('SIGTERM', onSignal);
 
   let commanderMessage = '';
-  const program = buildProgram(async (name, args, options) => {
-    const { createContext } = await import('./context.js');
-    context = createContext(options as GlobalOptions, controller.signal);
-    const { run } = await commandModules[name]!();
-    await run(args, options, context);
-    if (controller.signal.aborted) throw controller.signal.reason;
-  }, packageVersion());
+  const program = buildProgram({
+    launch: async (globals, _name, load, args) => {
+      const { createContext } = await import('./context.js');
+      context = createContext(globals, controller.signal);
+      await (await load())(...args, context);
+      if (controller.signal.aborted) throw controller.signal.reason;
+    },
+  });
   // Commander's own parse errors are re-reported below through our error model.
-  const configure = (command: Command): void => {
+  const configure = (command: CommandUnknownOpts): void => {
     command.exitOverride().configureOutput({ outputError: (text) => void (commanderMessage += text) });
     command.commands.forEach(configure);
   };
@@ -67,9 +57,7 @@ async function report(error: unknown, commanderMessage: string, argv: string[], 
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
     if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return ExitCode.usage;
-    const [first = error.message, ...rest] = (commanderMessage || error.message).trim().split('\n');
-    const hint = rest.join(' ').replace(/^\((.*)\)$/, '$1') || 'run `stripe-hooks --help` for usage';
-    error = new UsageError(first.replace(/^error:\s*/, ''), { hint });
+    error = usageError(error, commanderMessage);
   }
   const { Output, colorEnabled } = await import('./ui/output.js');
   const verbose = argv.includes('--verbose') || argv.includes('-v');
@@ -95,4 +83,18 @@ async function report(error: unknown, commanderMessage: string, argv: string[], 
   });
   if (verbose && error instanceof Error && error.stack) out.debug(error.stack);
   return ExitCode.failed;
+}
+
+/**
+ * Commander's parse errors in our words. Its conflicts() message names whole flag specs
+ * ("option '-e, --events <types>' cannot be used with option '--all'"): we say "--events and --all cannot be combined".
+ */
+function usageError(error: CommanderError, commanderMessage: string): UsageError {
+  const [first = error.message, ...rest] = (commanderMessage || error.message).trim().split('\n');
+  if (error.code === 'commander.conflictingOption') {
+    const [a, b] = [...first.matchAll(/'([^']*)'/g)].map(([, quoted = '']) => /--[\w-]+/.exec(quoted)?.[0] ?? quoted);
+    return new UsageError(`${a} and ${b} cannot be combined`, { hint: 'use one of them' });
+  }
+  const hint = rest.join(' ').replace(/^\((.*)\)$/, '$1') || 'run `stripe-hooks --help` for usage';
+  return new UsageError(first.replace(/^error:\s*/, ''), { hint });
 }

@@ -5,15 +5,7 @@
  */
 import { Output, colorEnabled } from './ui/output.js';
 import { parseHttpUrl } from './lib/option-values.js';
-
-export interface GlobalOptions {
-  json?: boolean;
-  color?: boolean;
-  verbose?: boolean;
-  stripeBin?: string;
-  apiKey?: string;
-  apiBase?: string;
-}
+import type { GlobalOptions } from './program.js';
 
 export interface Context {
   cwd: string;
@@ -42,6 +34,7 @@ export function isCI(env: NodeJS.ProcessEnv): boolean {
   return env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI !== 'false';
 }
 
+/** The Context of one run, from the root program's parsed global options. */
 export function createContext(
   options: GlobalOptions,
   signal: AbortSignal,

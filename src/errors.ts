@@ -65,7 +65,3 @@ export class InterruptedError extends HooksError {
     this.signal = signal;
   }
 }
-
-export function isHooksError(error: unknown): error is HooksError {
-  return error instanceof HooksError;
-}

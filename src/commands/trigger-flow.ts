@@ -5,24 +5,11 @@
  * event synthesis.
  */
 import type { Context } from '../context.js';
+import type { TriggerFlowOptions } from '../definitions/index.js';
 import { listFlows, resolveFlow } from '../flows/load.js';
 import { renderFlowList } from '../ui/flow-plan.js';
 
-export interface TriggerFlowOptions {
-  file?: string;
-  list?: boolean;
-  dryRun?: boolean;
-  forwardTo: string;
-  listen: boolean;
-  stepTimeout: string;
-  continueOnError?: boolean;
-  stripeAccount?: string;
-  offline?: boolean;
-  [offlineOption: string]: unknown;
-}
-
-export async function run(args: string[], raw: Record<string, unknown>, ctx: Context): Promise<void> {
-  const options = raw as TriggerFlowOptions;
+export async function run(name: string | undefined, options: TriggerFlowOptions, ctx: Context): Promise<void> {
   const sources = { cwd: ctx.cwd, file: options.file };
   if (options.list) {
     const flows = await listFlows(sources);
@@ -30,11 +17,10 @@ export async function run(args: string[], raw: Record<string, unknown>, ctx: Con
     else renderFlowList(flows, ctx.out);
     return;
   }
-  const flow = await resolveFlow(args[0], sources);
+  const flow = await resolveFlow(name, sources);
   if (options.offline) {
     // Offline mode (no Stripe CLI, no account) lives in its own module, loaded only when asked for.
     return (await import('./trigger-flow-offline.js')).runOffline(flow, options, ctx);
   }
   return (await import('./trigger-flow-live.js')).runLive(flow, options, ctx);
 }
-

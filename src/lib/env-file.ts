@@ -7,7 +7,7 @@
  * uses dotenv's own parser, so values read the way the app's dotenv reads them.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse } from 'dotenv';
 import { EnvironmentError, UsageError } from '../errors.js';
@@ -48,6 +48,18 @@ function multilineEnd(lines: readonly string[], start: number, rest: string): nu
 }
 
 /** Pure: returns the new file text with `key` set to `value`. */
+/** Refuses early (exit 3) when the file's directory is missing or read-only; `note` adds to the hint. */
+export async function assertWritableDirectory(file: string, note?: string): Promise<void> {
+  try {
+    await fs.access(dirname(file), constants.W_OK);
+  } catch (error) {
+    throw new EnvironmentError(`cannot write ${file}: its directory is missing or read-only`, {
+      hint: `create the directory first${note ? `; ${note}` : ''}`,
+      cause: error,
+    });
+  }
+}
+
 export function setEnvValue(text: string, key: string, value: string): string {
   validateEnvValue(key, value);
   const assignment = `${key}=${value}`;

@@ -10,6 +10,15 @@ export function parseSeconds(value: string, flag: string): number {
   return seconds * 1000;
 }
 
+/** A whole number from `min` to `max` (digits only: no sign, no exponent). */
+export function parseInteger(value: string, flag: string, min: number, max: number): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value.trim()) || number < min || number > max) {
+    throw new UsageError(`${flag} "${value}" must be a whole number from ${min} to ${max}`, { hint: `e.g. ${flag} ${Math.min(max, Math.max(min, 8))}` });
+  }
+  return number;
+}
+
 /**
  * An absolute http(s) URL with a host, or a UsageError naming the flag. `notUrl`
  * words the unparseable case where a command says it its own way.

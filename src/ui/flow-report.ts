@@ -5,13 +5,13 @@
  */
 import { SKIPPED, type FlowReport, type StepResult } from '../run/report.js';
 import type { Output } from './output.js';
+import { statusText } from './status.js';
 import { table } from './table.js';
 
 const ms = (value: number) => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)}`);
 
 function statusCell(out: Output, status: number | null): string {
-  if (status === null) return out.c.dim('-');
-  return (status < 300 ? out.c.green : status < 400 ? out.c.yellow : out.c.red)(String(status));
+  return status === null ? out.c.dim('-') : statusText(out.c, status);
 }
 
 function resultCell(out: Output, step: StepResult, unverified: boolean): string {

@@ -30,7 +30,7 @@ describe('on a terminal', () => {
   it('asks (masked) for a missing key and uses it without printing it', async () => {
     prompt.secret.mockResolvedValue('sk_test_51TypedAtThePrompt');
     const ctx = terminalContext();
-    await register([], { url: 'https://app.example.com/webhook', events: 'invoice.paid' }, ctx);
+    await register({ url: 'https://app.example.com/webhook', events: 'invoice.paid', envKey: 'STRIPE_WEBHOOK_SECRET' }, ctx);
     expect(prompt.secret).toHaveBeenCalledOnce();
     expect(fake.requests[0]!.headers.authorization).toBe('Bearer sk_test_51TypedAtThePrompt');
     expect(ctx.stdout() + ctx.stderr()).not.toContain('TypedAtThePrompt');
@@ -38,7 +38,7 @@ describe('on a terminal', () => {
 
   it('a live key typed at the prompt is refused without --live, before any request', async () => {
     prompt.secret.mockResolvedValue('sk_live_51TypedAtThePrompt');
-    await expect(register([], { url: 'https://app.example.com/webhook', events: 'invoice.paid' }, terminalContext())).rejects.toMatchObject({ exitCode: 3 });
+    await expect(register({ url: 'https://app.example.com/webhook', events: 'invoice.paid', envKey: 'STRIPE_WEBHOOK_SECRET' }, terminalContext())).rejects.toMatchObject({ exitCode: 3 });
     expect(fake.requests).toEqual([]);
   });
 
@@ -46,7 +46,7 @@ describe('on a terminal', () => {
     const [endpoint] = fake.seed({ url: 'https://app.example.com/webhook' });
     prompt.confirm.mockResolvedValue(false);
     const ctx = terminalContext('sk_test_51Key');
-    await runDelete([endpoint!.id], {}, ctx);
+    await runDelete(endpoint!.id, {}, ctx);
     expect(prompt.confirm).toHaveBeenCalledWith(expect.stringContaining(`Delete webhook endpoint ${endpoint!.id} (https://app.example.com/webhook)?`));
     expect(ctx.stderr()).toContain('nothing deleted');
     expect(fake.writes()).toEqual([]);
@@ -57,14 +57,14 @@ describe('on a terminal', () => {
     const [endpoint] = fake.seed({ url: 'https://app.example.com/webhook' });
     prompt.confirm.mockResolvedValue(true);
     const ctx = terminalContext('sk_test_51Key');
-    await runDelete([], { url: 'https://app.example.com/webhook' }, ctx);
+    await runDelete(undefined, { url: 'https://app.example.com/webhook' }, ctx);
     expect(ctx.stdout()).toBe(`deleted  ${endpoint!.id}  https://app.example.com/webhook\n`);
     expect(fake.endpoints()).toEqual([]);
   });
 
   it('--yes does not ask', async () => {
     const [endpoint] = fake.seed({ url: 'https://app.example.com/webhook' });
-    await runDelete([endpoint!.id], { yes: true }, terminalContext('sk_test_51Key'));
+    await runDelete(endpoint!.id, { yes: true }, terminalContext('sk_test_51Key'));
     expect(prompt.confirm).not.toHaveBeenCalled();
     expect(fake.endpoints()).toEqual([]);
   });
@@ -74,7 +74,7 @@ describe('--env-file', () => {
   it('a missing directory is refused before anything is sent to Stripe', async () => {
     const ctx = terminalContext('sk_test_51Key');
     const envFile = join('missing', 'dir', '.env');
-    await expect(register([], { url: 'https://app.example.com/webhook', events: 'invoice.paid', envFile }, ctx)).rejects.toMatchObject({
+    await expect(register({ url: 'https://app.example.com/webhook', events: 'invoice.paid', envKey: 'STRIPE_WEBHOOK_SECRET', envFile }, ctx)).rejects.toMatchObject({
       exitCode: 3,
       message: expect.stringContaining('its directory is missing'),
     });

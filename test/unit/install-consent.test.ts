@@ -7,6 +7,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SetupOptions } from '../../src/definitions/index.js';
 import { EnvironmentError } from '../../src/errors.js';
 import { installDecision } from '../../src/installer/consent.js';
 import { releaseAssets } from '../../src/installer/platform.js';
@@ -38,7 +39,7 @@ function context(options: { canPrompt: boolean; env?: NodeJS.ProcessEnv }) {
   return capturedContext({ cwd: home, env: { HOME: home, PATH: '', ...options.env }, canPrompt: options.canPrompt, json: true });
 }
 
-const flags = () => ({ fromRelease: true, downloadBase: server.url });
+const flags = (): SetupOptions => ({ fromRelease: true, downloadBase: server.url });
 const cached = () => join(home, '.cache', 'stripe-hooks', 'stripe-cli', '1.52.0', 'stripe');
 
 function report(ctx: { stdout: () => string }) {
@@ -49,7 +50,7 @@ describe('consent to install a missing Stripe CLI', () => {
   it('on a terminal: asks, and installs on yes', async () => {
     prompt.confirm.mockResolvedValue(true);
     const ctx = context({ canPrompt: true });
-    await setup([], flags(), ctx);
+    await setup(flags(), ctx);
     expect(prompt.confirm).toHaveBeenCalledOnce();
     expect(prompt.confirm.mock.calls[0]![0]).toBe(
       `The Stripe CLI was not found. Install version 1.52.0 from its GitHub release into ${join(home, '.cache', 'stripe-hooks', 'stripe-cli')}?`,
@@ -61,7 +62,7 @@ describe('consent to install a missing Stripe CLI', () => {
   it('on a terminal: installs nothing on no, exit 3 with the command to run', async () => {
     prompt.confirm.mockResolvedValue(false);
     const ctx = context({ canPrompt: true });
-    const error = (await setup([], flags(), ctx).catch((caught: unknown) => caught)) as EnvironmentError;
+    const error = (await setup(flags(), ctx).catch((caught: unknown) => caught)) as EnvironmentError;
     expect(error).toBeInstanceOf(EnvironmentError);
     expect(error.exitCode).toBe(3);
     expect(error.message).toBe('Stripe CLI not installed (declined)');
@@ -72,21 +73,21 @@ describe('consent to install a missing Stripe CLI', () => {
 
   it('--yes installs without asking', async () => {
     const ctx = context({ canPrompt: true });
-    await setup([], { ...flags(), yes: true }, ctx);
+    await setup({ ...flags(), yes: true }, ctx);
     expect(prompt.confirm).not.toHaveBeenCalled();
     expect(report(ctx).stripeCli.source).toBe('installed');
   });
 
   it('CI=true installs without asking', async () => {
     const ctx = context({ canPrompt: false, env: { CI: 'true' } });
-    await setup([], flags(), ctx);
+    await setup(flags(), ctx);
     expect(prompt.confirm).not.toHaveBeenCalled();
     expect(existsSync(cached())).toBe(true);
   });
 
   it('no terminal, no --yes, no CI: exit 3 with the exact command, nothing asked or downloaded', async () => {
     const ctx = context({ canPrompt: false, env: { CI: 'false' } });
-    const error = (await setup([], {}, ctx).catch((caught: unknown) => caught)) as EnvironmentError;
+    const error = (await setup({}, ctx).catch((caught: unknown) => caught)) as EnvironmentError;
     expect(error.exitCode).toBe(3);
     expect(error.message).toBe('Stripe CLI not found');
     expect(error.hint).toBe(`run \`npx stripe-hooks setup --yes\` to install it into ${join(home, '.cache', 'stripe-hooks', 'stripe-cli')}, or pass --stripe-bin`);
@@ -97,7 +98,7 @@ describe('consent to install a missing Stripe CLI', () => {
   it('a Stripe CLI already there: no question, no install', async () => {
     const bin = writeStandIn(join(home, 'bin', 'stripe'), '1.50.0');
     const ctx = capturedContext({ cwd: home, env: { HOME: home, PATH: join(home, 'bin') }, canPrompt: true, json: true });
-    await setup([], flags(), ctx);
+    await setup(flags(), ctx);
     expect(prompt.confirm).not.toHaveBeenCalled();
     expect(report(ctx).stripeCli).toEqual({ path: bin, source: 'PATH', version: '1.50.0' });
     expect(server.requests).toEqual([]);

@@ -1,37 +1,89 @@
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/program.js';
+import { buildProgram, type Launch } from '../../src/program.js';
+import { withDotenv } from '../../src/definitions/index.js';
 
-/** Parses argv with the real program and returns what the command module would receive. */
-async function parse(argv: string[]): Promise<{ name: string; args: string[]; options: Record<string, unknown> }> {
-  let received: { name: string; args: string[]; options: Record<string, unknown> } | undefined;
-  const program = buildProgram(async (name, args, options) => void (received = { name, args, options }), '0.0.0');
+interface Received {
+  name: string;
+  args: unknown[];
+  globals: Record<string, unknown>;
+}
+
+/** Parses argv with the real program and returns what the handler would receive; no command module is loaded. */
+async function parse(argv: string[]): Promise<Received> {
+  let received: Received | undefined;
+  const launch: Launch = async (globals, name, _load, args) => void (received = { name, args, globals });
+  const program = buildProgram({ launch, version: '0.0.0' });
+  const quiet = (command: CommandUnknownOpts): void => {
+    command.exitOverride().configureOutput({ writeErr: () => {} });
+    command.commands.forEach(quiet);
+  };
+  quiet(program);
   await program.parseAsync(['node', 'stripe-hooks', ...argv]);
   if (!received) throw new Error('no command dispatched');
   return received;
 }
 
-describe('argv -> command options', () => {
+/** The options object: the handler's last argument before the Context. */
+const optionsOf = (received: Received) => received.args.at(-1);
+
+describe('argv -> handler options', () => {
   it.each([
-    [['listen'], 'listen', { forwardTo: 'http://localhost:4242/webhook', envKey: 'STRIPE_WEBHOOK_SECRET', readyTimeout: '30' }],
-    [['listen', '--json', '--events', 'a,b'], 'listen', { json: true, events: 'a,b' }],
-    [['--json', 'listen'], 'listen', { json: true }],
+    [['listen'], 'listen', { forwardTo: 'http://localhost:4242/webhook', envKey: 'STRIPE_WEBHOOK_SECRET', readyTimeout: 30_000 }],
+    [['listen', '--events', 'a,b', '--ready-timeout', '2.5'], 'listen', { events: 'a,b', readyTimeout: 2500 }],
     [['listen', '-H', 'A: 1', '-H', 'B: 2'], 'listen', { header: ['A: 1', 'B: 2'] }],
     [['listen', '--env-file', '.env'], 'listen', { envFile: '.env' }],
     [['listen', '--dotenv', 'new.env'], 'listen', { envFile: 'new.env' }],
-    [['trigger-flow', 'payment', '--no-listen'], 'trigger-flow', { listen: false, stepTimeout: '30' }],
+    [['trigger-flow', 'payment', '--no-listen'], 'trigger-flow', { listen: false, stepTimeout: 30_000 }],
     [['trigger-flow', 'payment', '--offline', '--dotenv', '.env.test'], 'trigger-flow', { offline: true, envFile: '.env.test' }],
+    [['trigger-flow', 'payment', '--offline', '--seed', '42', '--repeat', '3', '--concurrency', '2'], 'trigger-flow', { seed: 42, repeat: 3, concurrency: 2 }],
     [['register-endpoint', '--url', 'https://x.test/h', '--metadata', 'a=1', '--metadata', 'b=2'], 'register-endpoint', { url: 'https://x.test/h', metadata: ['a=1', 'b=2'] }],
-    [['register-endpoint', '--url', 'https://x.test/h', '--dotenv', 'a.env'], 'register-endpoint', { envFile: 'a.env' }],
-    [['endpoints', 'delete', 'we_1', '--yes'], 'endpoints-delete', { yes: true }],
-    [['setup', '--stripe-bin', '/x/stripe'], 'setup', { stripeBin: '/x/stripe' }],
+    [['register-endpoint', '--url', 'https://x.test/h', '--dotenv', 'a.env'], 'register-endpoint', { envFile: 'a.env', envKey: 'STRIPE_WEBHOOK_SECRET' }],
+    [['endpoints', 'delete', 'we_1', '--yes'], 'endpoints delete', { yes: true }],
+    [['endpoints', 'list', '--live'], 'endpoints list', { live: true }],
+    [['setup', '--cli-version', '1.52.0'], 'setup', { cliVersion: '1.52.0' }],
   ])('%j', async (argv, name, expected) => {
-    const result = await parse(argv);
-    expect(result.name).toBe(name);
-    expect(result.options).toMatchObject(expected);
+    const received = await parse(argv);
+    expect(received.name).toBe(name);
+    expect(optionsOf(received)).toMatchObject(expected);
+    expect(optionsOf(received)).not.toHaveProperty('dotenv');
   });
 
-  it('passes positional arguments', async () => {
-    expect((await parse(['trigger-flow', 'payment'])).args).toEqual(['payment']);
-    expect((await parse(['endpoints', 'delete', 'we_123'])).args).toEqual(['we_123']);
+  it('passes positional arguments before the options', async () => {
+    expect((await parse(['trigger-flow', 'payment'])).args[0]).toBe('payment');
+    expect((await parse(['trigger-flow', '--list'])).args[0]).toBeUndefined();
+    expect((await parse(['endpoints', 'delete', 'we_123'])).args[0]).toBe('we_123');
+    expect((await parse(['demo'])).args).toEqual([]);
+  });
+
+  it('global options reach the launcher from anywhere on the line', async () => {
+    expect((await parse(['--json', 'listen'])).globals).toMatchObject({ json: true, color: true });
+    expect((await parse(['listen', '--events', 'a', '--json', '--no-color'])).globals).toMatchObject({ json: true, color: false });
+    expect((await parse(['setup', '--stripe-bin', '/x/stripe', '--api-base', 'http://127.0.0.1:12111'])).globals).toMatchObject({
+      stripeBin: '/x/stripe',
+      apiBase: 'http://127.0.0.1:12111',
+    });
+  });
+
+  it('option values are parsed by the definition, in our error model', async () => {
+    await expect(parse(['listen', '--ready-timeout', 'soon'])).rejects.toMatchObject({
+      kind: 'usage',
+      message: '--ready-timeout "soon" is not a number of seconds',
+    });
+    await expect(parse(['trigger-flow', 'payment', '--offline', '--repeat', '0'])).rejects.toMatchObject({ kind: 'usage' });
+    await expect(parse(['listen', '--flow', 'payment', '--all'])).rejects.toMatchObject({ code: 'commander.conflictingOption' });
+    await expect(parse(['trigger-flow', 'payment', '--offline', '--stripe-account', 'acct_1'])).rejects.toMatchObject({ code: 'commander.conflictingOption' });
+  });
+
+  it('buildProgram() needs no arguments and runs nothing', () => {
+    const program = buildProgram();
+    expect(program.commands.map((command) => command.name())).toEqual(['setup', 'listen', 'trigger-flow', 'register-endpoint', 'endpoints', 'demo']);
+  });
+});
+
+describe('withDotenv', () => {
+  it('folds --dotenv into envFile; --env-file wins', () => {
+    expect(withDotenv({ dotenv: 'a.env' })).toEqual({ envFile: 'a.env' });
+    expect(withDotenv({ dotenv: 'a.env', envFile: 'b.env' })).toEqual({ envFile: 'b.env' });
   });
 });

@@ -1,0 +1,33 @@
+/** `trigger-flow --offline --dry-run`: the events the first instance would deliver, in delivery order; nothing sent. */
+import type { Flow } from '../flows/types.js';
+import { synthesizeFlow, type OfflineEvent } from '../offline/synthesize.js';
+import { deliveryOrder } from './offline-runner.js';
+
+export interface OfflinePreviewSettings {
+  url: URL;
+  seed: number;
+  apiVersion: string;
+  shuffle: boolean;
+  /** 2 with --duplicate. */
+  copies: number;
+  repeat: number;
+}
+
+/** Also the --json shape of the dry run. */
+export interface OfflinePreview {
+  flow: string;
+  mode: 'offline';
+  forwardTo: string;
+  apiVersion: string;
+  seed: number;
+  copies: number;
+  repeat: number;
+  events: OfflineEvent[];
+}
+
+export function offlinePreview(flow: Flow, settings: OfflinePreviewSettings, now = Math.floor(Date.now() / 1000)): OfflinePreview {
+  const events = synthesizeFlow(flow.steps.map((step) => step.event), { apiVersion: settings.apiVersion, seed: settings.seed, now });
+  const ordered = deliveryOrder(events.length, settings.seed, 0, settings.shuffle).map((i) => events[i]!);
+  const { url, seed, apiVersion, copies, repeat } = settings;
+  return { flow: flow.name, mode: 'offline', forwardTo: url.href, apiVersion, seed, copies, repeat, events: ordered };
+}

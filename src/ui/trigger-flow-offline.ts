@@ -1,0 +1,66 @@
+/**
+ * `trigger-flow --offline` output: the generated-secret warnings, the progress bar,
+ * the dry-run table, and the flow report followed by the handler audit.
+ */
+import type { AuditReport } from '../offline/audit.js';
+import { SECRET_ENV, type SecretChoice } from '../offline/secret.js';
+import { objectId } from '../offline/synthesize.js';
+import type { OfflinePreview } from '../run/offline-preview.js';
+import { reportJson, type FlowReport } from '../run/report.js';
+import { renderAuditReport } from './audit-report.js';
+import { renderFlowReport } from './flow-report.js';
+import type { Output, Spinner } from './output.js';
+import { table } from './table.js';
+
+/** Says where a generated secret went: the app needs it to accept the deliveries. */
+export function announceSecret(out: Output, secret: SecretChoice): void {
+  if (!secret.generated) return;
+  if (secret.writtenTo) {
+    out.warn(`no signing secret given: generated one into ${secret.writtenTo} (${SECRET_ENV}); start your app with it loaded`);
+    return;
+  }
+  out.allow(secret.value); // the user asked for one by giving none: this is the value their app needs
+  out.warn(`no signing secret given: generated ${secret.value} for this run`);
+  out.warn(`start your app with ${SECRET_ENV}=${secret.value}, or pass --env-file .env to keep it there`);
+}
+
+export interface ProgressBar {
+  update: (done: number, total: number) => void;
+  stop: () => void;
+}
+
+/** A progress bar on a terminal's stderr; redrawn at most ten times a second. */
+export async function progressBar(out: Output, total: number): Promise<ProgressBar> {
+  if (!out.interactive) return { update: () => {}, stop: () => {} };
+  const spinner: Spinner = await out.spinner(`delivering 0/${total} events`);
+  let last = 0;
+  return {
+    update: (done, all) => {
+      const now = Date.now();
+      if (now - last < 100 && done < all) return;
+      last = now;
+      const filled = Math.round((done / all) * 24);
+      spinner.update(`[${'#'.repeat(filled)}${'-'.repeat(24 - filled)}] ${done}/${all} events`);
+    },
+    stop: () => spinner.stop(),
+  };
+}
+
+/** What would be delivered, as a table (or the JSON object). */
+export function renderPreview(out: Output, preview: OfflinePreview): void {
+  if (out.json) return out.data(preview);
+  out.line(`POST ${preview.forwardTo}, signed, ${preview.copies === 2 ? 'each twice' : 'one at a time'}, api_version ${preview.apiVersion}:`);
+  out.line(table(['#', 'event', 'evt id', 'object'], preview.events.map((event, i) => [String(i + 1), event.type, event.id, objectId(event)])));
+  const instances = preview.repeat > 1 ? `; ${preview.repeat} instances in all, each with fresh ids` : '';
+  out.line(out.c.dim(`dry run: nothing sent (seed ${preview.seed}${instances})`));
+}
+
+/** The flow report, then the audit when there was one; as one JSON object with --json. */
+export function renderOfflineReports(out: Output, report: FlowReport, audit: AuditReport | undefined, seed: number): void {
+  if (out.json) return out.data({ ...reportJson(report), seed, ...(audit && { audit }) });
+  renderFlowReport(report, out);
+  if (!audit) return;
+  out.line();
+  out.line(out.c.bold(`Handler audit of ${audit.url}`));
+  renderAuditReport(audit, out);
+}
