@@ -110,12 +110,12 @@ export const listenCommand = (start: Start) =>
 
 // ── trigger-flow (handler: src/commands/trigger-flow.ts) ──
 
-/** Attribute name -> flag of every option marked `offlineOnly` below. */
-const OFFLINE_ONLY = new Map<string, string>();
+/** The options marked `offlineOnly` below (a tag on the Option object; the definition stays the one list). */
+const OFFLINE_ONLY = new WeakSet<object>();
 
 /** Marks an option as meaningful only with --offline; the live runner refuses it (see `offlineOnlyGiven`). */
 function offlineOnly<O extends Option<string, unknown, unknown, unknown, boolean, unknown>>(option: O): O {
-  OFFLINE_ONLY.set(option.attributeName(), option.long ?? option.flags);
+  OFFLINE_ONLY.add(option);
   return option;
 }
 
@@ -159,11 +159,10 @@ export type TriggerFlowOptions = ReturnType<typeof withDotenv<OptionsOf<typeof t
 
 /** The first offline-only option given (as its flag, e.g. "--duplicate"), for the live runner to refuse. */
 export function offlineOnlyGiven(options: TriggerFlowOptions): string | undefined {
-  for (const [name, value] of Object.entries(options)) {
-    const flag = OFFLINE_ONLY.get(name);
-    if (flag !== undefined && value !== undefined) return flag;
-  }
-  return undefined;
+  const given = new Map(Object.entries(options));
+  // `--dotenv` reaches the handler folded into `envFile` (withDotenv), so it is found as --env-file.
+  const option = triggerFlowDefinition().options.find((candidate) => OFFLINE_ONLY.has(candidate) && given.get(candidate.attributeName()) !== undefined);
+  return option && (option.long ?? option.flags);
 }
 
 export const triggerFlowCommand = (start: Start) =>
