@@ -115,7 +115,12 @@ export async function runOfflineFlow(options: OfflineRunOptions): Promise<FlowRe
   const started = performance.now();
   let next = 0;
   const worker = async () => {
-    while (next < repeat && !signal.aborted) await runInstance(next++);
+    try {
+      while (next < repeat && !signal.aborted) await runInstance(next++);
+    } catch (error) {
+      controller.abort(error); // the other instances stop too
+      throw error;
+    }
   };
   let outcomes: PromiseSettledResult<void>[];
   try {
