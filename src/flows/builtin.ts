@@ -2,6 +2,8 @@
  * The built-in flows. `payment` is the order the product's source documents give
  * (read bottom to top there); see README "Flows" for why each step is what it is.
  */
+import { flowEvents } from './events.js';
+import type { EventType } from './event-types.js';
 import type { Flow } from './types.js';
 
 export const BUILTIN_FLOWS: readonly Flow[] = [
@@ -54,6 +56,6 @@ export const BUILTIN_FLOWS: readonly Flow[] = [
 ];
 
 /** Every event type any built-in flow names: the default `listen --events` selection. */
-export function builtinFlowEvents(): string[] {
-  return [...new Set(BUILTIN_FLOWS.flatMap((flow) => flow.steps.map((step) => step.event)))];
+export function builtinFlowEvents(): EventType[] {
+  return flowEvents(...BUILTIN_FLOWS);
 }

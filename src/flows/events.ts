@@ -2,6 +2,7 @@
 import { UsageError } from '../errors.js';
 import { suggest } from '../lib/suggest.js';
 import { EVENT_TYPES, type EventType } from './event-types.js';
+import type { Flow } from './types.js';
 
 const KNOWN: ReadonlySet<string> = new Set(EVENT_TYPES);
 
@@ -31,4 +32,12 @@ export function parseEventList(list: string, flag = '--events'): EventType[] {
   const names = list.split(',').map((name) => name.trim()).filter(Boolean);
   if (names.length === 0) throw new UsageError(`${flag} is empty`, { hint: `e.g. ${flag} payment_intent.succeeded,charge.refunded` });
   return [...new Set(names.map((name) => assertEventType(name, flag)))];
+}
+
+/**
+ * The distinct event types the flows name, in step order: what a listener or an
+ * endpoint must receive for them.
+ */
+export function flowEvents(...flows: readonly Flow[]): EventType[] {
+  return [...new Set(flows.flatMap((flow) => flow.steps.map((step) => step.event)))];
 }

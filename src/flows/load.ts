@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import { suggest } from '../lib/suggest.js';
 import { BUILTIN_FLOWS } from './builtin.js';
 import type { EventType } from './event-types.js';
+import { flowEvents } from './events.js';
 import type { Flow } from './types.js';
 import { FlowShapeError, parseFlowDocument, type NodePath } from './validate.js';
 
@@ -150,7 +151,7 @@ export async function resolveFlow(name: string | undefined, sources: FlowSources
   throw new UsageError(`unknown flow "${name}"`, { hint: `${close ? `did you mean "${close}"? ` : ''}known flows: ${names.join(', ')}` });
 }
 
-/** The distinct event types a flow names, in step order: what a listener or an endpoint must receive for it. */
+/** The distinct event types of the named flow (see `flowEvents`). */
 export async function flowEventTypes(name: string, sources: FlowSources): Promise<EventType[]> {
-  return [...new Set((await resolveFlow(name, sources)).steps.map((step) => step.event))];
+  return flowEvents(await resolveFlow(name, sources));
 }

@@ -1,10 +1,25 @@
 /**
- * What the listener has forwarded during a flow run, and how the app answered
- * each event. Steps claim the first unclaimed event of their type seen since a
- * given point; whatever no step claims is a side effect.
+ * What a driver has delivered during a flow run, and how the app answered each
+ * event. Steps claim the first unclaimed event of their type seen since a given
+ * point; whatever no step claims is a side effect.
  */
-import type { ListenerEvent } from '../stripe-cli/listen.js';
 import type { SideEffect } from './report.js';
+
+/** What a driver reports as it happens: an event sent to the app, then the app's answer to it. */
+export type DriverEvent =
+  | { kind: 'delivered'; id: string; type: string }
+  | {
+      kind: 'answered';
+      id: string;
+      /** When the answer came (Date.now()). */
+      at: number;
+      /** The app's HTTP status, or null when it gave none. */
+      status: number | null;
+      /** Why the delivery failed, in the driver's words; absent means the status alone decides. */
+      error?: string;
+      /** The delivery's own duration when the driver measures one (offline: the POSTs' round trips). */
+      ms?: number;
+    };
 
 export interface Seen {
   /** Arrival order, from 0. */
@@ -14,39 +29,42 @@ export interface Seen {
   claimed: boolean;
   /** The app's HTTP status, once it answered. */
   status: number | null;
-  /** Why the app could not be reached, if it could not. */
-  unreachable?: string;
-  answeredAt?: number;
+  /** Why the delivery failed, if the driver said. */
+  error: string | undefined;
+  /** When the app answered, once it did. */
+  answeredAt: number | undefined;
+  ms: number | undefined;
 }
 
 export class Inbox {
   readonly seen: Seen[] = [];
   private readonly byId = new Map<string, Seen>();
   private failure: { error: unknown } | undefined;
-  private readonly listeners = new Set<() => void>();
 
-  push(event: ListenerEvent): void {
-    if (event.kind === 'forwarded') {
-      if (this.byId.has(event.id)) return; // a redelivery after a reconnect is the same event
-      const seen: Seen = { seq: this.seen.length, type: event.type, id: event.id, claimed: false, status: null };
+  /** `changed` is called after every change: an event, an answer, a failure. */
+  constructor(private readonly changed: () => void = () => {}) {}
+
+  push(event: DriverEvent): void {
+    const known = this.byId.get(event.id);
+    if (event.kind === 'delivered') {
+      if (known) return; // a redelivery after a reconnect is the same event
+      const seen: Seen = { seq: this.seen.length, type: event.type, id: event.id, claimed: false, status: null, error: undefined, answeredAt: undefined, ms: undefined };
       this.seen.push(seen);
       this.byId.set(event.id, seen);
-    } else if (event.kind === 'response' || event.kind === 'unreachable') {
-      const seen = event.id === undefined ? undefined : this.byId.get(event.id);
-      if (!seen || seen.answeredAt !== undefined) return;
-      seen.answeredAt = event.at;
-      if (event.kind === 'response') seen.status = event.status;
-      else seen.unreachable = event.url ? `${event.reason} at ${event.url}` : event.reason;
     } else {
-      return;
+      if (!known || known.answeredAt !== undefined) return;
+      known.answeredAt = event.at;
+      known.status = event.status;
+      known.error = event.error;
+      known.ms = event.ms;
     }
-    this.notify();
+    this.changed();
   }
 
-  /** The listener is gone: every waiter rejects with this. */
+  /** The run cannot go on (the driver died, or the run was aborted): every waiter rejects with this. */
   fail(error: unknown): void {
     this.failure ??= { error };
-    this.notify();
+    this.changed();
   }
 
   /** A point in the stream: events arriving from now on have seq >= mark. */
@@ -54,34 +72,29 @@ export class Inbox {
     return this.seen.length;
   }
 
-  /** Claims the first unclaimed event of `type` with seq >= `from` (once claimed, the same one is returned). */
+  /** Claims the first unclaimed event of `type` with seq >= `from`; no later claim gets it. */
   claim(type: string, from: number): Seen | undefined {
-    const found = this.seen.find((seen) => seen.seq >= from && !seen.claimed && seen.type === type);
-    if (found) found.claimed = true;
-    return found;
+    // seq is the index in `seen`.
+    for (let i = from; i < this.seen.length; i++) {
+      const seen = this.seen[i]!;
+      if (seen.claimed || seen.type !== type) continue;
+      seen.claimed = true;
+      return seen;
+    }
+    return undefined;
   }
 
-  /** Calls `listener` after every change (an event, an answer, a failure); returns the unsubscribe. */
-  onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => void this.listeners.delete(listener);
-  }
-
-  /** Throws the listener's failure, if it has failed. */
+  /** Throws the failure, if there was one. */
   assertAlive(): void {
     if (this.failure) throw this.failure.error;
   }
 
-  /** Forwarded events the app has not answered yet. */
-  get unanswered(): Seen[] {
-    return this.seen.filter((seen) => seen.answeredAt === undefined);
+  /** Whether any delivered event still waits for the app's answer. */
+  get waiting(): boolean {
+    return this.seen.some((seen) => seen.answeredAt === undefined);
   }
 
   sideEffects(): SideEffect[] {
     return this.seen.filter((seen) => !seen.claimed).map(({ type, id, status }) => ({ type, eventId: id, status }));
-  }
-
-  private notify(): void {
-    for (const listener of [...this.listeners]) listener();
   }
 }

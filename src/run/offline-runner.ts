@@ -1,18 +1,20 @@
 /**
- * Runs a flow offline: synthesizes each instance's story, signs every event and
- * POSTs it straight to the app, steps in order and one at a time, each needing a
- * 2xx. Adds what Stripe promises but local tools never exercise: duplicates
- * (--duplicate), out-of-order delivery (--shuffle) and bursts (--repeat, --concurrency).
- * Returns the same FlowReport as the live mode; never prints.
+ * Runs a flow offline: each instance of the flow is one run of the flow runner
+ * over an offline driver, which synthesizes the instance's story, signs every event
+ * and POSTs it straight to the app, steps in order and one at a time, each needing
+ * a 2xx. Adds what Stripe promises but local tools never exercise: duplicates
+ * (--duplicate), out-of-order delivery (--shuffle) and bursts (--repeat, instances
+ * run --concurrency at a time over one connection pool). Returns the same
+ * FlowReport as the live mode; never prints.
  */
-import type { EventType } from '../flows/event-types.js';
-import { SKIPPED, type FlowReport, type StepResult } from './report.js';
+import { setMaxListeners } from 'node:events';
 import type { Flow } from '../flows/types.js';
-import { createDeliverer, webhookHeaders, type Answer, type Deliverer } from '../offline/deliver.js';
+import { createDeliverer, DELIVERY_TIMEOUT_MS } from '../offline/deliver.js';
 import { createRandom, instanceSeed } from '../offline/random.js';
-import { signatureHeader } from '../offline/sign.js';
 import { burstStats, StepAggregate } from '../offline/stats.js';
-import { eventBody, synthesizeEvents } from '../offline/synthesize.js';
+import { createOfflineDriver, type OfflineDelivery, type OfflineStep } from './offline-driver.js';
+import { SKIPPED, type FlowReport, type StepResult } from './report.js';
+import { runSteps } from './runner.js';
 
 export interface OfflineRunOptions {
   flow: Flow;
@@ -47,124 +49,98 @@ export function plannedDeliveries(options: Pick<OfflineRunOptions, 'flow' | 'rep
   return options.flow.steps.length * (options.repeat ?? 1) * (options.duplicate ? 2 : 1);
 }
 
-/** One event as it goes out: its id and type for the report, its bytes for the app. */
-interface Delivery {
-  id: string;
-  type: string;
-  body: string;
-}
+/** Every POST's latency, the failed ones, and progress, over all instances of a run. */
+class Tally {
+  readonly latencies: number[] = [];
+  failures = 0;
+  private done = 0;
 
-interface Tally {
-  latencies: number[];
-  failures: number;
-  done: number;
+  constructor(
+    private readonly total: number,
+    private readonly onProgress?: (done: number, total: number) => void,
+  ) {}
+
+  posted(ms: number, failed: boolean, unsent: number): void {
+    this.latencies.push(ms);
+    if (failed) this.failures++;
+    this.count(1 + unsent); // a copy not sent counts as done for the progress bar
+  }
+
+  count(deliveries: number): void {
+    this.done += deliveries;
+    this.onProgress?.(this.done, this.total);
+  }
 }
 
 export async function runOfflineFlow(options: OfflineRunOptions): Promise<FlowReport> {
+  const { flow } = options;
   const repeat = options.repeat ?? 1;
   const concurrency = Math.min(options.concurrency ?? 1, repeat);
-  const total = plannedDeliveries(options);
-  const deliverer = createDeliverer(options.url, { timeoutMs: options.timeoutMs, maxSockets: concurrency, signal: options.signal });
-  const tally: Tally = { latencies: [], failures: 0, done: 0 };
+  const copies = options.duplicate ? 2 : 1;
+  // One signal for the run, followed by every instance in flight and the connection pool.
+  const controller = new AbortController();
+  const { signal } = controller;
+  setMaxListeners(concurrency + 1, signal);
+  const interrupt = () => controller.abort(options.signal?.reason);
+  if (options.signal?.aborted) interrupt();
+  options.signal?.addEventListener('abort', interrupt, { once: true });
+  const deliverer = createDeliverer(options.url, { timeoutMs: options.timeoutMs, maxSockets: concurrency, signal });
+  const tally = new Tally(plannedDeliveries(options), options.onProgress);
+  // The deliverer bounds each POST; the runner's step timeout is only a backstop above it.
+  const timeoutMs = copies * (options.timeoutMs ?? DELIVERY_TIMEOUT_MS) + 1000;
+  // Offline, every step fires: the story synthesizes the events live mode can only observe.
+  const steps: OfflineStep[] = flow.steps.map(({ event }, index) => ({ index, step: { event }, trigger: null, timeoutMs }));
+  const aggregates = flow.steps.map(() => new StepAggregate());
   let single: StepResult[] = [];
-  const steps = options.flow.steps.map(() => new StepAggregate());
+
+  const delivery: OfflineDelivery = {
+    ...options,
+    types: flow.steps.map((step) => step.event),
+    deliverer,
+    copies,
+    onPost: (answer, unsent) => tally.posted(answer.ms, answer.error !== undefined, unsent),
+  };
+  const runOptions = { continueOnError: Boolean(options.continueOnError), signal };
+
+  const runInstance = async (instance: number) => {
+    const order = deliveryOrder(steps.length, options.seed, instance, Boolean(options.shuffle));
+    const run = await runSteps(order.map((i) => steps[i]!), createOfflineDriver(delivery, instance), runOptions);
+    const skipped = run.steps.filter((result) => result.error === SKIPPED).length;
+    if (skipped > 0) tally.count(skipped * copies);
+    // One instance reports its steps in delivery order; a burst one row per flow step.
+    if (repeat === 1) single = run.steps;
+    else run.steps.forEach((result, k) => aggregates[order[k]!]!.add(result));
+  };
+
   const started = performance.now();
   let next = 0;
   const worker = async () => {
-    while (next < repeat && !options.signal?.aborted) {
-      const results = await runInstance(next++, options, deliverer, tally, total);
-      if (repeat === 1) single = results;
-      else results.forEach((result, i) => steps[i]!.add(result));
+    try {
+      while (next < repeat && !signal.aborted) await runInstance(next++);
+    } catch (error) {
+      controller.abort(error); // the other instances stop too
+      throw error;
     }
   };
+  let outcomes: PromiseSettledResult<void>[];
   try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    outcomes = await Promise.allSettled(Array.from({ length: concurrency }, worker));
   } finally {
+    options.signal?.removeEventListener('abort', interrupt);
     deliverer.close();
   }
   options.signal?.throwIfAborted();
+  const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
   const elapsed = performance.now() - started;
 
-  // One instance reports its steps in delivery order; a burst one row per flow step.
-  const rows =
-    repeat === 1
-      ? deliveryOrder(options.flow.steps.length, options.seed, 0, Boolean(options.shuffle)).map((i) => single[i]!)
-      : steps.map((step) => step.result());
+  const rows = repeat === 1 ? single : aggregates.map((aggregate) => aggregate.result());
   return {
-    flow: options.flow.name,
+    flow: flow.name,
     ok: rows.every((row) => row.ok),
     steps: rows,
-    sideEffects: [],
+    sideEffects: [], // only the flow's own events are sent
     mode: 'offline',
     ...((repeat > 1 || options.duplicate) && { burst: burstStats(tally.latencies, tally.failures, elapsed) }),
-  };
-}
-
-/** One story: its steps' results indexed by flow position (not delivery order). */
-async function runInstance(index: number, options: OfflineRunOptions, deliverer: Deliverer, tally: Tally, total: number): Promise<StepResult[]> {
-  const types: EventType[] = options.flow.steps.map((step) => step.event);
-  const stream = synthesizeEvents(types, { apiVersion: options.apiVersion, seed: options.seed, instance: index, now: Math.floor(Date.now() / 1000) });
-  // Each event is made and serialized just before it is sent, in step order (shuffled runs keep the
-  // ones made early until their turn): in a burst, 32 whole stories held for their lifetime would
-  // outlive young-generation collections and swell the heap.
-  const made: (Delivery | undefined)[] = [];
-  const take = (i: number): Delivery => {
-    while (made.length <= i) {
-      const event = stream.next().value!;
-      made.push({ id: event.id, type: event.type, body: eventBody(event) });
-    }
-    const delivery = made[i]!;
-    made[i] = undefined;
-    return delivery;
-  };
-  const copies = options.duplicate ? 2 : 1;
-  const results: StepResult[] = [];
-  let failed = false;
-  for (const i of deliveryOrder(types.length, options.seed, index, Boolean(options.shuffle))) {
-    if ((failed && !options.continueOnError) || options.signal?.aborted) {
-      results[i] = { event: types[i]!, trigger: null, eventId: null, status: null, ms: 0, ok: false, error: SKIPPED };
-      tally.done += copies;
-      options.onProgress?.(tally.done, total);
-      continue;
-    }
-    results[i] = await deliverStep(take(i), copies, options, deliverer, tally, total);
-    failed ||= !results[i]!.ok;
-  }
-  return results;
-}
-
-/** Delivers one event (twice with --duplicate: same id and body, signed anew like Stripe's retry). */
-async function deliverStep(
-  event: Delivery,
-  copies: number,
-  options: OfflineRunOptions,
-  deliverer: Deliverer,
-  tally: Tally,
-  total: number,
-): Promise<StepResult> {
-  const { body } = event;
-  let answer: Answer | undefined;
-  let ms = 0;
-  for (let copy = 1; copy <= copies; copy++) {
-    answer = await deliverer.post(body, webhookHeaders(body, signatureHeader(body, options.secret)));
-    ms += answer.ms;
-    tally.latencies.push(answer.ms);
-    tally.done++;
-    if (answer.error) {
-      tally.failures++;
-      tally.done += copies - copy; // a copy not sent counts as done for the progress bar
-      if (copy > 1) answer = { ...answer, error: `the duplicate delivery (same event id) failed: ${answer.error}` };
-    }
-    options.onProgress?.(tally.done, total);
-    if (answer.error) break;
-  }
-  return {
-    event: event.type,
-    trigger: null,
-    eventId: event.id,
-    status: answer!.status,
-    ms: Math.round(ms * 10) / 10,
-    ok: !answer!.error,
-    ...(answer!.error && { error: answer!.error }),
   };
 }

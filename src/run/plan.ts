@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { suggest } from '../lib/suggest.js';
 import { buildListenArgs, type ListenArgs } from '../stripe-cli/listen.js';
 import { assertArgValue, stripeArgsBase } from '../stripe-cli/spawn.js';
+import { flowEvents } from '../flows/events.js';
 import type { Flow, FlowStep } from '../flows/types.js';
 
 export interface PlanOptions {
@@ -34,8 +35,6 @@ export interface FlowPlan {
   flow: Flow;
   /** How `stripe listen` is run and its exact argv; null with --no-listen. */
   listen: { options: ListenArgs; args: string[] } | null;
-  /** The event types the listener forwards: every event a step waits for. */
-  events: string[];
   steps: PlannedStep[];
 }
 
@@ -56,17 +55,11 @@ export function buildTriggerArgs(step: FlowStep, options: Pick<PlanOptions, 'api
   return args;
 }
 
-export function flowEvents(flow: Flow): string[] {
-  return [...new Set(flow.steps.map((step) => step.event))];
-}
-
 export function planFlow(flow: Flow, options: PlanOptions): FlowPlan {
-  const events = flowEvents(flow);
-  const listen: ListenArgs = { forwardTo: options.forwardTo, events, apiBase: options.apiBase };
+  const listen: ListenArgs = { forwardTo: options.forwardTo, events: flowEvents(flow), apiBase: options.apiBase };
   return {
     flow,
     listen: options.listen ? { options: listen, args: buildListenArgs(listen) } : null,
-    events,
     steps: flow.steps.map((step, index) => ({
       index,
       step,

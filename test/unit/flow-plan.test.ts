@@ -34,8 +34,7 @@ describe('buildTriggerArgs', () => {
 describe('planFlow', () => {
   it('plans the payment flow: one listener for the flow\'s events, a trigger per step, none for the observed one', () => {
     const plan = planFlow(payment, { forwardTo: 'http://127.0.0.1:4242/webhook', stepTimeoutMs: 30_000, listen: true });
-    expect(plan.listen?.args).toEqual(['listen', '--forward-to', 'http://127.0.0.1:4242/webhook', '--events', plan.events.join(','), '--skip-update']);
-    expect(plan.events).toEqual(payment.steps.map((step) => step.event));
+    expect(plan.listen?.args).toEqual(['listen', '--forward-to', 'http://127.0.0.1:4242/webhook', '--events', payment.steps.map((step) => step.event).join(','), '--skip-update']);
     expect(plan.steps.map((step) => step.args?.join(' ') ?? null)).toEqual(
       payment.steps.map((step) => (step.observe ? null : `trigger ${step.event}`)),
     );
@@ -46,7 +45,7 @@ describe('planFlow', () => {
     const flow: Flow = { name: 'f', description: '', source: 'x', steps: [{ event: 'invoice.paid', timeout: 2 }, { event: 'invoice.paid' }] };
     const plan = planFlow(flow, { forwardTo: 'http://127.0.0.1:1/', stepTimeoutMs: 7000, listen: false });
     expect(plan.listen).toBeNull();
-    expect(plan.events).toEqual(['invoice.paid']);
+    expect(planFlow(flow, { forwardTo: 'http://127.0.0.1:1/', stepTimeoutMs: 7000, listen: true }).listen?.options.events).toEqual(['invoice.paid']);
     expect(plan.steps.map((step) => step.timeoutMs)).toEqual([2000, 7000]);
   });
 });
