@@ -7,6 +7,7 @@
 import { EnvironmentError } from '../errors.js';
 import { cacheRoot, installAtomically } from './cache.js';
 import { npmSource } from './npm.js';
+import type { PinnedChecksums } from './pinned.js';
 import { releaseSource } from './release.js';
 import { isSupported, type Platform } from './platform.js';
 import { checkBinary } from '../stripe-cli/version.js';
@@ -19,6 +20,8 @@ export interface InstallRequest {
   signal?: AbortSignal;
   /** Base URL of release downloads (release source only). */
   downloadBase?: URL;
+  /** Release archives' sha256 pinned in source (release source only); tests inject their own. */
+  pinned?: PinnedChecksums;
   onProgress?: (text: string) => void;
 }
 

@@ -2,71 +2,37 @@
  * The second source: the GitHub release tarball and its checksums file,
  * `<base>/v<version>/stripe_<version>_<os>_<arch>.tar.gz` and
  * `<base>/v<version>/stripe-<os>-checksums.txt`, the layout GitHub releases use
- * (and a mirror copying them keeps). The archive is verified against its sha256
- * before a single byte of it is unpacked.
+ * (and a mirror copying them keeps), over https (download.ts). The archive is
+ * verified against its sha256 before a single byte of it is unpacked: the one
+ * pinned in source (pinned.ts) when its version is pinned, else the checksums file's.
  */
 import { createHash } from 'node:crypto';
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, UsageError } from '../errors.js';
 import { binaryName, releaseAssets } from './platform.js';
 import type { InstallRequest, SourceInstall } from './install.js';
 import { extractTarGz } from './archive.js';
+import { download, isSecure, shown } from './download.js';
+import { PINNED_SHA256 } from './pinned.js';
 import { parseHttpUrl } from '../lib/option-values.js';
 
 const DEFAULT_DOWNLOAD_BASE = 'https://github.com/stripe/stripe-cli/releases/download';
-const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
-const MAX_DOWNLOAD = 512 * 1024 * 1024;
 
 export function parseDownloadBase(value: string | undefined): URL {
-  return parseHttpUrl(value ?? DEFAULT_DOWNLOAD_BASE, '--download-base', `use e.g. --download-base ${DEFAULT_DOWNLOAD_BASE}`);
-}
-
-/** A URL as shown to the user: credentials a mirror URL may carry are left out. */
-function shown(url: URL): string {
-  const copy = new URL(url.href);
-  copy.username = '';
-  copy.password = '';
-  return copy.href;
+  const hint = `use e.g. --download-base ${DEFAULT_DOWNLOAD_BASE}`;
+  const url = parseHttpUrl(value ?? DEFAULT_DOWNLOAD_BASE, '--download-base', hint);
+  if (!isSecure(url)) {
+    throw new UsageError(`--download-base ${shown(url)} is plain http, which anyone on the way can change`, {
+      hint: 'use the mirror\'s https:// URL (plain http is accepted only on loopback: 127.0.0.0/8, [::1], localhost)',
+    });
+  }
+  return url;
 }
 
 export function releaseUrl(base: URL, version: string, file: string): URL {
   const href = base.href.endsWith('/') ? base.href : base.href + '/';
   return new URL(`v${encodeURIComponent(version)}/${encodeURIComponent(file)}`, href);
-}
-
-async function download(url: URL, signal: AbortSignal | undefined): Promise<Buffer> {
-  const timeout = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
-  // fetch refuses URLs with credentials: a mirror's user:password travels as Basic auth instead.
-  const headers: Record<string, string> = {};
-  if (url.username || url.password) {
-    const pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-    headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
-  }
-  let response: Response;
-  try {
-    response = await fetch(shown(url), { headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout, redirect: 'follow' });
-  } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (timeout.aborted ? 'timed out' : 'network error');
-    throw new EnvironmentError(`cannot download ${shown(url)} (${cause})`, { hint: 'check your network, or point --download-base at a reachable mirror' });
-  }
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw new EnvironmentError(`download of ${shown(url)} failed: HTTP ${response.status}`, {
-      hint: 'check --cli-version and --download-base (files are read from <base>/v<version>/)',
-    });
-  }
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > MAX_DOWNLOAD) throw new EnvironmentError(`${shown(url)} is too large (${declared} bytes)`, { hint: 'check --download-base' });
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response.body ?? []) {
-    size += chunk.length;
-    if (size > MAX_DOWNLOAD) throw new EnvironmentError(`${shown(url)} is too large`, { hint: 'check --download-base' });
-    chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks);
 }
 
 /** The sha256 listed for `file` in a `sha256sum`-style checksums file. */
@@ -76,6 +42,28 @@ export function checksumFor(checksums: string, file: string): string | undefined
     if (hash && name?.replace(/^\*/, '') === file && /^[0-9a-f]{64}$/i.test(hash)) return hash.toLowerCase();
   }
   return undefined;
+}
+
+/** For a pinned version, the checksums file is not consulted: a hash missing here is a refusal, not a fallback. */
+function pinnedSha256(pinned: Readonly<Record<string, string>>, version: string, archive: string): string {
+  const hash = pinned[archive];
+  if (!hash) {
+    throw new EnvironmentError(`stripe-hooks pins the sha256 of the ${version} release archives, but not of ${archive}; nothing installed`, {
+      hint: 'install from npm (without --from-release)',
+    });
+  }
+  return hash;
+}
+
+/** For other versions, the release's own checksums file (as trustworthy as the https mirror serving it). */
+async function listedSha256(request: InstallRequest, base: URL, assets: { archive: string; checksums: string }): Promise<string> {
+  request.onProgress?.(`Downloading ${assets.checksums}…`);
+  const checksums = (await download(releaseUrl(base, request.version, assets.checksums), request.signal)).toString('utf8');
+  const expected = checksumFor(checksums, assets.archive);
+  if (!expected) {
+    throw new EnvironmentError(`${assets.checksums} lists no sha256 for ${assets.archive}; nothing installed`, { hint: 'check --cli-version and --download-base' });
+  }
+  return expected;
 }
 
 export function releaseSource(request: InstallRequest): SourceInstall {
@@ -89,17 +77,13 @@ export function releaseSource(request: InstallRequest): SourceInstall {
       if (platform.os === 'win32') {
         throw new EnvironmentError('--from-release handles .tar.gz archives; Windows releases are .zip', { hint: 'install from npm instead (without --from-release)' });
       }
-      request.onProgress?.(`Downloading ${assets.checksums}…`);
-      const checksums = (await download(releaseUrl(base, version, assets.checksums), request.signal)).toString('utf8');
-      const expected = checksumFor(checksums, assets.archive);
-      if (!expected) {
-        throw new EnvironmentError(`${assets.checksums} lists no sha256 for ${assets.archive}; nothing installed`, { hint: 'check --cli-version and --download-base' });
-      }
+      const pinned = (request.pinned ?? PINNED_SHA256)[version];
+      const expected = pinned ? pinnedSha256(pinned, version, assets.archive) : await listedSha256(request, base, assets);
       request.onProgress?.(`Downloading ${assets.archive}…`);
       const archive = await download(archiveUrl, request.signal);
       const actual = createHash('sha256').update(archive).digest('hex');
       if (actual !== expected) {
-        throw new EnvironmentError(`checksum mismatch for ${assets.archive}: expected sha256 ${expected}, got ${actual}; nothing installed`, {
+        throw new EnvironmentError(`checksum mismatch for ${assets.archive}: expected ${pinned ? 'the pinned ' : ''}sha256 ${expected}, got ${actual}; nothing installed`, {
           hint: 'the download is corrupt or was tampered with: try again, or check your --download-base mirror',
         });
       }

@@ -1,7 +1,7 @@
 /**
  * Finds a working Stripe CLI, in a fixed order: --stripe-bin, STRIPE_HOOKS_STRIPE_BIN,
- * `stripe` on PATH, the project's node_modules (walking up from cwd), then our
- * cache. Each candidate must answer `stripe version` (for requireStripeCli, an
+ * `stripe` on PATH, the project's node_modules (walking up from cwd, never above the
+ * project root: project-root.ts), then our cache. Each candidate must answer `stripe version` (for requireStripeCli, an
  * earlier answer of the very same file will do: probe-cache.ts). A binary the user named
  * explicitly is final: when broken it is reported, never silently replaced.
  * Broken ones found on the way are skipped and reported alongside the result.
@@ -13,6 +13,7 @@ import type { Environment } from '../lib/environment.js';
 import { cacheRoot, cachedBinary, cachedVersions } from '../installer/cache.js';
 import { binaryName, currentPlatform, DEFAULT_CLI_VERSION, npmPackage, type Platform } from '../installer/platform.js';
 import { checkBinaryCached } from './probe-cache.js';
+import { projectRoot, upTo } from './project-root.js';
 import { checkBinary, type BinaryCheck, type BinaryProblem, type CheckOptions } from './version.js';
 
 export type CliSource = '--stripe-bin' | 'STRIPE_HOOKS_STRIPE_BIN' | 'PATH' | 'node_modules' | 'cache';
@@ -72,19 +73,33 @@ function nodeModulesPaths(dir: string, platform: Platform): string[] {
   ];
 }
 
+/**
+ * `npm run` and `npx` put the `node_modules/.bin` of every directory above cwd on PATH, up
+ * to `/`: those of directories above the project root are as foreign as their node_modules.
+ */
+function binDirsAbove(root: string): Set<string> {
+  const above = new Set<string>();
+  for (let dir = root; dirname(dir) !== dir; ) {
+    dir = dirname(dir);
+    above.add(join(dir, 'node_modules', '.bin'));
+  }
+  return above;
+}
+
 /** Implicit candidates in order; each yielded only when a file is there. */
 async function* implicitCandidates(input: LocateInput, platform: Platform): AsyncGenerator<Candidate> {
   const bin = binaryName(platform);
+  const root = await projectRoot(input.cwd);
+  const foreign = binDirsAbove(root);
   for (const dir of (input.env.PATH ?? '').split(delimiter)) {
-    if (dir && (await isFile(join(dir, bin)))) yield { path: join(dir, bin), source: 'PATH' };
+    if (dir && !foreign.has(resolve(input.cwd, dir)) && (await isFile(join(dir, bin)))) yield { path: join(dir, bin), source: 'PATH' };
   }
-  for (let dir = resolve(input.cwd); ; dir = dirname(dir)) {
+  for (const dir of upTo(input.cwd, root)) {
     for (const path of nodeModulesPaths(dir, platform)) if (await isFile(path)) yield { path, source: 'node_modules' };
-    if (dirname(dir) === dir) break;
   }
-  const root = cacheRoot(input.env);
-  for (const version of await cachedVersions(root, input.preferredVersion ?? DEFAULT_CLI_VERSION)) {
-    const path = cachedBinary(root, version, platform);
+  const cache = cacheRoot(input.env);
+  for (const version of await cachedVersions(cache, input.preferredVersion ?? DEFAULT_CLI_VERSION)) {
+    const path = cachedBinary(cache, version, platform);
     if (await isFile(path)) yield { path, source: 'cache' };
   }
 }

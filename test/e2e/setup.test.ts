@@ -230,10 +230,13 @@ describe('the rest of the report', () => {
   });
 
   it('usage errors exit 2 before anything runs', async () => {
-    for (const args of [['--cli-version', 'latest'], ['--download-base', 'http://127.0.0.1:9/'], ['--from-release', '--download-base', 'ftp://mirror']]) {
+    const plainHttp = ['--from-release', '--download-base', 'http://mirror.example.com/'];
+    for (const args of [['--cli-version', 'latest'], ['--download-base', 'http://127.0.0.1:9/'], ['--from-release', '--download-base', 'ftp://mirror'], plainHttp]) {
       const result = await runCli(['setup', ...args], { box: box() });
       expect(result.exitCode, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(/^error (--cli-version|--download-base)/);
     }
+    const refused = await runCli(['setup', ...plainHttp], { box: box() });
+    expect(refused.stderr).toMatch(/^error --download-base http:\/\/mirror\.example\.com\/ is plain http.*\nhint  use the mirror's https:\/\/ URL/);
   });
 });

@@ -31,6 +31,7 @@ function world(): World {
   const project = join(root, 'project');
   const cwd = join(project, 'packages', 'app');
   mkdirSync(cwd, { recursive: true });
+  writeFile(join(project, 'package.json'), '{"workspaces":["packages/*"]}', 0o644); // the root the walk stops at
   const flagBin = writeStandIn(join(root, 'flag', 'stripe'), '1.0.1');
   const envBin = writeStandIn(join(root, 'env', 'stripe'), '1.0.2');
   const pathDir = join(root, 'bin');
@@ -77,7 +78,7 @@ describe('locate order', () => {
     expect(result.explicit).toBe(false);
   });
 
-  it("the project's node_modules (found walking up from cwd) wins over the cache", async () => {
+  it("the project's node_modules (found walking up from cwd to the project root) wins over the cache", async () => {
     const result = await locateStripeCli(w.input({ stripeBin: undefined, env: { HOME: w.home, PATH: '' } }));
     expect(result.found).toMatchObject({ source: 'node_modules', version: '1.0.4' });
     expect(result.found!.path).toBe(join(w.project, 'node_modules', '@stripe', 'cli-linux-x64', 'bin', 'stripe'));
