@@ -132,7 +132,7 @@ const triggerFlowDefinition = () =>
     .option('--continue-on-error', 'run the remaining steps after a failure')
     .addOption(new Option('--stripe-account <id>', 'trigger on a connected account (acct_…)').conflicts('offline'))
     .option('--offline', 'no Stripe CLI or account: sign realistic events and POST them straight to the app')
-    .addOption(offlineOnly(new Option('--secret <whsec>', 'signing secret the app verifies with (offline; prefer STRIPE_WEBHOOK_SECRET: ps shows flags)')))
+    .addOption(offlineOnly(new Option('--secret <secret>', 'signing secret the app verifies with (offline; prefer STRIPE_WEBHOOK_SECRET: ps shows flags)')))
     .addOption(offlineOnly(new Option('--dotenv <path>', 'read the secret from (or write a generated one to) this dotenv file (offline)')))
     .addOption(offlineOnly(envFileAlias()))
     .addOption(offlineOnly(new Option('--api-version <version>', 'api_version stamped on synthesized events (offline)')))
