@@ -102,6 +102,32 @@ describe('--dotenv and its alias --env-file', () => {
   });
 });
 
+describe('help examples', () => {
+  /** Every "Examples:" line of every command's help, as printed. */
+  function exampleLines(): string[] {
+    const lines: string[] = [];
+    const walk = (command: CommandUnknownOpts): void => {
+      let text = '';
+      command.configureOutput({ writeOut: (chunk) => void (text += chunk) });
+      command.outputHelp();
+      lines.push(...text.split('\n').filter((line) => line.startsWith('  $ ')));
+      command.commands.forEach(walk);
+    };
+    walk(buildProgram({ version: '0.0.0' }));
+    return lines;
+  }
+
+  it('never put a secret on the command line, and name the dotenv file with --dotenv', () => {
+    const lines = exampleLines();
+    expect(lines.length).toBeGreaterThan(15);
+    for (const line of lines) {
+      expect(line).not.toMatch(/--secret|--api-key|--env-file/);
+      expect(line).not.toMatch(/\b(sk|rk|whsec)_/);
+    }
+    expect(lines.filter((line) => line.includes('--dotenv')).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
 describe('where the API key came from', () => {
   afterEach(() => vi.unstubAllEnvs());
 
