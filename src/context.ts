@@ -4,6 +4,7 @@
  * modules never read process.env or process.argv themselves.
  */
 import { Output, colorEnabled } from './ui/output.js';
+import { warnSecretFlag } from './ui/secret-flag.js';
 import { parseHttpUrl } from './lib/option-values.js';
 import type { GlobalOptions } from './program.js';
 
@@ -44,6 +45,8 @@ export function createContext(
   const json = Boolean(options.json);
   const verbose = Boolean(options.verbose);
   const out = new Output({ json, verbose, color: colorEnabled(options.color !== false, env, process.stdout) });
+  const apiKey = options.apiKey || undefined;
+  if (apiKey && options.apiKeyFromFlag) warnSecretFlag(out, '--api-key');
   return {
     cwd: io.cwd ?? process.cwd(),
     env,
@@ -51,7 +54,7 @@ export function createContext(
     json,
     verbose,
     stripeBin: options.stripeBin || undefined,
-    apiKey: options.apiKey || undefined,
+    apiKey,
     apiBase: parseApiBase(options.apiBase),
     canPrompt: (io.stdinIsTTY ?? Boolean(process.stdin.isTTY)) && !isCI(env),
     signal,

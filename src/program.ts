@@ -26,7 +26,7 @@ const root = (version: string) =>
     .option('--no-color', 'disable colours (NO_COLOR and FORCE_COLOR are honoured too)')
     .option('-v, --verbose', 'more detail on stderr')
     .addOption(new Option('--stripe-bin <path>', 'Stripe CLI binary to use').env('STRIPE_HOOKS_STRIPE_BIN'))
-    .addOption(new Option('--api-key <key>', 'Stripe secret or restricted key').env('STRIPE_API_KEY'))
+    .addOption(new Option('--api-key <key>', 'Stripe secret or restricted key (prefer STRIPE_API_KEY: ps shows flags)').env('STRIPE_API_KEY'))
     // Parsed by createContext, not an argParser: commander parses env values before --help, and a bad
     // STRIPE_HOOKS_API_BASE in the shell must not break `stripe-hooks --help`.
     .addOption(
@@ -41,15 +41,18 @@ const root = (version: string) =>
       examples(
         'stripe-hooks demo',
         'stripe-hooks setup',
-        'stripe-hooks listen --forward-to http://localhost:4242/webhook --env-file .env',
+        'stripe-hooks listen --forward-to http://localhost:4242/webhook --dotenv .env',
         'stripe-hooks trigger-flow payment',
         'stripe-hooks trigger-flow payment --offline --forward-to http://localhost:4242/webhook --audit',
         'stripe-hooks register-endpoint --url https://app.example.com/webhook --flow payment',
       ) + '\nExit codes: 0 ok, 1 a step or delivery failed, 2 usage error, 3 environment error, 130 interrupted.\n',
     );
 
-/** The global options as parsed: what `createContext` builds the Context from. */
-export type GlobalOptions = ReturnType<ReturnType<typeof root>['opts']>;
+/**
+ * The global options as parsed: what `createContext` builds the Context from. `apiKeyFromFlag`: the key came
+ * from `--api-key` rather than STRIPE_API_KEY (commander's value source), which is worth a warning.
+ */
+export type GlobalOptions = ReturnType<ReturnType<typeof root>['opts']> & { apiKeyFromFlag?: boolean };
 
 /** Runs a command's handler with a Context built from the global options (cli.ts adds signals and exit codes). */
 export type Launch = <A extends unknown[]>(globals: GlobalOptions, name: string, load: () => Promise<Handler<A>>, args: A) => Promise<void>;
@@ -67,7 +70,8 @@ const launchPlain: Launch = async (globals, _name, load, args) => {
  */
 export function buildProgram({ launch = launchPlain, version = packageVersion() }: { launch?: Launch; version?: string } = {}) {
   const program = root(version);
-  const start: Start = (name, load, ...args) => launch(program.opts(), name, load, args);
+  const start: Start = (name, load, ...args) =>
+    launch({ ...program.opts(), apiKeyFromFlag: program.getOptionValueSource('apiKey') === 'cli' }, name, load, args);
   for (const command of [setupCommand, listenCommand, triggerFlowCommand, registerEndpointCommand, endpointsCommand, demoCommand]) {
     program.addCommand(command(start));
   }

@@ -26,7 +26,7 @@ async function eventSelection(options: ListenOptions, ctx: Context): Promise<Lis
 
 export async function run(options: ListenOptions, ctx: Context): Promise<void> {
   // Every check before anything is spawned: a usage error never leaves a child behind.
-  const envFile = options.envFile === undefined ? undefined : resolve(ctx.cwd, options.envFile);
+  const envFile = options.dotenv === undefined ? undefined : resolve(ctx.cwd, options.dotenv);
   if (envFile) validateEnvKey(options.envKey);
   const listen: ListenArgs = {
     forwardTo: parseForwardUrl(options.forwardTo),

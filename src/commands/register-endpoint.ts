@@ -14,7 +14,7 @@ export async function run(options: RegisterEndpointOptions, ctx: Context): Promi
   const { envKey } = options;
   // Everything checkable is checked before the key is asked for and before any request.
   const desired = await desiredEndpoint(options, SDK_API_VERSION, ctx.cwd);
-  const envFile = options.envFile === undefined ? undefined : resolve(ctx.cwd, options.envFile);
+  const envFile = options.dotenv === undefined ? undefined : resolve(ctx.cwd, options.dotenv);
   if (envFile) {
     validateEnvKey(envKey);
     await assertWritableDirectory(envFile, 'nothing was sent to Stripe');
@@ -39,13 +39,13 @@ export async function run(options: RegisterEndpointOptions, ctx: Context): Promi
     if (envFile) {
       try {
         await writeEnvValue(envFile, envKey, result.secret);
-        savedTo = `${options.envFile} as ${envKey}`;
+        savedTo = `${options.dotenv} as ${envKey}`;
       } catch (error) {
         saveError = error; // reported after the secret is printed, so it is not lost
       }
     }
   } else if (envFile && !options.dryRun) {
-    ctx.out.note(`${options.envFile} left as it is: Stripe returns the signing secret only when it creates an endpoint`);
+    ctx.out.note(`${options.dotenv} left as it is: Stripe returns the signing secret only when it creates an endpoint`);
   }
   renderRegistration(ctx.out, result, savedTo);
   if (saveError) throw saveError;

@@ -15,6 +15,7 @@ import { plannedDeliveries, runOfflineFlow } from '../run/offline-runner.js';
 import { runFailure } from '../run/outcome.js';
 import type { FlowReport } from '../run/report.js';
 import { parseForwardUrl } from '../stripe-cli/listen.js';
+import { warnSecretFlag } from '../ui/secret-flag.js';
 import { announceSecret, progressBar, renderOfflineReports, renderPreview } from '../ui/trigger-flow-offline.js';
 
 export async function runOffline(flow: Flow, options: TriggerFlowOptions, ctx: Context): Promise<void> {
@@ -22,8 +23,9 @@ export async function runOffline(flow: Flow, options: TriggerFlowOptions, ctx: C
   const seed = options.seed ?? randomSeed();
   const repeat = options.repeat ?? 1;
   const apiVersion = options.apiVersion === undefined ? SDK_API_VERSION : parseApiVersion(options.apiVersion);
-  const sources: SecretSources = { flag: options.secret, envFile: options.envFile, env: ctx.env, cwd: ctx.cwd };
+  const sources: SecretSources = { flag: options.secret, dotenv: options.dotenv, env: ctx.env, cwd: ctx.cwd };
   const given = await givenSecret(sources);
+  if (options.secret !== undefined) warnSecretFlag(ctx.out, '--secret');
 
   if (options.dryRun) {
     const copies = options.duplicate ? 2 : 1;

@@ -30,16 +30,16 @@ export function examples(...lines: string[]): string {
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
- * Twin of `--env-file`. Node (20 to 24, nodejs/node#54232) claims `--env-file` anywhere on its command line,
- * even after the script, and exits 9 when that file does not exist yet, before our code runs. `--dotenv` is the
- * spelling Node leaves alone; `withDotenv` folds it into `envFile`.
+ * `--env-file`, kept as an alias of `--dotenv`: Node (20 to 24, nodejs/node#54232) claims `--env-file` anywhere on
+ * its command line, even after the script, and exits 9 before our code runs when that path is missing or not a
+ * file. `withDotenv` folds it into `dotenv`, the one name handlers read.
  */
-export const dotenvOption = () =>
-  new Option('--dotenv <path>', 'same as --env-file; use it when the file does not exist yet (Node intercepts --env-file)');
+export const envFileAlias = () =>
+  new Option('--env-file <path>', 'alias of --dotenv; Node may intercept it, see docs/README.md#--dotenv-and---env-file').conflicts('dotenv');
 
-/** The options a handler sees: `--dotenv` folded into `envFile` (`--env-file` wins when both are given). */
-export function withDotenv<O extends { envFile?: string; dotenv?: string }>({ dotenv, ...options }: O): Omit<O, 'dotenv'> & { envFile?: string } {
-  return { ...options, envFile: options.envFile ?? dotenv };
+/** The options a handler sees: `--env-file` folded into `dotenv` (commander refuses both at once). */
+export function withDotenv<O extends { envFile?: string; dotenv?: string }>({ envFile, ...options }: O): Omit<O, 'envFile'> & { dotenv?: string } {
+  return { ...options, dotenv: options.dotenv ?? envFile };
 }
 
 const longFlag = (flags: string) => /--[\w-]+/.exec(flags)?.[0] ?? flags;
@@ -64,7 +64,7 @@ const setupDefinition = () =>
     .option('-y, --yes', 'install without asking when the Stripe CLI is missing (implied by CI=true)')
     .option('--cli-version <version>', 'Stripe CLI version to install (default: 1.52.0, the version stripe-hooks is tested with)')
     .option('--from-release', 'install from the GitHub release tarball (sha256-checked) instead of npm')
-    .option('--download-base <url>', 'base URL of release downloads, for mirrors (with --from-release)')
+    .option('--download-base <url>', 'https base URL of release downloads, for mirrors (with --from-release; plain http only on loopback)')
     .option('--force', 'install into the cache even when a Stripe CLI is already found')
     .addHelpText('after', examples('stripe-hooks setup', 'stripe-hooks setup --yes --json', 'stripe-hooks setup --from-release --cli-version 1.52.0'));
 
@@ -83,9 +83,9 @@ const listenDefinition = () =>
     .addOption(new Option('-e, --events <types>', 'comma-separated event types to forward').conflicts(['flow', 'all']))
     .addOption(new Option('--flow <name>', 'forward the events of this flow').conflicts('all'))
     .option('--all', 'forward every event type (the Stripe CLI\'s --all-snapshot)')
-    .option('--env-file <path>', 'write the signing secret into this dotenv file (atomically)')
-    .addOption(dotenvOption())
-    .option('--env-key <name>', 'variable name for the secret in --env-file', 'STRIPE_WEBHOOK_SECRET')
+    .option('--dotenv <path>', 'write the signing secret into this dotenv file (atomically)')
+    .addOption(envFileAlias())
+    .option('--env-key <name>', 'variable name for the secret in --dotenv', 'STRIPE_WEBHOOK_SECRET')
     .option('--print-secret', 'print only the signing secret and exit')
     .option('--forward-connect-to <url>', 'where to forward Connect events')
     .option('-H, --header <header>', 'extra header for forwarded requests, "Key: Value" (repeatable)', collect)
@@ -96,7 +96,7 @@ const listenDefinition = () =>
       'after',
       examples(
         'stripe-hooks listen',
-        'stripe-hooks listen --forward-to http://localhost:3000/api/webhooks --env-file .env',
+        'stripe-hooks listen --forward-to http://localhost:3000/api/webhooks --dotenv .env',
         'stripe-hooks listen --flow payment --json',
         'export STRIPE_WEBHOOK_SECRET=$(stripe-hooks listen --print-secret)',
       ),
@@ -132,9 +132,9 @@ const triggerFlowDefinition = () =>
     .option('--continue-on-error', 'run the remaining steps after a failure')
     .addOption(new Option('--stripe-account <id>', 'trigger on a connected account (acct_…)').conflicts('offline'))
     .option('--offline', 'no Stripe CLI or account: sign realistic events and POST them straight to the app')
-    .addOption(offlineOnly(new Option('--secret <whsec>', 'signing secret the app verifies with (offline; or STRIPE_WEBHOOK_SECRET)')))
-    .addOption(offlineOnly(new Option('--env-file <path>', 'read the secret from (or write a generated one to) this dotenv file (offline)')))
-    .addOption(offlineOnly(dotenvOption()))
+    .addOption(offlineOnly(new Option('--secret <secret>', 'signing secret the app verifies with (offline; prefer STRIPE_WEBHOOK_SECRET: ps shows flags)')))
+    .addOption(offlineOnly(new Option('--dotenv <path>', 'read the secret from (or write a generated one to) this dotenv file (offline)')))
+    .addOption(offlineOnly(envFileAlias()))
     .addOption(offlineOnly(new Option('--api-version <version>', 'api_version stamped on synthesized events (offline)')))
     .addOption(offlineOnly(integerOption('--seed <n>', 'make ids, payloads and --shuffle reproducible (offline)', 0, 0xffffffff)))
     .addOption(offlineOnly(new Option('--duplicate', 'deliver every event twice with the same id (offline)')))
@@ -149,7 +149,7 @@ const triggerFlowDefinition = () =>
         'stripe-hooks trigger-flow payment',
         'stripe-hooks trigger-flow payment --dry-run',
         'stripe-hooks trigger-flow --file flows/refund.yaml refund --json',
-        'stripe-hooks trigger-flow payment --offline --secret "$STRIPE_WEBHOOK_SECRET" --audit',
+        'stripe-hooks trigger-flow payment --offline --dotenv .env --audit',
         'stripe-hooks trigger-flow payment --offline --repeat 100 --concurrency 8 --seed 42',
       ),
     );
@@ -160,7 +160,7 @@ export type TriggerFlowOptions = ReturnType<typeof withDotenv<OptionsOf<typeof t
 /** The first offline-only option given (as its flag, e.g. "--duplicate"), for the live runner to refuse. */
 export function offlineOnlyGiven(options: TriggerFlowOptions): string | undefined {
   const given = new Map(Object.entries(options));
-  // `--dotenv` reaches the handler folded into `envFile` (withDotenv), so it is found as --env-file.
+  // `--env-file` reaches the handler folded into `dotenv` (withDotenv), so it is found as --dotenv.
   const option = triggerFlowDefinition().options.find((candidate) => OFFLINE_ONLY.has(candidate) && given.get(candidate.attributeName()) !== undefined);
   return option && (option.long ?? option.flags);
 }
@@ -184,16 +184,16 @@ const registerEndpointDefinition = () =>
     .option('--connect', 'receive events from connected accounts')
     .option('--metadata <key=value>', 'metadata entry (repeatable)', collect)
     .option('--disabled', 'create or leave the endpoint disabled')
-    .option('--env-file <path>', 'write the new signing secret into this dotenv file')
-    .addOption(dotenvOption())
-    .option('--env-key <name>', 'variable name for the secret in --env-file', 'STRIPE_WEBHOOK_SECRET')
+    .option('--dotenv <path>', 'write the new signing secret into this dotenv file')
+    .addOption(envFileAlias())
+    .option('--env-key <name>', 'variable name for the secret in --dotenv', 'STRIPE_WEBHOOK_SECRET')
     .option('--dry-run', 'show what would change, write nothing')
     .option('--live', 'allow a live-mode key')
     .addHelpText(
       'after',
       examples(
         'stripe-hooks register-endpoint --url https://app.example.com/webhook --flow payment',
-        'stripe-hooks register-endpoint --url https://app.example.com/webhook --events invoice.paid,charge.refunded --env-file .env',
+        'stripe-hooks register-endpoint --url https://app.example.com/webhook --events invoice.paid,charge.refunded --dotenv .env',
         'stripe-hooks register-endpoint --url https://app.example.com/webhook --all-events --live --json',
       ),
     );

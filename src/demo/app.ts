@@ -11,7 +11,7 @@
  * 4. Expect duplicates: Stripe delivers at least once, so skip event ids already handled.
  *
  * Run it on its own: `STRIPE_WEBHOOK_SECRET=whsec_… node dist/demo/app.js` (port 4242, or PORT),
- * then `stripe-hooks trigger-flow payment --offline --secret "$STRIPE_WEBHOOK_SECRET"`.
+ * then, with the same STRIPE_WEBHOOK_SECRET exported, `stripe-hooks trigger-flow payment --offline`.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -2,16 +2,55 @@
  * The one redaction helper every output path goes through. Stripe secrets must
  * never reach a terminal or a log unless the user asked for that exact value
  * (e.g. `listen --print-secret`), in which case the caller passes it in `allow`.
+ * What a secret looks like is lib/secrets.ts's to say.
  */
-// Real key bodies are dozens of characters; requiring 8 keeps prose such as "sk_test_…" readable.
-const SECRET = /\b(sk|rk|whsec|rkcs)_(?:(test|live)_)?([A-Za-z0-9]{8,})/g;
+import { findSecrets, type SecretMatch } from './secrets.js';
 
+// Real key bodies are dozens of characters; requiring 8 keeps prose such as "sk_test_…" readable.
+const MIN_BODY = 8;
+
+// Terminal escape sequences: CSI (colours, cursor moves) and OSC (hyperlinks), as the Stripe CLI and chalk write them.
+// eslint-disable-next-line no-control-regex
+const ESCAPE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
+
+function mask(secret: SecretMatch): string {
+  const kept = secret.mode ? `${secret.prefix}_${secret.mode}_` : `${secret.prefix}_`;
+  return `${kept}${secret.body.length > 8 ? '…' + secret.body.slice(-4) : '…'}`;
+}
+
+/** The text without its escape sequences, and where each of its characters is in the original. */
+function withoutEscapes(text: string): { plain: string; at: (i: number) => number } {
+  if (!text.includes('\x1b')) return { plain: text, at: (i) => i };
+  let plain = '';
+  const at: number[] = [];
+  let from = 0;
+  for (const escape of [...text.matchAll(ESCAPE), { index: text.length, 0: '' }]) {
+    for (let i = from; i < escape.index; i++) at.push(i);
+    plain += text.slice(from, escape.index);
+    from = escape.index + escape[0].length;
+  }
+  return { plain, at: (i) => at[i] ?? text.length };
+}
+
+/**
+ * Secrets are looked for in the text with its escape sequences taken out, and one right after an escape
+ * sequence counts as starting a word (`\x1b[1mwhsec_…` is a secret after a colour code, not the tail of a word
+ * "1mwhsec_…"). They are masked in place; the escape sequences stay.
+ */
 export function redact(text: string, allow: readonly string[] = []): string {
-  return text.replace(SECRET, (match, prefix: string, mode: string | undefined, body: string) => {
-    if (allow.includes(match)) return match;
-    const kept = mode ? `${prefix}_${mode}_` : `${prefix}_`;
-    return `${kept}${body.length > 8 ? '…' + body.slice(-4) : '…'}`;
-  });
+  if (!text.includes('_')) return text; // every secret has one; most lines have none
+  const { plain, at } = withoutEscapes(text);
+  let out = '';
+  let done = 0;
+  for (const secret of findSecrets(plain, MIN_BODY, (i) => at(i - 1) + 1 !== at(i))) {
+    if (allow.includes(secret.text)) continue;
+    const start = at(secret.index);
+    const end = at(secret.index + secret.text.length - 1) + 1;
+    const escapesInside = text.slice(start, end).match(ESCAPE)?.join('') ?? '';
+    out += text.slice(done, start) + mask(secret) + escapesInside;
+    done = end;
+  }
+  return out + text.slice(done);
 }
 
 /** Redacts every string inside a JSON-able value (for --json output). */

@@ -1,4 +1,6 @@
 /** What can be known about a Stripe key from its prefix alone; the key itself is never returned. */
+import { parseSecret } from './secrets.js';
+
 export type KeyMode = 'test' | 'live';
 export type KeyKind = 'secret' | 'restricted';
 
@@ -7,12 +9,10 @@ export interface KeyInfo {
   kind: KeyKind;
 }
 
-const KEY = /^(sk|rk)_(test|live)_[A-Za-z0-9]+$/;
-
 export function describeKey(key: string | undefined): KeyInfo | undefined {
-  const match = key ? KEY.exec(key) : null;
-  if (!match) return undefined;
-  return { kind: match[1] === 'rk' ? 'restricted' : 'secret', mode: match[2] as KeyMode };
+  const secret = key === undefined ? undefined : parseSecret(key);
+  if (!secret?.mode || (secret.prefix !== 'sk' && secret.prefix !== 'rk')) return undefined;
+  return { kind: secret.prefix === 'rk' ? 'restricted' : 'secret', mode: secret.mode };
 }
 
 export function isLiveKey(key: string | undefined): boolean {

@@ -1,47 +1,54 @@
 /**
  * Which signing secret offline deliveries are signed with: --secret, else the
- * STRIPE_WEBHOOK_SECRET of --env-file, else the environment's; with none, a fresh
- * one (written to --env-file when given, so the app can load it).
+ * STRIPE_WEBHOOK_SECRET of --dotenv, else the environment's; with none, a fresh
+ * one (written to --dotenv when given, so the app can load it). Any non-empty value
+ * is taken: the app verifies with whatever secret it was configured with, and test
+ * suites use ones like `whsec_test_secret`; `stripeShaped` says whether to warn.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { getEnvValue, writeEnvValue } from '../lib/env-file.js';
+import { isStripeWebhookSecret } from '../lib/secrets.js';
 import { UsageError } from '../errors.js';
 import { generateWebhookSecret } from './random.js';
-import { assertWebhookSecret } from './sign.js';
 
 export const SECRET_ENV = 'STRIPE_WEBHOOK_SECRET';
 
 export interface SecretSources {
   flag?: string;
-  envFile?: string;
+  dotenv?: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }
 
 export type SecretChoice =
-  | { value: string; source: string; generated: false }
+  | { value: string; source: string; generated: false; stripeShaped: boolean }
   | { value: string; source: string; generated: true; writtenTo?: string };
 
-/** The secret the user gave, validated (exit 2 when malformed), or undefined when none is given anywhere. */
+const given = (value: string, source: string): SecretChoice => ({ value, source, generated: false, stripeShaped: isStripeWebhookSecret(value) });
+
+/** The secret the user gave, or undefined when none is given anywhere; an empty --secret is a usage error. */
 export async function givenSecret(sources: SecretSources): Promise<SecretChoice | undefined> {
-  if (sources.flag !== undefined) return { value: assertWebhookSecret(sources.flag.trim(), '--secret'), source: '--secret', generated: false };
-  if (sources.envFile !== undefined) {
-    const fromFile = getEnvValue(await readEnvFile(resolve(sources.cwd, sources.envFile), sources.envFile), SECRET_ENV);
-    const source = `${SECRET_ENV} in ${sources.envFile}`;
-    if (fromFile) return { value: assertWebhookSecret(fromFile, source), source, generated: false };
+  if (sources.flag !== undefined) {
+    const value = sources.flag.trim();
+    if (value === '') throw new UsageError('--secret is empty', { hint: `give the secret your app verifies with, or set ${SECRET_ENV} instead` });
+    return given(value, '--secret');
+  }
+  if (sources.dotenv !== undefined) {
+    const fromFile = getEnvValue(await readEnvFile(resolve(sources.cwd, sources.dotenv), sources.dotenv), SECRET_ENV)?.trim();
+    if (fromFile) return given(fromFile, `${SECRET_ENV} in ${sources.dotenv}`);
   }
   const fromEnv = sources.env[SECRET_ENV]?.trim();
-  if (fromEnv) return { value: assertWebhookSecret(fromEnv, SECRET_ENV), source: SECRET_ENV, generated: false };
+  if (fromEnv) return given(fromEnv, SECRET_ENV);
   return undefined;
 }
 
-/** A fresh secret, kept in --env-file when one was named. */
+/** A fresh secret, kept in --dotenv when one was named. */
 export async function generateSecret(sources: SecretSources): Promise<SecretChoice> {
   const value = generateWebhookSecret();
-  if (sources.envFile === undefined) return { value, source: 'generated', generated: true };
-  await writeEnvValue(resolve(sources.cwd, sources.envFile), SECRET_ENV, value);
-  return { value, source: 'generated', generated: true, writtenTo: sources.envFile };
+  if (sources.dotenv === undefined) return { value, source: 'generated', generated: true };
+  await writeEnvValue(resolve(sources.cwd, sources.dotenv), SECRET_ENV, value);
+  return { value, source: 'generated', generated: true, writtenTo: sources.dotenv };
 }
 
 /** The file's text; a file that does not exist yet reads as empty (a secret will be generated into it). */
@@ -51,6 +58,6 @@ async function readEnvFile(path: string, shown: string): Promise<string> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return '';
-    throw new UsageError(`cannot read --env-file ${shown} (${code ?? String(error)})`, { hint: 'pass a readable dotenv file, or a path where one may be created' });
+    throw new UsageError(`cannot read --dotenv ${shown} (${code ?? String(error)})`, { hint: 'pass a readable dotenv file, or a path where one may be created' });
   }
 }

@@ -24,5 +24,6 @@ export function renderNextSteps(out: Output): void {
   if (out.json) return;
   out.line();
   out.line('Next, against your own app:');
-  out.line('  stripe-hooks trigger-flow payment --offline --forward-to http://localhost:4242/webhook --secret "$STRIPE_WEBHOOK_SECRET" --audit');
+  out.line('  stripe-hooks trigger-flow payment --offline --forward-to http://localhost:4242/webhook --dotenv .env --audit');
+  out.line(out.c.dim('  (signs with STRIPE_WEBHOOK_SECRET from .env or the environment: the secret your app verifies with)'));
 }

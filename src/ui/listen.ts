@@ -45,7 +45,7 @@ function humanRenderer(out: Output, setup: ListenSetup): (event: ListenerEvent) 
         out.note(
           setup.envFile
             ? `  signing secret ${event.secret} written to ${setup.envFile} as ${setup.envKey}`
-            : `  signing secret ${event.secret} (in full: --env-file .env or --print-secret)`,
+            : `  signing secret ${event.secret} (in full: --dotenv .env or --print-secret)`,
         );
         out.note(`  events: ${setup.events === 'all' ? 'all' : setup.events.join(', ')}`);
         return out.note(c.dim('  Ctrl+C to stop'));

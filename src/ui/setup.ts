@@ -22,7 +22,7 @@ export function renderSetupReport(out: Output, report: SetupReport): void {
   const cli = report.stripeCli;
   const { apiKey, login, node } = report;
   const keyDetail = !apiKey.present
-    ? 'set STRIPE_API_KEY or pass --api-key (offline mode needs none)'
+    ? 'set STRIPE_API_KEY (offline mode needs none)'
     : apiKey.recognised
       ? `${apiKey.mode} mode, ${apiKey.kind} key (from ${apiKey.from})`
       : `from ${apiKey.from}, but not a secret (sk_…) or restricted (rk_…) key`;

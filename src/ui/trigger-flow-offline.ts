@@ -12,16 +12,22 @@ import { renderFlowReport } from './flow-report.js';
 import type { Output, Spinner } from './output.js';
 import { table } from './table.js';
 
-/** Says where a generated secret went: the app needs it to accept the deliveries. */
+/**
+ * Says where a generated secret went (the app needs it to accept the deliveries), or that a given one is not
+ * shaped like Stripe's: right for a test suite's made-up secret, a mistake when it was meant to be the endpoint's.
+ */
 export function announceSecret(out: Output, secret: SecretChoice): void {
-  if (!secret.generated) return;
+  if (!secret.generated) {
+    if (!secret.stripeShaped) out.warn(`the signing secret from ${secret.source} does not look like Stripe's (whsec_…); signing with it as given`);
+    return;
+  }
   if (secret.writtenTo) {
     out.warn(`no signing secret given: generated one into ${secret.writtenTo} (${SECRET_ENV}); start your app with it loaded`);
     return;
   }
   out.allow(secret.value); // the user asked for one by giving none: this is the value their app needs
   out.warn(`no signing secret given: generated ${secret.value} for this run`);
-  out.warn(`start your app with ${SECRET_ENV}=${secret.value}, or pass --env-file .env to keep it there`);
+  out.warn(`start your app with ${SECRET_ENV}=${secret.value}, or pass --dotenv .env to keep it there`);
 }
 
 export interface ProgressBar {

@@ -12,6 +12,9 @@ describe('stripe-hooks demo', () => {
     expect(result.stdout).toMatch(/^4\s+signed 10 minutes ago \(over the 300 s tolerance\)\s+4xx\s+answered 400 in \d+ ms\s+pass$/m);
     expect(result.stdout).toContain('audit: all 7 checks passed');
     expect(result.stdout).toContain('stripe-hooks trigger-flow payment --offline --forward-to http://localhost:4242/webhook');
+    // What to try next takes the secret from the environment or a dotenv file, never from argv, where ps shows it.
+    expect(result.stdout).toContain('stripe-hooks trigger-flow payment --offline --forward-to http://localhost:4242/webhook --dotenv .env --audit');
+    expect(result.stdout).not.toContain('--secret');
     expect(result.stderr).toBe('');
   });
 

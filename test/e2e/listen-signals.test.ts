@@ -10,6 +10,9 @@ import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.
 import { childPids, isRunning, startCli, type RunningCli } from '../support/running-cli.js';
 import { TEST_API_KEY } from '../support/stripe-cli.js';
 
+/** The key goes in the environment, as users are told to give it (`--api-key` is warned about). */
+const KEY_ENV = { STRIPE_API_KEY: TEST_API_KEY };
+
 let fake: FakeStripe | undefined;
 let silent: Awaited<ReturnType<typeof silentServer>> | undefined;
 const started: RunningCli[] = [];
@@ -23,8 +26,9 @@ afterEach(async () => {
 });
 
 function listen(apiBase: string, args: string[] = []): RunningCli {
-  const cli = startCli(['listen', '--verbose', '-f', 'http://127.0.0.1:9/webhook', ...args, '--api-base', apiBase, '--api-key', TEST_API_KEY, '--stripe-bin', STRIPE_BIN], {
+  const cli = startCli(['listen', '--verbose', '-f', 'http://127.0.0.1:9/webhook', ...args, '--api-base', apiBase, '--stripe-bin', STRIPE_BIN], {
     box: sandbox(),
+    env: KEY_ENV,
   });
   started.push(cli);
   return cli;

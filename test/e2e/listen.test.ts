@@ -14,6 +14,9 @@ import { startReceiver, type Receiver } from '../support/receiver.js';
 import { startCli, type RunningCli } from '../support/running-cli.js';
 import { TEST_API_KEY } from '../support/stripe-cli.js';
 
+/** The key goes in the environment, as users are told to give it (`--api-key` is warned about). */
+const KEY_ENV = { STRIPE_API_KEY: TEST_API_KEY };
+
 let fake: FakeStripe | undefined;
 let receiver: Receiver | undefined;
 const started: RunningCli[] = [];
@@ -25,10 +28,10 @@ afterEach(async () => {
   fake = receiver = undefined;
 });
 
-const global = (api: FakeStripe) => ['--api-base', api.url, '--api-key', TEST_API_KEY, '--stripe-bin', STRIPE_BIN];
+const global = (api: FakeStripe) => ['--api-base', api.url, '--stripe-bin', STRIPE_BIN];
 
 function listen(api: FakeStripe, args: string[], box: Sandbox = sandbox()): RunningCli {
-  const cli = startCli(['listen', ...args, ...global(api)], { box });
+  const cli = startCli(['listen', ...args, ...global(api)], { box, env: KEY_ENV });
   started.push(cli);
   return cli;
 }
@@ -129,7 +132,7 @@ describe('stripe-hooks listen', () => {
 
   it('--print-secret prints only the secret and exits 0', async () => {
     fake = await startFakeStripe();
-    const result = await runCli(['listen', '--print-secret', ...global(fake)]);
+    const result = await runCli(['listen', '--print-secret', ...global(fake)], { env: KEY_ENV });
     expect(result).toMatchObject({ exitCode: 0, stdout: fake.secret, stderr: '' });
     expect(fake.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['POST /v1/stripecli/sessions 200']);
     expect(fake.sessions).toHaveLength(1);
@@ -138,7 +141,7 @@ describe('stripe-hooks listen', () => {
   it('a key the API rejects -> exit 3 with a hint, the key never printed', async () => {
     fake = await startFakeStripe({ apiKeys: [TEST_API_KEY] });
     const wrong = 'sk_test_51NotTheRightKeyAtAll';
-    const result = await runCli(['listen', '--api-base', fake.url, '--api-key', wrong, '--stripe-bin', STRIPE_BIN]);
+    const result = await runCli(['listen', '--api-base', fake.url, '--stripe-bin', STRIPE_BIN], { env: { STRIPE_API_KEY: wrong } });
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toMatch(/^error Stripe rejected the API key \(Authorization failed, status=401\)\nhint  check STRIPE_API_KEY/);
     expect(result.stderr + result.stdout).not.toContain(wrong);
@@ -158,7 +161,7 @@ describe('stripe-hooks listen without a Stripe CLI', () => {
   it('none on PATH, in node_modules or the cache -> exit 3 pointing at setup', async () => {
     const box = sandbox({ PATH: join(sandbox().home, 'empty') });
     for (const extra of [[], ['--print-secret']]) {
-      const result = await runCli(['listen', ...extra, '--api-key', TEST_API_KEY], { box });
+      const result = await runCli(['listen', ...extra], { box, env: KEY_ENV });
       expect(result.exitCode).toBe(3);
       expect(result.stderr).toMatch(/^error Stripe CLI not found\nhint  run `stripe-hooks setup`/);
     }
@@ -174,6 +177,7 @@ describe('stripe-hooks listen refuses bad input before spawning anything', () =>
     const result = await runCli(args, { box });
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toContain('error stripe listen exited with code 1');
+    expect(result.stderr).toContain('warning --api-key puts the key where ps can see it for the whole run; set STRIPE_API_KEY instead');
     expect(stripe.argv()).toEqual([
       'listen', '--forward-to', 'http://localhost:4242/webhook', '--events', 'charge.refunded,refund.created', '--skip-update', '--api-base', 'http://127.0.0.1:12111',
     ]);
@@ -196,7 +200,7 @@ describe('stripe-hooks listen refuses bad input before spawning anything', () =>
   ])('%j -> exit 2', async (args, message) => {
     const box = sandbox();
     const stripe = recordingStripe(box);
-    const result = await runCli(['listen', ...args, '--stripe-bin', stripe.bin, '--api-key', TEST_API_KEY], { box });
+    const result = await runCli(['listen', ...args, '--stripe-bin', stripe.bin], { box, env: KEY_ENV });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(2); // one line and its hint, no stack

@@ -15,6 +15,9 @@ import { childPids, isRunning, startCli } from '../support/running-cli.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { TEST_API_KEY } from '../support/stripe-cli.js';
 
+/** The key goes in the environment, as users are told to give it (`--api-key` is warned about). */
+const KEY_ENV = { STRIPE_API_KEY: TEST_API_KEY };
+
 let fake: FakeStripe | undefined;
 let receiver: Receiver | undefined;
 let proxy: Awaited<ReturnType<typeof holdingProxy>> | undefined;
@@ -26,7 +29,7 @@ afterEach(async () => {
   fake = receiver = proxy = undefined;
 });
 
-const globalArgs = (apiBase: string) => ['--api-base', apiBase, '--api-key', TEST_API_KEY, '--stripe-bin', STRIPE_BIN];
+const globalArgs = (apiBase: string) => ['--api-base', apiBase, '--stripe-bin', STRIPE_BIN];
 
 function withFile(name: string, text: string): Sandbox {
   const box = sandbox();
@@ -78,7 +81,7 @@ describe('bad flows and options: exit 2 before anything starts', () => {
   ];
   it.each(cases)('%s', async (_label, text, expected) => {
     fake = await startFakeStripe();
-    const result = await runCli(['trigger-flow', '--file', 'flow.yaml', ...globalArgs(fake.url)], { box: withFile('flow.yaml', text) });
+    const result = await runCli(['trigger-flow', '--file', 'flow.yaml', ...globalArgs(fake.url)], { box: withFile('flow.yaml', text), env: KEY_ENV });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(expected);
     expect(result.stdout).toBe('');
@@ -156,7 +159,7 @@ describe('--dry-run and --list spawn nothing', () => {
 describe('running without a listener, and environment failures', () => {
   it('--no-listen fires the triggers only and says the run is unverified', async () => {
     fake = await startFakeStripe();
-    const result = await runCli(['trigger-flow', 'invoice-void', '--no-listen', '--json', ...globalArgs(fake.url)]);
+    const result = await runCli(['trigger-flow', 'invoice-void', '--no-listen', '--json', ...globalArgs(fake.url)], { env: KEY_ENV });
     expect(result.exitCode).toBe(0);
     const report = JSON.parse(result.stdout) as { mode: string; ok: boolean; steps: { ok: boolean; eventId: null }[] };
     expect(report).toMatchObject({ mode: 'unverified', ok: true, steps: [{ ok: true, eventId: null }, { ok: true, eventId: null }] });
@@ -171,7 +174,7 @@ describe('running without a listener, and environment failures', () => {
     const wrapper = join(box.home, 'stripe');
     const wrap = (note: string) => writeFileSync(wrapper, `#!/bin/sh\n# ${note}\necho "$1 $2" >> '${log}'\nexec '${STRIPE_BIN}' "$@"\n`, { mode: 0o755 });
     const run = async () => {
-      const result = await runCli(['trigger-flow', 'invoice-void', '--no-listen', '--api-base', fake!.url, '--api-key', TEST_API_KEY, '--stripe-bin', wrapper], { box });
+      const result = await runCli(['trigger-flow', 'invoice-void', '--no-listen', '--api-base', fake!.url, '--stripe-bin', wrapper], { box, env: KEY_ENV });
       expect(result.exitCode).toBe(0);
       const calls = readFileSync(log, 'utf8').trim().split('\n');
       rmSync(log);
@@ -188,13 +191,13 @@ describe('running without a listener, and environment failures', () => {
     fake = await startFakeStripe();
     receiver = await startReceiver({ secret: fake.secret });
     fake.failPath('/v1/invoiceitems', 402, { error: { type: 'card_error', message: 'injected' } });
-    const failed = await runCli(['trigger-flow', 'invoice-void', '--forward-to', receiver.url, ...globalArgs(fake.url)]);
+    const failed = await runCli(['trigger-flow', 'invoice-void', '--forward-to', receiver.url, ...globalArgs(fake.url)], { env: KEY_ENV });
     expect(failed.exitCode).toBe(1);
     expect(failed.stdout).toMatch(/^1 +invoice\.finalized +invoice\.finalized +- +- +\d+ +FAIL stripe trigger failed: Request failed, status=402$/m);
     expect(failed.stdout).toMatch(/^2 +invoice\.voided .* skipped$/m);
 
     const other = await startFakeStripe({ apiKeys: ['sk_test_the_only_valid_key'] });
-    const rejected = await runCli(['trigger-flow', 'invoice-void', '--forward-to', receiver.url, ...globalArgs(other.url)]);
+    const rejected = await runCli(['trigger-flow', 'invoice-void', '--forward-to', receiver.url, ...globalArgs(other.url)], { env: KEY_ENV });
     await other.close();
     expect(rejected.exitCode).toBe(3);
     expect(rejected.stderr).toMatch(/^error Stripe rejected the API key .*\nhint  check STRIPE_API_KEY/);
@@ -203,7 +206,7 @@ describe('running without a listener, and environment failures', () => {
 
   it('no Stripe CLI on PATH, in node_modules or the cache: exit 3 pointing at setup', async () => {
     const box = sandbox({ PATH: join(sandbox().home, 'empty') });
-    const result = await runCli(['trigger-flow', 'payment', '--api-key', TEST_API_KEY], { box });
+    const result = await runCli(['trigger-flow', 'payment'], { box, env: KEY_ENV });
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toMatch(/^error Stripe CLI not found\nhint  run `stripe-hooks setup`/);
   });
@@ -215,7 +218,7 @@ describe('Ctrl+C', () => {
     receiver = await startReceiver({ secret: fake.secret });
     proxy = await holdingProxy(fake.url, /^POST \/v1\/customers\/cus_/); // the customer.updated fixture's update call hangs
     const box = withFile('flow.yaml', 'steps: [customer.created, customer.updated]\n');
-    const cli = startCli(['trigger-flow', '--file', 'flow.yaml', '--forward-to', receiver.url, '--verbose', ...globalArgs(proxy.url)], { box });
+    const cli = startCli(['trigger-flow', '--file', 'flow.yaml', '--forward-to', receiver.url, '--verbose', ...globalArgs(proxy.url)], { box, env: KEY_ENV });
     await proxy.held.waitFor(() => true, 'the held update call');
     const children = childPids(cli.child.pid!);
     expect(children).toHaveLength(2); // stripe listen and stripe trigger

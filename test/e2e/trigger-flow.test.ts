@@ -13,6 +13,9 @@ import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.
 import { startReceiver, type Receiver, type ReceiverOptions } from '../support/receiver.js';
 import { TEST_API_KEY } from '../support/stripe-cli.js';
 
+/** The key goes in the environment, as users are told to give it (`--api-key` is warned about). */
+const KEY_ENV = { STRIPE_API_KEY: TEST_API_KEY };
+
 let fake: FakeStripe | undefined;
 let receiver: Receiver | undefined;
 
@@ -22,7 +25,7 @@ afterEach(async () => {
   fake = receiver = undefined;
 });
 
-const globalArgs = (apiBase: string) => ['--api-base', apiBase, '--api-key', TEST_API_KEY, '--stripe-bin', STRIPE_BIN];
+const globalArgs = (apiBase: string) => ['--api-base', apiBase, '--stripe-bin', STRIPE_BIN];
 
 async function backend(options: ReceiverOptions = {}): Promise<{ fake: FakeStripe; receiver: Receiver }> {
   fake = await startFakeStripe();
@@ -31,7 +34,7 @@ async function backend(options: ReceiverOptions = {}): Promise<{ fake: FakeStrip
 }
 
 function triggerFlow(args: string[], apiBase = fake!.url, box: Sandbox = sandbox()) {
-  return runCli(['trigger-flow', ...args, ...globalArgs(apiBase)], { box });
+  return runCli(['trigger-flow', ...args, ...globalArgs(apiBase)], { box, env: KEY_ENV });
 }
 
 /** A sandbox whose cwd holds a flow file. */

@@ -70,11 +70,11 @@ describe('on a terminal', () => {
   });
 });
 
-describe('--env-file', () => {
+describe('--dotenv', () => {
   it('a missing directory is refused before anything is sent to Stripe', async () => {
     const ctx = terminalContext('sk_test_51Key');
     const envFile = join('missing', 'dir', '.env');
-    await expect(register({ url: 'https://app.example.com/webhook', events: 'invoice.paid', envKey: 'STRIPE_WEBHOOK_SECRET', envFile }, ctx)).rejects.toMatchObject({
+    await expect(register({ url: 'https://app.example.com/webhook', events: 'invoice.paid', envKey: 'STRIPE_WEBHOOK_SECRET', dotenv: envFile }, ctx)).rejects.toMatchObject({
       exitCode: 3,
       message: expect.stringContaining('its directory is missing'),
     });

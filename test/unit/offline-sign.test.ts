@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { generateWebhookSecret } from '../../src/offline/random.js';
-import { assertWebhookSecret, isWebhookSecret, signatureHeader } from '../../src/offline/sign.js';
+import { signatureHeader } from '../../src/offline/sign.js';
 import { eventBody, synthesizeFlow } from '../../src/offline/synthesize.js';
 
 const secret = 'whsec_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6';
@@ -31,21 +31,9 @@ describe('webhook secrets', () => {
     expect(new Set(secrets).size).toBe(50);
   });
 
-  it('accepts Dashboard and `stripe listen` secrets', () => {
-    expect(isWebhookSecret(secret)).toBe(true);
-    expect(isWebhookSecret('whsec_' + '0123456789abcdef'.repeat(4))).toBe(true);
-  });
-
-  it('refuses malformed ones with a usage error that does not echo the value', () => {
-    for (const bad of ['sk_test_123456789012345678', 'whsec_short', 'whsec_has spaces in it ok', 'whsec_abcdefghijklmnopqrst!']) {
-      let caught: unknown;
-      try {
-        assertWebhookSecret(bad, '--secret');
-      } catch (error) {
-        caught = error;
-      }
-      expect(caught, bad).toMatchObject({ exitCode: 2, message: expect.stringContaining('--secret') });
-      expect((caught as Error).message).not.toContain(bad);
+  it('signs with any secret, Stripe-shaped or not, as the app will verify with it', () => {
+    for (const any of ['whsec_test_secret', 'my-app-secret', 'whsec_abc+def/ghi=jklmnopq+rstu==']) {
+      expect(Stripe.webhooks.constructEvent(body, signatureHeader(body, any), any).type).toBe('payment_intent.succeeded');
     }
   });
 });

@@ -1,5 +1,5 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildProgram, type Launch } from '../../src/program.js';
 import { withDotenv } from '../../src/definitions/index.js';
 
@@ -32,13 +32,14 @@ describe('argv -> handler options', () => {
     [['listen'], 'listen', { forwardTo: 'http://localhost:4242/webhook', envKey: 'STRIPE_WEBHOOK_SECRET', readyTimeout: 30_000 }],
     [['listen', '--events', 'a,b', '--ready-timeout', '2.5'], 'listen', { events: 'a,b', readyTimeout: 2500 }],
     [['listen', '-H', 'A: 1', '-H', 'B: 2'], 'listen', { header: ['A: 1', 'B: 2'] }],
-    [['listen', '--env-file', '.env'], 'listen', { envFile: '.env' }],
-    [['listen', '--dotenv', 'new.env'], 'listen', { envFile: 'new.env' }],
+    [['listen', '--dotenv', 'new.env'], 'listen', { dotenv: 'new.env' }],
+    [['listen', '--env-file', '.env'], 'listen', { dotenv: '.env' }],
+    [['trigger-flow', 'payment', '--offline', '--env-file', '.env.test'], 'trigger-flow', { offline: true, dotenv: '.env.test' }],
     [['trigger-flow', 'payment', '--no-listen'], 'trigger-flow', { listen: false, stepTimeout: 30_000 }],
-    [['trigger-flow', 'payment', '--offline', '--dotenv', '.env.test'], 'trigger-flow', { offline: true, envFile: '.env.test' }],
+    [['trigger-flow', 'payment', '--offline', '--dotenv', '.env.test'], 'trigger-flow', { offline: true, dotenv: '.env.test' }],
     [['trigger-flow', 'payment', '--offline', '--seed', '42', '--repeat', '3', '--concurrency', '2'], 'trigger-flow', { seed: 42, repeat: 3, concurrency: 2 }],
     [['register-endpoint', '--url', 'https://x.test/h', '--metadata', 'a=1', '--metadata', 'b=2'], 'register-endpoint', { url: 'https://x.test/h', metadata: ['a=1', 'b=2'] }],
-    [['register-endpoint', '--url', 'https://x.test/h', '--dotenv', 'a.env'], 'register-endpoint', { envFile: 'a.env', envKey: 'STRIPE_WEBHOOK_SECRET' }],
+    [['register-endpoint', '--url', 'https://x.test/h', '--dotenv', 'a.env'], 'register-endpoint', { dotenv: 'a.env', envKey: 'STRIPE_WEBHOOK_SECRET' }],
     [['endpoints', 'delete', 'we_1', '--yes'], 'endpoints delete', { yes: true }],
     [['endpoints', 'list', '--live'], 'endpoints list', { live: true }],
     [['setup', '--cli-version', '1.52.0'], 'setup', { cliVersion: '1.52.0' }],
@@ -46,7 +47,7 @@ describe('argv -> handler options', () => {
     const received = await parse(argv);
     expect(received.name).toBe(name);
     expect(optionsOf(received)).toMatchObject(expected);
-    expect(optionsOf(received)).not.toHaveProperty('dotenv');
+    expect(optionsOf(received)).not.toHaveProperty('envFile');
   });
 
   it('passes positional arguments before the options', async () => {
@@ -81,9 +82,59 @@ describe('argv -> handler options', () => {
   });
 });
 
-describe('withDotenv', () => {
-  it('folds --dotenv into envFile; --env-file wins', () => {
-    expect(withDotenv({ dotenv: 'a.env' })).toEqual({ envFile: 'a.env' });
-    expect(withDotenv({ dotenv: 'a.env', envFile: 'b.env' })).toEqual({ envFile: 'b.env' });
+describe('--dotenv and its alias --env-file', () => {
+  it('withDotenv folds --env-file into dotenv, the one name handlers read', () => {
+    expect(withDotenv({ envFile: 'a.env' })).toEqual({ dotenv: 'a.env' });
+    expect(withDotenv({ dotenv: 'b.env' })).toEqual({ dotenv: 'b.env' });
+  });
+
+  it('refuses both at once', async () => {
+    await expect(parse(['listen', '--dotenv', 'a.env', '--env-file', 'b.env'])).rejects.toMatchObject({ code: 'commander.conflictingOption' });
+  });
+
+  it('--help shows --dotenv as the option and --env-file as its alias', () => {
+    for (const name of ['listen', 'trigger-flow', 'register-endpoint']) {
+      const command = buildProgram().commands.find((candidate) => candidate.name() === name)!;
+      const byFlag = new Map(command.options.map((option) => [option.long, option.description]));
+      expect(byFlag.get('--dotenv'), name).toMatch(/dotenv file/);
+      expect(byFlag.get('--env-file'), name).toMatch(/^alias of --dotenv; Node may intercept it/);
+    }
+  });
+});
+
+describe('help examples', () => {
+  /** Every "Examples:" line of every command's help, as printed. */
+  function exampleLines(): string[] {
+    const lines: string[] = [];
+    const walk = (command: CommandUnknownOpts): void => {
+      let text = '';
+      command.configureOutput({ writeOut: (chunk) => void (text += chunk) });
+      command.outputHelp();
+      lines.push(...text.split('\n').filter((line) => line.startsWith('  $ ')));
+      command.commands.forEach(walk);
+    };
+    walk(buildProgram({ version: '0.0.0' }));
+    return lines;
+  }
+
+  it('never put a secret on the command line, and name the dotenv file with --dotenv', () => {
+    const lines = exampleLines();
+    expect(lines.length).toBeGreaterThan(15);
+    for (const line of lines) {
+      expect(line).not.toMatch(/--secret|--api-key|--env-file/);
+      expect(line).not.toMatch(/\b(sk|rk|whsec)_/);
+    }
+    expect(lines.filter((line) => line.includes('--dotenv')).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('where the API key came from', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('--api-key is told apart from STRIPE_API_KEY, for the warning', async () => {
+    vi.stubEnv('STRIPE_API_KEY', 'sk_test_fromTheEnvironment');
+    expect((await parse(['setup'])).globals).toMatchObject({ apiKey: 'sk_test_fromTheEnvironment', apiKeyFromFlag: false });
+    expect((await parse(['setup', '--api-key', 'sk_test_fromTheFlag'])).globals).toMatchObject({ apiKey: 'sk_test_fromTheFlag', apiKeyFromFlag: true });
+    expect((await parse(['--api-key', 'sk_test_fromTheFlag', 'setup'])).globals).toMatchObject({ apiKeyFromFlag: true });
   });
 });
