@@ -13,6 +13,8 @@ const runs = Number(process.env.BENCH_RUNS ?? 3);
 const REPEAT = 1000;
 const CONCURRENCY = 32;
 const secret = 'whsec_benchOfflineBurst0123456789abc';
+// The CLI reads it from the environment, as users are told to: a --secret flag would show in `ps` (and warn).
+process.env.STRIPE_WEBHOOK_SECRET = secret;
 const TIME = '/usr/bin/time';
 
 // The no-op receiver: reads each body and answers 200, in its own process like a real app.
@@ -99,7 +101,7 @@ try {
   const plan = spawnSync(process.execPath, [cli, 'trigger-flow', 'payment', '--offline', '--dry-run', '--json', '--forward-to', url, '--seed', '1'], { encoding: 'utf8' });
   if (plan.status !== 0) throw new Error(`dry run failed: ${plan.stderr}`);
   const total = REPEAT * JSON.parse(plan.stdout).events.length;
-  const cliArgs = [cli, 'trigger-flow', 'payment', '--offline', '--repeat', String(REPEAT), '--concurrency', String(CONCURRENCY), '--forward-to', url, '--secret', secret, '--seed', '1', '--json'];
+  const cliArgs = [cli, 'trigger-flow', 'payment', '--offline', '--repeat', String(REPEAT), '--concurrency', String(CONCURRENCY), '--forward-to', url, '--seed', '1', '--json'];
   const bareArgs = ['-e', bareSource, url, secret, String(total), String(CONCURRENCY)];
 
   let peakRss = 0;
