@@ -68,10 +68,13 @@ function commandSection(command, path) {
   ];
 }
 
+/** Every command but `help`, which explains the others and has no page of its own. */
+const documented = (command) => command.commands.filter((sub) => sub.name() !== 'help');
+
 function commandBlock(command) {
   const lines = [];
-  if (command.commands.length === 0) lines.push(...commandSection(command, command.name()));
-  for (const sub of command.commands) {
+  if (documented(command).length === 0) lines.push(...commandSection(command, command.name()));
+  for (const sub of documented(command)) {
     if (lines.length > 0) lines.push('');
     lines.push(`### \`${command.name()} ${sub.name()}\``, '', ...commandSection(sub, `${command.name()} ${sub.name()}`));
   }
@@ -100,7 +103,7 @@ function splice(file, text, block) {
 const program = buildProgram();
 const targets = [
   { file: join(docs, 'README.md'), block: globalBlock(program) },
-  ...program.commands.map((command) => ({ file: join(docs, `${command.name()}.md`), block: commandBlock(command) })),
+  ...documented(program).map((command) => ({ file: join(docs, `${command.name()}.md`), block: commandBlock(command) })),
 ];
 
 const check = process.argv.includes('--check');

@@ -56,7 +56,9 @@ export async function main(argv: string[]): Promise<void> {
 async function report(error: unknown, commanderMessage: string, argv: string[], context: Context | undefined): Promise<number> {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
-    if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return ExitCode.usage;
+    // `help <command>` asked for help (exit 0); help shown because something was missing (`endpoints` alone) is a usage error.
+    if (error.code === 'commander.help') return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    if (error.code === 'commander.executeSubCommandAsync') return ExitCode.usage;
     error = usageError(error, commanderMessage);
   }
   const { Output, colorEnabled } = await import('./ui/output.js');

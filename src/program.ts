@@ -82,5 +82,26 @@ export function buildProgram({ launch = launchPlain, version = packageVersion() 
       inherit(child);
     });
   inherit(program);
+  for (const parent of [program, ...program.commands.filter((command) => command.commands.length > 0)]) strictHelpCommand(parent);
   return program;
+}
+
+/**
+ * `help [command]` that fails on an unknown name like the unknown command itself (one error line, a hint, exit 2,
+ * JSON under --json). Commander's own prints the whole help to stderr instead.
+ */
+function strictHelpCommand(parent: CommandUnknownOpts): void {
+  parent.helpCommand(false);
+  const help = new Command('help')
+    .description('display help for command')
+    .argument('[command]', 'the command to explain')
+    .action(async (name) => {
+      const target = name === undefined ? parent : parent.commands.find((command) => command.name() === name || command.aliases().includes(name));
+      if (target) return target.help();
+      const [{ UsageError }, { suggest }] = await Promise.all([import('./errors.js'), import('./lib/suggest.js')]);
+      const close = suggest(name!, parent.commands.map((command) => command.name()));
+      const usage = `\`${[parent.parent ? 'stripe-hooks' : '', parent.name()].filter(Boolean).join(' ')} --help\``;
+      throw new UsageError(`unknown command '${name}'`, { hint: close ? `Did you mean ${close}?` : `run ${usage} for the commands` });
+    });
+  parent.addCommand(help.copyInheritedSettings(parent));
 }

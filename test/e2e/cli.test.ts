@@ -26,6 +26,26 @@ describe('cli frame', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it('`help <command>` shows that help and exits 0; an unknown name is one usage error, not the whole help', async () => {
+    const listen = await runCli(['help', 'listen']);
+    expect(listen.exitCode).toBe(0);
+    expect(listen.stdout).toContain('Usage: stripe-hooks listen');
+    expect((await runCli(['endpoints', 'help', 'list'])).stdout).toContain('Usage: stripe-hooks endpoints list');
+
+    for (const [argv, hint] of [
+      [['help', 'lisen'], 'hint  Did you mean listen?'],
+      [['help', 'nope'], 'hint  run `stripe-hooks --help` for the commands'],
+      [['endpoints', 'help', 'nope'], 'hint  run `stripe-hooks endpoints --help` for the commands'],
+    ] as const) {
+      const result = await runCli([...argv]);
+      expect(result.exitCode, argv.join(' ')).toBe(2);
+      expect(result.stderr).toBe(`error unknown command '${argv.at(-1)}'\n${hint}`); // execa strips the final newline
+    }
+    const json = await runCli(['--json', 'help', 'nope']);
+    expect(json.exitCode).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { kind: 'usage', code: 2, message: "unknown command 'nope'" } });
+  });
+
   it('reports an unknown option as a usage error, as JSON under --json', async () => {
     const result = await runCli(['setup', '--bogus', '--json']);
     expect(result.exitCode).toBe(2);
