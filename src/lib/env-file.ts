@@ -116,6 +116,7 @@ export async function writeEnvValue(shownPath: string, key: string, value: strin
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fileError(path, error);
   }
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  await clearStaleTemps(path);
   try {
     await fs.writeFile(temp, setEnvValue(existing, key, value), { mode, flag: 'wx' });
     await fs.chmod(temp, mode); // the umask may have narrowed it
@@ -125,6 +126,23 @@ export async function writeEnvValue(shownPath: string, key: string, value: strin
     throw fileError(path, error);
   }
   return { created };
+}
+
+/** How old another write's temp file must be before it counts as abandoned (a live write takes milliseconds). */
+const STALE_TEMP_MS = 60_000;
+
+/**
+ * A write killed between its temp file and the rename (kill -9, power loss) leaves that temp file, secret inside,
+ * beside the .env. The next write removes such leftovers; young ones may belong to a write still in progress.
+ */
+async function clearStaleTemps(path: string, now = Date.now()): Promise<void> {
+  const dir = dirname(path);
+  const temp = new RegExp(`^\\.${basename(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.[0-9a-f]{12}\\.tmp$`);
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter((candidate) => temp.test(candidate))) {
+    const stats = await fs.stat(join(dir, name)).catch(() => undefined);
+    if (stats && now - stats.mtimeMs > STALE_TEMP_MS) await fs.rm(join(dir, name), { force: true });
+  }
 }
 
 function fileError(path: string, error: unknown): EnvironmentError {

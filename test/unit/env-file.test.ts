@@ -1,4 +1,4 @@
-import { lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,6 +103,19 @@ describe('writeEnvValue', () => {
     await writeEnvValue(join(dir, '.env'), 'K', 'v');
     expect(lstatSync(join(dir, '.env')).isSymbolicLink()).toBe(true);
     expect(readFileSync(join(dir, 'real.env'), 'utf8')).toBe('K=v\n');
+  });
+
+  it('removes temp files that killed writes left behind (secret inside), but not a young one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'envfile-'));
+    const abandoned = join(dir, '..env.0123456789ab.tmp');
+    const young = join(dir, '..env.ba9876543210.tmp');
+    writeFileSync(abandoned, 'K=whsec_left_by_a_killed_write\n');
+    writeFileSync(young, 'K=whsec_being_written\n');
+    writeFileSync(join(dir, '.other.0123456789ab.tmp'), 'not ours');
+    const hourAgo = new Date(Date.now() - 3600_000);
+    utimesSync(abandoned, hourAgo, hourAgo);
+    await writeEnvValue(join(dir, '.env'), 'K', 'v');
+    expect(readdirSync(dir).sort()).toEqual(['..env.ba9876543210.tmp', '.env', '.other.0123456789ab.tmp']);
   });
 
   it('reports a missing directory as an environment error and writes nothing', async () => {
