@@ -4,14 +4,11 @@
  * (e.g. `listen --print-secret`), in which case the caller passes it in `allow`.
  * What a secret looks like is lib/secrets.ts's to say.
  */
+import { ANSI } from './ansi.js';
 import { findSecrets, type SecretMatch } from './secrets.js';
 
 // Real key bodies are dozens of characters; requiring 8 keeps prose such as "sk_test_…" readable.
 const MIN_BODY = 8;
-
-// Terminal escape sequences: CSI (colours, cursor moves) and OSC (hyperlinks), as the Stripe CLI and chalk write them.
-// eslint-disable-next-line no-control-regex
-const ESCAPE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
 
 function mask(secret: SecretMatch): string {
   const kept = secret.mode ? `${secret.prefix}_${secret.mode}_` : `${secret.prefix}_`;
@@ -24,7 +21,7 @@ function withoutEscapes(text: string): { plain: string; at: (i: number) => numbe
   let plain = '';
   const at: number[] = [];
   let from = 0;
-  for (const escape of [...text.matchAll(ESCAPE), { index: text.length, 0: '' }]) {
+  for (const escape of [...text.matchAll(ANSI), { index: text.length, 0: '' }]) {
     for (let i = from; i < escape.index; i++) at.push(i);
     plain += text.slice(from, escape.index);
     from = escape.index + escape[0].length;
@@ -46,7 +43,7 @@ export function redact(text: string, allow: readonly string[] = []): string {
     if (allow.includes(secret.text)) continue;
     const start = at(secret.index);
     const end = at(secret.index + secret.text.length - 1) + 1;
-    const escapesInside = text.slice(start, end).match(ESCAPE)?.join('') ?? '';
+    const escapesInside = text.slice(start, end).match(ANSI)?.join('') ?? '';
     out += text.slice(done, start) + mask(secret) + escapesInside;
     done = end;
   }
