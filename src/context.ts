@@ -6,24 +6,16 @@
 import { Output, colorEnabled } from './ui/output.js';
 import { warnSecretFlag } from './ui/secret-flag.js';
 import { parseHttpUrl } from './lib/option-values.js';
+import type { Environment } from './lib/environment.js';
 import type { GlobalOptions } from './program.js';
 
-export interface Context {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
+/** What core modules get (the Environment: cwd, env, key, --api-base, signal), plus the terminal, which they never see. */
+export interface Context extends Environment {
   out: Output;
   json: boolean;
   verbose: boolean;
-  /** Explicit Stripe CLI binary (--stripe-bin or STRIPE_HOOKS_STRIPE_BIN). */
-  stripeBin?: string;
-  /** Stripe API key (--api-key or STRIPE_API_KEY). Never printed. */
-  apiKey?: string;
-  /** Local backend for the Stripe CLI and the SDK (--api-base or STRIPE_HOOKS_API_BASE). */
-  apiBase?: URL;
   /** Whether we may ask questions: stdin is a terminal and this is not CI. */
   canPrompt: boolean;
-  /** Aborted with an InterruptedError on SIGINT/SIGTERM; long work must stop its children and throw it. */
-  signal: AbortSignal;
 }
 
 export function parseApiBase(value: string | undefined): URL | undefined {
