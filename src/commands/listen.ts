@@ -1,6 +1,6 @@
 /**
- * `stripe-hooks listen`: validate everything, run `stripe listen` through
- * `startListener`, then render each event (src/ui/listen.ts).
+ * `stripe-hooks listen`: validate everything, run `stripe listen` behind the
+ * relay (`startRelayedListener`), then render each delivery (src/ui/listen.ts).
  */
 import { resolve } from 'node:path';
 import type { Context } from '../context.js';
@@ -9,7 +9,10 @@ import { builtinFlowEvents } from '../flows/builtin.js';
 import { parseEventList } from '../flows/events.js';
 import { flowEventTypes } from '../flows/load.js';
 import { validateEnvKey, writeEnvValue } from '../lib/env-file.js';
-import { buildListenArgs, buildPrintSecretArgs, parseForwardUrl, startListener, type ListenArgs } from '../stripe-cli/listen.js';
+import { parseForwardUrl } from '../lib/forward-url.js';
+import { startRelayedListener } from '../relay/listener.js';
+import { parseRoute, type Routing } from '../relay/routing.js';
+import { buildPrintSecretArgs, headerArg, type ListenArgs } from '../stripe-cli/listen.js';
 import { requireStripeCli } from '../stripe-cli/locate.js';
 import { printSecretOf } from '../stripe-cli/print-secret.js';
 import { stripeTarget } from '../stripe-cli/spawn.js';
@@ -28,29 +31,33 @@ export async function run(options: ListenOptions, ctx: Context): Promise<void> {
   // Every check before anything is spawned: a usage error never leaves a child behind.
   const envFile = options.dotenv === undefined ? undefined : resolve(ctx.cwd, options.dotenv);
   if (envFile) validateEnvKey(options.envKey);
-  const listen: ListenArgs = {
+  const routing: Routing = {
     forwardTo: parseForwardUrl(options.forwardTo),
     forwardConnectTo: options.forwardConnectTo === undefined ? undefined : parseForwardUrl(options.forwardConnectTo, '--forward-connect-to'),
-    events: await eventSelection(options, ctx),
-    headers: options.header,
-    skipVerify: options.skipVerify,
-    latest: options.latest,
-    apiBase: ctx.apiBase,
+    routes: (options.route ?? []).map(parseRoute),
   };
-  const args = options.printSecret ? buildPrintSecretArgs(listen) : buildListenArgs(listen);
+  const events = await eventSelection(options, ctx);
+  for (const header of options.header ?? []) headerArg(header);
+  const printSecretArgs = buildPrintSecretArgs({ apiBase: ctx.apiBase });
   const cli = await requireStripeCli(ctx);
   reportStripeCli(ctx.out, cli);
   const target = stripeTarget(ctx, cli.path);
 
   if (options.printSecret) {
-    const secret = await printSecretOf(target, args, options.readyTimeout, ctx.signal);
+    const secret = await printSecretOf(target, printSecretArgs, options.readyTimeout, ctx.signal);
     if (envFile) await writeEnvValue(envFile, options.envKey, secret);
     return renderSecret(ctx.out, secret);
   }
 
   const spinner = await ctx.out.spinner('Connecting to Stripe…');
-  const listener = await startListener({
-    ...listen,
+  const listener = await startRelayedListener({
+    routing,
+    events,
+    headers: options.header,
+    latest: options.latest,
+    skipVerify: options.skipVerify,
+    serial: options.serial ? { windowMs: options.reorderWindow } : undefined,
+    forwardTimeoutMs: options.forwardTimeout,
     target,
     readyTimeoutMs: options.readyTimeout,
     signal: ctx.signal,
@@ -58,7 +65,7 @@ export async function run(options: ListenOptions, ctx: Context): Promise<void> {
   }).finally(() => spinner.stop());
   try {
     if (envFile) await writeEnvValue(envFile, options.envKey, listener.secret);
-    const render = listenRenderer(ctx.out, { ...listen, envFile, envKey: options.envKey });
+    const render = listenRenderer(ctx.out, { routing, events, serial: Boolean(options.serial), envFile, envKey: options.envKey });
     for await (const event of listener.events) render(event);
   } finally {
     await listener.stop(); // no-op when it is gone already; never return with a child running

@@ -11,7 +11,8 @@ import { runFlow } from '../run/live-runner.js';
 import { runFailure } from '../run/outcome.js';
 import { planFlow } from '../run/plan.js';
 import { reportJson } from '../run/report.js';
-import { parseForwardUrl } from '../stripe-cli/listen.js';
+import { parseForwardUrl } from '../lib/forward-url.js';
+import { parseRoute } from '../relay/routing.js';
 import { requireStripeCli } from '../stripe-cli/locate.js';
 import { stripeTarget } from '../stripe-cli/spawn.js';
 import { proveWithFixtures } from '../stripe-cli/triggers.js';
@@ -28,8 +29,11 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
   if (options.stripeAccount !== undefined && !/^acct_[A-Za-z0-9]+$/.test(options.stripeAccount)) {
     throw new UsageError(`--stripe-account "${options.stripeAccount}" is not an account id`, { hint: 'use e.g. --stripe-account acct_1A2b3C4d5E6f7G8h' });
   }
+  if (!options.listen && (options.route !== undefined || options.serial)) {
+    throw new UsageError(`${options.serial ? '--serial' : '--route'} and --no-listen cannot be combined`, { hint: 'the relay that routes and orders deliveries runs with the listener' });
+  }
   const plan = planFlow(flow, {
-    forwardTo: parseForwardUrl(options.forwardTo),
+    routing: { forwardTo: parseForwardUrl(options.forwardTo), routes: (options.route ?? []).map(parseRoute) },
     apiBase: ctx.apiBase,
     stripeAccount: options.stripeAccount,
     stepTimeoutMs: options.stepTimeout,
@@ -51,6 +55,7 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
     continueOnError: Boolean(options.continueOnError),
     signal: ctx.signal,
     readyTimeoutMs: READY_TIMEOUT_MS,
+    relay: { serial: options.serial ? { windowMs: options.reorderWindow } : undefined, forwardTimeoutMs: options.forwardTimeout },
     onProgress: progress.update,
     log: (text) => ctx.out.debug(text),
   }).finally(progress.done);

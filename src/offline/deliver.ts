@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { urlToHttpOptions } from 'node:url';
+import { bothLoopbacks } from '../lib/localhost.js';
 
 /** The User-Agent Stripe's webhook senders use. */
 export const STRIPE_USER_AGENT = 'Stripe/1.0 (+https://stripe.com/docs/webhooks)';
@@ -50,7 +51,7 @@ export function createDeliverer(
 ): Deliverer {
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   const client = url.protocol === 'https:' ? https : http;
-  const agent = new client.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 1 });
+  const agent = new client.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 1, ...bothLoopbacks });
   // Parsed once: a burst sends thousands of requests to the same place.
   const target = { ...urlToHttpOptions(url), method: 'POST', agent };
   // One listener for the whole run (not one per request): an interrupt closes every connection.
@@ -101,7 +102,8 @@ export function createDeliverer(
   };
 }
 
-function answeredError(status: number, body: string): string {
+/** A non-2xx answer in one line, with the start of the app's body. */
+export function answeredError(status: number, body: string): string {
   const text = body.replace(/\s+/g, ' ').trim();
   const detail = text.length > 120 ? `${text.slice(0, 119)}…` : text;
   return `the app answered ${status}${detail ? `: ${detail}` : ''}`;

@@ -19,6 +19,8 @@ export type DriverEvent =
       error?: string;
       /** The delivery's own duration when the driver measures one (offline: the POSTs' round trips). */
       ms?: number;
+      /** --serial sent it ahead of an event that arrived before it. */
+      reordered?: boolean;
     };
 
 export interface Seen {
@@ -34,6 +36,7 @@ export interface Seen {
   /** When the app answered, once it did. */
   answeredAt: number | undefined;
   ms: number | undefined;
+  reordered?: boolean;
 }
 
 export class Inbox {
@@ -57,6 +60,7 @@ export class Inbox {
       known.status = event.status;
       known.error = event.error;
       known.ms = event.ms;
+      if (event.reordered) known.reordered = true;
     }
     this.changed();
   }
@@ -95,6 +99,6 @@ export class Inbox {
   }
 
   sideEffects(): SideEffect[] {
-    return this.seen.filter((seen) => !seen.claimed).map(({ type, id, status }) => ({ type, eventId: id, status }));
+    return this.seen.filter((seen) => !seen.claimed).map(({ type, id, status, reordered }) => ({ type, eventId: id, status, ...(reordered && { reordered }) }));
   }
 }

@@ -1,14 +1,15 @@
 /**
  * The live driver: checks that every step has a `stripe trigger` fixture, starts
- * `stripe listen` for the flow's events (unless --no-listen), fires each step
- * with `stripe trigger`, and turns the listener's lines into deliveries and
- * answers. Trigger failures are sorted: a broken fixture is the step's, a bad
- * key or network is the environment's (thrown).
+ * `stripe listen` behind the relay for the flow's events (unless --no-listen),
+ * fires each step with `stripe trigger`, and reports the relay's deliveries,
+ * matched by event id. Trigger failures are sorted: a broken fixture is the
+ * step's, a bad key or network is the environment's (thrown).
  */
-import { startListener, type Listener, type ListenerEvent } from '../stripe-cli/listen.js';
+import { startRelayedListener, type RelayedEvent, type RelayedListener } from '../relay/listener.js';
 import { classifyCliMessage, cliFailure, cliMessageDetail, execStripe, StripeCliError, type StripeTarget } from '../stripe-cli/spawn.js';
 import { triggerableEvents, triggerFailureMessage } from '../stripe-cli/triggers.js';
 import type { DriverEvent } from './inbox.js';
+import { answeredError } from '../offline/deliver.js';
 import { assertTriggerable, type FlowPlan, type PlannedStep } from './plan.js';
 import type { DeliverySink, Driver, FireOutcome } from './runner.js';
 
@@ -16,6 +17,8 @@ export interface LiveDriverOptions {
   plan: FlowPlan;
   target: StripeTarget;
   readyTimeoutMs: number;
+  /** How the relay delivers: --serial, --forward-timeout, --skip-verify. */
+  relay?: { serial?: { windowMs: number }; forwardTimeoutMs?: number; skipVerify?: boolean };
   /** Told before `stripe listen` starts and once it is ready. */
   onListener?: (state: 'listening' | 'ready') => void;
   /** Diagnostics for --verbose. */
@@ -24,7 +27,7 @@ export interface LiveDriverOptions {
 
 export function createLiveDriver(options: LiveDriverOptions): Driver<PlannedStep> {
   const { plan, target, log } = options;
-  let listener: Listener | undefined;
+  let listener: RelayedListener | undefined;
   let stopped = false;
   return {
     observes: plan.listen !== null,
@@ -32,7 +35,8 @@ export function createLiveDriver(options: LiveDriverOptions): Driver<PlannedStep
       assertTriggerable(plan.flow, await triggerableEvents(target, { signal }));
       if (!plan.listen) return;
       options.onListener?.('listening');
-      listener = await startListener({ ...plan.listen.options, target, readyTimeoutMs: options.readyTimeoutMs, signal, log });
+      const { events, routing } = plan.listen;
+      listener = await startRelayedListener({ ...options.relay, events, routing, target, readyTimeoutMs: options.readyTimeoutMs, signal, log });
       options.onListener?.('ready');
       void pump(listener, sink, () => stopped);
     },
@@ -48,7 +52,7 @@ export function createLiveDriver(options: LiveDriverOptions): Driver<PlannedStep
   };
 }
 
-async function pump(listener: Listener, sink: DeliverySink, stopped: () => boolean): Promise<void> {
+async function pump(listener: RelayedListener, sink: DeliverySink, stopped: () => boolean): Promise<void> {
   try {
     for await (const event of listener.events) {
       const delivery = driverEvent(event);
@@ -60,21 +64,19 @@ async function pump(listener: Listener, sink: DeliverySink, stopped: () => boole
   }
 }
 
-/** What a `stripe listen` line means for a flow run: a forwarded event, the app's answer, or nothing. */
-export function driverEvent(event: ListenerEvent): DriverEvent | undefined {
-  switch (event.kind) {
-    case 'forwarded':
-      return { kind: 'delivered', id: event.id, type: event.type };
-    case 'response':
-      return { kind: 'answered', id: event.id, at: event.at, status: event.status };
-    case 'unreachable': {
-      if (event.id === undefined) return undefined;
-      const why = event.url ? `${event.reason} at ${event.url}` : event.reason;
-      return { kind: 'answered', id: event.id, at: event.at, status: null, error: `the app is unreachable (${why})` };
-    }
-    default:
-      return undefined;
+/** What the relay saw, for a flow run: an event handed to the app, then its answer (or why there was none). */
+export function driverEvent(event: RelayedEvent): DriverEvent | undefined {
+  if (event.kind === 'received') {
+    const { id, type } = event.received;
+    return id === undefined || type === undefined ? undefined : { kind: 'delivered', id, type };
   }
+  if (event.kind !== 'delivery' || event.delivery.id === undefined) return undefined;
+  const { id, status, ms, failure, error, body, url, reordered } = event.delivery;
+  const answered: DriverEvent = { kind: 'answered', id, at: event.at, status, ms };
+  if (failure !== undefined) answered.error = failure === 'timeout' ? `${error} (Stripe gives up then)` : `the app is unreachable: ${error} (${url})`;
+  else if (status !== null && (status < 200 || status >= 300)) answered.error = answeredError(status, body);
+  if (reordered) answered.reordered = true;
+  return answered;
 }
 
 /** Runs one `stripe trigger`; a failure of the fixture is the step's, a broken key or network is the environment's. */

@@ -220,6 +220,7 @@ function stepResult(planned: RunnerStep, started: number, error: string | undefi
     ok: error === undefined,
   };
   if (error !== undefined) result.error = error;
+  if (seen?.reordered) result.reordered = true;
   return result;
 }
 

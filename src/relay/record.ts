@@ -1,0 +1,76 @@
+/**
+ * What the relay knows of each delivery, as data: the event's own facts (read
+ * from the body it forwards unchanged), where it went and how the app answered.
+ */
+import { redact } from '../lib/redact.js';
+import type { FailureClass } from './upstream.js';
+
+export type { FailureClass } from './upstream.js';
+
+export interface EventFacts {
+  /** Absent only when the body is not a Stripe event. */
+  id?: string;
+  type?: string;
+  livemode?: boolean;
+  /** The connected account (`acct_…`) of a Connect event. */
+  account?: string;
+  apiVersion?: string | null;
+  /** Stripe's `created`, unix seconds. */
+  created?: number;
+}
+
+/** A delivery the relay took from the Stripe CLI, before the app answered. */
+export interface Received extends EventFacts {
+  /** Arrival order, from 0. */
+  seq: number;
+  /** Forwarded by the CLI as a Connect event (its --forward-connect-to). */
+  connect: boolean;
+  /** Where it goes: the route's URL, or --forward-to. */
+  url: string;
+  receivedAt: number;
+}
+
+/** A delivery, answered or failed. */
+export interface Delivery extends Received {
+  /** The app's HTTP status; null when it gave none (see `failure`). */
+  status: number | null;
+  failure?: FailureClass;
+  /** Why it failed, in one line. */
+  error?: string;
+  /** From forwarding to the app's last byte, in ms (queueing under --serial not included). */
+  ms: number;
+  /** The first 2 KiB of the app's answer, secrets masked. */
+  body: string;
+  /** --serial sent it ahead of an event that arrived before it. */
+  reordered?: boolean;
+}
+
+const EXCERPT_BYTES = 2048;
+
+/** The facts of a Stripe event body; empty when it is not one. */
+export function eventFacts(body: Buffer): EventFacts {
+  let event: unknown;
+  try {
+    event = JSON.parse(body.toString('utf8'));
+  } catch {
+    return {};
+  }
+  if (typeof event !== 'object' || event === null) return {};
+  const e = event as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return {
+    id: text(e.id),
+    type: text(e.type),
+    livemode: typeof e.livemode === 'boolean' ? e.livemode : undefined,
+    account: text(e.account),
+    apiVersion: e.api_version === null ? null : text(e.api_version),
+    created: typeof e.created === 'number' ? e.created : undefined,
+  };
+}
+
+/** The start of an answer's body as text, cut on a character boundary, secrets masked. */
+export function bodyExcerpt(body: Buffer): string {
+  let text = body.subarray(0, EXCERPT_BYTES).toString('utf8');
+  if (body.length > EXCERPT_BYTES) text = text.replace(/\uFFFD+$/, '');
+  return redact(text);
+}

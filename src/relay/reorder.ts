@@ -1,0 +1,71 @@
+/**
+ * `--serial`: one delivery at a time, in the order Stripe created the events.
+ * The Stripe CLI forwards each event on its own goroutine, so two events created
+ * a moment apart can reach us reversed (stripe-cli#1191). Each arrival waits a
+ * short window for an earlier-created event to catch up; then the earliest
+ * created (ties: first arrived) goes next.
+ */
+export interface Queued<T> {
+  item: T;
+  /** Stripe's `created` (unix seconds); Infinity when the body has none. */
+  created: number;
+  /** Arrival order. */
+  seq: number;
+  arrivedAt: number;
+}
+
+export class ReorderQueue<T> {
+  private readonly pending: Array<Queued<T>> = [];
+  private busy = false;
+  private timer: NodeJS.Timeout | undefined;
+  private seq = 0;
+  private closed = false;
+
+  /**
+   * `run` delivers one item; `reordered` says it overtook an item that arrived before it.
+   * `now` is injectable for tests.
+   */
+  constructor(
+    private readonly windowMs: number,
+    private readonly run: (item: T, reordered: boolean) => Promise<void>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  push(item: T, created: number | undefined): void {
+    if (this.closed) return;
+    this.pending.push({ item, created: created ?? Infinity, seq: this.seq++, arrivedAt: this.now() });
+    this.pump();
+  }
+
+  /** Drops what is still waiting (returned, in arrival order); nothing more runs. */
+  close(): T[] {
+    this.closed = true;
+    clearTimeout(this.timer);
+    return this.pending.splice(0).map((queued) => queued.item);
+  }
+
+  private pump(): void {
+    if (this.busy || this.closed || this.pending.length === 0) return;
+    // pending is in arrival order: its first item has waited longest.
+    const wait = this.pending[0]!.arrivedAt + this.windowMs - this.now();
+    if (wait > 0) {
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        this.pump();
+      }, wait);
+      return;
+    }
+    let next = 0;
+    for (let i = 1; i < this.pending.length; i++) {
+      const a = this.pending[i]!;
+      const b = this.pending[next]!;
+      if (a.created < b.created) next = i;
+    }
+    const [chosen] = this.pending.splice(next, 1);
+    this.busy = true;
+    void this.run(chosen!.item, next > 0).finally(() => {
+      this.busy = false;
+      this.pump();
+    });
+  }
+}
