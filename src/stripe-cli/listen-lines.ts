@@ -29,7 +29,7 @@ const BARE_ERROR =
 export function parseListenLine(raw: string): ParsedLine | undefined {
   const text = cleanLine(raw);
   if (!text) return undefined;
-  let match = READY.exec(text);
+  const match = READY.exec(text);
   if (match) return match[1] ? { kind: 'ready', secret: match[2]!, apiVersion: match[1] } : { kind: 'ready', secret: match[2]! };
   const logged = LOGRUS.exec(text)?.[1] ?? LOGRUS_TTY.exec(text)?.[1];
   const message = logged ?? text;
