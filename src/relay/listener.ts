@@ -46,7 +46,11 @@ export async function startRelayedListener(options: RelayedListenerOptions): Pro
     serial,
     timeoutMs: forwardTimeoutMs,
     skipVerify,
-    onReceived: (received) => queue.push({ kind: 'received', at: received.receivedAt, received }),
+    onReceived: (received) => {
+      // --verbose: when each event reached the relay, and where it goes (its answer is shown when it comes).
+      options.log?.(`relay: took #${received.seq} ${received.type ?? '?'} [${received.id ?? '?'}] for ${received.url}`);
+      queue.push({ kind: 'received', at: received.receivedAt, received });
+    },
     onDelivery: (delivery) => queue.push({ kind: 'delivery', at: Date.now(), delivery }),
     log: options.log,
   });

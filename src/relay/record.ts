@@ -2,6 +2,7 @@
  * What the relay knows of each delivery, as data: the event's own facts (read
  * from the body it forwards unchanged), where it went and how the app answered.
  */
+import { brotliDecompressSync, constants, gunzipSync, inflateSync } from 'node:zlib';
 import { redact } from '../lib/redact.js';
 import type { FailureClass } from './upstream.js';
 
@@ -68,8 +69,39 @@ export function eventFacts(body: Buffer): EventFacts {
   };
 }
 
-/** The start of an answer's body as text, cut on a character boundary, secrets masked. */
-export function bodyExcerpt(body: Buffer): string {
+/** The most a compressed answer is inflated to for its excerpt (a bomb gets no more). */
+const DECODED_MAX = 1 << 20;
+
+/**
+ * The answer as the app wrote it. The Stripe CLI's requests say `Accept-Encoding: gzip` (Go adds it), so
+ * compression middleware may gzip the answer: the CLI undoes that itself, the excerpt must too.
+ */
+function decoded(body: Buffer, encoding: string | undefined): Buffer | undefined {
+  // A body cut at the relay's limit is still decoded as far as it goes.
+  const options = { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: DECODED_MAX };
+  try {
+    switch (encoding?.trim().toLowerCase() || 'identity') {
+      case 'identity':
+        return body;
+      case 'gzip':
+      case 'x-gzip':
+        return gunzipSync(body, options);
+      case 'deflate':
+        return inflateSync(body, options);
+      case 'br':
+        return brotliDecompressSync(body, { finishFlush: constants.BROTLI_OPERATION_FLUSH, maxOutputLength: DECODED_MAX });
+      default:
+        return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/** The start of an answer's body as text (decoded per its Content-Encoding), cut on a character boundary, secrets masked. */
+export function bodyExcerpt(raw: Buffer, encoding?: string): string {
+  const body = decoded(raw, encoding);
+  if (body === undefined) return `(${raw.length} bytes in ${encoding} encoding, not shown)`;
   let text = body.subarray(0, EXCERPT_BYTES).toString('utf8');
   if (body.length > EXCERPT_BYTES) text = text.replace(/\uFFFD+$/, '');
   return redact(text);

@@ -153,7 +153,7 @@ function answerCli(res: ServerResponse, result: UpstreamResult): void {
 function record(received: Received, result: UpstreamResult, reordered: boolean): Delivery {
   const delivery: Delivery =
     result.kind === 'answer'
-      ? { ...received, status: result.status, ms: result.ms, body: bodyExcerpt(result.body) }
+      ? { ...received, status: result.status, ms: result.ms, body: bodyExcerpt(result.body, result.headers['content-encoding']) }
       : { ...received, status: null, failure: result.failure, error: result.message, ms: result.ms, body: '' };
   if (reordered) delivery.reordered = true;
   return delivery;

@@ -107,7 +107,8 @@ function humanRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) =
         const answer = d.status === null ? c.red(d.failure ?? 'failed') : statusText(c, d.status);
         const where = routed ? `  → ${d.url}` : '';
         const note = d.reordered ? c.dim('  (reordered)') : '';
-        out.line(`${row(event.at, d.type, d.id)} ${answer}  ${d.ms} ms${where}${note}`);
+        // Whole milliseconds on screen, as before the relay; --json keeps its tenths.
+        out.line(`${row(event.at, d.type, d.id)} ${answer}  ${Math.round(d.ms)} ms${where}${note}`);
         if (d.failure !== undefined) return out.line(c.dim(`          ${d.error ?? ''}`));
         if (!is2xx(d) && d.body) return out.line(c.dim(`          ${oneLine(d.body)}`));
         return;
