@@ -2,6 +2,7 @@
  * What the relay knows of each delivery, as data: the event's own facts (read
  * from the body it forwards unchanged), where it went and how the app answered.
  */
+import { brotliDecompressSync, constants, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
 import { redact } from '../lib/redact.js';
 import type { FailureClass } from './upstream.js';
 
@@ -68,9 +69,30 @@ export function eventFacts(body: Buffer): EventFacts {
   };
 }
 
-/** The start of an answer's body as text, cut on a character boundary, secrets masked. */
-export function bodyExcerpt(body: Buffer): string {
-  let text = body.subarray(0, EXCERPT_BYTES).toString('utf8');
-  if (body.length > EXCERPT_BYTES) text = text.replace(/\uFFFD+$/, '');
+// Decoders for the content codings an app may use: the Stripe CLI asks for gzip and decodes it itself, so the
+// relay hands the coded bytes back unchanged and decodes only its excerpt. Sync flushes read a cut-off body.
+const DECODERS = new Map<string, (body: Buffer, options: ZlibOptions) => Buffer>([
+  ['gzip', gunzipSync],
+  ['x-gzip', gunzipSync],
+  ['deflate', inflateSync],
+  ['br', (body, options) => brotliDecompressSync(body, { ...options, finishFlush: constants.BROTLI_OPERATION_FLUSH })],
+]);
+
+/** The start of an answer's body as text (decoded per its Content-Encoding), cut on a character boundary, secrets masked. */
+export function bodyExcerpt(body: Buffer, contentEncoding = 'identity'): string {
+  const plain = decode(body, contentEncoding.trim().toLowerCase());
+  if (plain === undefined) return redact(`(${body.length} bytes in Content-Encoding ${contentEncoding}, not shown)`);
+  let text = plain.subarray(0, EXCERPT_BYTES).toString('utf8');
+  if (plain.length > EXCERPT_BYTES) text = text.replace(/\uFFFD+$/, '');
   return redact(text);
+}
+
+/** The body without its content coding; undefined when it is one we do not know or the bytes do not decode. */
+function decode(body: Buffer, coding: string): Buffer | undefined {
+  if (coding === 'identity' || body.length === 0) return body;
+  try {
+    return DECODERS.get(coding)?.(body, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 1 << 20 });
+  } catch {
+    return undefined; // corrupt, or a bomb past 1 MiB
+  }
 }
