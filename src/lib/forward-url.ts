@@ -5,19 +5,20 @@
  * Users paste these from Stripe's docs; refusing them was a wall for new users.
  */
 import { UsageError } from '../errors.js';
-import { parseHttpUrl } from './option-values.js';
 
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 
-/** The absolute URL `value` stands for; a UsageError naming `flag` when it cannot be one. */
-export function parseForwardUrl(value: string, flag = '--forward-to'): string {
-  const hint = `use e.g. ${flag} localhost:4242/webhook or ${flag} https://app.test/webhook`;
-  let text = value.trim();
-  if (text === '' || text.startsWith('-')) throw new UsageError(`${flag} needs a URL`, { hint });
-  if (/^\d+$/.test(text)) text = `localhost:${text}`;
-  if (text.startsWith('/')) text = `localhost${text}`;
+/** The absolute URL `value` stands for; a UsageError naming `flag` (and quoting `value` as given) when it cannot be one. */
+export function parseForwardUrl(value: string, flag = '--forward-to', hint = `use e.g. ${flag} localhost:4242/webhook or ${flag} https://app.test/webhook`): string {
+  const given = value.trim();
+  if (given === '' || given.startsWith('-')) throw new UsageError(`${flag} needs a URL`, { hint });
+  let text = /^\d+$/.test(given) ? `localhost:${given}` : given.startsWith('/') ? `localhost${given}` : given;
   const scheme = SCHEME.exec(text)?.[1];
   if (scheme === undefined) text = `http://${text}`;
-  else if (!/^https?$/i.test(scheme)) throw new UsageError(`${flag} "${value}" must be an http(s) URL with a host`, { hint });
-  return parseHttpUrl(text, flag, hint).href;
+  else if (!/^https?$/i.test(scheme)) throw new UsageError(`${flag} "${given}" must be an http(s) URL`, { hint });
+  try {
+    return new URL(text).href; // http(s) URLs without a host do not parse
+  } catch {
+    throw new UsageError(`${flag} "${given}" is not a URL`, { hint });
+  }
 }

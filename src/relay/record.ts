@@ -2,7 +2,7 @@
  * What the relay knows of each delivery, as data: the event's own facts (read
  * from the body it forwards unchanged), where it went and how the app answered.
  */
-import { brotliDecompressSync, constants, gunzipSync, inflateSync } from 'node:zlib';
+import { brotliDecompressSync, constants, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
 import { redact } from '../lib/redact.js';
 import type { FailureClass } from './upstream.js';
 
@@ -69,40 +69,30 @@ export function eventFacts(body: Buffer): EventFacts {
   };
 }
 
-/** The most a compressed answer is inflated to for its excerpt (a bomb gets no more). */
-const DECODED_MAX = 1 << 20;
-
-/**
- * The answer as the app wrote it. The Stripe CLI's requests say `Accept-Encoding: gzip` (Go adds it), so
- * compression middleware may gzip the answer: the CLI undoes that itself, the excerpt must too.
- */
-function decoded(body: Buffer, encoding: string | undefined): Buffer | undefined {
-  // A body cut at the relay's limit is still decoded as far as it goes.
-  const options = { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: DECODED_MAX };
-  try {
-    switch (encoding?.trim().toLowerCase() || 'identity') {
-      case 'identity':
-        return body;
-      case 'gzip':
-      case 'x-gzip':
-        return gunzipSync(body, options);
-      case 'deflate':
-        return inflateSync(body, options);
-      case 'br':
-        return brotliDecompressSync(body, { finishFlush: constants.BROTLI_OPERATION_FLUSH, maxOutputLength: DECODED_MAX });
-      default:
-        return undefined;
-    }
-  } catch {
-    return undefined;
-  }
-}
+// Decoders for the content codings an app may use: the Stripe CLI asks for gzip and decodes it itself, so the
+// relay hands the coded bytes back unchanged and decodes only its excerpt. Sync flushes read a cut-off body.
+const DECODERS = new Map<string, (body: Buffer, options: ZlibOptions) => Buffer>([
+  ['gzip', gunzipSync],
+  ['x-gzip', gunzipSync],
+  ['deflate', inflateSync],
+  ['br', (body, options) => brotliDecompressSync(body, { ...options, finishFlush: constants.BROTLI_OPERATION_FLUSH })],
+]);
 
 /** The start of an answer's body as text (decoded per its Content-Encoding), cut on a character boundary, secrets masked. */
-export function bodyExcerpt(raw: Buffer, encoding?: string): string {
-  const body = decoded(raw, encoding);
-  if (body === undefined) return `(${raw.length} bytes in ${encoding} encoding, not shown)`;
-  let text = body.subarray(0, EXCERPT_BYTES).toString('utf8');
-  if (body.length > EXCERPT_BYTES) text = text.replace(/\uFFFD+$/, '');
+export function bodyExcerpt(body: Buffer, contentEncoding = 'identity'): string {
+  const plain = decode(body, contentEncoding.trim().toLowerCase());
+  if (plain === undefined) return redact(`(${body.length} bytes in Content-Encoding ${contentEncoding}, not shown)`);
+  let text = plain.subarray(0, EXCERPT_BYTES).toString('utf8');
+  if (plain.length > EXCERPT_BYTES) text = text.replace(/\uFFFD+$/, '');
   return redact(text);
+}
+
+/** The body without its content coding; undefined when it is one we do not know or the bytes do not decode. */
+function decode(body: Buffer, coding: string): Buffer | undefined {
+  if (coding === 'identity' || body.length === 0) return body;
+  try {
+    return DECODERS.get(coding)?.(body, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 1 << 20 });
+  } catch {
+    return undefined; // corrupt, or a bomb past 1 MiB
+  }
 }

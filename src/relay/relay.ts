@@ -36,16 +36,18 @@ export interface RelayOptions {
 export interface Relay {
   /** The URL the Stripe CLI forwards normal (`forward`) or Connect (`connect`) events to. */
   url(kind: 'forward' | 'connect'): string;
-  /** Stops taking deliveries and cuts those in flight. */
+  /** Stops taking deliveries and cuts those in flight, which are then not reported. */
   close(): Promise<void>;
 }
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) and the length, which the sender recomputes.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'content-length']);
 
-function endToEnd(headers: IncomingHttpHeaders, drop: (name: string) => boolean = () => false): OutgoingHttpHeaders {
+/** The headers without the hop-by-hop ones, counting those the Connection header names. */
+function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const named = new Set((headers.connection ?? '').toLowerCase().split(',').map((name) => name.trim()));
   const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(name) && !drop(name)) out[name] = value;
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(name) && !named.has(name)) out[name] = value;
   return out;
 }
 
@@ -64,29 +66,35 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   let self = '';
   let closing: Promise<void> | undefined;
 
+  /** Never rejects: a failure here (a throwing onDelivery) must not stop --serial's queue or the process. */
   async function deliver(job: Job, reordered = false): Promise<void> {
-    const { received, res } = job;
-    const target = new URL(received.url);
-    // Host is the app's unless a --header set one (it then differs from the relay's own).
-    if (job.headers.host === self) job.headers.host = target.host;
-    const result = await upstream.post(target, job.body, job.headers, timeoutMs);
-    answerCli(res, result);
-    options.onDelivery(record(received, result, reordered));
+    try {
+      const { received, res } = job;
+      const target = new URL(received.url);
+      // Host is the app's unless a --header set one (it then differs from the relay's own).
+      if (job.headers.host === self) job.headers.host = target.host;
+      const result = await upstream.post(target, job.body, job.headers, timeoutMs);
+      if (closing) return; // cut by close(): that says nothing about the app
+      answerCli(res, result);
+      options.onDelivery(record(received, result, reordered));
+    } catch (error) {
+      bug(job.res, error);
+    }
   }
 
-  const queue = options.serial && new ReorderQueue<Job>(options.serial.windowMs, (job, reordered) => deliver(job, reordered));
+  function bug(res: ServerResponse, error: unknown): void {
+    options.log?.(`relay: ${String(error)}`);
+    if (!res.headersSent) res.writeHead(500).end();
+  }
 
-  const server = createServer((req, res) => {
-    void take(req, res).catch((error: unknown) => {
-      options.log?.(`relay: ${String(error)}`);
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
+  const queue = options.serial && new ReorderQueue<Job>(options.serial.windowMs, deliver);
+
+  const server = createServer((req, res) => void take(req, res).catch((error: unknown) => bug(res, error)));
 
   async function take(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const kind = routeOf(req.url ?? '', token);
     if (kind === undefined) {
-      options.log?.(`relay: refused ${req.method} ${req.url === undefined ? '' : req.url.replace(/^\/[^/]*/, '/…')} (no token)`);
+      options.log?.(`relay: refused a ${req.method} request without the token`); // its path may hold the token: not logged
       return void res.writeHead(403, { 'Content-Type': 'text/plain' }).end('stripe-hooks relay: forbidden\n');
     }
     if (req.method !== 'POST') return void res.writeHead(405, { Allow: 'POST' }).end();

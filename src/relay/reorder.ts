@@ -5,24 +5,22 @@
  * short window for an earlier-created event to catch up; then the earliest
  * created (ties: first arrived) goes next.
  */
-export interface Queued<T> {
+interface Queued<T> {
   item: T;
   /** Stripe's `created` (unix seconds); Infinity when the body has none. */
   created: number;
-  /** Arrival order. */
-  seq: number;
   arrivedAt: number;
 }
 
 export class ReorderQueue<T> {
+  /** In arrival order. */
   private readonly pending: Array<Queued<T>> = [];
   private busy = false;
   private timer: NodeJS.Timeout | undefined;
-  private seq = 0;
   private closed = false;
 
   /**
-   * `run` delivers one item; `reordered` says it overtook an item that arrived before it.
+   * `run` delivers one item and must not reject; `reordered` says it overtook an item that arrived before it.
    * `now` is injectable for tests.
    */
   constructor(
@@ -33,7 +31,7 @@ export class ReorderQueue<T> {
 
   push(item: T, created: number | undefined): void {
     if (this.closed) return;
-    this.pending.push({ item, created: created ?? Infinity, seq: this.seq++, arrivedAt: this.now() });
+    this.pending.push({ item, created: created ?? Infinity, arrivedAt: this.now() });
     this.pump();
   }
 
@@ -46,7 +44,7 @@ export class ReorderQueue<T> {
 
   private pump(): void {
     if (this.busy || this.closed || this.pending.length === 0) return;
-    // pending is in arrival order: its first item has waited longest.
+    // The first has waited longest: once its window is over, the earliest created of all goes (ties: first arrived).
     const wait = this.pending[0]!.arrivedAt + this.windowMs - this.now();
     if (wait > 0) {
       this.timer ??= setTimeout(() => {
@@ -56,11 +54,7 @@ export class ReorderQueue<T> {
       return;
     }
     let next = 0;
-    for (let i = 1; i < this.pending.length; i++) {
-      const a = this.pending[i]!;
-      const b = this.pending[next]!;
-      if (a.created < b.created) next = i;
-    }
+    for (let i = 1; i < this.pending.length; i++) if (this.pending[i]!.created < this.pending[next]!.created) next = i;
     const [chosen] = this.pending.splice(next, 1);
     this.busy = true;
     void this.run(chosen!.item, next > 0).finally(() => {

@@ -19,18 +19,21 @@ const MAX_BODY = 1 << 20;
 
 export interface Upstream {
   post(url: URL, body: Buffer, headers: OutgoingHttpHeaders, timeoutMs: number): Promise<UpstreamResult>;
+  /** Cuts the requests in flight (they end as failures, not retried). */
   close(): void;
 }
 
 export function createUpstream(options: { skipVerify?: boolean } = {}): Upstream {
   const common = { keepAlive: true, ...bothLoopbacks };
   const agents = { http: new http.Agent(common), https: new https.Agent({ ...common, rejectUnauthorized: !options.skipVerify }) };
+  const inFlight = new Set<http.ClientRequest>();
+  let closed = false;
 
   const post = async (url: URL, body: Buffer, headers: OutgoingHttpHeaders, timeoutMs: number): Promise<UpstreamResult> => {
     const first = await attempt(url, body, headers, timeoutMs);
-    // A kept-alive connection the app closed meanwhile (it restarted, or timed the socket out): the request never
-    // reached it, so it goes again on a fresh connection, as Node's docs advise.
-    return first.kind === 'failure' && first.staleSocket ? attempt(url, body, headers, timeoutMs) : first;
+    // A kept-alive connection the app closed meanwhile (it restarted, or timed the socket out): the request most
+    // likely never reached it, so it goes again on a fresh connection, as Node's docs advise.
+    return first.kind === 'failure' && first.staleSocket && !closed ? attempt(url, body, headers, timeoutMs) : first;
   };
 
   const attempt = (url: URL, body: Buffer, headers: OutgoingHttpHeaders, timeoutMs: number) =>
@@ -43,6 +46,7 @@ export function createUpstream(options: { skipVerify?: boolean } = {}): Upstream
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        inFlight.delete(request);
         resolve(result);
       };
       const fail = (error: NodeJS.ErrnoException) => {
@@ -69,12 +73,15 @@ export function createUpstream(options: { skipVerify?: boolean } = {}): Upstream
         request.destroy();
       }, timeoutMs);
       request.on('error', fail);
+      inFlight.add(request);
       request.end(body);
     });
 
   return {
     post,
     close() {
+      closed = true;
+      for (const request of inFlight) request.destroy();
       agents.http.destroy();
       agents.https.destroy();
     },
