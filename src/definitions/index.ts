@@ -67,7 +67,9 @@ const relayOptions = {
       .argParser(collect),
   serial: () => new Option('--serial', 'forward one event at a time, in the order Stripe created them (waits --reorder-window for stragglers)'),
   reorderWindow: () =>
-    integerOption('--reorder-window <ms>', 'with --serial: how long each event waits for an earlier-created one', 0, 10_000).default(250),
+    integerOption('--reorder-window <ms>', 'how long each event waits for an earlier-created one (implies --serial)', 0, 10_000)
+      .default(250)
+      .implies({ serial: true }),
   forwardTimeout: () =>
     new Option('--forward-timeout <seconds>', "fail a delivery the app has not answered within this many seconds (at most Stripe's 30)")
       .argParser((value: string) => parseSeconds(value, '--forward-timeout', 30))
@@ -156,7 +158,7 @@ const triggerFlowDefinition = () =>
     .addOption(new Option('--stripe-account <id>', 'trigger on a connected account (acct_…)').conflicts('offline'))
     .addOption(relayOptions.route().conflicts('offline'))
     .addOption(relayOptions.serial().conflicts('offline'))
-    .addOption(relayOptions.reorderWindow())
+    .addOption(relayOptions.reorderWindow().conflicts('offline'))
     .addOption(relayOptions.forwardTimeout())
     .option('--offline', 'no Stripe CLI or account: sign realistic events and POST them straight to the app')
     .addOption(offlineOnly(new Option('--secret <secret>', 'signing secret the app verifies with (offline; prefer STRIPE_WEBHOOK_SECRET: ps shows flags)')))

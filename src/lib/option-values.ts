@@ -4,9 +4,9 @@ import { UsageError } from '../errors.js';
 /** "30" (seconds, > 0, at most `max`: an hour unless said) -> milliseconds. */
 export function parseSeconds(value: string, flag: string, max = 3600): number {
   const seconds = Number(value);
-  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > max) {
-    throw new UsageError(`${flag} "${value}" is not a number of seconds`, { hint: `e.g. ${flag} ${Math.min(30, max)} (at most ${max})` });
-  }
+  const hint = `e.g. ${flag} ${Math.min(30, max)} (at most ${max})`;
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`${flag} "${value}" is not a number of seconds`, { hint });
+  if (seconds > max) throw new UsageError(`${flag} "${value}" is over the limit of ${max} seconds`, { hint });
   return seconds * 1000;
 }
 

@@ -15,8 +15,16 @@ import { ReorderQueue } from './reorder.js';
 import { targetFor, type Routing } from './routing.js';
 import { createUpstream, type UpstreamResult } from './upstream.js';
 
-/** What Stripe allows an endpoint (and the Stripe CLI waits when it forwards). */
-export const FORWARD_TIMEOUT_MS = 30_000;
+/** What Stripe allows an endpoint, and how long the Stripe CLI waits for our answer once it has sent. */
+const FORWARD_TIMEOUT_MS = 30_000;
+/** The CLI's clock starts before ours (and runs while --serial holds an event): answering this much earlier lets its 504 arrive. */
+const CLI_MARGIN_MS = 200;
+
+/** Same-second order within --serial: an object's creation, then its changes, then its deletion. */
+function lifecycleRank(type: string | undefined): number {
+  if (type?.endsWith('.created')) return 0;
+  return type?.endsWith('.deleted') ? 2 : 1;
+}
 /** Larger bodies are refused (Stripe's events are tens of KiB at most). */
 const MAX_REQUEST = 16 << 20;
 
@@ -73,7 +81,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       const target = new URL(received.url);
       // Host is the app's unless a --header set one (it then differs from the relay's own).
       if (job.headers.host === self) job.headers.host = target.host;
-      const result = await upstream.post(target, job.body, job.headers, timeoutMs);
+      const left = FORWARD_TIMEOUT_MS - CLI_MARGIN_MS - (Date.now() - received.receivedAt);
+      const result = await upstream.post(target, job.body, job.headers, Math.max(1, Math.min(timeoutMs, left)));
       if (closing) return; // cut by close(): that says nothing about the app
       answerCli(res, result);
       options.onDelivery(record(received, result, reordered));
@@ -105,7 +114,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     const received: Received = { seq: seq++, ...facts, connect, url: targetFor(options.routing, facts.type, connect), receivedAt: Date.now() };
     options.onReceived?.(received);
     const job = { received, body, headers: { ...endToEnd(req.headers), 'content-length': body.length }, res };
-    if (queue) queue.push(job, facts.created);
+    if (queue) queue.push(job, facts.created, lifecycleRank(facts.type));
     else await deliver(job);
   }
 

@@ -76,7 +76,8 @@ function jsonRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) =>
 
 /** One line of the app's answer: whitespace folded, at most `max` characters. */
 function oneLine(text: string, max = 160): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  // The app's bytes reach a terminal: control characters (escape sequences) are shown as spaces.
+  const line = text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 

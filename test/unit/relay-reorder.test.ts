@@ -69,6 +69,22 @@ describe('ReorderQueue', () => {
     expect(items()).toEqual(['updated', 'created']);
   });
 
+  it('within one second (created is whole seconds), the lower rank goes first: an object\'s creation before its update', async () => {
+    const { queue, started, finish } = recorded(250);
+    queue.push('customer.subscription.updated', 100, 1);
+    queue.push('customer.subscription.created', 100, 0);
+    queue.push('customer.subscription.deleted', 100, 2);
+    queue.push('invoice.created', 101, 0);
+    await vi.advanceTimersByTimeAsync(250);
+    for (let i = 0; i < 3; i++) await finish();
+    expect(started).toEqual([
+      { item: 'customer.subscription.created', reordered: true },
+      { item: 'customer.subscription.updated', reordered: false },
+      { item: 'customer.subscription.deleted', reordered: false },
+      { item: 'invoice.created', reordered: false },
+    ]);
+  });
+
   it('keeps arrival order for equal created, and puts items without created last', async () => {
     const { queue, started, finish } = recorded(100);
     queue.push('no-created-1', undefined);
