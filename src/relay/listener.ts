@@ -61,13 +61,17 @@ export async function startRelayedListener(options: RelayedListenerOptions): Pro
     await relay.close();
     throw error;
   }
+  relay.expectSignedBy(listener.secret);
   const stop = async () => {
     await listener.stop();
     await relay.close();
   };
   void (async () => {
     try {
-      for await (const event of listener.events) if (event.kind === 'ready' || event.kind === 'cli-error') queue.push(event);
+      for await (const event of listener.events) {
+        if (event.kind === 'ready') relay.expectSignedBy(event.secret); // a reconnect could bring a new session
+        queue.push(event);
+      }
       queue.end();
     } catch (error) {
       queue.end(error);

@@ -4,12 +4,14 @@
  * the relay POSTs the same bytes and headers to the event's route and hands the
  * app's status, headers and body back, so Stripe sees what it would see without
  * it. Each delivery is reported as data (`onReceived`, then `onDelivery`).
- * Requests without the per-run token are refused: nothing else on the machine
- * can write into the record.
+ * Requests without the per-run token are refused, and once the session's
+ * signing secret is known, so are requests Stripe did not sign with it: the
+ * token is in the Stripe CLI's argv, which other local users can read.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { signedWith } from '../offline/sign.js';
 import { bodyExcerpt, eventFacts, type Delivery, type Received } from './record.js';
 import { ReorderQueue } from './reorder.js';
 import { targetFor, type Routing } from './routing.js';
@@ -44,6 +46,8 @@ export interface RelayOptions {
 export interface Relay {
   /** The URL the Stripe CLI forwards normal (`forward`) or Connect (`connect`) events to. */
   url(kind: 'forward' | 'connect'): string;
+  /** From now on, refuse requests not signed with `secret` (the session's, known once `stripe listen` is ready). */
+  expectSignedBy(secret: string): void;
   /** Stops taking deliveries and cuts those in flight, which are then not reported. */
   close(): Promise<void>;
 }
@@ -73,6 +77,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   let seq = 0;
   let self = '';
   let closing: Promise<void> | undefined;
+  let secret: string | undefined;
 
   /** Never rejects: a failure here (a throwing onDelivery) must not stop --serial's queue or the process. */
   async function deliver(job: Job, reordered = false): Promise<void> {
@@ -109,6 +114,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     if (req.method !== 'POST') return void res.writeHead(405, { Allow: 'POST' }).end();
     const body = await readBody(req);
     if (body === undefined) return void res.writeHead(413).end();
+    if (secret !== undefined && !signedWith(body, req.headers['stripe-signature'] as string | undefined, secret)) {
+      options.log?.('relay: refused a request not signed with the session\'s secret');
+      return void res.writeHead(403, { 'Content-Type': 'text/plain' }).end('stripe-hooks relay: not signed by Stripe\n');
+    }
     const facts = eventFacts(body);
     const connect = kind === 'connect';
     const received: Received = { seq: seq++, ...facts, connect, url: targetFor(options.routing, facts.type, connect), receivedAt: Date.now() };
@@ -128,6 +137,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   return {
     url: (kind) => `http://${self}/${token}/${kind}`,
+    expectSignedBy: (value) => void (secret = value),
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         for (const job of queue ? queue.close() : []) job.res.destroy();

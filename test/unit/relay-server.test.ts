@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { gzipSync } from 'node:zlib';
 import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { signatureHeader } from '../../src/offline/sign.js';
 import type { Delivery, Received } from '../../src/relay/record.js';
 import { startRelay, type Relay, type RelayOptions } from '../../src/relay/relay.js';
 import { closedPort } from '../support/ports.js';
@@ -95,6 +96,23 @@ describe('the token', () => {
     expect(target.requests).toEqual([]);
     expect(diagnostics.join('\n')).not.toContain(token);
     expect((await send(good.href, { body: event('charge.succeeded') })).status).toBe(200);
+  });
+
+  it('once told the session secret, refuses with 403 what Stripe did not sign with it (the token is in argv)', async () => {
+    const target = await app();
+    const { relay, log } = await relayTo(`${target.origin}/webhook`);
+    const secret = 'whsec_' + 'c'.repeat(64);
+    relay.expectSignedBy(secret);
+    const body = event('charge.succeeded');
+    for (const signature of [undefined, signatureHeader(body, 'whsec_' + 'd'.repeat(64)), signatureHeader(`${body} `, secret)]) {
+      const reply = await send(relay.url('forward'), { body, headers: signature === undefined ? {} : { 'Stripe-Signature': signature } });
+      expect([reply.status, reply.body.toString()]).toEqual([403, 'stripe-hooks relay: not signed by Stripe\n']);
+    }
+    expect(log.items).toEqual([]);
+    expect(target.requests).toEqual([]);
+    const signed = await send(relay.url('forward'), { body, headers: { 'Stripe-Signature': signatureHeader(body, secret) } });
+    expect(signed.status).toBe(200);
+    expect(target.requests).toHaveLength(1);
   });
 
   it('answers 405 to anything but POST, and records nothing', async () => {
