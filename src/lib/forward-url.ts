@@ -19,5 +19,11 @@ export function parseForwardUrl(value: string, flag = '--forward-to'): string {
   const scheme = SCHEME.exec(text)?.[1];
   if (scheme === undefined) text = `http://${text}`;
   else if (!/^https?$/i.test(scheme)) throw new UsageError(`${flag} "${value}" must be an http(s) URL with a host`, { hint });
-  return parseHttpUrl(text, flag, hint).href;
+  try {
+    return parseHttpUrl(text, flag, hint).href;
+  } catch (error) {
+    // Name the value as the user wrote it, not with the scheme added for them.
+    if (error instanceof UsageError && text !== value) throw new UsageError(error.message.replace(`"${text}"`, `"${value}"`), { hint });
+    throw error;
+  }
 }
