@@ -54,6 +54,8 @@ export interface EmitInput {
   object?: Record<string, unknown>;
   previousAttributes?: Record<string, unknown>;
   account?: string;
+  /** Stripe's `created` (unix seconds); default: now. E.g. two events emitted in the reverse of their creation. */
+  created?: number;
 }
 
 export type FakeStripe = Awaited<ReturnType<typeof startFakeStripe>>;
@@ -168,6 +170,7 @@ export async function startFakeStripe(options: FakeStripeOptions = {}) {
     emit(input: string | EmitInput): StripeEvent {
       const spec = typeof input === 'string' ? { type: input } : input;
       const event = buildEvent(spec.type, spec.object ?? placeholderObject(spec.type), apiVersion, { account: spec.account }, spec.previousAttributes);
+      if (spec.created !== undefined) event.created = spec.created;
       publish(event);
       return event;
     },
