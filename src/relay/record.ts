@@ -18,6 +18,8 @@ export interface EventFacts {
   apiVersion?: string | null;
   /** Stripe's `created`, unix seconds. */
   created?: number;
+  /** The id of the object the event is about (`data.object.id`). */
+  objectId?: string;
 }
 
 /** A delivery the relay took from the Stripe CLI, before the app answered. */
@@ -66,6 +68,7 @@ export function eventFacts(body: Buffer): EventFacts {
     account: text(e.account),
     apiVersion: e.api_version === null ? null : text(e.api_version),
     created: typeof e.created === 'number' ? e.created : undefined,
+    objectId: text((e.data as { object?: { id?: unknown } } | undefined)?.object?.id),
   };
 }
 

@@ -67,13 +67,15 @@ async function pump(listener: RelayedListener, sink: DeliverySink, stopped: () =
 /** What the relay saw, for a flow run: an event handed to the app, then its answer (or why there was none). */
 export function driverEvent(event: RelayedEvent): DriverEvent | undefined {
   if (event.kind === 'received') {
-    const { id, type } = event.received;
-    return id === undefined || type === undefined ? undefined : { kind: 'delivered', id, type };
+    const { id, type, objectId } = event.received;
+    if (id === undefined || type === undefined) return undefined;
+    return { kind: 'delivered', id, type, ...(objectId !== undefined && { objectId }) };
   }
   if (event.kind !== 'delivery' || event.delivery.id === undefined) return undefined;
   const { id, status, ms, failure, error, body, url, reordered } = event.delivery;
   const answered: DriverEvent = { kind: 'answered', id, at: event.at, status, ms };
-  if (failure !== undefined) answered.error = failure === 'timeout' ? `${error} (Stripe gives up then)` : `the app is unreachable: ${error} (${url})`;
+  if (failure === 'timeout') answered.error = `the app gave ${error}`; // "no answer within 30 s"
+  else if (failure !== undefined) answered.error = `the app is unreachable at ${url}: ${error}`;
   else if (status !== null && (status < 200 || status >= 300)) answered.error = answeredError(status, body);
   if (reordered) answered.reordered = true;
   return answered;

@@ -11,7 +11,7 @@ export interface StepResult {
   eventId: string | null;
   /** The app's HTTP status, or null when it never answered. */
   status: number | null;
-  /** Milliseconds from the step's start to the app's answer (or to the failure). */
+  /** The delivery's own milliseconds when the driver measures it (the relay, offline POSTs); else from the step's start to the answer or failure. */
   ms: number;
   ok: boolean;
   /** One line saying why the step failed. */
