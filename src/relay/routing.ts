@@ -27,7 +27,7 @@ export function parseRoute(value: string): Route {
   if (at <= 0) throw new UsageError(`--route "${value}" is not GLOB=URL`, { hint });
   const glob = value.slice(0, at).trim();
   if (!GLOB.test(glob)) throw new UsageError(`--route "${value}": "${glob}" is not an event-type glob (letters, digits, _ . and *)`, { hint });
-  return { glob, url: parseForwardUrl(value.slice(at + 1), '--route', hint) };
+  return { glob, url: parseForwardUrl(value.slice(at + 1), `--route "${value}":`, hint) };
 }
 
 /** Whether `type` matches `glob`. */

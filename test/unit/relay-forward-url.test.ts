@@ -63,11 +63,11 @@ describe('parseRoute', () => {
   it.each([
     ['invoice.*', /is not GLOB=URL/],
     ['=localhost:4000', /is not GLOB=URL/],
-    ['invoice.*=', /--route needs a URL/],
+    ['invoice.*=', /--route "invoice\.\*=": needs a URL/],
     ['invoice.[a-z]=4000', /"invoice.\[a-z\]" is not an event-type glob/],
     ['invoice.*|charge.*=4000', /is not an event-type glob/],
-    ['invoice.*=ftp://x', /--route "ftp:\/\/x" must be an http\(s\) URL/],
-    ['invoice.*=not a url', /--route "not a url" is not a URL/],
+    ['invoice.*=ftp://x', /--route "invoice\.\*=ftp:\/\/x": "ftp:\/\/x" must be an http\(s\) URL/],
+    ['invoice.*=not a url', /--route "invoice\.\*=not a url": "not a url" is not a URL/],
   ])('refuses %j', (value, message) => {
     const error = usageError(() => parseRoute(value));
     expect(error.message).toMatch(message);
