@@ -50,10 +50,10 @@ export function secondsOption<const F extends string>(flags: F, description: str
   return new Option(flags, description).argParser((value: string) => parseSeconds(value, flag));
 }
 
-/** An option holding a whole number from `min` to `max`. */
-export function integerOption<const F extends string>(flags: F, description: string, min: number, max: number) {
+/** An option holding a whole number from `min` to `max` (`example` goes in the hint of an error). */
+export function integerOption<const F extends string>(flags: F, description: string, min: number, max: number, example?: number) {
   const flag = longFlag(flags);
-  return new Option(flags, description).argParser((value: string) => parseInteger(value, flag, min, max));
+  return new Option(flags, description).argParser((value: string) => parseInteger(value, flag, min, max, example));
 }
 
 /**
@@ -67,7 +67,7 @@ const relayOptions = {
       .argParser(collect),
   serial: () => new Option('--serial', 'forward one event at a time, in the order Stripe created them (waits --reorder-window for stragglers)'),
   reorderWindow: () =>
-    integerOption('--reorder-window <ms>', 'how long each event waits for an earlier-created one (implies --serial)', 0, 10_000)
+    integerOption('--reorder-window <ms>', 'how long each event waits for an earlier-created one (implies --serial)', 0, 10_000, 250)
       .default(250)
       .implies({ serial: true }),
   forwardTimeout: () =>
@@ -157,8 +157,9 @@ const triggerFlowDefinition = () =>
     .option('--continue-on-error', 'run the remaining steps after a failure')
     .addOption(new Option('--stripe-account <id>', 'trigger on a connected account (acct_…)').conflicts('offline'))
     .addOption(relayOptions.route().conflicts('offline'))
-    .addOption(relayOptions.serial().conflicts('offline'))
+    // --reorder-window implies --serial: listed first, its own name is the one a conflict reports.
     .addOption(relayOptions.reorderWindow().conflicts('offline'))
+    .addOption(relayOptions.serial().conflicts('offline'))
     .addOption(relayOptions.forwardTimeout())
     .option('--offline', 'no Stripe CLI or account: sign realistic events and POST them straight to the app')
     .addOption(offlineOnly(new Option('--secret <secret>', 'signing secret the app verifies with (offline; prefer STRIPE_WEBHOOK_SECRET: ps shows flags)')))

@@ -11,10 +11,10 @@ export function parseSeconds(value: string, flag: string, max = 3600): number {
 }
 
 /** A whole number from `min` to `max` (digits only: no sign, no exponent). */
-export function parseInteger(value: string, flag: string, min: number, max: number): number {
+export function parseInteger(value: string, flag: string, min: number, max: number, example = Math.min(max, Math.max(min, 8))): number {
   const number = Number(value);
   if (!/^\d+$/.test(value.trim()) || number < min || number > max) {
-    throw new UsageError(`${flag} "${value}" must be a whole number from ${min} to ${max}`, { hint: `e.g. ${flag} ${Math.min(max, Math.max(min, 8))}` });
+    throw new UsageError(`${flag} "${value}" must be a whole number from ${min} to ${max}`, { hint: `e.g. ${flag} ${example}` });
   }
   return number;
 }

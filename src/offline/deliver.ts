@@ -86,7 +86,7 @@ export function createDeliverer(
         response.on('end', () => finish(status, answeredError(status, text)));
       });
       const timer = setTimeout(() => {
-        finish(null, `no answer within ${timeoutMs / 1000} s (Stripe gives up then and retries later)`);
+        finish(null, `no answer within ${timeoutMs / 1000} s${timeoutMs >= DELIVERY_TIMEOUT_MS ? ' (Stripe gives up then and retries later)' : ''}`);
         request.destroy();
       }, timeoutMs);
       request.on('error', (error) => failed(error));

@@ -118,12 +118,13 @@ describe('--route and --serial need the relay, which runs with the listener: exi
     [['--route', 'invoice.*=not a url'], 'error --route "invoice.*=not a url": "not a url" is not a URL'],
     [['--forward-timeout', '31'], 'error --forward-timeout "31" is over the limit of 30 seconds'],
     [['--reorder-window', '10001', '--serial'], 'error --reorder-window "10001" must be a whole number from 0 to 10000'],
+    [['--offline', '--reorder-window', '100'], 'error --reorder-window and --offline cannot be combined'],
   ])('%j', async (args, message) => {
     const result = await runCli(['trigger-flow', 'payment', ...args, '--stripe-bin', '/nonexistent/stripe'], { env: KEY_ENV });
     expect(result.exitCode).toBe(2);
     const [line, hint, ...rest] = result.stderr.split('\n');
     expect(line).toBe(message);
-    expect(hint).toMatch(args[0] === '--route' ? /^hint  use --route 'GLOB=URL'/ : /^hint  /);
+    expect(hint).toMatch(args[0] === '--route' ? /^hint  use --route 'GLOB=URL'/ : args[0] === '--reorder-window' ? /^hint  e\.g\. --reorder-window 250$/ : /^hint  /);
     expect(rest).toEqual([]);
     expect(result.stdout).toBe('');
   });
