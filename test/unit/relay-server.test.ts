@@ -11,7 +11,7 @@ import type { Delivery, Received } from '../../src/relay/record.js';
 import { startRelay, type Relay, type RelayOptions } from '../../src/relay/relay.js';
 import { closedPort } from '../support/ports.js';
 import { Recorder } from '../support/recorder.js';
-import { startApp, type App, type Handler } from './relay-app.js';
+import { startApp, type App, type Handler } from '../support/wire-app.js';
 
 const apps: App[] = [];
 let relay: Relay | undefined;

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classify, createUpstream, type Upstream, type UpstreamResult } from '../../src/relay/upstream.js';
 import { closedPort } from '../support/ports.js';
-import { startApp, type App } from './relay-app.js';
+import { startApp, type App } from '../support/wire-app.js';
 
 const apps: App[] = [];
 let upstream: Upstream | undefined;

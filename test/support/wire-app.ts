@@ -1,6 +1,7 @@
 /**
- * The app behind the relay, for the relay's tests: a real HTTP(S) server on a loopback that records every
- * request byte-exact and answers however the test's handler says (or never, or by cutting the socket).
+ * The app behind the relay at the wire level, for the relay's unit tests: a real HTTP(S) server on a loopback
+ * that records every request byte-exact (raw headers, socket) and answers however the test's handler says (or
+ * never, or by cutting the socket). End-to-end tests script answers with the simpler ./app.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
