@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startApp, type App, type AppAnswer, type AppOptions } from '../support/app.js';
 import { unixNow } from '../support/fake-stripe/store.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
-import { deliveryLine, killListens, startListen } from '../support/listen-cli.js';
+import { deliveryLine, stopListens, startListen } from '../support/listen-cli.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 
 let fake: FakeStripe | undefined;
@@ -16,7 +16,7 @@ const receivers: Receiver[] = [];
 const apps: App[] = [];
 
 afterEach(async () => {
-  killListens();
+  await stopListens();
   await fake?.close();
   for (const server of [...receivers.splice(0), ...apps.splice(0)]) await server.close();
   fake = undefined;

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../support/app.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
-import { deliveryLine, killListens, startListen } from '../support/listen-cli.js';
+import { deliveryLine, stopListens, startListen } from '../support/listen-cli.js';
 import { closedPort } from '../support/ports.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 
@@ -18,7 +18,7 @@ let receiver: Receiver | undefined;
 const apps: App[] = [];
 
 afterEach(async () => {
-  killListens();
+  await stopListens();
   await fake?.close();
   await receiver?.close();
   for (const app of apps.splice(0)) await app.close();

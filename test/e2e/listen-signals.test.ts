@@ -7,7 +7,7 @@ import { createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../support/app.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
-import { killListens, startListen } from '../support/listen-cli.js';
+import { stopListens, startListen } from '../support/listen-cli.js';
 import { childPids, isRunning, type RunningCli } from '../support/running-cli.js';
 
 let fake: FakeStripe | undefined;
@@ -15,7 +15,7 @@ let silent: Awaited<ReturnType<typeof silentServer>> | undefined;
 let app: App | undefined;
 
 afterEach(async () => {
-  killListens();
+  await stopListens();
   await fake?.close();
   await app?.close();
   for (const socket of silent?.sockets ?? []) socket.destroy();

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { getEnvValue } from '../../src/lib/env-file.js';
 import { runCli, sandbox, STRIPE_BIN, type Sandbox } from '../support/cli.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
-import { KEY_ENV, deliveryLine, killListens, startListen } from '../support/listen-cli.js';
+import { KEY_ENV, deliveryLine, stopListens, startListen } from '../support/listen-cli.js';
 import { closedPort } from '../support/ports.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { TEST_API_KEY } from '../support/stripe-cli.js';
@@ -19,7 +19,7 @@ let fake: FakeStripe | undefined;
 let receiver: Receiver | undefined;
 
 afterEach(async () => {
-  killListens();
+  await stopListens();
   await fake?.close();
   await receiver?.close();
   fake = receiver = undefined;

@@ -95,8 +95,9 @@ describe('a delivery that fails', () => {
     const { fake, receiver } = await backend();
     // The customer.updated fixture makes a customer.created first: two deliveries close together, one of them failing.
     const down = `http://127.0.0.1:${await closedPort()}/down`;
-    const box = withFile('steps: [customer.created, customer.updated]\n');
-    const result = await triggerFlow(['--file', 'flow.yaml', '--forward-to', schemeless(receiver.url), '--route', `customer.updated=${down}`, '--json'], box);
+    // The last step keeps `stripe listen` running after the failure, so it reports the 502 to the fake.
+    const box = withFile('steps: [customer.created, customer.updated, product.created]\n');
+    const result = await triggerFlow(['--file', 'flow.yaml', '--forward-to', schemeless(receiver.url), '--route', `customer.updated=${down}`, '--continue-on-error', '--json'], box);
     expect(result.exitCode).toBe(1);
     const report = onlyJson(result.stdout);
     const updated = fake.events.find((event) => event.type === 'customer.updated')!;
@@ -112,22 +113,27 @@ describe('a delivery that fails', () => {
         ok: false,
         error: expect.stringMatching(new RegExp(`^the app is unreachable at ${down}: nothing is listening at http://127\\.0\\.0\\.1:\\d+ \\(ECONNREFUSED\\)$`)),
       },
+      expect.objectContaining({ event: 'product.created', ok: true }),
     ]);
     expect(report.sideEffects).toEqual([{ type: 'customer.created', eventId: created!.id, status: 200 }]);
     // The relay told the Stripe CLI (and so Stripe) 502 for it, and the app got the others.
     expect((await fake.waitForResponse(updated.id)).status).toBe(502);
-    expect(receiver.deliveries.map((d) => d.event?.id)).toEqual([first!.id, created!.id]);
+    const product = fake.events.find((event) => event.type === 'product.created')!;
+    expect(receiver.deliveries.map((d) => d.event?.id)).toEqual([first!.id, created!.id, product.id]);
   });
 
   it('--forward-timeout: an answer later than that fails the step, and the Stripe CLI is answered 504', async () => {
     const { fake } = await backend();
     const slow = await receiver({ delayMs: { 'customer.created': 10_000 } });
-    const box = withFile('steps: [customer.created]\n');
-    const result = await triggerFlow(['--file', 'flow.yaml', '--forward-to', slow.url, '--forward-timeout', '1', '--json'], box);
+    // A second step keeps `stripe listen` running after the first failed, so it reports the 504 to the fake
+    // (with one step, the run can end and stop it before it does).
+    const box = withFile('steps: [customer.created, product.created]\n');
+    const result = await triggerFlow(['--file', 'flow.yaml', '--forward-to', slow.url, '--forward-timeout', '1', '--continue-on-error', '--json'], box);
     expect(result.exitCode).toBe(1);
     const event = fake.events.find((e) => e.type === 'customer.created')!;
     expect(onlyJson(result.stdout).steps).toEqual([
       { event: 'customer.created', trigger: 'customer.created', eventId: event.id, status: null, ms: expect.any(Number), ok: false, error: 'the app gave no answer within 1 s' },
+      expect.objectContaining({ event: 'product.created', ok: true }),
     ]);
     expect((await fake.waitForResponse(event.id)).status).toBe(504);
   });
@@ -157,12 +163,13 @@ describe('--route and --serial', () => {
       'steps:\n  - customer.created\n  - event: customer.subscription.created\n    observe: true\n  - event: customer.subscription.updated\n    observe: true\n',
     );
     const cli = startFlow(['--file', 'flow.yaml', '--forward-to', receiver.url, '--serial', '--reorder-window', '1000', '--verbose', '--json'], box);
-    await fake.waitForRequest('POST /v1/customers'); // step 1 runs: what arrives from now on is the flow's
+    // Step 1's own event is through (--serial held it for the window) before the pair is sent: alone, it is not reordered.
+    await receiver.waitFor('customer.created');
     // Stripe created the subscription, then updated it; the update reaches the relay first (stripe-cli#1191).
     const subscription = { id: 'sub_serial', object: 'subscription', status: 'active' };
     const now = Math.floor(Date.now() / 1000);
     const updated = fake.emit({ type: 'customer.subscription.updated', object: subscription, created: now });
-    await cli.waitForLine(new RegExp(`--> customer\\.subscription\\.updated \\[${updated.id}\\]`), 'stderr');
+    await cli.waitForLine(new RegExp(`relay: took #\\d+ customer\\.subscription\\.updated \\[${updated.id}\\]`), 'stderr');
     const created = fake.emit({ type: 'customer.subscription.created', object: subscription, created: now - 5 });
     const result = await cli.child;
     expect(result.exitCode, result.stderr).toBe(0);
