@@ -10,10 +10,10 @@ import { parseEventList } from '../flows/events.js';
 import { flowEventTypes } from '../flows/load.js';
 import { validateEnvKey, writeEnvValue } from '../lib/env-file.js';
 import { parseForwardUrl } from '../lib/forward-url.js';
-import { startRelayedListener } from '../relay/listener.js';
+import { startRelayedListener, type RelayedListenerOptions } from '../relay/listener.js';
 import { parseRoute, type Routing } from '../relay/routing.js';
 import { buildPrintSecretArgs, headerArg, type ListenArgs } from '../stripe-cli/listen.js';
-import { requireStripeCli } from '../stripe-cli/locate.js';
+import { locateUnproven, startWhileProving } from '../stripe-cli/while-proving.js';
 import { printSecretOf } from '../stripe-cli/print-secret.js';
 import { stripeTarget } from '../stripe-cli/spawn.js';
 import { listenRenderer, renderSecret } from '../ui/listen.js';
@@ -39,18 +39,18 @@ export async function run(options: ListenOptions, ctx: Context): Promise<void> {
   const events = await eventSelection(options, ctx);
   for (const header of options.header ?? []) headerArg(header);
   const printSecretArgs = buildPrintSecretArgs({ apiBase: ctx.apiBase });
-  const cli = await requireStripeCli(ctx);
-  reportStripeCli(ctx.out, cli);
-  const target = stripeTarget(ctx, cli.path);
+  const unproven = await locateUnproven(ctx);
+  const target = stripeTarget(ctx, unproven.path);
 
   if (options.printSecret) {
-    const secret = await printSecretOf(target, printSecretArgs, options.readyTimeout, ctx.signal);
+    const cli = await unproven.require();
+    reportStripeCli(ctx.out, cli);
+    const secret = await printSecretOf({ ...target, bin: cli.path }, printSecretArgs, options.readyTimeout, ctx.signal);
     if (envFile) await writeEnvValue(envFile, options.envKey, secret);
     return renderSecret(ctx.out, secret);
   }
 
-  const spinner = await ctx.out.spinner('Connecting to Stripe…');
-  const listener = await startRelayedListener({
+  const relayed: RelayedListenerOptions = {
     routing,
     events,
     headers: options.header,
@@ -62,7 +62,12 @@ export async function run(options: ListenOptions, ctx: Context): Promise<void> {
     readyTimeoutMs: options.readyTimeout,
     signal: ctx.signal,
     log: (text) => ctx.out.debug(text),
-  }).finally(() => spinner.stop());
+  };
+  // `stripe listen` starts at once; the binary is proven meanwhile (`stripe version`, unless cached).
+  const starting = startWhileProving(unproven, (bin, signal) => startRelayedListener({ ...relayed, target: { ...target, bin }, signal }), ctx.signal);
+  const spinner = ctx.out.spinner('Connecting to Stripe…'); // ora loads while the CLI starts
+  const { started: listener, proven } = await starting.finally(async () => (await spinner).stop());
+  void proven.then((cli) => reportStripeCli(ctx.out, cli), () => {}); // when it arrives; an abort says nothing
   try {
     if (envFile) await writeEnvValue(envFile, options.envKey, listener.secret);
     const render = listenRenderer(ctx.out, { routing, events, serial: Boolean(options.serial), envFile, envKey: options.envKey });
