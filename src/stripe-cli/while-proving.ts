@@ -30,7 +30,8 @@ export async function locateUnproven(environment: Environment, prove: Prove = ch
     const found = await requireStripeCli(environment, prove); // "not found", unless one appeared meanwhile
     return { path: found.path, source: found.source, verdict: Promise.resolve(found), require: () => Promise.resolve(found) };
   }
-  const check = prove(first.path, checkOptions(input, platform));
+  // Off the critical path (see startWhileProving): it gets the CPU the starting CLI leaves.
+  const check = prove(first.path, { ...checkOptions(input, platform), priority: 19 });
   const verdict = check.then((result) => (result.ok ? { ...first, version: result.version } : { ...first, problem: result.problem, detail: result.detail }));
   verdict.catch(() => {}); // looked at only when needed
   // A failure is never cached: the search must not run this binary a second time.
