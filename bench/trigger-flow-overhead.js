@@ -5,7 +5,8 @@
 // A one-step flow against its own baseline (listen, one trigger) splits the difference into a fixed cost
 // per run and a cost per step. The headline runs share one cache dir, as on a developer's machine (a
 // warm-up run fills the probe cache: the binary's version and fixture list); a run with an empty cache
-// (a fresh CI job) is measured beside them.
+// (a fresh CI job) is measured beside them. BENCH_BEFORE=<dir of another built checkout> adds its
+// `trigger-flow payment`, warm and cold, to the same rounds (before/after).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -63,21 +64,23 @@ async function manual(flow, triggers) {
   return since(start);
 }
 
-async function wrapped(args, { cwd, cold } = {}) {
+async function wrapped(args, { cwd, cold, checkout = root } = {}) {
   const start = process.hrtime.bigint();
-  const cli = ['--', join(root, 'bin', 'stripe-hooks.js'), 'trigger-flow', ...args, '--forward-to', forwardTo, '--api-base', fake.url, '--stripe-bin', stripeBin];
+  const cli = ['--', join(checkout, 'bin', 'stripe-hooks.js'), 'trigger-flow', ...args, '--forward-to', forwardTo, '--api-base', fake.url, '--stripe-bin', stripeBin];
   await run(process.execPath, cli, env({ cold }), cwd);
   return since(start);
 }
 
 try {
-  const [b, w, b1, w1, cold] = await interleavedMedians(
+  const before = process.env.BENCH_BEFORE;
+  const [b, w, b1, w1, cold, ...was] = await interleavedMedians(
     runs,
     () => manual(payment, fixtures),
     () => wrapped(['payment']),
     () => manual(oneStep, fixtures.slice(0, 1)),
     () => wrapped(['--file', 'one.json'], { cwd: oneStepDir }),
     () => wrapped(['payment'], { cold: true }),
+    ...(before ? [() => wrapped(['payment'], { checkout: before }), () => wrapped(['payment'], { checkout: before, cold: true })] : []),
   );
   const ratio = w / b;
   const fixed = w1 - b1;
@@ -86,6 +89,7 @@ try {
   console.log(`trigger-flow: ratio ${ratio.toFixed(2)} (target <= ${target}) ${ratio <= target ? 'ok' : 'OVER TARGET'}`);
   console.log(`trigger-flow: fixed cost ${fixed.toFixed(0)} ms per run, ${perStep.toFixed(0)} ms per step (a one-step flow against listen + one trigger: ${w1.toFixed(0)} vs ${b1.toFixed(0)} ms)`);
   console.log(`trigger-flow: with an empty probe cache (a fresh CI job) median ${cold.toFixed(0)} ms, ratio ${(cold / b).toFixed(2)}`);
+  if (before) console.log(`trigger-flow: before (${before}): ${was[0].toFixed(0)} ms (ratio ${(was[0] / b).toFixed(2)}), with an empty cache ${was[1].toFixed(0)} ms (ratio ${(was[1] / b).toFixed(2)})`);
 } finally {
   await fake.close();
   app.closeAllConnections();

@@ -8,7 +8,6 @@ import { offlineOnlyGiven, type TriggerFlowOptions } from '../definitions/index.
 import { UsageError } from '../errors.js';
 import type { Flow } from '../flows/types.js';
 import { runFlow } from '../run/live-runner.js';
-import { runFailure } from '../run/outcome.js';
 import { planFlow } from '../run/plan.js';
 import { reportJson } from '../run/report.js';
 import { parseForwardUrl } from '../lib/forward-url.js';
@@ -17,7 +16,6 @@ import { stripeTarget } from '../stripe-cli/spawn.js';
 import { proveWithFixtures } from '../stripe-cli/triggers.js';
 import { locateUnproven } from '../stripe-cli/while-proving.js';
 import { planJson, renderPlan } from '../ui/flow-plan.js';
-import { renderFlowReport } from '../ui/flow-report.js';
 import { stepSpinners } from '../ui/trigger-flow-live.js';
 import { reportStripeCli } from '../ui/stripe-cli.js';
 
@@ -49,7 +47,7 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
   // `stripe listen` starts meanwhile.
   const unproven = await locateUnproven(ctx, proveWithFixtures);
   const progress = stepSpinners(ctx.out, plan.steps.length);
-  const report = await runFlow({
+  const running = runFlow({
     plan,
     target: stripeTarget(ctx, unproven.path),
     unproven,
@@ -61,6 +59,10 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
     onProgress: progress.update,
     log: (text) => ctx.out.debug(text),
   }).finally(progress.done);
+  // What only the end needs loads while the flow runs: each module loaded first delays `stripe listen`.
+  const reporting = Promise.all([import('../run/outcome.js'), import('../ui/flow-report.js')]);
+  const report = await running;
+  const [{ runFailure }, { renderFlowReport }] = await reporting;
 
   if (ctx.json) ctx.out.data(reportJson(report));
   else renderFlowReport(report, ctx.out);
