@@ -8,16 +8,14 @@ import { offlineOnlyGiven, type TriggerFlowOptions } from '../definitions/index.
 import { UsageError } from '../errors.js';
 import type { Flow } from '../flows/types.js';
 import { runFlow } from '../run/live-runner.js';
-import { runFailure } from '../run/outcome.js';
 import { planFlow } from '../run/plan.js';
 import { reportJson } from '../run/report.js';
 import { parseForwardUrl } from '../lib/forward-url.js';
 import { parseRoute } from '../relay/routing.js';
-import { requireStripeCli } from '../stripe-cli/locate.js';
 import { stripeTarget } from '../stripe-cli/spawn.js';
 import { proveWithFixtures } from '../stripe-cli/triggers.js';
+import { locateUnproven } from '../stripe-cli/while-proving.js';
 import { planJson, renderPlan } from '../ui/flow-plan.js';
-import { renderFlowReport } from '../ui/flow-report.js';
 import { stepSpinners } from '../ui/trigger-flow-live.js';
 import { reportStripeCli } from '../ui/stripe-cli.js';
 
@@ -45,13 +43,15 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
     return;
   }
 
-  // The fixture list is read while the binary is proven (or both come from the probe cache).
-  const cli = await requireStripeCli(ctx, proveWithFixtures);
-  reportStripeCli(ctx.out, cli);
+  // The fixture list is read while the binary is proven (or both come from the probe cache), and
+  // `stripe listen` starts meanwhile.
+  const unproven = await locateUnproven(ctx, proveWithFixtures);
   const progress = stepSpinners(ctx.out, plan.steps.length);
-  const report = await runFlow({
+  const running = runFlow({
     plan,
-    target: stripeTarget(ctx, cli.path),
+    target: stripeTarget(ctx, unproven.path),
+    unproven,
+    onProven: (cli) => reportStripeCli(ctx.out, cli),
     continueOnError: Boolean(options.continueOnError),
     signal: ctx.signal,
     readyTimeoutMs: READY_TIMEOUT_MS,
@@ -59,6 +59,10 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
     onProgress: progress.update,
     log: (text) => ctx.out.debug(text),
   }).finally(progress.done);
+  // What only the end needs loads while the flow runs: each module loaded first delays `stripe listen`.
+  const reporting = Promise.all([import('../run/outcome.js'), import('../ui/flow-report.js')]);
+  const report = await running;
+  const [{ runFailure }, { renderFlowReport }] = await reporting;
 
   if (ctx.json) ctx.out.data(reportJson(report));
   else renderFlowReport(report, ctx.out);

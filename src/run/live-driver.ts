@@ -8,6 +8,7 @@
 import { startRelayedListener, type RelayedEvent, type RelayedListener } from '../relay/listener.js';
 import { classifyCliMessage, cliFailure, cliMessageDetail, execStripe, StripeCliError, type StripeTarget } from '../stripe-cli/spawn.js';
 import { triggerableEvents, triggerFailureMessage } from '../stripe-cli/triggers.js';
+import { startWhileProving, type Proof, type UnprovenCli } from '../stripe-cli/while-proving.js';
 import type { DriverEvent } from './inbox.js';
 import { answeredError } from '../offline/deliver.js';
 import { assertTriggerable, type FlowPlan, type PlannedStep } from './plan.js';
@@ -23,22 +24,40 @@ export interface LiveDriverOptions {
   onListener?: (state: 'listening' | 'ready') => void;
   /** Diagnostics for --verbose. */
   log?: (text: string) => void;
+  /** The Stripe CLI at target.bin, still being proven: `stripe listen` starts meanwhile (while-proving.ts). */
+  unproven: UnprovenCli;
+  /** What the proof found, when it arrives (warnings for the command to show). */
+  onProven?: (cli: Proof) => void;
 }
 
 export function createLiveDriver(options: LiveDriverOptions): Driver<PlannedStep> {
-  const { plan, target, log } = options;
+  const { plan, log } = options;
+  let target = options.target; // the binary that proved to work, once known
   let listener: RelayedListener | undefined;
   let stopped = false;
   return {
     observes: plan.listen !== null,
     async start(sink, signal) {
+      if (plan.listen) {
+        options.onListener?.('listening');
+        const { events, routing } = plan.listen;
+        // `stripe listen` starts at once, while the binary is proven and its fixtures are read.
+        const started = await startWhileProving(
+          options.unproven,
+          (bin, abort) => startRelayedListener({ ...options.relay, events, routing, target: { ...target, bin }, readyTimeoutMs: options.readyTimeoutMs, signal: abort, log }),
+          signal,
+        );
+        listener = started.started;
+        target = { ...target, bin: started.path };
+        void started.proven.then(options.onProven, () => {});
+        options.onListener?.('ready');
+      } else {
+        const cli = await options.unproven.require();
+        target = { ...target, bin: cli.path };
+        options.onProven?.(cli);
+      }
       assertTriggerable(plan.flow, await triggerableEvents(target, { signal }));
-      if (!plan.listen) return;
-      options.onListener?.('listening');
-      const { events, routing } = plan.listen;
-      listener = await startRelayedListener({ ...options.relay, events, routing, target, readyTimeoutMs: options.readyTimeoutMs, signal, log });
-      options.onListener?.('ready');
-      void pump(listener, sink, () => stopped);
+      if (listener) void pump(listener, sink, () => stopped);
     },
     fire: async (step, signal) => {
       if (step.args === null) throw new Error(`step ${step.step.event} observes: it has nothing to fire`);

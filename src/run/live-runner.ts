@@ -19,6 +19,8 @@ export interface RunFlowOptions {
   signal: AbortSignal;
   readyTimeoutMs: number;
   relay?: LiveDriverOptions['relay'];
+  unproven: LiveDriverOptions['unproven'];
+  onProven?: LiveDriverOptions['onProven'];
   onProgress?: (progress: FlowProgress) => void;
   /** Diagnostics for --verbose. */
   log?: (text: string) => void;
