@@ -5,8 +5,8 @@
 // the event down the websocket to the fake receiving the CLI's `webhook_response` for it.
 // Target: the relay adds <= 2 ms at p50.
 import { createServer } from 'node:http';
-import { bareListen, BARE_READY, percentile, startUntilReady, wrappedListen, WRAPPED_READY } from './lib/listeners.js';
-import { loadFakeStripe, median } from './lib/measure.js';
+import { bareListen, BARE_READY, startUntilReady, wrappedListen, WRAPPED_READY } from './lib/listeners.js';
+import { loadFakeStripe, median, percentile } from './lib/measure.js';
 
 const deliveries = Number(process.env.BENCH_DELIVERIES ?? 200);
 const warmup = 20;

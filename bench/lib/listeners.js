@@ -59,8 +59,3 @@ export function startUntilReady([command, args], ready, env = benchEnv()) {
     void exited.then(() => ms === undefined && reject(new Error(`${command} ${args.join(' ')} never got ready:\n${text}`)));
   });
 }
-
-export function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
