@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { urlToHttpOptions } from 'node:url';
+import { answeredError } from '../lib/answer.js';
 import { bothLoopbacks } from '../lib/localhost.js';
 
 /** The User-Agent Stripe's webhook senders use. */
@@ -100,13 +101,6 @@ export function createDeliverer(
       agent.destroy();
     },
   };
-}
-
-/** A non-2xx answer in one line, with the start of the app's body. */
-export function answeredError(status: number, body: string): string {
-  const text = body.replace(/\s+/g, ' ').trim();
-  const detail = text.length > 120 ? `${text.slice(0, 119)}…` : text;
-  return `the app answered ${status}${detail ? `: ${detail}` : ''}`;
 }
 
 function networkError(error: Error & { code?: string }, url: URL, timeoutMs: number): string {

@@ -5,7 +5,8 @@
  * act on. `localhost` is tried on IPv4 and IPv6, whichever the app listens on.
  */
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
+import { createRequire } from 'node:module';
 import { bothLoopbacks } from '../lib/localhost.js';
 
 export type FailureClass = 'refused' | 'timeout' | 'tls' | 'reset' | 'dns';
@@ -25,7 +26,14 @@ export interface Upstream {
 
 export function createUpstream(options: { skipVerify?: boolean } = {}): Upstream {
   const common = { keepAlive: true, ...bothLoopbacks };
-  const agents = { http: new http.Agent(common), https: new https.Agent({ ...common, rejectUnauthorized: !options.skipVerify }) };
+  const httpAgent = new http.Agent(common);
+  // node:https (and TLS) loads only for an https route: most apps behind the relay are on http://localhost.
+  let secure: { module: typeof https; agent: https.Agent } | undefined;
+  const tls = () => {
+    if (secure) return secure;
+    const module = createRequire(import.meta.url)('node:https') as typeof https;
+    return (secure = { module, agent: new module.Agent({ ...common, rejectUnauthorized: !options.skipVerify }) });
+  };
   const inFlight = new Set<http.ClientRequest>();
   let closed = false;
 
@@ -54,8 +62,7 @@ export function createUpstream(options: { skipVerify?: boolean } = {}): Upstream
         const staleSocket = failure === 'reset' && request.reusedSocket && !answered;
         finish({ kind: 'failure', failure, message: describe(error, url), ms: ms(), ...(staleSocket && { staleSocket }) });
       };
-      const secure = url.protocol === 'https:';
-      const request = (secure ? https : http).request(url, { method: 'POST', headers, agent: secure ? agents.https : agents.http }, (response) => {
+      const request = (url.protocol === 'https:' ? tls().module : http).request(url, { method: 'POST', headers, agent: url.protocol === 'https:' ? tls().agent : httpAgent }, (response) => {
         answered = true;
         const chunks: Buffer[] = [];
         let size = 0;
@@ -82,8 +89,8 @@ export function createUpstream(options: { skipVerify?: boolean } = {}): Upstream
     close() {
       closed = true;
       for (const request of inFlight) request.destroy();
-      agents.http.destroy();
-      agents.https.destroy();
+      httpAgent.destroy();
+      secure?.agent.destroy();
     },
   };
 }

@@ -10,7 +10,7 @@ import { classifyCliMessage, cliFailure, cliMessageDetail, execStripe, StripeCli
 import { triggerableEvents, triggerFailureMessage } from '../stripe-cli/triggers.js';
 import { startWhileProving, type Proof, type UnprovenCli } from '../stripe-cli/while-proving.js';
 import type { DriverEvent } from './inbox.js';
-import { answeredError } from '../offline/deliver.js';
+import { answeredError } from '../lib/answer.js';
 import { assertTriggerable, type FlowPlan, type PlannedStep } from './plan.js';
 import type { DeliverySink, Driver, FireOutcome } from './runner.js';
 
