@@ -67,12 +67,15 @@ export async function run(options: ListenOptions, ctx: Context): Promise<void> {
   const ui = import('../ui/listen.js');
   const spinner = ctx.out.spinner('Connecting to Stripe…'); // ora loads while the CLI starts
   const { started: listener, proven } = await starting.finally(async () => (await spinner).stop());
-  void proven.then((cli) => reportStripeCli(ctx.out, cli), () => {}); // when it arrives; an abort says nothing
+  let ended = false;
+  // Told when it arrives; not after the listener ended (an interrupt's error is the last line), and an abort says nothing.
+  void proven.then((cli) => ended || reportStripeCli(ctx.out, cli), () => {});
   try {
     if (envFile) await envFiles?.writeEnvValue(envFile, options.envKey, listener.secret);
     const render = (await ui).listenRenderer(ctx.out, { routing, events, serial: Boolean(options.serial), envFile, envKey: options.envKey });
     for await (const event of listener.events) render(event);
   } finally {
+    ended = true;
     await listener.stop(); // no-op when it is gone already; never return with a child running
   }
 }

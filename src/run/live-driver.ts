@@ -49,7 +49,7 @@ export function createLiveDriver(options: LiveDriverOptions): Driver<PlannedStep
         );
         listener = started.started;
         target = { ...target, bin: started.path };
-        void started.proven.then(options.onProven, () => {});
+        void started.proven.then((cli) => stopped || options.onProven?.(cli), () => {}); // nothing after the run
         options.onListener?.('ready');
       } else {
         const cli = await options.unproven.require();
