@@ -1,45 +1,53 @@
-// Spawn-to-ready time of `stripe-hooks listen` against a bare `stripe listen`, both pointed
-// at the same fake Stripe on loopback (the test harness's), interleaved so both see the same
-// machine load; medians and the difference.
-import { spawn } from 'node:child_process';
+// Spawn-to-ready time of `stripe-hooks listen` against a bare `stripe listen`, both pointed at the same fake
+// Stripe on loopback (the test harness's), interleaved so all see the same machine load: medians and the
+// differences. `stripe-hooks listen` twice: with the probe cache cold (an empty cache dir, as in a fresh CI
+// job: the binary has to answer `stripe version`) and warm (a cache dir an earlier run filled).
+// Target: <= bare + 120 ms, cold as well as warm. For scale, the floor: Node itself, as a script that only
+// spawns the bare `stripe listen` (what any Node wrapper costs before it does anything).
+// BENCH_BEFORE=<dir of another built checkout> measures that one too, in the same rounds (before/after).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { interleavedMedians, loadFakeStripe, root, stripeBin } from './lib/measure.js';
+import { bareListen, BARE_READY, benchEnv, startUntilReady, wrappedListen, WRAPPED_READY } from './lib/listeners.js';
+import { interleavedMedians, loadFakeStripe, root } from './lib/measure.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 15);
+const target = 120;
 const fake = await (await loadFakeStripe())();
+// Nothing listens there: no delivery happens before the listener is stopped.
 const forwardTo = 'http://127.0.0.1:9/webhook';
+const checkouts = [['', root], ...(process.env.BENCH_BEFORE ? [[' (before)', process.env.BENCH_BEFORE]] : [])];
 
-/** Milliseconds from spawn until a stderr line matches `ready`; then stops the process and waits for it. */
-function timeToReady(command, args, ready) {
-  const home = mkdtempSync(join(tmpdir(), 'bench-listen-'));
-  const env = { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), STRIPE_API_KEY: 'sk_test_bench_listen', STRIPE_CLI_TELEMETRY_OPTOUT: '1', NO_COLOR: '1' };
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint();
-    const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let text = '';
-    let elapsed;
-    child.stderr.setEncoding('utf8').on('data', (chunk) => {
-      text += chunk;
-      if (elapsed === undefined && ready.test(text)) {
-        elapsed = Number(process.hrtime.bigint() - start) / 1e6;
-        child.kill('SIGTERM');
-      }
-    });
-    child.on('exit', () => (elapsed === undefined ? reject(new Error(`${command} never got ready:\n${text}`)) : resolve(elapsed)));
-  });
+async function timeToReady(argv, ready, env) {
+  const listener = await startUntilReady(argv, ready, env);
+  await listener.stop();
+  return listener.ms;
 }
 
-const events = ['--events', 'charge.succeeded'];
-const bare = () => timeToReady(stripeBin, ['listen', '--forward-to', forwardTo, ...events, '--skip-update', '--api-base', fake.url], /Ready!/);
-const wrapped = () =>
-  timeToReady(process.execPath, ['--', join(root, 'bin', 'stripe-hooks.js'), 'listen', '--forward-to', forwardTo, ...events, '--api-base', fake.url, '--stripe-bin', stripeBin], /Ready — forwarding/);
+const [bin, args] = bareListen(fake.url, forwardTo);
+const nodeOnly = `const c = require('node:child_process').spawn(${JSON.stringify(bin)}, ${JSON.stringify(args)}, { stdio: 'inherit' });
+process.on('SIGTERM', () => c.kill('SIGTERM')); c.on('exit', () => process.exit());`;
+const measures = [() => timeToReady(bareListen(fake.url, forwardTo), BARE_READY), () => timeToReady([process.execPath, ['-e', nodeOnly]], BARE_READY)];
+const labels = [];
+for (const [label, checkout] of checkouts) {
+  const argv = wrappedListen(fake.url, forwardTo, undefined, checkout);
+  // Filled before measuring: the proof may end after Ready (then a run stopped at Ready leaves nothing
+  // cached); with --verbose its verdict is told once it is saved.
+  const warmCache = mkdtempSync(join(tmpdir(), 'bench-listen-cache-'));
+  const [command, args] = argv;
+  await (await startUntilReady([command, [...args, '--verbose']], /using the Stripe CLI/, benchEnv({ cache: warmCache }))).stop();
+  measures.push(() => timeToReady(argv, WRAPPED_READY), () => timeToReady(argv, WRAPPED_READY, benchEnv({ cache: warmCache })));
+  labels.push(`probe cache cold${label}`, `probe cache warm${label}`);
+}
 
 try {
-  const [b, w] = await interleavedMedians(runs, bare, wrapped);
-  console.log(`listen: spawn to ready, bare stripe listen median ${b.toFixed(1)} ms, stripe-hooks listen median ${w.toFixed(1)} ms (${runs} interleaved runs)`);
-  console.log(`listen: the wrapper adds ${(w - b).toFixed(1)} ms (ratio ${(w / b).toFixed(2)})`);
+  const [bare, node, ...wrapped] = await interleavedMedians(runs, ...measures);
+  console.log(`listen: spawn to ready, medians of ${runs} interleaved runs: bare stripe listen ${bare.toFixed(0)} ms`);
+  console.log(`listen: Node only spawning it ${node.toFixed(0)} ms: Node's own start-up adds ${(node - bare).toFixed(0)} ms`);
+  for (const [index, ms] of wrapped.entries()) {
+    const verdict = ms - bare <= target ? 'ok' : 'OVER TARGET';
+    console.log(`listen: stripe-hooks listen, ${labels[index]} ${ms.toFixed(0)} ms: adds ${(ms - bare).toFixed(0)} ms (target <= ${target}) ${verdict}`);
+  }
 } finally {
   await fake.close();
 }

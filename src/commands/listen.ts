@@ -1,66 +1,81 @@
 /**
- * `stripe-hooks listen`: validate everything, run `stripe listen` through
- * `startListener`, then render each event (src/ui/listen.ts).
+ * `stripe-hooks listen`: validate everything, run `stripe listen` behind the
+ * relay (`startRelayedListener`), then render each delivery (src/ui/listen.ts).
  */
 import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import type { ListenOptions } from '../definitions/index.js';
 import { builtinFlowEvents } from '../flows/builtin.js';
 import { parseEventList } from '../flows/events.js';
-import { flowEventTypes } from '../flows/load.js';
-import { validateEnvKey, writeEnvValue } from '../lib/env-file.js';
-import { buildListenArgs, buildPrintSecretArgs, parseForwardUrl, startListener, type ListenArgs } from '../stripe-cli/listen.js';
-import { requireStripeCli } from '../stripe-cli/locate.js';
-import { printSecretOf } from '../stripe-cli/print-secret.js';
+import { parseForwardUrl } from '../lib/forward-url.js';
+import { startRelayedListener, type RelayedListenerOptions } from '../relay/listener.js';
+import { parseRoute, type Routing } from '../relay/routing.js';
+import { buildPrintSecretArgs, headerArg, type ListenArgs } from '../stripe-cli/listen.js';
+import { locateUnproven, startWhileProving } from '../stripe-cli/while-proving.js';
 import { stripeTarget } from '../stripe-cli/spawn.js';
-import { listenRenderer, renderSecret } from '../ui/listen.js';
 import { reportStripeCli } from '../ui/stripe-cli.js';
 
 /** At most one of --events, --flow, --all (commander refuses more); none: the built-in flows' events. */
 async function eventSelection(options: ListenOptions, ctx: Context): Promise<ListenArgs['events']> {
   if (options.all) return 'all';
   if (options.events !== undefined) return parseEventList(options.events);
-  if (options.flow !== undefined) return flowEventTypes(options.flow, { cwd: ctx.cwd });
+  if (options.flow !== undefined) return (await import('../flows/load.js')).flowEventTypes(options.flow, { cwd: ctx.cwd });
   return builtinFlowEvents(); // the Stripe CLI refuses to listen without a selection
 }
 
 export async function run(options: ListenOptions, ctx: Context): Promise<void> {
   // Every check before anything is spawned: a usage error never leaves a child behind.
   const envFile = options.dotenv === undefined ? undefined : resolve(ctx.cwd, options.dotenv);
-  if (envFile) validateEnvKey(options.envKey);
-  const listen: ListenArgs = {
+  // Loaded only when needed (--flow's reader too), or once `stripe listen` runs: each module delays it (docs/benchmarks.md).
+  const envFiles = envFile === undefined ? undefined : await import('../lib/env-file.js');
+  envFiles?.validateEnvKey(options.envKey);
+  const routing: Routing = {
     forwardTo: parseForwardUrl(options.forwardTo),
     forwardConnectTo: options.forwardConnectTo === undefined ? undefined : parseForwardUrl(options.forwardConnectTo, '--forward-connect-to'),
-    events: await eventSelection(options, ctx),
-    headers: options.header,
-    skipVerify: options.skipVerify,
-    latest: options.latest,
-    apiBase: ctx.apiBase,
+    routes: (options.route ?? []).map(parseRoute),
   };
-  const args = options.printSecret ? buildPrintSecretArgs(listen) : buildListenArgs(listen);
-  const cli = await requireStripeCli(ctx);
-  reportStripeCli(ctx.out, cli);
-  const target = stripeTarget(ctx, cli.path);
+  const events = await eventSelection(options, ctx);
+  for (const header of options.header ?? []) headerArg(header);
+  const printSecretArgs = buildPrintSecretArgs({ apiBase: ctx.apiBase });
+  const unproven = await locateUnproven(ctx);
+  const target = stripeTarget(ctx, unproven.path);
 
   if (options.printSecret) {
-    const secret = await printSecretOf(target, args, options.readyTimeout, ctx.signal);
-    if (envFile) await writeEnvValue(envFile, options.envKey, secret);
+    const [{ printSecretOf }, { renderSecret }] = await Promise.all([import('../stripe-cli/print-secret.js'), import('../ui/listen.js')]);
+    const cli = await unproven.require();
+    reportStripeCli(ctx.out, cli);
+    const secret = await printSecretOf({ ...target, bin: cli.path }, printSecretArgs, options.readyTimeout, ctx.signal);
+    if (envFile) await envFiles?.writeEnvValue(envFile, options.envKey, secret);
     return renderSecret(ctx.out, secret);
   }
 
-  const spinner = await ctx.out.spinner('Connecting to Stripe…');
-  const listener = await startListener({
-    ...listen,
+  const relayed: RelayedListenerOptions = {
+    routing,
+    events,
+    headers: options.header,
+    latest: options.latest,
+    skipVerify: options.skipVerify,
+    serial: options.serial ? { windowMs: options.reorderWindow } : undefined,
+    forwardTimeoutMs: options.forwardTimeout,
     target,
     readyTimeoutMs: options.readyTimeout,
     signal: ctx.signal,
     log: (text) => ctx.out.debug(text),
-  }).finally(() => spinner.stop());
+  };
+  // `stripe listen` starts at once; the binary is proven meanwhile (`stripe version`, unless cached).
+  const starting = startWhileProving(unproven, (bin, signal) => startRelayedListener({ ...relayed, target: { ...target, bin }, signal }), ctx.signal);
+  const ui = import('../ui/listen.js');
+  const spinner = ctx.out.spinner('Connecting to Stripe…'); // ora loads while the CLI starts
+  const { started: listener, proven } = await starting.finally(async () => (await spinner).stop());
+  let ended = false;
+  // Told when it arrives; not after the listener ended (an interrupt's error is the last line), and an abort says nothing.
+  void proven.then((cli) => ended || reportStripeCli(ctx.out, cli), () => {});
   try {
-    if (envFile) await writeEnvValue(envFile, options.envKey, listener.secret);
-    const render = listenRenderer(ctx.out, { ...listen, envFile, envKey: options.envKey });
+    if (envFile) await envFiles?.writeEnvValue(envFile, options.envKey, listener.secret);
+    const render = (await ui).listenRenderer(ctx.out, { routing, events, serial: Boolean(options.serial), envFile, envKey: options.envKey });
     for await (const event of listener.events) render(event);
   } finally {
+    ended = true;
     await listener.stop(); // no-op when it is gone already; never return with a child running
   }
 }

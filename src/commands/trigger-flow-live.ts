@@ -8,15 +8,14 @@ import { offlineOnlyGiven, type TriggerFlowOptions } from '../definitions/index.
 import { UsageError } from '../errors.js';
 import type { Flow } from '../flows/types.js';
 import { runFlow } from '../run/live-runner.js';
-import { runFailure } from '../run/outcome.js';
 import { planFlow } from '../run/plan.js';
 import { reportJson } from '../run/report.js';
-import { parseForwardUrl } from '../stripe-cli/listen.js';
-import { requireStripeCli } from '../stripe-cli/locate.js';
+import { parseForwardUrl } from '../lib/forward-url.js';
+import { parseRoute } from '../relay/routing.js';
 import { stripeTarget } from '../stripe-cli/spawn.js';
 import { proveWithFixtures } from '../stripe-cli/triggers.js';
+import { locateUnproven } from '../stripe-cli/while-proving.js';
 import { planJson, renderPlan } from '../ui/flow-plan.js';
-import { renderFlowReport } from '../ui/flow-report.js';
 import { stepSpinners } from '../ui/trigger-flow-live.js';
 import { reportStripeCli } from '../ui/stripe-cli.js';
 
@@ -28,8 +27,11 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
   if (options.stripeAccount !== undefined && !/^acct_[A-Za-z0-9]+$/.test(options.stripeAccount)) {
     throw new UsageError(`--stripe-account "${options.stripeAccount}" is not an account id`, { hint: 'use e.g. --stripe-account acct_1A2b3C4d5E6f7G8h' });
   }
+  if (!options.listen && (options.route !== undefined || options.serial)) {
+    throw new UsageError(`${options.serial ? '--serial' : '--route'} and --no-listen cannot be combined`, { hint: 'the relay that routes and orders deliveries runs with the listener' });
+  }
   const plan = planFlow(flow, {
-    forwardTo: parseForwardUrl(options.forwardTo),
+    routing: { forwardTo: parseForwardUrl(options.forwardTo), routes: (options.route ?? []).map(parseRoute) },
     apiBase: ctx.apiBase,
     stripeAccount: options.stripeAccount,
     stepTimeoutMs: options.stepTimeout,
@@ -41,19 +43,26 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
     return;
   }
 
-  // The fixture list is read while the binary is proven (or both come from the probe cache).
-  const cli = await requireStripeCli(ctx, proveWithFixtures);
-  reportStripeCli(ctx.out, cli);
+  // The fixture list is read while the binary is proven (or both come from the probe cache), and
+  // `stripe listen` starts meanwhile.
+  const unproven = await locateUnproven(ctx, proveWithFixtures);
   const progress = stepSpinners(ctx.out, plan.steps.length);
-  const report = await runFlow({
+  const running = runFlow({
     plan,
-    target: stripeTarget(ctx, cli.path),
+    target: stripeTarget(ctx, unproven.path),
+    unproven,
+    onProven: (cli) => reportStripeCli(ctx.out, cli),
     continueOnError: Boolean(options.continueOnError),
     signal: ctx.signal,
     readyTimeoutMs: READY_TIMEOUT_MS,
+    relay: { serial: options.serial ? { windowMs: options.reorderWindow } : undefined, forwardTimeoutMs: options.forwardTimeout },
     onProgress: progress.update,
     log: (text) => ctx.out.debug(text),
   }).finally(progress.done);
+  // What only the end needs loads while the flow runs: each module loaded first delays `stripe listen`.
+  const reporting = Promise.all([import('../run/outcome.js'), import('../ui/flow-report.js')]);
+  const report = await running;
+  const [{ runFailure }, { renderFlowReport }] = await reporting;
 
   if (ctx.json) ctx.out.data(reportJson(report));
   else renderFlowReport(report, ctx.out);

@@ -14,7 +14,7 @@ import { offlinePreview } from '../run/offline-preview.js';
 import { plannedDeliveries, runOfflineFlow } from '../run/offline-runner.js';
 import { runFailure } from '../run/outcome.js';
 import type { FlowReport } from '../run/report.js';
-import { parseForwardUrl } from '../stripe-cli/listen.js';
+import { parseForwardUrl } from '../lib/forward-url.js';
 import { warnSecretFlag } from '../ui/secret-flag.js';
 import { announceSecret, progressBar, renderOfflineReports, renderPreview } from '../ui/trigger-flow-offline.js';
 
@@ -34,7 +34,7 @@ export async function runOffline(flow: Flow, options: TriggerFlowOptions, ctx: C
 
   const secret = given ?? (await generateSecret(sources));
   announceSecret(ctx.out, secret);
-  const settings = { url, secret: secret.value, apiVersion, seed, timeoutMs: options.stepTimeout, signal: ctx.signal };
+  const settings = { url, secret: secret.value, apiVersion, seed, timeoutMs: Math.min(options.stepTimeout, options.forwardTimeout), signal: ctx.signal };
   const progress = await progressBar(ctx.out, plannedDeliveries({ flow, repeat, duplicate: options.duplicate }));
   let report: FlowReport;
   try {

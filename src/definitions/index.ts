@@ -50,11 +50,31 @@ export function secondsOption<const F extends string>(flags: F, description: str
   return new Option(flags, description).argParser((value: string) => parseSeconds(value, flag));
 }
 
-/** An option holding a whole number from `min` to `max`. */
-export function integerOption<const F extends string>(flags: F, description: string, min: number, max: number) {
+/** An option holding a whole number from `min` to `max` (`example` goes in the hint of an error). */
+export function integerOption<const F extends string>(flags: F, description: string, min: number, max: number, example?: number) {
   const flag = longFlag(flags);
-  return new Option(flags, description).argParser((value: string) => parseInteger(value, flag, min, max));
+  return new Option(flags, description).argParser((value: string) => parseInteger(value, flag, min, max, example));
 }
+
+/**
+ * How live deliveries pass through the relay (src/relay/): routes, order, and the app's time limit.
+ * Shared by listen and trigger-flow; `--forward-timeout` also bounds offline deliveries.
+ */
+const relayOptions = {
+  route: () =>
+    // Parsed by the handler (relay/routing.ts): --help loads no more modules than it must.
+    new Option('--route <glob=url>', "send event types matching GLOB to URL instead, e.g. 'invoice.*=localhost:4000/billing' (repeatable; first match wins)")
+      .argParser(collect),
+  serial: () => new Option('--serial', 'forward one event at a time, in the order Stripe created them (waits --reorder-window for stragglers)'),
+  reorderWindow: () =>
+    integerOption('--reorder-window <ms>', 'how long each event waits for an earlier-created one (implies --serial)', 0, 10_000, 250)
+      .default(250)
+      .implies({ serial: true }),
+  forwardTimeout: () =>
+    new Option('--forward-timeout <seconds>', "fail a delivery the app has not answered within this many seconds (at most Stripe's 30)")
+      .argParser((value: string) => parseSeconds(value, '--forward-timeout', 30))
+      .default(30_000, '30'),
+};
 
 // ── setup (handler: src/commands/setup.ts) ──
 
@@ -91,6 +111,10 @@ const listenDefinition = () =>
     .option('-H, --header <header>', 'extra header for forwarded requests, "Key: Value" (repeatable)', collect)
     .option('--skip-verify', 'skip TLS certificate verification when forwarding to https')
     .option('--latest', 'receive events in the latest API version rather than the account default')
+    .addOption(relayOptions.route())
+    .addOption(relayOptions.serial())
+    .addOption(relayOptions.reorderWindow())
+    .addOption(relayOptions.forwardTimeout())
     .addOption(secondsOption('--ready-timeout <seconds>', 'give up when not ready within this many seconds').default(30_000, '30'))
     .addHelpText(
       'after',
@@ -98,6 +122,7 @@ const listenDefinition = () =>
         'stripe-hooks listen',
         'stripe-hooks listen --forward-to http://localhost:3000/api/webhooks --dotenv .env',
         'stripe-hooks listen --flow payment --json',
+        "stripe-hooks listen --forward-to localhost:4242/webhook --route 'invoice.*=localhost:4000/billing' --serial",
         'export STRIPE_WEBHOOK_SECRET=$(stripe-hooks listen --print-secret)',
       ),
     );
@@ -131,6 +156,11 @@ const triggerFlowDefinition = () =>
     .addOption(secondsOption('--step-timeout <seconds>', 'how long each step may take').default(30_000, '30'))
     .option('--continue-on-error', 'run the remaining steps after a failure')
     .addOption(new Option('--stripe-account <id>', 'trigger on a connected account (acct_…)').conflicts('offline'))
+    .addOption(relayOptions.route().conflicts('offline'))
+    // --reorder-window implies --serial: listed first, its own name is the one a conflict reports.
+    .addOption(relayOptions.reorderWindow().conflicts('offline'))
+    .addOption(relayOptions.serial().conflicts('offline'))
+    .addOption(relayOptions.forwardTimeout())
     .option('--offline', 'no Stripe CLI or account: sign realistic events and POST them straight to the app')
     .addOption(offlineOnly(new Option('--secret <secret>', 'signing secret the app verifies with (offline; prefer STRIPE_WEBHOOK_SECRET: ps shows flags)')))
     .addOption(offlineOnly(new Option('--dotenv <path>', 'read the secret from (or write a generated one to) this dotenv file (offline)')))

@@ -7,6 +7,7 @@
  * that was asked to run: the outcome says how it ended.
  */
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import type { Readable } from 'node:stream';
 
 export interface ChildOptions {
@@ -15,6 +16,8 @@ export interface ChildOptions {
   cwd: string;
   /** How long a stopped child gets between SIGTERM and SIGKILL. */
   graceMs: number;
+  /** A nice value (19 = only when nothing else wants the CPU), for work off the critical path. */
+  priority?: number;
 }
 
 export interface ChildExit {
@@ -61,6 +64,13 @@ export function startChild(bin: string, args: readonly string[], options: ChildO
   return new Promise((resolve) => {
     child.once('spawn', () => {
       process.on('exit', orphaned);
+      if (options.priority !== undefined) {
+        try {
+          setPriority(child.pid!, options.priority);
+        } catch {
+          // not allowed here (or gone already): it runs at the normal priority
+        }
+      }
       resolve({ pid: child.pid!, stdout: child.stdout, stderr: child.stderr, exited, stop });
     });
     // Before 'spawn' this is a failure to start; later ones (a failed kill) change nothing.

@@ -1,20 +1,20 @@
 /** Parsers for option values that several commands share; each failure is a one-line UsageError. */
 import { UsageError } from '../errors.js';
 
-/** "30" (seconds, > 0, at most an hour) -> milliseconds. */
-export function parseSeconds(value: string, flag: string): number {
+/** "30" (seconds, > 0, at most `max`: an hour unless said) -> milliseconds. */
+export function parseSeconds(value: string, flag: string, max = 3600): number {
   const seconds = Number(value);
-  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-    throw new UsageError(`${flag} "${value}" is not a number of seconds`, { hint: `e.g. ${flag} 30 (at most 3600)` });
-  }
+  const hint = `e.g. ${flag} ${Math.min(30, max)} (at most ${max})`;
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`${flag} "${value}" is not a number of seconds`, { hint });
+  if (seconds > max) throw new UsageError(`${flag} "${value}" is over the limit of ${max} seconds`, { hint });
   return seconds * 1000;
 }
 
 /** A whole number from `min` to `max` (digits only: no sign, no exponent). */
-export function parseInteger(value: string, flag: string, min: number, max: number): number {
+export function parseInteger(value: string, flag: string, min: number, max: number, example = Math.min(max, Math.max(min, 8))): number {
   const number = Number(value);
   if (!/^\d+$/.test(value.trim()) || number < min || number > max) {
-    throw new UsageError(`${flag} "${value}" must be a whole number from ${min} to ${max}`, { hint: `e.g. ${flag} ${Math.min(max, Math.max(min, 8))}` });
+    throw new UsageError(`${flag} "${value}" must be a whole number from ${min} to ${max}`, { hint: `e.g. ${flag} ${example}` });
   }
   return number;
 }

@@ -8,6 +8,9 @@
  * - Webhook signing secrets: `whsec_`, then base64: Dashboard ones are 32 letters and digits, `stripe listen`
  *   ones 64 hex digits, and older ones carry `+`, `/` and `=`.
  */
+/** Where apps (and Stripe's docs) keep the webhook signing secret. */
+export const SECRET_ENV = 'STRIPE_WEBHOOK_SECRET';
+
 export type SecretPrefix = 'sk' | 'rk' | 'rkcs' | 'whsec';
 
 export interface SecretMatch {

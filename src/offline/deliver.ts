@@ -6,6 +6,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { urlToHttpOptions } from 'node:url';
+import { answeredError } from '../lib/answer.js';
+import { bothLoopbacks } from '../lib/localhost.js';
 
 /** The User-Agent Stripe's webhook senders use. */
 export const STRIPE_USER_AGENT = 'Stripe/1.0 (+https://stripe.com/docs/webhooks)';
@@ -50,7 +52,7 @@ export function createDeliverer(
 ): Deliverer {
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   const client = url.protocol === 'https:' ? https : http;
-  const agent = new client.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 1 });
+  const agent = new client.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 1, ...bothLoopbacks });
   // Parsed once: a burst sends thousands of requests to the same place.
   const target = { ...urlToHttpOptions(url), method: 'POST', agent };
   // One listener for the whole run (not one per request): an interrupt closes every connection.
@@ -85,7 +87,7 @@ export function createDeliverer(
         response.on('end', () => finish(status, answeredError(status, text)));
       });
       const timer = setTimeout(() => {
-        finish(null, `no answer within ${timeoutMs / 1000} s (Stripe gives up then and retries later)`);
+        finish(null, `no answer within ${timeoutMs / 1000} s${timeoutMs >= DELIVERY_TIMEOUT_MS ? ' (Stripe gives up then and retries later)' : ''}`);
         request.destroy();
       }, timeoutMs);
       request.on('error', (error) => failed(error));
@@ -99,12 +101,6 @@ export function createDeliverer(
       agent.destroy();
     },
   };
-}
-
-function answeredError(status: number, body: string): string {
-  const text = body.replace(/\s+/g, ' ').trim();
-  const detail = text.length > 120 ? `${text.slice(0, 119)}…` : text;
-  return `the app answered ${status}${detail ? `: ${detail}` : ''}`;
 }
 
 function networkError(error: Error & { code?: string }, url: URL, timeoutMs: number): string {

@@ -8,11 +8,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { getEnvValue, writeEnvValue } from '../lib/env-file.js';
-import { isStripeWebhookSecret } from '../lib/secrets.js';
+import { isStripeWebhookSecret, SECRET_ENV } from '../lib/secrets.js';
 import { UsageError } from '../errors.js';
 import { generateWebhookSecret } from './random.js';
 
-export const SECRET_ENV = 'STRIPE_WEBHOOK_SECRET';
 
 export interface SecretSources {
   flag?: string;

@@ -5,7 +5,7 @@
  * more than 300 s old. Any secret signs: the app verifies with whatever it was given
  * (offline/secret.ts warns when it is not shaped like Stripe's).
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** The SDKs' default tolerance for the signature's timestamp, in seconds. */
 export const SIGNATURE_TOLERANCE_S = 300;
@@ -16,4 +16,13 @@ function signature(body: string, secret: string, timestamp: number): string {
 
 export function signatureHeader(body: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): string {
   return `t=${timestamp},v1=${signature(body, secret, timestamp)}`;
+}
+
+/** Whether `header` (a Stripe-Signature) signs these exact bytes with `secret`; its age is not checked. */
+export function signedWith(body: Buffer, header: string | undefined, secret: string): boolean {
+  const parts = (header ?? '').split(',').map((part) => part.split('='));
+  const t = parts.find(([key]) => key === 't')?.[1];
+  if (t === undefined || !/^\d+$/.test(t)) return false;
+  const expected = Buffer.from(createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex'));
+  return parts.some(([key, value]) => key === 'v1' && value !== undefined && value.length === expected.length && timingSafeEqual(Buffer.from(value), expected));
 }

@@ -7,7 +7,13 @@ import type { SideEffect } from './report.js';
 
 /** What a driver reports as it happens: an event sent to the app, then the app's answer to it. */
 export type DriverEvent =
-  | { kind: 'delivered'; id: string; type: string }
+  | {
+      kind: 'delivered';
+      id: string;
+      type: string;
+      /** The id of the object the event is about (`data.object.id`), when the driver knows it. */
+      objectId?: string;
+    }
   | {
       kind: 'answered';
       id: string;
@@ -19,6 +25,8 @@ export type DriverEvent =
       error?: string;
       /** The delivery's own duration when the driver measures one (offline: the POSTs' round trips). */
       ms?: number;
+      /** --serial sent it ahead of an event that arrived before it. */
+      reordered?: boolean;
     };
 
 export interface Seen {
@@ -26,6 +34,7 @@ export interface Seen {
   seq: number;
   type: string;
   id: string;
+  objectId?: string;
   claimed: boolean;
   /** The app's HTTP status, once it answered. */
   status: number | null;
@@ -34,11 +43,14 @@ export interface Seen {
   /** When the app answered, once it did. */
   answeredAt: number | undefined;
   ms: number | undefined;
+  reordered?: boolean;
 }
 
 export class Inbox {
   readonly seen: Seen[] = [];
   private readonly byId = new Map<string, Seen>();
+  /** Each object's first event, by arrival order (seq). */
+  private readonly firstAbout = new Map<string, number>();
   private failure: { error: unknown } | undefined;
 
   /** `changed` is called after every change: an event, an answer, a failure. */
@@ -49,6 +61,10 @@ export class Inbox {
     if (event.kind === 'delivered') {
       if (known) return; // a redelivery after a reconnect is the same event
       const seen: Seen = { seq: this.seen.length, type: event.type, id: event.id, claimed: false, status: null, error: undefined, answeredAt: undefined, ms: undefined };
+      if (event.objectId !== undefined) {
+        seen.objectId = event.objectId;
+        if (!this.firstAbout.has(event.objectId)) this.firstAbout.set(event.objectId, seen.seq);
+      }
       this.seen.push(seen);
       this.byId.set(event.id, seen);
     } else {
@@ -57,6 +73,7 @@ export class Inbox {
       known.status = event.status;
       known.error = event.error;
       known.ms = event.ms;
+      if (event.reordered) known.reordered = true;
     }
     this.changed();
   }
@@ -72,12 +89,17 @@ export class Inbox {
     return this.seen.length;
   }
 
-  /** Claims the first unclaimed event of `type` with seq >= `from`; no later claim gets it. */
-  claim(type: string, from: number): Seen | undefined {
+  /**
+   * Claims the first unclaimed event of `type` with seq >= `from`; no later claim gets it.
+   * `fired`: the step ran a trigger at `from`, so a `*.created` event about an object seen
+   * before then is not its own: that object existed already (a late event of an earlier step).
+   */
+  claim(type: string, from: number, fired = false): Seen | undefined {
     // seq is the index in `seen`.
     for (let i = from; i < this.seen.length; i++) {
       const seen = this.seen[i]!;
       if (seen.claimed || seen.type !== type) continue;
+      if (fired && type.endsWith('.created') && seen.objectId !== undefined && this.firstAbout.get(seen.objectId)! < from) continue;
       seen.claimed = true;
       return seen;
     }
@@ -95,6 +117,6 @@ export class Inbox {
   }
 
   sideEffects(): SideEffect[] {
-    return this.seen.filter((seen) => !seen.claimed).map(({ type, id, status }) => ({ type, eventId: id, status }));
+    return this.seen.filter((seen) => !seen.claimed).map(({ type, id, status, reordered }) => ({ type, eventId: id, status, ...(reordered && { reordered }) }));
   }
 }

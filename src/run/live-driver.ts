@@ -1,14 +1,16 @@
 /**
  * The live driver: checks that every step has a `stripe trigger` fixture, starts
- * `stripe listen` for the flow's events (unless --no-listen), fires each step
- * with `stripe trigger`, and turns the listener's lines into deliveries and
- * answers. Trigger failures are sorted: a broken fixture is the step's, a bad
- * key or network is the environment's (thrown).
+ * `stripe listen` behind the relay for the flow's events (unless --no-listen),
+ * fires each step with `stripe trigger`, and reports the relay's deliveries,
+ * matched by event id. Trigger failures are sorted: a broken fixture is the
+ * step's, a bad key or network is the environment's (thrown).
  */
-import { startListener, type Listener, type ListenerEvent } from '../stripe-cli/listen.js';
+import { startRelayedListener, type RelayedEvent, type RelayedListener } from '../relay/listener.js';
 import { classifyCliMessage, cliFailure, cliMessageDetail, execStripe, StripeCliError, type StripeTarget } from '../stripe-cli/spawn.js';
 import { triggerableEvents, triggerFailureMessage } from '../stripe-cli/triggers.js';
+import { startWhileProving, type Proof, type UnprovenCli } from '../stripe-cli/while-proving.js';
 import type { DriverEvent } from './inbox.js';
+import { answeredError } from '../lib/answer.js';
 import { assertTriggerable, type FlowPlan, type PlannedStep } from './plan.js';
 import type { DeliverySink, Driver, FireOutcome } from './runner.js';
 
@@ -16,25 +18,46 @@ export interface LiveDriverOptions {
   plan: FlowPlan;
   target: StripeTarget;
   readyTimeoutMs: number;
+  /** How the relay delivers: --serial, --forward-timeout, --skip-verify. */
+  relay?: { serial?: { windowMs: number }; forwardTimeoutMs?: number; skipVerify?: boolean };
   /** Told before `stripe listen` starts and once it is ready. */
   onListener?: (state: 'listening' | 'ready') => void;
   /** Diagnostics for --verbose. */
   log?: (text: string) => void;
+  /** The Stripe CLI at target.bin, still being proven: `stripe listen` starts meanwhile (while-proving.ts). */
+  unproven: UnprovenCli;
+  /** What the proof found, when it arrives (warnings for the command to show). */
+  onProven?: (cli: Proof) => void;
 }
 
 export function createLiveDriver(options: LiveDriverOptions): Driver<PlannedStep> {
-  const { plan, target, log } = options;
-  let listener: Listener | undefined;
+  const { plan, log } = options;
+  let target = options.target; // the binary that proved to work, once known
+  let listener: RelayedListener | undefined;
   let stopped = false;
   return {
     observes: plan.listen !== null,
     async start(sink, signal) {
+      if (plan.listen) {
+        options.onListener?.('listening');
+        const { events, routing } = plan.listen;
+        // `stripe listen` starts at once, while the binary is proven and its fixtures are read.
+        const started = await startWhileProving(
+          options.unproven,
+          (bin, abort) => startRelayedListener({ ...options.relay, events, routing, target: { ...target, bin }, readyTimeoutMs: options.readyTimeoutMs, signal: abort, log }),
+          signal,
+        );
+        listener = started.started;
+        target = { ...target, bin: started.path };
+        void started.proven.then((cli) => stopped || options.onProven?.(cli), () => {}); // nothing after the run
+        options.onListener?.('ready');
+      } else {
+        const cli = await options.unproven.require();
+        target = { ...target, bin: cli.path };
+        options.onProven?.(cli);
+      }
       assertTriggerable(plan.flow, await triggerableEvents(target, { signal }));
-      if (!plan.listen) return;
-      options.onListener?.('listening');
-      listener = await startListener({ ...plan.listen.options, target, readyTimeoutMs: options.readyTimeoutMs, signal, log });
-      options.onListener?.('ready');
-      void pump(listener, sink, () => stopped);
+      if (listener) void pump(listener, sink, () => stopped);
     },
     fire: async (step, signal) => {
       if (step.args === null) throw new Error(`step ${step.step.event} observes: it has nothing to fire`);
@@ -48,7 +71,7 @@ export function createLiveDriver(options: LiveDriverOptions): Driver<PlannedStep
   };
 }
 
-async function pump(listener: Listener, sink: DeliverySink, stopped: () => boolean): Promise<void> {
+async function pump(listener: RelayedListener, sink: DeliverySink, stopped: () => boolean): Promise<void> {
   try {
     for await (const event of listener.events) {
       const delivery = driverEvent(event);
@@ -60,21 +83,21 @@ async function pump(listener: Listener, sink: DeliverySink, stopped: () => boole
   }
 }
 
-/** What a `stripe listen` line means for a flow run: a forwarded event, the app's answer, or nothing. */
-export function driverEvent(event: ListenerEvent): DriverEvent | undefined {
-  switch (event.kind) {
-    case 'forwarded':
-      return { kind: 'delivered', id: event.id, type: event.type };
-    case 'response':
-      return { kind: 'answered', id: event.id, at: event.at, status: event.status };
-    case 'unreachable': {
-      if (event.id === undefined) return undefined;
-      const why = event.url ? `${event.reason} at ${event.url}` : event.reason;
-      return { kind: 'answered', id: event.id, at: event.at, status: null, error: `the app is unreachable (${why})` };
-    }
-    default:
-      return undefined;
+/** What the relay saw, for a flow run: an event handed to the app, then its answer (or why there was none). */
+export function driverEvent(event: RelayedEvent): DriverEvent | undefined {
+  if (event.kind === 'received') {
+    const { id, type, objectId } = event.received;
+    if (id === undefined || type === undefined) return undefined;
+    return { kind: 'delivered', id, type, ...(objectId !== undefined && { objectId }) };
   }
+  if (event.kind !== 'delivery' || event.delivery.id === undefined) return undefined;
+  const { id, status, ms, failure, error, body, url, reordered } = event.delivery;
+  const answered: DriverEvent = { kind: 'answered', id, at: event.at, status, ms };
+  if (failure === 'timeout') answered.error = `the app gave ${error}`; // "no answer within 30 s"
+  else if (failure !== undefined) answered.error = `the app is unreachable at ${url}: ${error}`;
+  else if (status !== null && (status < 200 || status >= 300)) answered.error = answeredError(status, body);
+  if (reordered) answered.reordered = true;
+  return answered;
 }
 
 /** Runs one `stripe trigger`; a failure of the fixture is the step's, a broken key or network is the environment's. */

@@ -5,7 +5,7 @@
  * stopped and waited for before the signal's reason is thrown.
  */
 import type { StripeTarget } from '../stripe-cli/spawn.js';
-import { createLiveDriver } from './live-driver.js';
+import { createLiveDriver, type LiveDriverOptions } from './live-driver.js';
 import type { FlowPlan, PlannedStep } from './plan.js';
 import type { FlowReport } from './report.js';
 import { runSteps, type StepProgress } from './runner.js';
@@ -18,6 +18,9 @@ export interface RunFlowOptions {
   continueOnError: boolean;
   signal: AbortSignal;
   readyTimeoutMs: number;
+  relay?: LiveDriverOptions['relay'];
+  unproven: LiveDriverOptions['unproven'];
+  onProven?: LiveDriverOptions['onProven'];
   onProgress?: (progress: FlowProgress) => void;
   /** Diagnostics for --verbose. */
   log?: (text: string) => void;

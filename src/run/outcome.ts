@@ -5,7 +5,7 @@
  */
 import { FailedError } from '../errors.js';
 import type { AuditReport } from '../offline/audit.js';
-import { SECRET_ENV } from '../offline/secret.js';
+import { SECRET_ENV } from '../lib/secrets.js';
 import { SKIPPED, type FlowReport } from './report.js';
 
 export interface OutcomeContext {

@@ -5,13 +5,15 @@
  */
 import { UsageError } from '../errors.js';
 import { suggest } from '../lib/suggest.js';
-import { buildListenArgs, type ListenArgs } from '../stripe-cli/listen.js';
+import type { Routing } from '../relay/routing.js';
+import { buildListenArgs } from '../stripe-cli/listen.js';
 import { assertArgValue, stripeArgsBase } from '../stripe-cli/spawn.js';
 import { flowEvents } from '../flows/events.js';
 import type { Flow, FlowStep } from '../flows/types.js';
 
 export interface PlanOptions {
-  forwardTo: string;
+  /** Where deliveries go: --forward-to and any --route. */
+  routing: Routing;
   apiBase?: URL;
   /** `--stripe-account acct_…`: trigger on a connected account. */
   stripeAccount?: string;
@@ -33,8 +35,11 @@ export interface PlannedStep {
 
 export interface FlowPlan {
   flow: Flow;
-  /** How `stripe listen` is run and its exact argv; null with --no-listen. */
-  listen: { options: ListenArgs; args: string[] } | null;
+  /**
+   * How `stripe listen` is run (null with --no-listen): the events it forwards, where the relay sends them,
+   * and its argv with the relay's address as a placeholder (the relay picks its port and token at start).
+   */
+  listen: { events: string[]; routing: Routing; args: string[] } | null;
   steps: PlannedStep[];
 }
 
@@ -55,11 +60,15 @@ export function buildTriggerArgs(step: FlowStep, options: Pick<PlanOptions, 'api
   return args;
 }
 
+/** Where the Stripe CLI forwards, as `--dry-run` shows it. */
+export const RELAY_PLACEHOLDER = 'http://127.0.0.1:<relay-port>/<token>';
+
 export function planFlow(flow: Flow, options: PlanOptions): FlowPlan {
-  const listen: ListenArgs = { forwardTo: options.forwardTo, events: flowEvents(flow), apiBase: options.apiBase };
+  const events = flowEvents(flow);
+  const args = buildListenArgs({ forwardTo: `${RELAY_PLACEHOLDER}/forward`, forwardConnectTo: `${RELAY_PLACEHOLDER}/connect`, events, apiBase: options.apiBase });
   return {
     flow,
-    listen: options.listen ? { options: listen, args: buildListenArgs(listen) } : null,
+    listen: options.listen ? { events, routing: options.routing, args } : null,
     steps: flow.steps.map((step, index) => ({
       index,
       step,

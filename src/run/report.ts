@@ -11,17 +11,20 @@ export interface StepResult {
   eventId: string | null;
   /** The app's HTTP status, or null when it never answered. */
   status: number | null;
-  /** Milliseconds from the step's start to the app's answer (or to the failure). */
+  /** The delivery's own milliseconds when the driver measures it (the relay, offline POSTs); else from the step's start to the answer or failure. */
   ms: number;
   ok: boolean;
   /** One line saying why the step failed. */
   error?: string;
+  /** --serial delivered its event ahead of one that reached the relay first. */
+  reordered?: true;
 }
 
 export interface SideEffect {
   type: string;
   eventId: string;
   status: number | null;
+  reordered?: true;
 }
 
 /** Extra figures for a burst (--repeat / --duplicate): counts, rate and latency percentiles in ms. */
@@ -51,7 +54,7 @@ export function reportJson(report: FlowReport): Record<string, unknown> {
     flow: report.flow,
     ok: report.ok,
     ...(report.mode ? { mode: report.mode } : {}),
-    steps: report.steps.map(({ event, trigger, eventId, status, ms, ok, error }) => ({
+    steps: report.steps.map(({ event, trigger, eventId, status, ms, ok, error, reordered }) => ({
       event,
       trigger,
       eventId,
@@ -59,8 +62,9 @@ export function reportJson(report: FlowReport): Record<string, unknown> {
       ms,
       ok,
       ...(error === undefined ? {} : { error }),
+      ...(reordered ? { reordered } : {}),
     })),
-    sideEffects: report.sideEffects.map(({ type, eventId, status }) => ({ type, eventId, status })),
+    sideEffects: report.sideEffects.map(({ type, eventId, status, reordered }) => ({ type, eventId, status, ...(reordered ? { reordered } : {}) })),
     ...(report.burst ? { burst: report.burst } : {}),
   };
 }

@@ -192,7 +192,7 @@ async function runStep<S extends RunnerStep>(planned: S, run: Run<S>): Promise<S
       if (!run.watching) {
         if (outcome) return stepResult(planned, started, undefined);
       } else {
-        seen ??= inbox.claim(planned.step.event, run.from);
+        seen ??= inbox.claim(planned.step.event, run.from, !planned.step.observe);
         if (seen?.answeredAt !== undefined) {
           if (seen.error !== undefined) return stepResult(planned, started, seen.error, seen);
           if (!is2xx(seen.status)) return stepResult(planned, started, `the app answered ${seen.status} to ${seen.id}`, seen);
@@ -220,6 +220,7 @@ function stepResult(planned: RunnerStep, started: number, error: string | undefi
     ok: error === undefined,
   };
   if (error !== undefined) result.error = error;
+  if (seen?.reordered) result.reordered = true;
   return result;
 }
 

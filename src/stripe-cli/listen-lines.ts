@@ -8,12 +8,7 @@ import { classifyCliMessage } from './spawn.js';
 
 export type CliErrorCategory = 'bad-key' | 'not-logged-in' | 'network' | 'other';
 
-export type ParsedLine =
-  | { kind: 'ready'; secret: string; apiVersion?: string }
-  | { kind: 'forwarded'; type: string; id: string; connect: boolean }
-  | { kind: 'response'; status: number; method: string; url: string; id: string }
-  | { kind: 'unreachable'; url?: string; reason: string }
-  | { kind: 'cli-error'; category: CliErrorCategory; message: string };
+export type ParsedLine = { kind: 'ready'; secret: string; apiVersion?: string } | { kind: 'cli-error'; category: CliErrorCategory; message: string };
 
 /** The text a terminal would show: no escapes, only what follows the last \r, no "> " prompt. */
 export function cleanLine(raw: string): string {
@@ -21,12 +16,7 @@ export function cleanLine(raw: string): string {
   return text.slice(text.lastIndexOf('\r') + 1).replace(/^> /, '').trim();
 }
 
-const TIME = String.raw`(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+)?`;
 const READY = /Ready!\s+(?:You are using Stripe API Version \[([^\]]+)\]\.\s+)?Your webhook signing secret is (whsec_\w+)/;
-const FORWARDED = new RegExp(`^${TIME}-->\\s+(connect\\s+)?(\\S+)\\s+\\[([^\\]\\s]+)\\]$`);
-const RESPONSE = new RegExp(`^${TIME}<--\\s+\\[(\\d{3})\\]\\s+(\\S+)\\s+(\\S+)\\s+\\[([^\\]\\s]+)\\]$`);
-const FAILED_POST = /\[ERROR\]\s+Failed to POST:\s+(?:\w+\s+"([^"]+)":\s*)?(.*)$/;
-const FAILED_READ = /\[ERROR\]\s+Failed to read response from endpoint, error = (.*)$/;
 // logrus piped (`time="…" level=fatal msg="…"`) and on a terminal (`[date] FATAL …`). A message
 // quoting a pretty-printed API error body goes on over several lines: its first one is enough.
 const LOGRUS = /^time="[^"]*"\s+level=(?:fatal|panic|error|warning)\s+msg="(.*?)"?$/;
@@ -35,31 +25,14 @@ const LOGRUS_TTY = /^\[[^\]]*\]\s+(?:FATAL|PANIC|ERROR|WARN(?:ING)?)\s+(.*)$/;
 const BARE_ERROR =
   /^(you have not configured API keys yet|the API key provided is|you are using a legacy-style API key|the CLI only supports|invalid API base URL|must specify events to forward)/i;
 
-/** Shortens a Go HTTP client error to what the user needs to know. */
-export function unreachableReason(error: string): string {
-  if (/connection refused/i.test(error)) return 'connection refused';
-  if (/deadline exceeded|Client\.Timeout|i\/o timeout/i.test(error)) return 'timed out';
-  if (/no such host/i.test(error)) return 'unknown host';
-  if (/certificate|x509|tls/i.test(error)) return 'TLS error';
-  return error.trim();
-}
-
 /** One output line as a typed event, or undefined for lines that carry none ("Getting ready…", blanks). */
 export function parseListenLine(raw: string): ParsedLine | undefined {
   const text = cleanLine(raw);
   if (!text) return undefined;
-  let match = READY.exec(text);
+  const match = READY.exec(text);
   if (match) return match[1] ? { kind: 'ready', secret: match[2]!, apiVersion: match[1] } : { kind: 'ready', secret: match[2]! };
-  if ((match = FORWARDED.exec(text))) return { kind: 'forwarded', type: match[2]!, id: match[3]!, connect: Boolean(match[1]) };
-  if ((match = RESPONSE.exec(text))) {
-    return { kind: 'response', status: Number(match[1]), method: match[2]!, url: match[3]!, id: match[4]! };
-  }
   const logged = LOGRUS.exec(text)?.[1] ?? LOGRUS_TTY.exec(text)?.[1];
   const message = logged ?? text;
-  if ((match = FAILED_POST.exec(message))) {
-    return match[1] ? { kind: 'unreachable', url: match[1], reason: unreachableReason(match[2]!) } : { kind: 'unreachable', reason: unreachableReason(match[2]!) };
-  }
-  if ((match = FAILED_READ.exec(message))) return { kind: 'unreachable', reason: unreachableReason(match[1]!) };
   if (logged !== undefined || BARE_ERROR.test(text)) return { kind: 'cli-error', category: classifyCliMessage(message), message };
   return undefined;
 }

@@ -7,24 +7,17 @@ import { AsyncQueue } from '../lib/async-queue.js';
 import { UsageError } from '../errors.js';
 import { cleanLine, parseListenLine, type CliErrorCategory } from './listen-lines.js';
 import { assertArgValue, cliFailure, spawnStripe, stripeArgsBase, StripeCliError, type StripeTarget } from './spawn.js';
-import { parseHttpUrl } from '../lib/option-values.js';
 
 export interface ListenArgs {
+  /** Where the CLI forwards: the relay's URLs (src/relay/), already absolute. */
   forwardTo: string;
   forwardConnectTo?: string;
   /** Event types to forward, or every snapshot event. */
   events: readonly string[] | 'all';
   /** "Key: Value" headers added to forwarded requests. */
   headers?: readonly string[];
-  skipVerify?: boolean;
   latest?: boolean;
   apiBase?: URL;
-}
-
-/** Validates a forward URL (absolute http/https with a host); returns it normalised. */
-export function parseForwardUrl(value: string, flag = '--forward-to'): string {
-  const hint = `use an absolute URL, e.g. ${flag} http://localhost:4242/webhook`;
-  return parseHttpUrl(assertArgValue(value.trim(), flag), flag, hint).href;
 }
 
 const HEADER = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*:\s*(.*)$/;
@@ -44,8 +37,8 @@ export function headerArg(header: string): string {
 
 /** The exact argv of `stripe listen` (no key: that goes in the environment). */
 export function buildListenArgs(options: ListenArgs): string[] {
-  const args = ['listen', '--forward-to', parseForwardUrl(options.forwardTo)];
-  if (options.forwardConnectTo) args.push('--forward-connect-to', parseForwardUrl(options.forwardConnectTo, '--forward-connect-to'));
+  const args = ['listen', '--forward-to', assertArgValue(options.forwardTo, '--forward-to')];
+  if (options.forwardConnectTo) args.push('--forward-connect-to', assertArgValue(options.forwardConnectTo, '--forward-connect-to'));
   if (options.events === 'all') {
     args.push('--all-snapshot');
   } else {
@@ -53,7 +46,6 @@ export function buildListenArgs(options: ListenArgs): string[] {
     args.push('--events', options.events.map((event) => assertArgValue(event, '--events')).join(','));
   }
   for (const header of options.headers ?? []) args.push('--headers', headerArg(header));
-  if (options.skipVerify) args.push('--skip-verify');
   if (options.latest) args.push('--latest');
   // The version check would reach api.github.com on every start.
   args.push('--skip-update', ...stripeArgsBase(options));
@@ -65,13 +57,12 @@ export function buildPrintSecretArgs(options: { apiBase?: URL }): string[] {
   return ['listen', '--print-secret', ...stripeArgsBase(options)];
 }
 
+/**
+ * What the CLI's text says: that it is ready (and its secret), or an error of its own. Deliveries are
+ * not read from its text: the relay (src/relay/) sees each one exactly.
+ */
 export type ListenerEvent =
   | { kind: 'ready'; at: number; secret: string; apiVersion?: string }
-  | { kind: 'forwarded'; at: number; type: string; id: string; connect: boolean }
-  /** The app answered. `ms` is measured here from forwarded to response (the CLI doesn't say). */
-  | { kind: 'response'; at: number; status: number; method: string; url: string; id: string; type?: string; connect?: boolean; ms?: number }
-  /** The app could not be reached (refused, timed out); `id` and `type` when it can be told which event it was. */
-  | { kind: 'unreachable'; at: number; url?: string; reason: string; id?: string; type?: string; connect?: boolean; ms?: number }
   | { kind: 'cli-error'; at: number; category: CliErrorCategory; message: string };
 
 export interface ListenerOptions extends Omit<ListenArgs, 'apiBase'> {
@@ -94,33 +85,6 @@ export interface Listener {
   /** SIGTERM, SIGKILL after the grace period; resolves once the child is gone. */
   stop(): Promise<void>;
   exited: Promise<{ code?: number; signal?: string }>;
-}
-
-/** Pairs each app answer with the event it answers, for latency and type. */
-class Deliveries {
-  private readonly pending = new Map<string, { type: string; connect: boolean; at: number }>();
-
-  constructor(private readonly connectUrl: string | undefined) {}
-
-  annotate(event: ListenerEvent): ListenerEvent {
-    if (event.kind === 'forwarded') {
-      this.pending.set(event.id, { type: event.type, connect: event.connect, at: event.at });
-      return event;
-    }
-    if (event.kind !== 'response' && event.kind !== 'unreachable') return event;
-    const id = event.id ?? this.oldestFor(event.url);
-    const sent = id === undefined ? undefined : this.pending.get(id);
-    if (!id || !sent) return event;
-    this.pending.delete(id);
-    return { ...event, id, type: sent.type, connect: sent.connect, ms: event.at - sent.at };
-  }
-
-  /** The CLI's "Failed to POST" line names no event: the oldest one still waiting for that URL is it. */
-  private oldestFor(url: string | undefined): string | undefined {
-    const connect = url !== undefined && url === this.connectUrl;
-    for (const [id, sent] of this.pending) if (sent.connect === connect) return id;
-    return this.pending.keys().next().value;
-  }
 }
 
 /** Progress lines that are not errors. */
@@ -152,7 +116,6 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   log?.(`stripe listen started (pid ${child.pid}): ${target.bin} ${args.join(' ')}`);
 
   const queue = new AsyncQueue<ListenerEvent>();
-  const deliveries = new Deliveries(options.forwardConnectTo && parseForwardUrl(options.forwardConnectTo));
   const stderr: string[] = [];
   let stopping = false;
   let onReady!: (event: Extract<ListenerEvent, { kind: 'ready' }>) => void;
@@ -165,7 +128,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     if (stderr.length > 100) stderr.shift();
     const parsed = parseListenLine(raw);
     if (!parsed) return;
-    const event = deliveries.annotate({ ...parsed, at: Date.now() });
+    const event = { ...parsed, at: Date.now() };
     if (event.kind === 'ready') onReady(event);
     queue.push(event);
   });

@@ -2,7 +2,8 @@
  * Finds a working Stripe CLI, in a fixed order: --stripe-bin, STRIPE_HOOKS_STRIPE_BIN,
  * `stripe` on PATH, the project's node_modules (walking up from cwd, never above the
  * project root: project-root.ts), then our cache. Each candidate must answer `stripe version` (for requireStripeCli, an
- * earlier answer of the very same file will do: probe-cache.ts). A binary the user named
+ * earlier answer of the very same file will do: probe-cache.ts; listen and trigger-flow start the first candidate
+ * while it is proven: while-proving.ts). A binary the user named
  * explicitly is final: when broken it is reported, never silently replaced.
  * Broken ones found on the way are skipped and reported alongside the result.
  */
@@ -14,7 +15,7 @@ import { cacheRoot, cachedBinary, cachedVersions } from '../installer/cache.js';
 import { binaryName, currentPlatform, DEFAULT_CLI_VERSION, npmPackage, type Platform } from '../installer/platform.js';
 import { checkBinaryCached } from './probe-cache.js';
 import { projectRoot, upTo } from './project-root.js';
-import { checkBinary, type BinaryCheck, type BinaryProblem, type CheckOptions } from './version.js';
+import type { BinaryCheck, BinaryProblem, CheckOptions } from './version.js';
 
 export type CliSource = '--stripe-bin' | 'STRIPE_HOOKS_STRIPE_BIN' | 'PATH' | 'node_modules' | 'cache';
 
@@ -111,11 +112,25 @@ function explicitCandidate(input: Pick<LocateInput, 'cwd' | 'env' | 'stripeBin'>
   return { path: resolve(input.cwd, input.stripeBin), source };
 }
 
+/** `stripe version`, every time (what `setup` wants); loaded only when a binary is proven for real. */
+const proveForReal: Prove = async (path, options) => (await import('./version.js')).checkBinary(path, options);
+
+export function checkOptions(input: LocateInput, platform: Platform): CheckOptions {
+  return { env: input.env, cwd: input.cwd, platform, signal: input.signal, timeoutMs: input.timeoutMs };
+}
+
+/** The candidate tried first: the one named, else the first implicit one that exists. */
+export async function firstCandidate(input: LocateInput, platform: Platform): Promise<Candidate | undefined> {
+  const explicit = explicitCandidate(input);
+  if (explicit) return explicit;
+  for await (const candidate of implicitCandidates(input, platform)) return candidate;
+  return undefined;
+}
+
 export async function locateStripeCli(input: LocateInput): Promise<LocateResult> {
   const platform = input.platform ?? currentPlatform();
-  const prove = input.prove ?? checkBinary;
-  const check = (candidate: Candidate) =>
-    prove(candidate.path, { env: input.env, cwd: input.cwd, platform, signal: input.signal, timeoutMs: input.timeoutMs });
+  const prove = input.prove ?? proveForReal;
+  const check = (candidate: Candidate) => prove(candidate.path, checkOptions(input, platform));
 
   const explicit = explicitCandidate(input);
   if (explicit) {
@@ -174,3 +189,4 @@ export async function requireStripeCli(environment: Environment, prove: Prove = 
     hint: 'run `stripe-hooks setup` to install it, or pass --stripe-bin',
   });
 }
+

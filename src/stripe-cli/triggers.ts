@@ -49,19 +49,21 @@ export async function triggerableEvents(target: StripeTarget, options: { signal?
 /**
  * For the locator: proves a candidate (see checkBinaryCached) while reading its
  * fixtures at the same time, so a binary not seen before costs one CLI start-up
- * of wall time rather than two. A proven candidate's list is kept for
- * `triggerableEvents` (which reports its failure, if it failed); a candidate that
- * fails its check has the read stopped and forgotten.
+ * of wall time rather than two. The list is kept for `triggerableEvents` at once
+ * (a caller that did not wait for the check shares the same read), and it reports
+ * the read's failure, if any; a candidate that fails its check has the read
+ * stopped and forgotten.
  */
 export const proveWithFixtures: Prove = async (path, options) => {
   const identity = await binaryIdentity(path);
+  const key = identity ? identityKey(identity) : path;
   const stop = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  const fixtures = loadFixtures({ bin: path, env: options.env, cwd: options.cwd }, identity, signal);
-  fixtures.catch(() => {}); // not awaited here
+  if (!known.has(key)) {
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    remember(key, loadFixtures({ bin: path, env: options.env, cwd: options.cwd }, identity, signal)).catch(() => {}); // not awaited here
+  }
   const check = await checkBinaryCached(path, options);
-  if (check.ok) void remember(identity ? identityKey(identity) : path, fixtures); // kept for triggerableEvents
-  else stop.abort();
+  if (!check.ok) stop.abort();
   return check;
 };
 

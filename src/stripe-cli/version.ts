@@ -25,6 +25,8 @@ export interface CheckOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   platform?: Platform;
+  /** A nice value for the `version` child: a proof running beside the CLI it proves must not slow it down. */
+  priority?: number;
 }
 
 const VERSION_LINE = /^stripe version v?(\d+\.\d+\.\d+\S*)/m;
@@ -74,6 +76,7 @@ export async function checkBinary(path: string, options: CheckOptions): Promise<
       signal: options.signal,
       graceMs: 1000,
       maxBuffer: 1_000_000,
+      priority: options.priority,
     });
     if (result.canceled && options.signal?.aborted) throw options.signal.reason;
     const startError = result.failed;

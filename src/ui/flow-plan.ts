@@ -3,6 +3,7 @@
  * one could paste (the key stays in the environment), and the flow catalogue.
  */
 import { shellCommand } from '../lib/shell.js';
+import type { Routing } from '../relay/routing.js';
 import type { FlowPlan } from '../run/plan.js';
 import type { Flow } from '../flows/types.js';
 import type { Output } from './output.js';
@@ -16,6 +17,7 @@ export function renderPlan(plan: FlowPlan, out: Output): void {
   out.line(c.dim(`# flow ${flow.name} (${flow.source}): ${flow.steps.length} steps${flow.description ? ` — ${flow.description}` : ''}`));
   out.line(c.dim('# the API key reaches every stripe process in STRIPE_API_KEY, never on its command line'));
   if (plan.listen) {
+    for (const line of relayLines(plan.listen.routing)) out.line(c.dim(line));
     out.line(`${shellCommand(['stripe', ...plan.listen.args])} &`);
     out.line(c.dim('# once it prints Ready, one step at a time:'));
   } else {
@@ -28,11 +30,19 @@ export function renderPlan(plan: FlowPlan, out: Output): void {
   }
 }
 
+/** Where the relay (which `stripe listen` forwards to) delivers, as comment lines. */
+function relayLines(routing: Routing): string[] {
+  const where = `stripe listen forwards to stripe-hooks' relay (127.0.0.1; its port and token are picked at start), which delivers`;
+  if (routing.routes.length === 0) return [`# ${where} to ${routing.forwardTo}`];
+  return [`# ${where} by event type, first match wins:`, ...routing.routes.map(({ glob, url }) => `#   ${glob} → ${url}`), `#   anything else → ${routing.forwardTo}`];
+}
+
 export function planJson(plan: FlowPlan): Record<string, unknown> {
   return {
     flow: plan.flow.name,
     dryRun: true,
     listen: plan.listen ? ['stripe', ...plan.listen.args] : null,
+    relay: plan.listen ? { forwardTo: plan.listen.routing.forwardTo, routes: plan.listen.routing.routes.map(({ glob, url }) => ({ glob, url })) } : null,
     steps: plan.steps.map(({ step, trigger, args, timeoutMs }) => ({
       event: step.event,
       trigger,

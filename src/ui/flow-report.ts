@@ -60,6 +60,11 @@ export function renderFlowReport(report: FlowReport, out: Output): void {
   // Not a failure (only steps decide), but Stripe would retry these: worth a look.
   const unanswered = report.sideEffects.filter((effect) => effect.status === null || effect.status < 200 || effect.status >= 300).length;
   if (unanswered > 0) out.line(out.c.yellow(`note: ${unanswered} side effect${unanswered === 1 ? ' was' : 's were'} not answered 2xx (Stripe would retry ${unanswered === 1 ? 'it' : 'them'})`));
+  const reordered = [...report.steps, ...report.sideEffects].filter((result) => result.reordered).map((result) => result.eventId);
+  if (reordered.length > 0) {
+    const n = reordered.length;
+    out.line(c.dim(`note: ${n} ${n === 1 ? 'delivery' : 'deliveries'} reordered by --serial, each sent ahead of an event that reached the relay first but was created later: ${reordered.join(', ')}`));
+  }
 }
 
 function summary(report: FlowReport, out: Output): string {

@@ -1,47 +1,101 @@
 /**
  * `listen`'s output: for a human, the ready banner on stderr and one line per
- * delivery on stdout; with --json, one NDJSON object per event.
+ * delivery on stdout (with the start of the app's answer under a non-2xx);
+ * with --json, one NDJSON object per event on stdout and nothing else there.
  */
-import type { ListenArgs, ListenerEvent } from '../stripe-cli/listen.js';
+import type { Delivery } from '../relay/record.js';
+import type { RelayedEvent } from '../relay/listener.js';
+import type { Routing } from '../relay/routing.js';
+import type { ListenArgs } from '../stripe-cli/listen.js';
 import type { Output } from './output.js';
 import { statusText } from './status.js';
 
 export interface ListenSetup {
-  forwardTo: string;
-  forwardConnectTo?: string;
+  routing: Routing;
   events: ListenArgs['events'];
+  serial: boolean;
   envFile?: string;
   envKey: string;
 }
 
 const clock = (at: number) => new Date(at).toTimeString().slice(0, 8);
+const is2xx = (delivery: Delivery) => delivery.status !== null && delivery.status >= 200 && delivery.status < 300;
 
-/** A function that renders each listener event as it comes. */
-export function listenRenderer(out: Output, setup: ListenSetup): (event: ListenerEvent) => void {
+/** A function that renders each event as it comes. */
+export function listenRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) => void {
   return out.json ? jsonRenderer(out, setup) : humanRenderer(out, setup);
 }
 
-function jsonRenderer(out: Output, setup: ListenSetup): (event: ListenerEvent) => void {
-  return (event) => {
-    const { at, ...rest } = event;
-    const time = new Date(at).toISOString();
-    if (event.kind === 'ready') out.data({ ...rest, time, forwardTo: setup.forwardTo, forwardConnectTo: setup.forwardConnectTo, envFile: setup.envFile });
-    else if (event.kind === 'response') out.data({ kind: 'delivery', time, type: event.type, id: event.id, status: event.status, ms: event.ms, url: event.url, connect: event.connect ?? false });
-    else out.data({ ...rest, time });
+/** A delivery as `--json` prints it: the event's facts, the app's answer, and its body when not 2xx. */
+export function deliveryJson(delivery: Delivery, at: number): Record<string, unknown> {
+  const { id, type, livemode, account, apiVersion, connect, url, status, failure, error, ms, body, reordered } = delivery;
+  return {
+    kind: 'delivery',
+    time: new Date(at).toISOString(),
+    id,
+    type,
+    livemode,
+    ...(account !== undefined && { account }),
+    apiVersion,
+    connect,
+    url,
+    status,
+    ...(failure !== undefined && { failure, error }),
+    ms,
+    ...(!is2xx(delivery) && failure === undefined && { body }),
+    ...(reordered && { reordered }),
   };
 }
 
-function humanRenderer(out: Output, setup: ListenSetup): (event: ListenerEvent) => void {
+function jsonRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) => void {
+  const { routing } = setup;
+  return (event) => {
+    const time = new Date(event.at).toISOString();
+    switch (event.kind) {
+      case 'ready':
+        return out.data({
+          kind: 'ready',
+          time,
+          secret: event.secret,
+          apiVersion: event.apiVersion,
+          forwardTo: routing.forwardTo,
+          forwardConnectTo: routing.forwardConnectTo,
+          routes: routing.routes,
+          serial: setup.serial,
+          envFile: setup.envFile,
+        });
+      case 'delivery':
+        return out.data(deliveryJson(event.delivery, event.at));
+      case 'cli-error':
+        return out.data({ kind: 'cli-error', time, category: event.category, message: event.message });
+      case 'received':
+        return; // printed once answered
+    }
+  };
+}
+
+/** One line of the app's answer: whitespace folded, at most `max` characters. */
+function oneLine(text: string, max = 160): string {
+  // The app's bytes reach a terminal: control characters (escape sequences) are shown as spaces.
+  const line = text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+function humanRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) => void {
   const { c } = out;
+  const { routing } = setup;
   let readySeen = false;
+  const routed = routing.routes.length > 0;
   const row = (at: number, type = '?', id = '?') => `${c.dim(clock(at))}  ${type.padEnd(34)} ${id.padEnd(30)}`;
   return (event) => {
     switch (event.kind) {
       case 'ready':
-        if (readySeen) return out.note(`Reconnected — forwarding to ${setup.forwardTo}`);
+        if (readySeen) return out.note(`Reconnected — forwarding to ${routing.forwardTo}`);
         readySeen = true;
-        out.note(`${c.green('Ready')} — forwarding to ${setup.forwardTo}`);
-        if (setup.forwardConnectTo) out.note(`  Connect events to ${setup.forwardConnectTo}`);
+        out.note(`${c.green('Ready')} — forwarding to ${routing.forwardTo}`);
+        if (routing.forwardConnectTo) out.note(`  Connect events to ${routing.forwardConnectTo}`);
+        for (const route of routing.routes) out.note(`  ${route.glob} to ${route.url}`);
+        if (setup.serial) out.note('  one at a time, in the order Stripe created them (--serial)');
         out.note(
           setup.envFile
             ? `  signing secret ${event.secret} written to ${setup.envFile} as ${setup.envKey}`
@@ -49,13 +103,20 @@ function humanRenderer(out: Output, setup: ListenSetup): (event: ListenerEvent) 
         );
         out.note(`  events: ${setup.events === 'all' ? 'all' : setup.events.join(', ')}`);
         return out.note(c.dim('  Ctrl+C to stop'));
-      case 'response':
-        return out.line(`${row(event.at, event.type, event.id)} ${statusText(c, event.status)}  ${event.ms === undefined ? '' : `${event.ms} ms`}`);
-      case 'unreachable':
-        return out.line(`${row(event.at, event.type, event.id)} ${c.red('unreachable')}  ${event.reason}`);
+      case 'delivery': {
+        const d = event.delivery;
+        const answer = d.status === null ? c.red(d.failure ?? 'failed') : statusText(c, d.status);
+        const where = routed ? `  → ${d.url}` : '';
+        const note = d.reordered ? c.dim('  (reordered)') : '';
+        // Whole milliseconds on screen, as before the relay; --json keeps its tenths.
+        out.line(`${row(event.at, d.type, d.id)} ${answer}  ${Math.round(d.ms)} ms${where}${note}`);
+        if (d.failure !== undefined) return out.line(c.dim(`          ${d.error ?? ''}`));
+        if (!is2xx(d) && d.body) return out.line(c.dim(`          ${oneLine(d.body)}`));
+        return;
+      }
       case 'cli-error':
         return out.warn(`stripe listen: ${event.message}`);
-      case 'forwarded':
+      case 'received':
         return; // shown with its answer
     }
   };

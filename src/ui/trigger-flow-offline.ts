@@ -3,7 +3,8 @@
  * the dry-run table, and the flow report followed by the handler audit.
  */
 import type { AuditReport } from '../offline/audit.js';
-import { SECRET_ENV, type SecretChoice } from '../offline/secret.js';
+import { SECRET_ENV } from '../lib/secrets.js';
+import type { SecretChoice } from '../offline/secret.js';
 import { objectId } from '../offline/synthesize.js';
 import type { OfflinePreview } from '../run/offline-preview.js';
 import { reportJson, type FlowReport } from '../run/report.js';

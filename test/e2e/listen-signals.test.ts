@@ -1,37 +1,30 @@
 /**
- * `stripe-hooks listen` stops cleanly: on SIGINT/SIGTERM, when not ready in time,
- * and when the `stripe` child dies under it. In every case the child is gone
- * when the CLI exits.
+ * `stripe-hooks listen` stops cleanly: on SIGINT/SIGTERM (also with a delivery
+ * in flight), when not ready in time, and when the `stripe` child dies under it.
+ * In every case the child is gone when the CLI exits.
  */
 import { createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sandbox, STRIPE_BIN } from '../support/cli.js';
+import { startApp, type App } from '../support/app.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
-import { childPids, isRunning, startCli, type RunningCli } from '../support/running-cli.js';
-import { TEST_API_KEY } from '../support/stripe-cli.js';
-
-/** The key goes in the environment, as users are told to give it (`--api-key` is warned about). */
-const KEY_ENV = { STRIPE_API_KEY: TEST_API_KEY };
+import { stopListens, startListen } from '../support/listen-cli.js';
+import { childPids, isRunning, type RunningCli } from '../support/running-cli.js';
 
 let fake: FakeStripe | undefined;
 let silent: Awaited<ReturnType<typeof silentServer>> | undefined;
-const started: RunningCli[] = [];
+let app: App | undefined;
 
 afterEach(async () => {
-  for (const cli of started.splice(0)) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+  await stopListens();
   await fake?.close();
+  await app?.close();
   for (const socket of silent?.sockets ?? []) socket.destroy();
   silent?.server.close();
-  fake = silent = undefined;
+  fake = silent = app = undefined;
 });
 
 function listen(apiBase: string, args: string[] = []): RunningCli {
-  const cli = startCli(['listen', '--verbose', '-f', 'http://127.0.0.1:9/webhook', ...args, '--api-base', apiBase, '--stripe-bin', STRIPE_BIN], {
-    box: sandbox(),
-    env: KEY_ENV,
-  });
-  started.push(cli);
-  return cli;
+  return startListen(apiBase, ['--verbose', '-f', 'http://127.0.0.1:9/webhook', ...args]);
 }
 
 /** The stripe child's pid, from --verbose output, checked against the CLI's actual children. */
@@ -57,6 +50,26 @@ describe('stripe-hooks listen shutdown', () => {
     const result = await cli.child;
     expect(result.exitCode).toBe(code);
     expect(result.stderr).toMatch(signal === 'SIGINT' ? /error Interrupted$/ : /error Terminated$/);
+    expect(isRunning(pid)).toBe(false);
+  });
+
+  it('SIGINT with a delivery in flight (the app holds its answer) -> exit 130 at once, the stripe child gone, nothing shown for it', async () => {
+    fake = await startFakeStripe();
+    const held = new Promise<never>(() => {}); // the app never answers
+    app = await startApp({ answer: () => held });
+    const cli = listen(fake.url, ['-f', app.url(), '--events', 'charge.succeeded']);
+    const pid = await stripePid(cli);
+    await cli.waitForLine(/Ready — forwarding/, 'stderr');
+    const event = fake.emit('charge.succeeded');
+    await app.waitFor(event.id);
+
+    const sent = Date.now();
+    cli.child.kill('SIGINT');
+    const result = await cli.child;
+    expect(result.exitCode).toBe(130);
+    expect(Date.now() - sent).toBeLessThan(3000); // not the stripe child's grace period, nor the 30 s forward timeout
+    expect(result.stderr).toMatch(/error Interrupted$/);
+    expect(result.stdout).toBe(''); // the cut delivery is not reported as the app's failure
     expect(isRunning(pid)).toBe(false);
   });
 

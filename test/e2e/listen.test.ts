@@ -1,7 +1,8 @@
 /**
  * `stripe-hooks listen` end to end: the built CLI runs the real `stripe listen`
- * against the fake Stripe backend and forwards to a receiver that verifies every
- * signature with the SDK.
+ * against the fake Stripe backend; deliveries go through the relay to a receiver
+ * that verifies every signature with the SDK. What the relay itself promises
+ * (exact ids, bodies, 502/504, its token, routes, --serial): listen-relay*.test.ts.
  */
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,32 +10,23 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { getEnvValue } from '../../src/lib/env-file.js';
 import { runCli, sandbox, STRIPE_BIN, type Sandbox } from '../support/cli.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
+import { KEY_ENV, deliveryLine, stopListens, startListen } from '../support/listen-cli.js';
 import { closedPort } from '../support/ports.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
-import { startCli, type RunningCli } from '../support/running-cli.js';
 import { TEST_API_KEY } from '../support/stripe-cli.js';
-
-/** The key goes in the environment, as users are told to give it (`--api-key` is warned about). */
-const KEY_ENV = { STRIPE_API_KEY: TEST_API_KEY };
 
 let fake: FakeStripe | undefined;
 let receiver: Receiver | undefined;
-const started: RunningCli[] = [];
 
 afterEach(async () => {
-  for (const cli of started.splice(0)) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+  await stopListens();
   await fake?.close();
   await receiver?.close();
   fake = receiver = undefined;
 });
 
 const global = (api: FakeStripe) => ['--api-base', api.url, '--stripe-bin', STRIPE_BIN];
-
-function listen(api: FakeStripe, args: string[], box: Sandbox = sandbox()): RunningCli {
-  const cli = startCli(['listen', ...args, ...global(api)], { box, env: KEY_ENV });
-  started.push(cli);
-  return cli;
-}
+const listen = (api: FakeStripe, args: string[], box?: Sandbox) => startListen(api.url, args, box);
 
 /**
  * A --stripe-bin that answers `version` like the real one (the locator asks) and otherwise only
@@ -85,7 +77,7 @@ describe('stripe-hooks listen', () => {
     expect(result.stdout.trim().split('\n')).toEqual([line]);
   });
 
-  it('--json: one object per event, .env created 0600, ready/forwarded/delivery/unreachable', async () => {
+  it('--json: stdout is NDJSON and nothing else (ready, deliveries, a failure, the final error); .env created 0600', async () => {
     fake = await startFakeStripe();
     receiver = await startReceiver({ secret: fake.secret, status: { 'invoice.paid': 500 } });
     const box = sandbox();
@@ -93,41 +85,37 @@ describe('stripe-hooks listen', () => {
     const cli = listen(fake, ['--json', '-f', receiver.url, '--forward-connect-to', down, '--flow', 'invoice', '--env-file', '.env'], box);
 
     const ready = JSON.parse(await cli.waitForLine(/"kind":"ready"/));
-    expect(ready).toMatchObject({ kind: 'ready', apiVersion: fake.apiVersion, forwardTo: receiver.url, forwardConnectTo: down });
-    expect(ready.secret).toMatch(/^whsec_…\w{4}$/);
+    expect(ready).toEqual({
+      kind: 'ready', time: expect.any(String), secret: expect.stringMatching(/^whsec_…\w{4}$/), apiVersion: fake.apiVersion,
+      forwardTo: receiver.url, forwardConnectTo: down, routes: [], serial: false, envFile: join(box.cwd, '.env'),
+    });
     const envPath = join(box.cwd, '.env');
     expect(readFileSync(envPath, 'utf8')).toBe(`STRIPE_WEBHOOK_SECRET=${fake.secret}\n`);
     expect(statSync(envPath).mode & 0o777).toBe(0o600);
 
+    const created = fake.emit('invoice.created');
+    expect(await deliveryLine(cli, created.id)).toEqual({
+      kind: 'delivery', time: expect.any(String), id: created.id, type: 'invoice.created', livemode: false, apiVersion: fake.apiVersion,
+      connect: false, url: receiver.url, status: 200, ms: expect.any(Number),
+    });
     const paid = fake.emit('invoice.paid');
-    const delivery = JSON.parse(await cli.waitForLine(/"kind":"delivery"/));
-    expect(delivery).toEqual({ kind: 'delivery', time: expect.any(String), type: 'invoice.paid', id: paid.id, status: 500, ms: expect.any(Number), url: receiver.url, connect: false });
+    expect(await deliveryLine(cli, paid.id)).toMatchObject({ kind: 'delivery', status: 500, body: '{"received":true}' });
     expect((await receiver.waitFor('invoice.paid')).verified).toBe(true);
 
     const connect = fake.emit({ type: 'invoice.created', account: 'acct_1Connected' });
-    const unreachable = JSON.parse(await cli.waitForLine(/"kind":"unreachable"/));
-    expect(unreachable).toMatchObject({ kind: 'unreachable', id: connect.id, type: 'invoice.created', url: down, reason: 'connection refused', connect: true });
+    expect(await deliveryLine(cli, connect.id)).toMatchObject({
+      kind: 'delivery', id: connect.id, type: 'invoice.created', account: 'acct_1Connected', connect: true, url: down, status: null, failure: 'refused',
+      error: expect.stringContaining(`nothing is listening at ${new URL(down).origin}`),
+    });
 
     cli.child.kill('SIGTERM');
     const result = await cli.child;
     expect(result.exitCode).toBe(143);
-    const objects = result.stdout.trim().split('\n').map((text) => JSON.parse(text));
-    expect(objects.map((o) => o.kind ?? Object.keys(o)[0])).toEqual(['ready', 'forwarded', 'delivery', 'forwarded', 'unreachable', 'error']);
+    const objects = result.stdout.split('\n').map((text) => JSON.parse(text) as Record<string, unknown>); // every line is JSON
+    expect(objects.map((o) => o.kind ?? Object.keys(o)[0])).toEqual(['ready', 'delivery', 'delivery', 'delivery', 'error']);
+    expect(objects.at(-1)).toEqual({ error: { kind: 'terminated', code: 143, message: 'Terminated' } });
     expect(result.stdout).not.toContain(fake.secret);
     expect(result.stderr).toBe('');
-  });
-
-  it('reports an app that is down as unreachable and keeps listening', async () => {
-    fake = await startFakeStripe();
-    const down = `http://127.0.0.1:${await closedPort()}/webhook`;
-    const cli = listen(fake, ['--forward-to', down, '--events', 'charge.succeeded']);
-    await cli.waitForLine(/Ready/, 'stderr');
-    const first = fake.emit('charge.succeeded');
-    expect(await cli.waitForLine(new RegExp(first.id))).toMatch(/charge\.succeeded +evt_\w+ +unreachable  connection refused$/);
-    const second = fake.emit('charge.succeeded');
-    await cli.waitForLine(new RegExp(second.id));
-    cli.child.kill('SIGINT');
-    expect((await cli.child).exitCode).toBe(130);
   });
 
   it('--print-secret prints only the secret and exits 0', async () => {
@@ -178,17 +166,23 @@ describe('stripe-hooks listen refuses bad input before spawning anything', () =>
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toContain('error stripe listen exited with code 1');
     expect(result.stderr).toContain('warning --api-key puts the key where ps can see it for the whole run; set STRIPE_API_KEY instead');
-    expect(stripe.argv()).toEqual([
-      'listen', '--forward-to', 'http://localhost:4242/webhook', '--events', 'charge.refunded,refund.created', '--skip-update', '--api-base', 'http://127.0.0.1:12111',
+    // The CLI forwards to the relay (one token for both routes); the user's URL stays with the relay.
+    const relay = expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}\//);
+    const argv = stripe.argv();
+    expect(argv).toEqual([
+      'listen', '--forward-to', relay, '--forward-connect-to', relay, '--events', 'charge.refunded,refund.created', '--skip-update', '--api-base', 'http://127.0.0.1:12111',
     ]);
+    expect(argv[2]!.replace(/forward$/, 'connect')).toBe(argv[4]);
     expect(stripe.env()).toContain(`STRIPE_API_KEY=${TEST_API_KEY}\n`);
     expect(stripe.env()).toContain('STRIPE_CLI_TELEMETRY_OPTOUT=1\n');
   });
 
   it.each([
-    [['--forward-to', 'localhost:4242/webhook'], /--forward-to "localhost:4242\/webhook" must be an http\(s\) URL with a host/],
-    [['--forward-to', 'not a url'], /--forward-to "not a url" is not a URL/],
-    [['--forward-connect-to', '--live'], /--forward-connect-to value "--live" starts with "-"/],
+    [['--forward-to', 'ftp://localhost:4242/webhook'], /--forward-to "ftp:\/\/localhost:4242\/webhook" must be an http\(s\) URL/],
+    [['--forward-connect-to', '--live'], /--forward-connect-to needs a URL/],
+    [['--route', 'invoice.*'], /--route "invoice\.\*" is not GLOB=URL/],
+    [['--reorder-window', '20000'], /--reorder-window "20000" must be a whole number from 0 to 10000/],
+    [['--forward-timeout', '31'], /--forward-timeout "31"/],
     [['--events', 'customer.creatd'], /--events: unknown event type "customer\.creatd"\nhint  did you mean "customer\.created"\?/],
     [['--events', 'subscription.triggered'], /unknown event type "subscription\.triggered"\nhint  no Stripe event type is close/],
     [['--flow', 'paymnt'], /unknown flow "paymnt"\nhint  did you mean "payment"\? known flows: payment, subscription, invoice/],

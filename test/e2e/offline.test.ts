@@ -216,6 +216,24 @@ describe('trigger-flow --offline', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('takes the forward URL in the forms the Stripe CLI takes: localhost:PORT/path (no scheme: http) or a bare port', async () => {
+    const { base, deliveries } = await app();
+    const port = new URL(base).port;
+    const env = { STRIPE_WEBHOOK_SECRET: secret };
+    // localhost may resolve to ::1 first; the app listens on 127.0.0.1 only, and is reached all the same.
+    expect((await offline(['invoice-void', '--forward-to', `localhost:${port}/hooks`], { env })).exitCode).toBe(0);
+    expect((await offline(['invoice-void', '--forward-to', port], { env })).exitCode).toBe(0);
+    expect(deliveries.map((d) => [d.path, d.verified])).toEqual([['/hooks', true], ['/hooks', true], ['/', true], ['/', true]]);
+  });
+
+  it('--forward-timeout bounds each delivery below --step-timeout', async () => {
+    const { url } = await app({ secret, delayMs: { 'invoice.finalized': 5000 } });
+    const result = await offline(['invoice-void', '--forward-to', url, '--forward-timeout', '1', '--json'], { env: { STRIPE_WEBHOOK_SECRET: secret } });
+    expect(result.exitCode).toBe(1); // without it the app's answer, 5 s late, would pass
+    const report = JSON.parse(result.stdout) as { steps: { ok: boolean; error?: string }[] };
+    expect(report.steps[0]).toMatchObject({ ok: false, error: expect.stringMatching(/^no answer within 1 s/) });
+  });
+
   it('Ctrl+C while the app holds a delivery: exit 130 at once, not after the 30 s timeout', async () => {
     let arrived: () => void;
     const first = new Promise<void>((resolve) => (arrived = resolve));

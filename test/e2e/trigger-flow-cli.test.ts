@@ -85,7 +85,8 @@ describe('bad flows and options: exit 2 before anything starts', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(expected);
     expect(result.stdout).toBe('');
-    expect(fake.requests).toEqual([]); // no listener session, no trigger
+    // No trigger. (Fixtures are read from the binary while `stripe listen` starts: its session may be there.)
+    expect(fake.requests.filter((request) => request.path !== '/v1/stripecli/sessions')).toEqual([]);
   });
 
   it('unknown flow, offline-only options, a bad account, a bad timeout', async () => {
@@ -94,7 +95,7 @@ describe('bad flows and options: exit 2 before anything starts', () => {
       runCli(['trigger-flow', 'payment', '--duplicate']),
       runCli(['trigger-flow', 'payment', '--stripe-account', '-x']),
       runCli(['trigger-flow', 'payment', '--step-timeout', 'soon']),
-      runCli(['trigger-flow', 'payment', '--forward-to', 'localhost:4242']),
+      runCli(['trigger-flow', 'payment', '--forward-to', 'ftp://localhost:4242/webhook']),
       runCli(['trigger-flow', 'paymnt', '--json']),
     ]);
     expect(results.map((r) => r.exitCode)).toEqual([2, 2, 2, 2, 2, 2]);
@@ -102,8 +103,31 @@ describe('bad flows and options: exit 2 before anything starts', () => {
     expect(results[1].stderr).toBe('error --duplicate works only with --offline\nhint  add --offline, or drop --duplicate');
     expect(results[2].stderr).toMatch(/^error --stripe-account "-x" is not an account id/);
     expect(results[3].stderr).toMatch(/^error --step-timeout "soon" is not a number of seconds/);
-    expect(results[4].stderr).toMatch(/^error --forward-to "localhost:4242" must be an http\(s\) URL with a host/);
+    expect(results[4].stderr).toMatch(/^error --forward-to "ftp:\/\/localhost:4242\/webhook" must be an http\(s\) URL/);
     expect(JSON.parse(results[5].stdout)).toEqual({ error: { kind: 'usage', code: 2, message: 'unknown flow "paymnt"', hint: expect.stringContaining('known flows') } });
+  });
+});
+
+describe('--route and --serial need the relay, which runs with the listener: exit 2, one line', () => {
+  it.each([
+    [['--offline', '--serial'], 'error --serial and --offline cannot be combined'],
+    [['--offline', '--route', 'invoice.*=localhost:4000/billing'], 'error --route and --offline cannot be combined'],
+    [['--no-listen', '--serial'], 'error --serial and --no-listen cannot be combined'],
+    [['--no-listen', '--route', 'invoice.*=localhost:4000/billing'], 'error --route and --no-listen cannot be combined'],
+    [['--route', 'invoice.*'], 'error --route "invoice.*" is not GLOB=URL'],
+    [['--route', 'invoice.*=ftp://x'], 'error --route "invoice.*=ftp://x": "ftp://x" must be an http(s) URL'],
+    [['--route', 'invoice.*=not a url'], 'error --route "invoice.*=not a url": "not a url" is not a URL'],
+    [['--forward-timeout', '31'], 'error --forward-timeout "31" is over the limit of 30 seconds'],
+    [['--reorder-window', '10001', '--serial'], 'error --reorder-window "10001" must be a whole number from 0 to 10000'],
+    [['--offline', '--reorder-window', '100'], 'error --reorder-window and --offline cannot be combined'],
+  ])('%j', async (args, message) => {
+    const result = await runCli(['trigger-flow', 'payment', ...args, '--stripe-bin', '/nonexistent/stripe'], { env: KEY_ENV });
+    expect(result.exitCode).toBe(2);
+    const [line, hint, ...rest] = result.stderr.split('\n');
+    expect(line).toBe(message);
+    expect(hint).toMatch(args[0] === '--route' ? /^hint  use --route 'GLOB=URL'/ : args[0] === '--reorder-window' ? /^hint  e\.g\. --reorder-window 250$/ : /^hint  /);
+    expect(rest).toEqual([]);
+    expect(result.stdout).toBe('');
   });
 });
 
@@ -114,7 +138,8 @@ describe('--dry-run and --list spawn nothing', () => {
     expect(result.stdout.split('\n')).toEqual([
       '# flow invoice-void (built-in): 2 steps — an invoice is finalized and then voided',
       '# the API key reaches every stripe process in STRIPE_API_KEY, never on its command line',
-      'stripe listen --forward-to http://localhost:4242/webhook --events invoice.finalized,invoice.voided --skip-update --api-base http://127.0.0.1:12111 &',
+      "# stripe listen forwards to stripe-hooks' relay (127.0.0.1; its port and token are picked at start), which delivers to http://localhost:4242/webhook",
+      "stripe listen --forward-to 'http://127.0.0.1:<relay-port>/<token>/forward' --forward-connect-to 'http://127.0.0.1:<relay-port>/<token>/connect' --events invoice.finalized,invoice.voided --skip-update --api-base http://127.0.0.1:12111 &",
       '# once it prints Ready, one step at a time:',
       'stripe trigger invoice.finalized --stripe-account acct_123 --api-base http://127.0.0.1:12111  # step 1: then wait up to 5 s for invoice.finalized to be forwarded and answered 2xx',
       'stripe trigger invoice.voided --stripe-account acct_123 --api-base http://127.0.0.1:12111  # step 2: then wait up to 5 s for invoice.voided to be forwarded and answered 2xx',
@@ -129,11 +154,22 @@ describe('--dry-run and --list spawn nothing', () => {
       "stripe trigger charge.refunded --override 'charge:description=two words'  # step 1",
       '# step 2: no trigger — charge.refund.updated comes from an earlier step (not checked)',
     ]);
-    const json = await runCli(['trigger-flow', '--file', 'flow.json', '--dry-run', '--json'], { box });
+    const json = await runCli(['trigger-flow', '--file', 'flow.json', '--dry-run', '--json', '--forward-to', 'localhost:3000/hooks', '--route', 'charge.refund.*=localhost:4000/refunds'], { box });
     expect(JSON.parse(json.stdout)).toEqual({
       flow: 'refund',
       dryRun: true,
-      listen: ['stripe', 'listen', '--forward-to', 'http://localhost:4242/webhook', '--events', 'charge.refunded,charge.refund.updated', '--skip-update'],
+      listen: [
+        'stripe',
+        'listen',
+        '--forward-to',
+        'http://127.0.0.1:<relay-port>/<token>/forward',
+        '--forward-connect-to',
+        'http://127.0.0.1:<relay-port>/<token>/connect',
+        '--events',
+        'charge.refunded,charge.refund.updated',
+        '--skip-update',
+      ],
+      relay: { forwardTo: 'http://localhost:3000/hooks', routes: [{ glob: 'charge.refund.*', url: 'http://localhost:4000/refunds' }] },
       steps: [
         { event: 'charge.refunded', trigger: 'charge.refunded', command: ['stripe', 'trigger', 'charge.refunded', '--override', 'charge:description=two words'], timeoutMs: 30000 },
         { event: 'charge.refund.updated', trigger: null, command: null, timeoutMs: 9000 },

@@ -93,7 +93,9 @@ describe('trigger-flow payment, live', () => {
     expect(report.steps.slice(0, 4).every((step) => step.ok)).toBe(true);
     const failed = report.steps[4]!;
     expect(failed).toMatchObject({ event: 'payment_intent.processing', status: 500, ok: false });
-    expect(failed.error).toBe(`the app answered 500 to ${failed.eventId}`);
+    // The relay recorded the app's answer to exactly this event, body included.
+    expect(failed.error).toBe('the app answered 500: {"received":true}');
+    expect(receiver.deliveries.find((d) => d.event?.id === failed.eventId)).toMatchObject({ status: 500, event: { type: 'payment_intent.processing' } });
     for (const step of report.steps.slice(5)) expect(step).toMatchObject({ ok: false, eventId: null, status: null, error: 'skipped: an earlier step failed' });
   });
 });
@@ -118,7 +120,7 @@ describe('trigger-flow, human output', () => {
     const lines = result.stdout.split('\n');
     expect(lines[0]).toMatch(/^step +event +trigger +evt id +status +ms +result$/);
     expect(lines[1]).toMatch(/^1 +invoice\.created +invoice\.created +evt_\w{24} +200 +\d+ +ok$/);
-    expect(lines[2]).toMatch(/^2 +invoice\.updated +invoice\.updated +evt_\w{24} +503 +\d+ +FAIL the app answered 503 to evt_\w{24}$/);
+    expect(lines[2]).toMatch(/^2 +invoice\.updated +invoice\.updated +evt_\w{24} +503 +\d+ +FAIL the app answered 503: \{"received":true\}$/);
     expect(lines[3]).toMatch(/^3 +invoice\.finalized +invoice\.finalized +evt_\w{24} +200 +\d+ +ok$/);
     expect(lines[4]).toMatch(/^4 +invoice\.paid +invoice\.paid +evt_\w{24} +200 +\d+ +ok$/);
     expect(result.stdout).toMatch(/^side effects: \d+ other events? delivered$/m);

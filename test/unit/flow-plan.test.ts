@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { BUILTIN_FLOWS } from '../../src/flows/builtin.js';
 import { shellCommand } from '../../src/lib/shell.js';
-import { assertTriggerable, buildTriggerArgs, planFlow } from '../../src/run/plan.js';
+import { assertTriggerable, buildTriggerArgs, planFlow, RELAY_PLACEHOLDER } from '../../src/run/plan.js';
 import type { Flow } from '../../src/flows/types.js';
 import { parseTriggerHelp, triggerFailureMessage } from '../../src/stripe-cli/triggers.js';
 
@@ -32,9 +32,16 @@ describe('buildTriggerArgs', () => {
 });
 
 describe('planFlow', () => {
-  it('plans the payment flow: one listener for the flow\'s events, a trigger per step, none for the observed one', () => {
-    const plan = planFlow(payment, { forwardTo: 'http://127.0.0.1:4242/webhook', stepTimeoutMs: 30_000, listen: true });
-    expect(plan.listen?.args).toEqual(['listen', '--forward-to', 'http://127.0.0.1:4242/webhook', '--events', payment.steps.map((step) => step.event).join(','), '--skip-update']);
+  const routing = { forwardTo: 'http://127.0.0.1:4242/webhook', routes: [] };
+
+  it('plans the payment flow: one listener (behind the relay) for the flow\'s events, a trigger per step, none for the observed one', () => {
+    const plan = planFlow(payment, { routing, stepTimeoutMs: 30_000, listen: true });
+    const events = payment.steps.map((step) => step.event);
+    expect(plan.listen).toEqual({
+      events,
+      routing,
+      args: ['listen', '--forward-to', `${RELAY_PLACEHOLDER}/forward`, '--forward-connect-to', `${RELAY_PLACEHOLDER}/connect`, '--events', events.join(','), '--skip-update'],
+    });
     expect(plan.steps.map((step) => step.args?.join(' ') ?? null)).toEqual(
       payment.steps.map((step) => (step.observe ? null : `trigger ${step.event}`)),
     );
@@ -43,9 +50,9 @@ describe('planFlow', () => {
 
   it('a step\'s own timeout wins; --no-listen plans no listener; events are listed once', () => {
     const flow: Flow = { name: 'f', description: '', source: 'x', steps: [{ event: 'invoice.paid', timeout: 2 }, { event: 'invoice.paid' }] };
-    const plan = planFlow(flow, { forwardTo: 'http://127.0.0.1:1/', stepTimeoutMs: 7000, listen: false });
+    const plan = planFlow(flow, { routing, stepTimeoutMs: 7000, listen: false });
     expect(plan.listen).toBeNull();
-    expect(planFlow(flow, { forwardTo: 'http://127.0.0.1:1/', stepTimeoutMs: 7000, listen: true }).listen?.options.events).toEqual(['invoice.paid']);
+    expect(planFlow(flow, { routing, stepTimeoutMs: 7000, listen: true }).listen?.events).toEqual(['invoice.paid']);
     expect(plan.steps.map((step) => step.timeoutMs)).toEqual([2000, 7000]);
   });
 });

@@ -61,6 +61,21 @@ describe('renderFlowReport', () => {
     expect(text.trimEnd().split('\n').at(-1)).toBe('note: 1 side effect was not answered 2xx (Stripe would retry it)');
   });
 
+  it('says which deliveries --serial reordered, steps and side effects alike', () => {
+    const reordered: FlowReport = {
+      ...failed,
+      steps: [{ ...failed.steps[0]!, reordered: true }, failed.steps[1]!],
+      sideEffects: [{ ...failed.sideEffects[0]!, reordered: true }],
+    };
+    expect(render(reordered).trimEnd().split('\n').at(-1)).toBe(
+      'note: 2 deliveries reordered by --serial, each sent ahead of an event that reached the relay first but was created later: evt_1, evt_0',
+    );
+    expect(render({ ...reordered, sideEffects: failed.sideEffects }).trimEnd().split('\n').at(-1)).toBe(
+      'note: 1 delivery reordered by --serial, each sent ahead of an event that reached the relay first but was created later: evt_1',
+    );
+    expect(render(failed)).not.toContain('reordered');
+  });
+
   it('adds burst figures when the report has them', () => {
     const burst = { count: 9000, failures: 2, eventsPerSecond: 1234.4, latency: { p50: 1, p95: 3, p99: 7, max: 40 } };
     expect(render({ ...failed, mode: 'offline', burst })).toContain('burst: 9000 events, 2 failed, 1234 events/s; latency p50 1 ms, p95 3 ms, p99 7 ms, max 40 ms');

@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { generateWebhookSecret } from '../../src/offline/random.js';
-import { signatureHeader } from '../../src/offline/sign.js';
+import { signatureHeader, signedWith } from '../../src/offline/sign.js';
 import { eventBody, synthesizeFlow } from '../../src/offline/synthesize.js';
 
 const secret = 'whsec_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6';
@@ -21,6 +21,19 @@ describe('signatureHeader', () => {
     expect(() => Stripe.webhooks.constructEvent(body, header, generateWebhookSecret())).toThrow(/No signatures found/);
     expect(() => Stripe.webhooks.constructEvent(body.replace('"livemode": false', '"livemode": true'), header, secret)).toThrow(/No signatures found/);
     expect(() => Stripe.webhooks.constructEvent(body, signatureHeader(body, secret, now() - 301), secret)).toThrow(/tolerance/);
+  });
+});
+
+describe('signedWith (the relay\'s check that Stripe signed what the Stripe CLI forwards)', () => {
+  it('accepts what the SDK signs, among several v1 values, and nothing else', () => {
+    const bytes = Buffer.from(body);
+    const header = Stripe.webhooks.generateTestHeaderString({ payload: body, secret });
+    expect(signedWith(bytes, header, secret)).toBe(true);
+    const [t, v1] = header.split(',');
+    expect(signedWith(bytes, `${t},v1=${'0'.repeat(64)},${v1},v0=x`, secret)).toBe(true);
+    expect(signedWith(bytes, header, generateWebhookSecret())).toBe(false);
+    expect(signedWith(Buffer.from(body + ' '), header, secret)).toBe(false);
+    for (const bad of [undefined, '', 't=,v1=', `${v1}`, `t=x,${v1}`, `${t},v1=${v1!.slice(3, -1)}`]) expect(signedWith(bytes, bad, secret)).toBe(false);
   });
 });
 

@@ -3,7 +3,8 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runFailure } from '../../src/run/outcome.js';
 import { SKIPPED, type FlowReport } from '../../src/run/report.js';
-import type { ListenerEvent } from '../../src/stripe-cli/listen.js';
+import type { Delivery } from '../../src/relay/record.js';
+import type { RelayedEvent } from '../../src/relay/listener.js';
 import { listenRenderer, type ListenSetup } from '../../src/ui/listen.js';
 import { Output } from '../../src/ui/output.js';
 import { statusText } from '../../src/ui/status.js';
@@ -17,36 +18,76 @@ function captured(json: boolean) {
   return { out: new Output({ json, color: false, verbose: false, stdout, stderr }), text };
 }
 
-const setup: ListenSetup = { forwardTo: 'http://localhost:4242/webhook', events: ['invoice.paid'], envFile: '/app/.env', envKey: 'STRIPE_WEBHOOK_SECRET' };
+const routing = { forwardTo: 'http://localhost:4242/webhook', routes: [{ glob: 'invoice.*', url: 'http://localhost:4000/billing' }] };
+const setup: ListenSetup = { routing, events: ['invoice.paid', 'charge.succeeded'], serial: true, envFile: '/app/.env', envKey: 'STRIPE_WEBHOOK_SECRET' };
 const at = Date.UTC(2025, 0, 1, 12, 0, 0);
-const events: ListenerEvent[] = [
-  { kind: 'ready', at, secret: 'whsec_abc' },
-  { kind: 'forwarded', at, type: 'invoice.paid', id: 'evt_1', connect: false },
-  { kind: 'response', at, status: 500, method: 'POST', url: 'http://localhost:4242/webhook', id: 'evt_1', type: 'invoice.paid', ms: 12 },
-  { kind: 'unreachable', at, reason: 'connection refused', id: 'evt_2', type: 'invoice.paid' },
+const time = '2025-01-01T12:00:00.000Z';
+const facts = { livemode: false, apiVersion: '2025-01-27.acacia', created: 1735732800, connect: false, receivedAt: at };
+const paid: Delivery = { ...facts, id: 'evt_1', type: 'invoice.paid', seq: 0, url: routing.routes[0]!.url, status: 500, ms: 12.4, body: '{"error":"no such invoice",\n "key":"sk_test_…wxyz"}' };
+const charge: Delivery = { ...facts, id: 'evt_2', type: 'charge.succeeded', seq: 1, url: routing.forwardTo, status: null, failure: 'refused', error: 'nothing is listening at http://localhost:4242 (ECONNREFUSED)', ms: 1, body: '' };
+const early: Delivery = { ...facts, id: 'evt_3', type: 'charge.succeeded', seq: 2, url: routing.forwardTo, status: 200, ms: 3, body: '{"received":true}', reordered: true };
+const events: RelayedEvent[] = [
+  { kind: 'ready', at, secret: 'whsec_abcdefghijklmnopqrstuvwxyz', apiVersion: '2025-01-27.acacia' },
+  { kind: 'received', at, received: paid },
+  { kind: 'delivery', at, delivery: paid },
+  { kind: 'delivery', at, delivery: charge },
+  { kind: 'delivery', at, delivery: early },
+  { kind: 'cli-error', at, category: 'network', message: 'websocket closed' },
 ];
 
 describe('listenRenderer', () => {
-  it('a human sees the banner on stderr and one line per answer on stdout', () => {
+  it('a human sees the banner (routes, --serial) on stderr; a line per answer on stdout, the body start or the failure under it', () => {
     const { out, text } = captured(false);
     events.forEach(listenRenderer(out, setup));
-    expect(text.err).toContain('Ready — forwarding to http://localhost:4242/webhook');
-    expect(text.err).toContain('written to /app/.env as STRIPE_WEBHOOK_SECRET');
-    expect(text.err).toContain('events: invoice.paid');
-    const lines = text.out.trim().split('\n');
-    expect(lines).toHaveLength(2); // `forwarded` waits for its answer
-    expect(lines[0]).toMatch(/invoice\.paid\s+evt_1\s+500 {2}12 ms$/);
-    expect(lines[1]).toMatch(/invoice\.paid\s+evt_2\s+unreachable {2}connection refused$/);
+    const err = text.err.split('\n');
+    expect(err.slice(0, 3)).toEqual(['Ready — forwarding to http://localhost:4242/webhook', '  invoice.* to http://localhost:4000/billing', '  one at a time, in the order Stripe created them (--serial)']);
+    expect(text.err).toContain('  signing secret whsec_…wxyz written to /app/.env as STRIPE_WEBHOOK_SECRET');
+    expect(text.err).toContain('events: invoice.paid, charge.succeeded');
+    expect(text.err).toContain('warning stripe listen: websocket closed');
+    const lines = text.out.trimEnd().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(/^\d\d:\d\d:\d\d  invoice\.paid +evt_1 +500  12 ms  → http:\/\/localhost:4000\/billing$/), // whole ms on screen
+      '          {"error":"no such invoice", "key":"sk_test_…wxyz"}', // one line, whitespace folded
+      expect.stringMatching(/  charge\.succeeded +evt_2 +refused  1 ms  → http:\/\/localhost:4242\/webhook$/),
+      '          nothing is listening at http://localhost:4242 (ECONNREFUSED)',
+      expect.stringMatching(/  charge\.succeeded +evt_3 +200  3 ms  → http:\/\/localhost:4242\/webhook  \(reordered\)$/), // a 2xx body is not shown
+    ]);
   });
 
-  it('--json: one NDJSON object per event, answers as deliveries', () => {
+  it('a human sees no route arrow without routes, and a long body cut to one line', () => {
+    const { out, text } = captured(false);
+    const render = listenRenderer(out, { ...setup, routing: { forwardTo: routing.forwardTo, routes: [] }, serial: false });
+    render({ kind: 'delivery', at, delivery: { ...paid, url: routing.forwardTo, body: 'x'.repeat(2048) } });
+    const [line, body] = text.out.trimEnd().split('\n');
+    expect(line).toMatch(/evt_1 +500  12 ms$/);
+    expect(body).toBe(`          ${'x'.repeat(159)}…`);
+  });
+
+  it("a human never gets the app's control characters: escape sequences in a body are shown as spaces", () => {
+    const { out, text } = captured(false);
+    const render = listenRenderer(out, { ...setup, routing: { forwardTo: routing.forwardTo, routes: [] }, serial: false });
+    render({ kind: 'delivery', at, delivery: { ...paid, body: 'bad\x1b[2J\x07sig\r\n' } });
+    expect(text.out.trimEnd().split('\n')[1]).toBe('          bad [2J sig');
+  });
+
+  it('--json: one NDJSON object per event and nothing on stderr; the body only for a non-2xx answer', () => {
     const { out, text } = captured(true);
     events.forEach(listenRenderer(out, setup));
-    const records = text.out.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(records.map((record) => record.kind)).toEqual(['ready', 'forwarded', 'delivery', 'unreachable']);
-    expect(records[0]).toMatchObject({ forwardTo: setup.forwardTo, envFile: '/app/.env', time: '2025-01-01T12:00:00.000Z' });
-    expect(records[2]).toEqual({ kind: 'delivery', time: '2025-01-01T12:00:00.000Z', type: 'invoice.paid', id: 'evt_1', status: 500, ms: 12, url: setup.forwardTo, connect: false });
+    const records = text.out.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records).toEqual([
+      { kind: 'ready', time, secret: 'whsec_…wxyz', apiVersion: '2025-01-27.acacia', forwardTo: routing.forwardTo, routes: routing.routes, serial: true, envFile: '/app/.env' },
+      { kind: 'delivery', time, id: 'evt_1', type: 'invoice.paid', livemode: false, apiVersion: '2025-01-27.acacia', connect: false, url: routing.routes[0]!.url, status: 500, ms: 12.4, body: paid.body },
+      { kind: 'delivery', time, id: 'evt_2', type: 'charge.succeeded', livemode: false, apiVersion: '2025-01-27.acacia', connect: false, url: routing.forwardTo, status: null, failure: 'refused', error: charge.error, ms: 1 },
+      { kind: 'delivery', time, id: 'evt_3', type: 'charge.succeeded', livemode: false, apiVersion: '2025-01-27.acacia', connect: false, url: routing.forwardTo, status: 200, ms: 3, reordered: true },
+      { kind: 'cli-error', time, category: 'network', message: 'websocket closed' },
+    ]);
     expect(text.err).toBe('');
+  });
+
+  it('--json: a Connect delivery names its account', () => {
+    const { out, text } = captured(true);
+    listenRenderer(out, setup)({ kind: 'delivery', at, delivery: { ...early, reordered: undefined, connect: true, account: 'acct_1Connected' } });
+    expect(JSON.parse(text.out)).toMatchObject({ connect: true, account: 'acct_1Connected' });
   });
 });
 

@@ -32,13 +32,14 @@ export function buildEvent(
   apiVersion: string,
   origin: EventOrigin = {},
   previousAttributes?: Record<string, unknown>,
+  created = unixNow(),
 ): StripeEvent {
   return {
     id: newId('evt'),
     object: 'event',
     ...(origin.account ? { account: origin.account } : {}),
     api_version: apiVersion,
-    created: unixNow(),
+    created,
     // A snapshot: later changes to the object must not rewrite history.
     data: { object: structuredClone(object), ...(previousAttributes ? { previous_attributes: structuredClone(previousAttributes) } : {}) },
     livemode: false,

@@ -54,6 +54,8 @@ export interface EmitInput {
   object?: Record<string, unknown>;
   previousAttributes?: Record<string, unknown>;
   account?: string;
+  /** Stripe's `created` (unix seconds); default: now. Lets a test emit events whose creation order differs from their sending order. */
+  created?: number;
 }
 
 export type FakeStripe = Awaited<ReturnType<typeof startFakeStripe>>;
@@ -167,7 +169,7 @@ export async function startFakeStripe(options: FakeStripeOptions = {}) {
     /** Publishes an event to every connected listener and returns it. */
     emit(input: string | EmitInput): StripeEvent {
       const spec = typeof input === 'string' ? { type: input } : input;
-      const event = buildEvent(spec.type, spec.object ?? placeholderObject(spec.type), apiVersion, { account: spec.account }, spec.previousAttributes);
+      const event = buildEvent(spec.type, spec.object ?? placeholderObject(spec.type), apiVersion, { account: spec.account }, spec.previousAttributes, spec.created);
       publish(event);
       return event;
     },

@@ -1,0 +1,82 @@
+/**
+ * `stripe listen` with the relay in front of the app: the Stripe CLI forwards
+ * to the relay, the relay to each event's route. One stream of events comes
+ * out: the CLI's readiness and errors (from its text), and every delivery
+ * exactly (from the relay). This is what `listen` and `trigger-flow` run.
+ */
+import { AsyncQueue } from '../lib/async-queue.js';
+import { startListener, type ListenerOptions } from '../stripe-cli/listen.js';
+import type { CliErrorCategory } from '../stripe-cli/listen-lines.js';
+import type { Delivery, Received } from './record.js';
+import { startRelay } from './relay.js';
+import type { Routing } from './routing.js';
+
+export type RelayedEvent =
+  | { kind: 'ready'; at: number; secret: string; apiVersion?: string }
+  /** The Stripe CLI handed the relay an event; the app has not answered yet. */
+  | { kind: 'received'; at: number; received: Received }
+  /** The app answered, or could not be reached. */
+  | { kind: 'delivery'; at: number; delivery: Delivery }
+  | { kind: 'cli-error'; at: number; category: CliErrorCategory; message: string };
+
+export interface RelayedListenerOptions extends Omit<ListenerOptions, 'forwardTo' | 'forwardConnectTo'> {
+  routing: Routing;
+  /** --serial with its reorder window. */
+  serial?: { windowMs: number };
+  /** How long the app has to answer (default: Stripe's 30 s). */
+  forwardTimeoutMs?: number;
+  skipVerify?: boolean;
+}
+
+export interface RelayedListener {
+  secret: string;
+  apiVersion?: string;
+  pid: number;
+  /** Every event from the first `ready` on; ends after stop(), throws if the Stripe CLI dies on its own (or on abort). */
+  events: AsyncIterable<RelayedEvent>;
+  /** Stops the Stripe CLI (resolves once it is gone), then the relay. */
+  stop(): Promise<void>;
+}
+
+export async function startRelayedListener(options: RelayedListenerOptions): Promise<RelayedListener> {
+  const { routing, serial, forwardTimeoutMs, skipVerify, ...listen } = options;
+  const queue = new AsyncQueue<RelayedEvent>();
+  const relay = await startRelay({
+    routing,
+    serial,
+    timeoutMs: forwardTimeoutMs,
+    skipVerify,
+    onReceived: (received) => {
+      // --verbose: when each event reached the relay, and where it goes (its answer is shown when it comes).
+      options.log?.(`relay: took #${received.seq} ${received.type ?? '?'} [${received.id ?? '?'}] for ${received.url}`);
+      queue.push({ kind: 'received', at: received.receivedAt, received });
+    },
+    onDelivery: (delivery) => queue.push({ kind: 'delivery', at: Date.now(), delivery }),
+    log: options.log,
+  });
+  let listener;
+  try {
+    listener = await startListener({ ...listen, forwardTo: relay.url('forward'), forwardConnectTo: relay.url('connect') });
+  } catch (error) {
+    await relay.close();
+    throw error;
+  }
+  relay.expectSignedBy(listener.secret);
+  const stop = async () => {
+    await listener.stop();
+    await relay.close();
+  };
+  void (async () => {
+    try {
+      for await (const event of listener.events) {
+        if (event.kind === 'ready') relay.expectSignedBy(event.secret); // a reconnect could bring a new session
+        queue.push(event);
+      }
+      queue.end();
+    } catch (error) {
+      queue.end(error);
+    }
+    await relay.close();
+  })();
+  return { secret: listener.secret, apiVersion: listener.apiVersion, pid: listener.pid, events: queue, stop };
+}

@@ -1,0 +1,101 @@
+/**
+ * What the relay knows of each delivery, as data: the event's own facts (read
+ * from the body it forwards unchanged), where it went and how the app answered.
+ */
+import { brotliDecompressSync, constants, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
+import { redact } from '../lib/redact.js';
+import type { FailureClass } from './upstream.js';
+
+export type { FailureClass } from './upstream.js';
+
+export interface EventFacts {
+  /** Absent only when the body is not a Stripe event. */
+  id?: string;
+  type?: string;
+  livemode?: boolean;
+  /** The connected account (`acct_…`) of a Connect event. */
+  account?: string;
+  apiVersion?: string | null;
+  /** Stripe's `created`, unix seconds. */
+  created?: number;
+  /** The id of the object the event is about (`data.object.id`). */
+  objectId?: string;
+}
+
+/** A delivery the relay took from the Stripe CLI, before the app answered. */
+export interface Received extends EventFacts {
+  /** Arrival order, from 0. */
+  seq: number;
+  /** Forwarded by the CLI as a Connect event (its --forward-connect-to). */
+  connect: boolean;
+  /** Where it goes: the route's URL, or --forward-to. */
+  url: string;
+  receivedAt: number;
+}
+
+/** A delivery, answered or failed. */
+export interface Delivery extends Received {
+  /** The app's HTTP status; null when it gave none (see `failure`). */
+  status: number | null;
+  failure?: FailureClass;
+  /** Why it failed, in one line. */
+  error?: string;
+  /** From forwarding to the app's last byte, in ms (queueing under --serial not included). */
+  ms: number;
+  /** The first 2 KiB of the app's answer, secrets masked. */
+  body: string;
+  /** --serial sent it ahead of an event that arrived before it. */
+  reordered?: boolean;
+}
+
+const EXCERPT_BYTES = 2048;
+
+/** The facts of a Stripe event body; empty when it is not one. */
+export function eventFacts(body: Buffer): EventFacts {
+  let event: unknown;
+  try {
+    event = JSON.parse(body.toString('utf8'));
+  } catch {
+    return {};
+  }
+  if (typeof event !== 'object' || event === null) return {};
+  const e = event as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return {
+    id: text(e.id),
+    type: text(e.type),
+    livemode: typeof e.livemode === 'boolean' ? e.livemode : undefined,
+    account: text(e.account),
+    apiVersion: e.api_version === null ? null : text(e.api_version),
+    created: typeof e.created === 'number' ? e.created : undefined,
+    objectId: text((e.data as { object?: { id?: unknown } } | undefined)?.object?.id),
+  };
+}
+
+// Decoders for the content codings an app may use: the Stripe CLI asks for gzip and decodes it itself, so the
+// relay hands the coded bytes back unchanged and decodes only its excerpt. Sync flushes read a cut-off body.
+const DECODERS = new Map<string, (body: Buffer, options: ZlibOptions) => Buffer>([
+  ['gzip', gunzipSync],
+  ['x-gzip', gunzipSync],
+  ['deflate', inflateSync],
+  ['br', (body, options) => brotliDecompressSync(body, { ...options, finishFlush: constants.BROTLI_OPERATION_FLUSH })],
+]);
+
+/** The start of an answer's body as text (decoded per its Content-Encoding), cut on a character boundary, secrets masked. */
+export function bodyExcerpt(body: Buffer, contentEncoding = 'identity'): string {
+  const plain = decode(body, contentEncoding.trim().toLowerCase());
+  if (plain === undefined) return redact(`(${body.length} bytes in Content-Encoding ${contentEncoding}, not shown)`);
+  let text = plain.subarray(0, EXCERPT_BYTES).toString('utf8');
+  if (plain.length > EXCERPT_BYTES) text = text.replace(/\uFFFD+$/, '');
+  return redact(text);
+}
+
+/** The body without its content coding; undefined when it is one we do not know or the bytes do not decode. */
+function decode(body: Buffer, coding: string): Buffer | undefined {
+  if (coding === 'identity' || body.length === 0) return body;
+  try {
+    return DECODERS.get(coding)?.(body, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 1 << 20 });
+  } catch {
+    return undefined; // corrupt, or a bomb past 1 MiB
+  }
+}

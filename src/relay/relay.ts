@@ -1,0 +1,187 @@
+/**
+ * The relay: an HTTP server on 127.0.0.1 between `stripe listen` and the app.
+ * The Stripe CLI forwards to `http://127.0.0.1:<port>/<token>/<forward|connect>`;
+ * the relay POSTs the same bytes and headers to the event's route and hands the
+ * app's status, headers and body back, so Stripe sees what it would see without
+ * it. Each delivery is reported as data (`onReceived`, then `onDelivery`).
+ * Requests without the per-run token are refused, and once the session's
+ * signing secret is known, so are requests Stripe did not sign with it: the
+ * token is in the Stripe CLI's argv, which other local users can read.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { signedWith } from '../offline/sign.js';
+import { bodyExcerpt, eventFacts, type Delivery, type Received } from './record.js';
+import { ReorderQueue } from './reorder.js';
+import { targetFor, type Routing } from './routing.js';
+import { createUpstream, type UpstreamResult } from './upstream.js';
+
+/** What Stripe allows an endpoint, and how long the Stripe CLI waits for our answer once it has sent. */
+const FORWARD_TIMEOUT_MS = 30_000;
+/** The CLI's clock starts before ours (and runs while --serial holds an event): answering this much earlier lets its 504 arrive. */
+const CLI_MARGIN_MS = 200;
+
+/** Same-second order within --serial: an object's creation, then its changes, then its deletion. */
+function lifecycleRank(type: string | undefined): number {
+  if (type?.endsWith('.created')) return 0;
+  return type?.endsWith('.deleted') ? 2 : 1;
+}
+/** Larger bodies are refused (Stripe's events are tens of KiB at most). */
+const MAX_REQUEST = 16 << 20;
+
+export interface RelayOptions {
+  routing: Routing;
+  /** --serial: one at a time, in `created` order, each arrival waiting this long for earlier events. */
+  serial?: { windowMs: number };
+  timeoutMs?: number;
+  /** Accept any TLS certificate from the app (--skip-verify). */
+  skipVerify?: boolean;
+  onReceived?: (received: Received) => void;
+  onDelivery: (delivery: Delivery) => void;
+  /** Diagnostics for --verbose. */
+  log?: (text: string) => void;
+}
+
+export interface Relay {
+  /** The URL the Stripe CLI forwards normal (`forward`) or Connect (`connect`) events to. */
+  url(kind: 'forward' | 'connect'): string;
+  /** From now on, refuse requests not signed with `secret` (the session's, known once `stripe listen` is ready). */
+  expectSignedBy(secret: string): void;
+  /** Stops taking deliveries and cuts those in flight, which are then not reported. */
+  close(): Promise<void>;
+}
+
+// Hop-by-hop headers (RFC 9110 §7.6.1) and the length, which the sender recomputes.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'content-length']);
+
+/** The headers without the hop-by-hop ones, counting those the Connection header names. */
+function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const named = new Set((headers.connection ?? '').toLowerCase().split(',').map((name) => name.trim()));
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(name) && !named.has(name)) out[name] = value;
+  return out;
+}
+
+interface Job {
+  received: Received;
+  body: Buffer;
+  headers: OutgoingHttpHeaders;
+  res: ServerResponse;
+}
+
+export async function startRelay(options: RelayOptions): Promise<Relay> {
+  const token = randomBytes(16).toString('hex');
+  const timeoutMs = options.timeoutMs ?? FORWARD_TIMEOUT_MS;
+  const upstream = createUpstream({ skipVerify: options.skipVerify });
+  let seq = 0;
+  let self = '';
+  let closing: Promise<void> | undefined;
+  let secret: string | undefined;
+
+  /** Never rejects: a failure here (a throwing onDelivery) must not stop --serial's queue or the process. */
+  async function deliver(job: Job, reordered = false): Promise<void> {
+    try {
+      const { received, res } = job;
+      const target = new URL(received.url);
+      // Host is the app's unless a --header set one (it then differs from the relay's own).
+      if (job.headers.host === self) job.headers.host = target.host;
+      const left = FORWARD_TIMEOUT_MS - CLI_MARGIN_MS - (Date.now() - received.receivedAt);
+      const result = await upstream.post(target, job.body, job.headers, Math.max(1, Math.min(timeoutMs, left)));
+      if (closing) return; // cut by close(): that says nothing about the app
+      answerCli(res, result);
+      options.onDelivery(record(received, result, reordered));
+    } catch (error) {
+      bug(job.res, error);
+    }
+  }
+
+  function bug(res: ServerResponse, error: unknown): void {
+    options.log?.(`relay: ${String(error)}`);
+    if (!res.headersSent) res.writeHead(500).end();
+  }
+
+  const queue = options.serial && new ReorderQueue<Job>(options.serial.windowMs, deliver);
+
+  const server = createServer((req, res) => void take(req, res).catch((error: unknown) => bug(res, error)));
+
+  async function take(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const kind = routeOf(req.url ?? '', token);
+    if (kind === undefined) {
+      options.log?.(`relay: refused a ${req.method} request without the token`); // its path may hold the token: not logged
+      return void res.writeHead(403, { 'Content-Type': 'text/plain' }).end('stripe-hooks relay: forbidden\n');
+    }
+    if (req.method !== 'POST') return void res.writeHead(405, { Allow: 'POST' }).end();
+    const body = await readBody(req);
+    if (body === undefined) return void res.writeHead(413).end();
+    if (secret !== undefined && !signedWith(body, req.headers['stripe-signature'] as string | undefined, secret)) {
+      options.log?.('relay: refused a request not signed with the session\'s secret');
+      return void res.writeHead(403, { 'Content-Type': 'text/plain' }).end('stripe-hooks relay: not signed by Stripe\n');
+    }
+    const facts = eventFacts(body);
+    const connect = kind === 'connect';
+    const received: Received = { seq: seq++, ...facts, connect, url: targetFor(options.routing, facts.type, connect), receivedAt: Date.now() };
+    options.onReceived?.(received);
+    const job = { received, body, headers: { ...endToEnd(req.headers), 'content-length': body.length }, res };
+    if (queue) queue.push(job, facts.created, lifecycleRank(facts.type));
+    else await deliver(job);
+  }
+
+  server.keepAliveTimeout = 60_000; // the Stripe CLI keeps its connections to us open between events
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  self = `127.0.0.1:${port}`;
+
+  return {
+    url: (kind) => `http://${self}/${token}/${kind}`,
+    expectSignedBy: (value) => void (secret = value),
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        for (const job of queue ? queue.close() : []) job.res.destroy();
+        upstream.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
+  };
+}
+
+/** `forward` or `connect` for `/<token>/<kind>`; undefined when the token is wrong or missing. */
+function routeOf(path: string, token: string): 'forward' | 'connect' | undefined {
+  const match = /^\/([0-9a-f]{32})\/(forward|connect)(?:[/?]|$)/.exec(path);
+  if (!match || !timingSafeEqual(Buffer.from(match[1]!), Buffer.from(token))) return undefined;
+  return match[2] as 'forward' | 'connect';
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** What the Stripe CLI gets back: the app's answer as it was, or 502/504 saying why there was none. */
+function answerCli(res: ServerResponse, result: UpstreamResult): void {
+  if (res.destroyed) return;
+  if (result.kind === 'answer') {
+    res.writeHead(result.status, { ...endToEnd(result.headers), 'content-length': result.body.length }).end(result.body);
+    return;
+  }
+  const status = result.failure === 'timeout' ? 504 : 502;
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`stripe-hooks relay: ${result.message}\n`);
+}
+
+function record(received: Received, result: UpstreamResult, reordered: boolean): Delivery {
+  const delivery: Delivery =
+    result.kind === 'answer'
+      ? { ...received, status: result.status, ms: result.ms, body: bodyExcerpt(result.body, result.headers['content-encoding']) }
+      : { ...received, status: null, failure: result.failure, error: result.message, ms: result.ms, body: '' };
+  if (reordered) delivery.reordered = true;
+  return delivery;
+}

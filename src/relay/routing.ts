@@ -1,0 +1,45 @@
+/**
+ * Where each event goes: the first `--route GLOB=URL` whose glob matches the
+ * event type, else `--forward-connect-to` for Connect events (when given), else
+ * `--forward-to`, as the Stripe CLI itself falls back.
+ */
+import { UsageError } from '../errors.js';
+import { parseForwardUrl } from '../lib/forward-url.js';
+
+export interface Route {
+  /** An event-type glob: `*` stands for any run of characters, dots included. */
+  glob: string;
+  url: string;
+}
+
+export interface Routing {
+  forwardTo: string;
+  forwardConnectTo?: string;
+  routes: readonly Route[];
+}
+
+const GLOB = /^[a-z0-9_.*]+$/;
+
+/** `invoice.*=http://localhost:4000/billing` → a Route; a UsageError when either side is wrong. */
+export function parseRoute(value: string): Route {
+  const hint = "use --route 'GLOB=URL', e.g. --route 'invoice.*=localhost:4000/billing'";
+  const at = value.indexOf('=');
+  if (at <= 0) throw new UsageError(`--route "${value}" is not GLOB=URL`, { hint });
+  const glob = value.slice(0, at).trim();
+  if (!GLOB.test(glob)) throw new UsageError(`--route "${value}": "${glob}" is not an event-type glob (letters, digits, _ . and *)`, { hint });
+  return { glob, url: parseForwardUrl(value.slice(at + 1), `--route "${value}":`, hint) };
+}
+
+/** Whether `type` matches `glob`. */
+export function matchesGlob(glob: string, type: string): boolean {
+  const pattern = glob.split('*').map((part) => part.replace(/[.]/g, '\\.')).join('.*');
+  return new RegExp(`^${pattern}$`).test(type);
+}
+
+/** The URL an event of `type` (a Connect event when `connect`) is forwarded to. */
+export function targetFor(routing: Routing, type: string | undefined, connect: boolean): string {
+  if (type !== undefined) {
+    for (const route of routing.routes) if (matchesGlob(route.glob, type)) return route.url;
+  }
+  return (connect && routing.forwardConnectTo) || routing.forwardTo;
+}

@@ -1,0 +1,205 @@
+/**
+ * The relay as the Stripe CLI and the app see it, over real HTTP on loopback: the token and the signature,
+ * the bytes and headers both ways, and failures as 502/504 with a Delivery saying why.
+ */
+import { request as httpRequest } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { signatureHeader } from '../../src/offline/sign.js';
+import { closedPort } from '../support/ports.js';
+import { app, closeAfterEach, event, relayTo, send } from '../support/relay-harness.js';
+
+closeAfterEach();
+
+describe('the token', () => {
+  it('refuses a request without the right token with 403, and records nothing', async () => {
+    const target = await app();
+    const { relay, log, diagnostics } = await relayTo(`${target.origin}/webhook`);
+    const good = new URL(relay.url('forward'));
+    const token = good.pathname.split('/')[1]!;
+    const sameLength = token.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    for (const path of ['/forward', '/', `/${'0'.repeat(31)}/forward`, `/${sameLength}/forward`, `/${token.toUpperCase()}/forward`, `/${token}`, `/${token}/other`, `/x/${token}/forward`]) {
+      const reply = await send(`${good.origin}${path}`, { body: event('charge.succeeded') });
+      expect([path, reply.status, reply.body.toString()]).toEqual([path, 403, 'stripe-hooks relay: forbidden\n']);
+    }
+    expect(log.items).toEqual([]);
+    expect(target.requests).toEqual([]);
+    expect(diagnostics.join('\n')).not.toContain(token);
+    expect((await send(good.href, { body: event('charge.succeeded') })).status).toBe(200);
+  });
+
+  it('once told the session secret, refuses with 403 what Stripe did not sign with it (the token is in argv)', async () => {
+    const target = await app();
+    const { relay, log } = await relayTo(`${target.origin}/webhook`);
+    const secret = 'whsec_' + 'c'.repeat(64);
+    relay.expectSignedBy(secret);
+    const body = event('charge.succeeded');
+    for (const signature of [undefined, signatureHeader(body, 'whsec_' + 'd'.repeat(64)), signatureHeader(`${body} `, secret)]) {
+      const reply = await send(relay.url('forward'), { body, headers: signature === undefined ? {} : { 'Stripe-Signature': signature } });
+      expect([reply.status, reply.body.toString()]).toEqual([403, 'stripe-hooks relay: not signed by Stripe\n']);
+    }
+    expect(log.items).toEqual([]);
+    expect(target.requests).toEqual([]);
+    const signed = await send(relay.url('forward'), { body, headers: { 'Stripe-Signature': signatureHeader(body, secret) } });
+    expect(signed.status).toBe(200);
+    expect(target.requests).toHaveLength(1);
+  });
+
+  it('answers 405 to anything but POST, and records nothing', async () => {
+    const target = await app();
+    const { relay, log } = await relayTo(`${target.origin}/webhook`);
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const reply = await send(relay.url('forward'), { method });
+      expect([reply.status, reply.headers.allow]).toEqual([405, 'POST']);
+    }
+    expect(log.items).toEqual([]);
+    expect(target.requests).toEqual([]);
+  });
+});
+
+describe('forwarding', () => {
+  const body = '{\n  "id": "evt_bytes",\n  "type": "customer.created",\n  "name": "Zoë Ångström 日本 🎉",\t"pad": "  "\n}\r\n';
+  const stripeHeaders = {
+    'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+    'Content-Type': 'application/json; charset=utf-8',
+    'Stripe-Signature': 't=1800000000,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd',
+    Accept: '*/*; q=0.5, application/xml',
+    'X-Custom': 'kept',
+    Connection: 'keep-alive, X-Hop',
+    'Keep-Alive': 'timeout=5',
+    'X-Hop': 'named by Connection, so hop-by-hop',
+    'Proxy-Authorization': 'Basic c2VjcmV0',
+    TE: 'trailers',
+  };
+
+  it('sends the app the exact bytes and the end-to-end headers, with its own Host and the right length', async () => {
+    const target = await app();
+    const { relay } = await relayTo(`${target.origin}/webhook?x=1`);
+    for (const chunked of [false, true]) {
+      expect((await send(relay.url('forward'), { body, headers: stripeHeaders, chunked })).status).toBe(200);
+      const got = await target.request(chunked ? 2 : 1);
+      expect(got.url).toBe('/webhook?x=1');
+      expect(got.body.equals(Buffer.from(body))).toBe(true);
+      expect(got.headers).toMatchObject({
+        host: `127.0.0.1:${target.port}`,
+        'user-agent': stripeHeaders['User-Agent'],
+        'content-type': stripeHeaders['Content-Type'],
+        'stripe-signature': stripeHeaders['Stripe-Signature'],
+        accept: stripeHeaders.Accept,
+        'x-custom': 'kept',
+        'content-length': String(Buffer.byteLength(body)),
+      });
+      for (const hop of ['keep-alive', 'x-hop', 'proxy-authorization', 'te', 'transfer-encoding']) expect(got.headers).not.toHaveProperty(hop);
+    }
+  });
+
+  it('keeps a Host the caller set to something other than the relay (a --header Host: …)', async () => {
+    const target = await app();
+    const { relay } = await relayTo(`${target.origin}/webhook`);
+    await send(relay.url('forward'), { body, headers: { Host: 'my-app.test' } });
+    expect((await target.request(1)).headers.host).toBe('my-app.test');
+  });
+
+  it("hands the app's status, headers and body back byte-exact", async () => {
+    const answer = Buffer.concat([Buffer.from('{"received":false,"why":"Zoë ✗"}\n'), Buffer.from([0xff, 0x00, 0x80])]);
+    const target = await app((_request, res) => {
+      res.setHeader('Set-Cookie', ['a=1', 'b=2']);
+      res.writeHead(422, 'Unprocessable', { 'Content-Type': 'application/json', 'X-App': 'yes', Connection: 'keep-alive' });
+      res.write(answer.subarray(0, 5)); // chunked, no length from the app
+      res.end(answer.subarray(5));
+    });
+    const { relay } = await relayTo(`${target.origin}/webhook`);
+    const reply = await send(relay.url('forward'), { body: event('charge.failed') });
+    expect(reply.status).toBe(422);
+    expect(reply.body.equals(answer)).toBe(true);
+    expect(reply.headers).toMatchObject({ 'content-type': 'application/json', 'x-app': 'yes', 'set-cookie': ['a=1', 'b=2'], 'content-length': String(answer.length) });
+    expect(reply.headers).not.toHaveProperty('transfer-encoding');
+  });
+});
+
+describe('failures', () => {
+  it('answers 502 with a clear body when the app is down, and records the event as refused', async () => {
+    const port = await closedPort();
+    const { relay, delivered } = await relayTo(`http://127.0.0.1:${port}/webhook`);
+    const reply = await send(relay.url('forward'), { body: event('charge.succeeded', { id: 'evt_down' }) });
+    expect(reply.status).toBe(502);
+    expect(reply.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(reply.body.toString()).toBe(`stripe-hooks relay: nothing is listening at http://127.0.0.1:${port} (ECONNREFUSED)\n`);
+    const [delivery] = await delivered(1);
+    expect(delivery).toMatchObject({ id: 'evt_down', type: 'charge.succeeded', status: null, failure: 'refused', body: '' });
+    expect(delivery!.error).toContain('nothing is listening');
+    // The relay keeps going: the next event gets through once the app is up.
+    const target = await app();
+    relay.close().catch(() => undefined);
+    const next = await relayTo(`${target.origin}/webhook`);
+    expect((await send(next.relay.url('forward'), { body: event('charge.succeeded') })).status).toBe(200);
+  });
+
+  it('keeps taking deliveries after one failed', async () => {
+    let up = false;
+    const target = await app((request, res) => (up ? void res.writeHead(200).end('ok') : request.socket.destroy()));
+    const { relay, delivered } = await relayTo(`${target.origin}/webhook`);
+    expect((await send(relay.url('forward'), { body: event('a.b') })).status).toBe(502);
+    up = true;
+    expect((await send(relay.url('forward'), { body: event('a.b') })).status).toBe(200);
+    expect((await delivered(2)).map((d) => [d.status, d.failure])).toEqual([
+      [null, 'reset'],
+      [200, undefined],
+    ]);
+  });
+
+  it('answers 504 when the app is too slow, and records a timeout', async () => {
+    const target = await app(() => undefined);
+    const { relay, delivered } = await relayTo(`${target.origin}/webhook`, { timeoutMs: 300 });
+    const reply = await send(relay.url('forward'), { body: event('charge.succeeded', { id: 'evt_slow' }) });
+    expect([reply.status, reply.body.toString()]).toEqual([504, 'stripe-hooks relay: no answer within 0.3 s\n']);
+    const [delivery] = await delivered(1);
+    expect(delivery).toMatchObject({ id: 'evt_slow', status: null, failure: 'timeout' });
+    expect(delivery!.ms).toBeGreaterThanOrEqual(290);
+  });
+
+  it('answers 413 to a body over the limit, without forwarding it', async () => {
+    const target = await app();
+    const { relay, log } = await relayTo(`${target.origin}/webhook`);
+    const huge = Buffer.alloc((16 << 20) + 1, 0x20);
+    expect((await send(relay.url('forward'), { body: huge })).status).toBe(413);
+    expect((await send(relay.url('forward'), { body: huge, chunked: true })).status).toBe(413);
+    expect(log.items).toEqual([]);
+    expect(target.requests).toEqual([]);
+  });
+
+  it('records the answer of a delivery the caller gave up on, and keeps running', async () => {
+    let answer: (() => void) | undefined;
+    const target = await app((_request, res) => {
+      if (answer) res.writeHead(200).end('next');
+      else answer = () => void res.writeHead(200).end('late');
+    });
+    const { relay, delivered } = await relayTo(`${target.origin}/webhook`);
+    const gaveUp = new Promise<void>((resolve) => {
+      const request = httpRequest(relay.url('forward'), { method: 'POST', agent: false }, () => undefined);
+      request.on('error', () => resolve());
+      request.end(event('a.b', { id: 'evt_abandoned' }));
+      void target.request(1).then(() => request.destroy());
+    });
+    await gaveUp;
+    await new Promise((resolve) => setTimeout(resolve, 50)); // for the relay to see the caller's socket close: nothing to await
+    answer!();
+    expect((await delivered(1))[0]).toMatchObject({ id: 'evt_abandoned', status: 200, body: 'late' });
+    expect((await send(relay.url('forward'), { body: event('a.b') })).status).toBe(200);
+  });
+
+  it('survives a report callback that throws, serial or not', async () => {
+    const target = await app();
+    for (const serial of [undefined, { windowMs: 0 }]) {
+      const { relay, diagnostics } = await relayTo(`${target.origin}/webhook`, {
+        serial,
+        onDelivery: () => {
+          throw new Error('a consumer bug');
+        },
+      });
+      expect((await send(relay.url('forward'), { body: event('a.b') })).status).toBe(200);
+      expect((await send(relay.url('forward'), { body: event('a.b') })).status).toBe(200);
+      await relay.close();
+      expect(diagnostics).toEqual(['relay: Error: a consumer bug', 'relay: Error: a consumer bug']);
+    }
+  });
+});
