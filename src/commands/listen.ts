@@ -36,7 +36,6 @@ export async function run(options: ListenOptions, ctx: Context): Promise<void> {
   };
   const events = await eventSelection(options, ctx);
   for (const header of options.header ?? []) headerArg(header);
-  const printSecretArgs = buildPrintSecretArgs({ apiBase: ctx.apiBase });
   const unproven = await locateUnproven(ctx);
   const target = stripeTarget(ctx, unproven.path);
 
@@ -44,7 +43,7 @@ export async function run(options: ListenOptions, ctx: Context): Promise<void> {
     const [{ printSecretOf }, { renderSecret }] = await Promise.all([import('../stripe-cli/print-secret.js'), import('../ui/listen.js')]);
     const cli = await unproven.require();
     reportStripeCli(ctx.out, cli);
-    const secret = await printSecretOf({ ...target, bin: cli.path }, printSecretArgs, options.readyTimeout, ctx.signal);
+    const secret = await printSecretOf({ ...target, bin: cli.path }, buildPrintSecretArgs({ apiBase: ctx.apiBase }), options.readyTimeout, ctx.signal);
     if (envFile) await envFiles?.writeEnvValue(envFile, options.envKey, secret);
     return renderSecret(ctx.out, secret);
   }

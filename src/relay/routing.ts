@@ -30,10 +30,17 @@ export function parseRoute(value: string): Route {
   return { glob, url: parseForwardUrl(value.slice(at + 1), `--route "${value}":`, hint) };
 }
 
+/** Each glob compiled once: every delivery is matched against the routes. */
+const compiled = new Map<string, RegExp>();
+
 /** Whether `type` matches `glob`. */
 export function matchesGlob(glob: string, type: string): boolean {
-  const pattern = glob.split('*').map((part) => part.replace(/[.]/g, '\\.')).join('.*');
-  return new RegExp(`^${pattern}$`).test(type);
+  let pattern = compiled.get(glob);
+  if (!pattern) {
+    pattern = new RegExp(`^${glob.split('*').map((part) => part.replace(/[.]/g, '\\.')).join('.*')}$`);
+    compiled.set(glob, pattern);
+  }
+  return pattern.test(type);
 }
 
 /** The URL an event of `type` (a Connect event when `connect`) is forwarded to. */
