@@ -3,13 +3,19 @@
  * a recording (and made private), one whole line per event, livemode and our own secrets kept out, and bad paths
  * refused as usage errors with nothing created.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseRecordingLine } from '../../src/record/format.js';
 import { openRecorder, type RecordEntry } from '../../src/record/writer.js';
 import { UsageError } from '../../src/errors.js';
 import { tempDir } from '../support/cli.js';
+
+// writeSync as the real one, watched: a kill -9 can only tear a line written in more than one call.
+vi.mock('node:fs', async (original) => {
+  const fs = await original<typeof import('node:fs')>();
+  return { ...fs, writeSync: vi.fn(fs.writeSync) };
+});
 
 let n = 0;
 function entry(extra: Partial<RecordEntry> = {}, fields: Record<string, unknown> = {}): RecordEntry {
@@ -23,11 +29,14 @@ describe('the recorder', () => {
   it('creates the file 0600 and writes one whole line per event, the body byte-exact, without the signature', () => {
     const path = join(tempDir(), 'rec.ndjson');
     const recorder = openRecorder(path, { live: false });
-    const first = entry({}, { note: 'caf\u00e9 \u{1F600} "quoted"\n\\' });
+    const first = entry({}, { note: 'caf\u00e9 \u{1F600} "quoted"\n\\', padding: 'x'.repeat(70_000) });
     expect(recorder.write(first)).toBe('recorded');
     expect(recorder.write(entry({ answer: { status: null, ms: 30_000, failure: 'timeout' } }))).toBe('recorded');
     recorder.close();
     expect(statSync(path).mode & 0o777).toBe(0o600);
+    const writes = vi.mocked(writeSync).mock.calls.map((call) => Buffer.from(call[1] as unknown as Uint8Array).subarray(call[2] as number).toString('utf8'));
+    expect(writes.slice(-2).join('')).toBe(readFileSync(path, 'utf8')); // one write call per line, each the whole line
+    expect(writes.slice(-2).every((line) => line.endsWith('\n') && line.indexOf('\n') === line.length - 1)).toBe(true);
     const text = lines(path);
     expect(text).toHaveLength(3);
     expect(text[2]).toBe('');
