@@ -76,6 +76,12 @@ const relayOptions = {
       .default(30_000, '30'),
 };
 
+/** --record and --live, shared by listen and the live trigger-flow (the recorder: src/record/writer.ts). */
+const recordOptions = {
+  record: () => new Option('--record <file>', 'append every event the relay delivers to FILE, one NDJSON line each (created 0600; replay it later)'),
+  live: () => new Option('--live', 'with --record: record livemode events too (live customer data; refused by default)'),
+};
+
 // ── setup (handler: src/commands/setup.ts) ──
 
 const setupDefinition = () =>
@@ -116,12 +122,15 @@ const listenDefinition = () =>
     .addOption(relayOptions.reorderWindow())
     .addOption(relayOptions.forwardTimeout())
     .addOption(secondsOption('--ready-timeout <seconds>', 'give up when not ready within this many seconds').default(30_000, '30'))
+    .addOption(recordOptions.record().conflicts('printSecret'))
+    .addOption(recordOptions.live())
     .addHelpText(
       'after',
       examples(
         'stripe-hooks listen',
         'stripe-hooks listen --forward-to http://localhost:3000/api/webhooks --dotenv .env',
         'stripe-hooks listen --flow payment --json',
+        'stripe-hooks listen --record events.ndjson',
         "stripe-hooks listen --forward-to localhost:4242/webhook --route 'invoice.*=localhost:4000/billing' --serial",
         'export STRIPE_WEBHOOK_SECRET=$(stripe-hooks listen --print-secret)',
       ),
@@ -161,6 +170,9 @@ const triggerFlowDefinition = () =>
     .addOption(relayOptions.reorderWindow().conflicts('offline'))
     .addOption(relayOptions.serial().conflicts('offline'))
     .addOption(relayOptions.forwardTimeout())
+    // Not conflicts('offline'): the handler says why (offline events are synthesized; --seed reproduces them).
+    .addOption(recordOptions.record())
+    .addOption(recordOptions.live())
     .option('--offline', 'no Stripe CLI or account: sign realistic events and POST them straight to the app')
     .addOption(offlineOnly(new Option('--secret <secret>', 'signing secret the app verifies with (offline; prefer STRIPE_WEBHOOK_SECRET: ps shows flags)')))
     .addOption(offlineOnly(new Option('--dotenv <path>', 'read the secret from (or write a generated one to) this dotenv file (offline)')))
@@ -178,6 +190,7 @@ const triggerFlowDefinition = () =>
         'stripe-hooks trigger-flow --list',
         'stripe-hooks trigger-flow payment',
         'stripe-hooks trigger-flow payment --dry-run',
+        'stripe-hooks trigger-flow payment --record payment.ndjson',
         'stripe-hooks trigger-flow --file flows/refund.yaml refund --json',
         'stripe-hooks trigger-flow payment --offline --dotenv .env --audit',
         'stripe-hooks trigger-flow payment --offline --repeat 100 --concurrency 8 --seed 42',
