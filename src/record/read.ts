@@ -94,6 +94,8 @@ export async function readRecording(file: string, cwd: string): Promise<Recordin
   await assertFile(path, shown);
   const entries: RecordingEntry[] = [];
   const seen = new Set<string>();
+  // A recording has few distinct types: one string each, not one per event.
+  const types = new Map<string, string>();
   let redeliveries = 0;
   for await (const { text, line, offset, length } of linesOf(path)) {
     if (text.trim() === '') continue;
@@ -108,7 +110,9 @@ export async function readRecording(file: string, cwd: string): Promise<Recordin
       continue;
     }
     seen.add(event.id);
-    entries.push({ id: event.id, type: event.type, line, offset, length });
+    let type = types.get(event.type);
+    if (type === undefined) types.set(event.type, (type = event.type));
+    entries.push({ id: event.id, type, line, offset, length });
   }
   if (entries.length === 0) throw new UsageError(`recording ${shown} has no events`, { hint: HINT });
   return { shown, name: basename(path), path, entries, redeliveries };

@@ -22,8 +22,6 @@ export interface OfflineRunOptions {
   flow: Flow;
   /** The events to send instead of synthesized ones (a replay's recorded bodies). */
   source?: EventSource;
-  /** The report's mode: 'offline' unless a replay says so. */
-  mode?: 'offline' | 'replay';
   url: URL;
   secret: string;
   /** `api_version` of synthesized events. */
@@ -148,7 +146,7 @@ export async function runOfflineFlow(options: OfflineRunOptions): Promise<FlowRe
     ok: rows.every((row) => row.ok),
     steps: rows,
     sideEffects: [], // only the flow's own events are sent
-    mode: options.mode ?? 'offline',
+    mode: 'offline',
     ...((repeat > 1 || options.duplicate) && { burst: burstStats(tally.latencies, tally.failures, elapsed) }),
   };
 }

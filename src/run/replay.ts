@@ -77,7 +77,7 @@ export async function auditSample(recording: Recording, entries: readonly Record
   }
 }
 
-export interface ReplayOptions extends Omit<OfflineRunOptions, 'flow' | 'source' | 'mode' | 'repeat' | 'concurrency' | 'apiVersion'> {
+export interface ReplayOptions extends Omit<OfflineRunOptions, 'flow' | 'source' | 'repeat' | 'concurrency' | 'apiVersion'> {
   recording: Recording;
   entries: readonly RecordingEntry[];
 }
@@ -94,7 +94,8 @@ export async function runReplay({ recording, entries, ...options }: ReplayOption
   const source: EventSource = () => events;
   try {
     // apiVersion only stamps synthesized events: a replay sends the recorded ones as they are.
-    return await runOfflineFlow({ ...options, flow: replayFlow(recording, entries), source, mode: 'replay', apiVersion: '' });
+    const report = await runOfflineFlow({ ...options, flow: replayFlow(recording, entries), source, apiVersion: '' });
+    return { ...report, mode: 'replay' };
   } finally {
     await reader.close();
   }
