@@ -99,6 +99,8 @@ async function loadDocument(path: string, shown: string, kind: 'file' | 'config'
   }
 }
 
+const RECORDING_EXTENSIONS = new Set(['.ndjson', '.jsonl']);
+
 /** Flows read from a recording: live mode refuses them (see assertLiveRunnable). */
 const RECORDED = new WeakSet<Flow>();
 
@@ -135,7 +137,8 @@ export async function loadFlowFile(file: string, cwd: string): Promise<Flow[]> {
   const shown = relative(cwd, path).startsWith('..') ? path : relative(cwd, path);
   const text = await readSource(path, shown);
   if (text === undefined) throw new UsageError(`flow file ${shown} not found`, { hint: `check the --file path (relative to ${cwd})` });
-  if (looksLikeRecording(text)) return [await recordingFlow(file, cwd)];
+  // By content, so any name works; an .ndjson file is one whatever its first line, so a bad line is reported as file:line.
+  if (looksLikeRecording(text) || RECORDING_EXTENSIONS.has(extname(path).toLowerCase())) return [await recordingFlow(file, cwd)];
   return loadDocument(path, shown, 'file', text);
 }
 

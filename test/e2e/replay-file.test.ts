@@ -3,6 +3,8 @@
  * file:line, nothing sent), the secret's UX, --audit with a recorded event, and a recording
  * used as a flow file (`trigger-flow --file rec.ndjson --offline`).
  */
+import { renameSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { startApp, type App } from '../support/app.js';
@@ -45,6 +47,15 @@ describe('replay: the recording and the run around it', () => {
     expectUsageError(result, message);
     expect(result.stderr).toContain('hint  a recording is NDJSON v1');
     expect(receiver.deliveries).toHaveLength(0);
+  });
+
+  it('a recorded redelivery (the same id on a later line) is sent once and said so', async () => {
+    receiver = await startReceiver({ secret });
+    const recorded = writeRecording((lines) => [...lines, lines[1]!]);
+    const result = await replay(recorded, ['--forward-to', receiver.url], { STRIPE_WEBHOOK_SECRET: secret });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(receiver.deliveries.map((d) => d.event!.id)).toEqual(recorded.events.map((e) => e.id));
+    expect(result.stderr).toContain('1 recorded redelivery of an event already in rec.ndjson left out');
   });
 
   it('a missing recording, or a directory: one line, exit 2', async () => {
@@ -99,6 +110,14 @@ describe('replay: the recording and the run around it', () => {
     expect(receiver.deliveries.every((d) => d.verified)).toBe(true);
     const recordedIds = new Set(recorded.events.map((e) => e.id));
     expect(receiver.deliveries.some((d) => recordedIds.has(d.event!.id))).toBe(false);
+
+    const renamed = writeRecording();
+    renameSync(join(renamed.box.cwd, 'rec.ndjson'), join(renamed.box.cwd, 'events.log'));
+    const byContent = await runCli(['trigger-flow', '--file', 'events.log', '--offline', '--forward-to', receiver.url], { box: renamed.box, env: { STRIPE_WEBHOOK_SECRET: secret } });
+    expect(byContent.exitCode, byContent.stderr).toBe(0);
+    expect(byContent.stdout).toContain('events.log: all 6 steps passed');
+    const broken = writeRecording((lines) => ['{"v":1,"event":"{}"}\n', ...lines]);
+    expectUsageError(await runCli(['trigger-flow', '--file', 'rec.ndjson', '--offline'], { box: broken.box }), 'error rec.ndjson:1: "event" has no evt_ id');
 
     const list = await runCli(['trigger-flow', '--file', 'rec.ndjson', '--list', '--json'], { box: recorded.box });
     expect((JSON.parse(list.stdout) as { flows: { name: string }[] }).flows[0]).toMatchObject({ name: 'rec.ndjson' });
