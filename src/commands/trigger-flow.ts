@@ -7,7 +7,7 @@
 import type { Context } from '../context.js';
 import type { TriggerFlowOptions } from '../definitions/index.js';
 import { UsageError } from '../errors.js';
-import { listFlows, resolveFlow } from '../flows/load.js';
+import { assertLiveRunnable, listFlows, resolveFlow } from '../flows/load.js';
 import { renderFlowList } from '../ui/flow-plan.js';
 
 export async function run(name: string | undefined, options: TriggerFlowOptions, ctx: Context): Promise<void> {
@@ -29,5 +29,6 @@ export async function run(name: string | undefined, options: TriggerFlowOptions,
     // Offline mode (no Stripe CLI, no account) lives in its own module, loaded only when asked for.
     return (await import('./trigger-flow-offline.js')).runOffline(flow, options, ctx);
   }
+  assertLiveRunnable(flow);
   return (await import('./trigger-flow-live.js')).runLive(flow, options, ctx);
 }
