@@ -139,8 +139,8 @@ class Exchange implements Dispatcher.DispatchHandlers {
   }
 
   onError(error: Error): void {
-    const code = codeOf(error as NodeJS.ErrnoException) || error.message;
-    const failure = classify(error as NodeJS.ErrnoException);
+    const code = codeOf(error) || error.message;
+    const failure = classify(error);
     const read = (error as { socket?: { bytesRead?: number } }).socket?.bytesRead ?? 0;
     const stale = failure === 'reset' && this.status === 0 && read > 0;
     this.settle({ kind: 'failure', failure, code, deadline: false, stale, ms: this.ms() });
