@@ -8,12 +8,14 @@
 /** Below this (ms) the buckets are linear, 0.1 ms wide; above, each is ~2% wider than the last. */
 const LINEAR_MS = 5;
 const STEP = 0.1;
-const LINEAR = LINEAR_MS / STEP;
+const LINEAR = Math.round(LINEAR_MS / STEP) + 1; // buckets 0.0, 0.1, … 5.0 ms
+/** Where the logarithmic buckets start: just past the last linear one. */
+const LOG_FROM = LINEAR_MS + STEP / 2;
 /** Growth per bucket: a bucket's midpoint is within 1% of any value in it. */
 const GROWTH = 1.02;
 const LOG_GROWTH = Math.log(GROWTH);
 /** 10 minutes is more than any delivery may take; longer values share the last bucket (max stays exact). */
-const BUCKETS = LINEAR + Math.ceil(Math.log(600_000 / LINEAR_MS) / LOG_GROWTH) + 1;
+const BUCKETS = LINEAR + Math.ceil(Math.log(600_000 / LOG_FROM) / LOG_GROWTH) + 1;
 
 export class Histogram {
   private readonly counts = new Uint32Array(BUCKETS);
@@ -42,19 +44,21 @@ export class Histogram {
     let seen = 0;
     for (let bucket = 0; bucket < BUCKETS; bucket++) {
       seen += this.counts[bucket]!;
-      if (seen >= rank) return Math.min(midpoint(bucket), this.largest);
+      // The last bucket holds everything past the range: the maximum says more than its midpoint.
+      if (seen >= rank) return bucket === BUCKETS - 1 ? this.largest : Math.min(midpoint(bucket), this.largest);
     }
     return this.largest;
   }
 }
 
+// Below LINEAR_MS a bucket is centred on a multiple of 0.1 ms: latencies are measured to 0.1 ms, so those read back exact.
 function bucketOf(ms: number): number {
-  if (ms < LINEAR_MS) return Math.floor(ms / STEP);
-  return Math.min(BUCKETS - 1, LINEAR + Math.floor(Math.log(ms / LINEAR_MS) / LOG_GROWTH));
+  if (ms < LOG_FROM) return Math.round(ms / STEP);
+  return Math.min(BUCKETS - 1, LINEAR + Math.floor(Math.log(ms / LOG_FROM) / LOG_GROWTH));
 }
 
 function midpoint(bucket: number): number {
-  if (bucket < LINEAR) return (bucket + 0.5) * STEP;
-  const low = LINEAR_MS * GROWTH ** (bucket - LINEAR);
+  if (bucket < LINEAR) return bucket * STEP;
+  const low = LOG_FROM * GROWTH ** (bucket - LINEAR);
   return (low * (1 + GROWTH)) / 2;
 }

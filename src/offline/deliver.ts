@@ -5,6 +5,7 @@
  */
 import { createEngine, type EngineFailure } from '../delivery/engine.js';
 import { answeredError } from '../lib/answer.js';
+import { utf8 } from './bytes.js';
 
 /** The User-Agent Stripe's webhook senders use. */
 export const STRIPE_USER_AGENT = 'Stripe/1.0 (+https://stripe.com/docs/webhooks)';
@@ -33,7 +34,7 @@ export interface Deliverer {
 export function webhookHeaders(body: string, signature: string | undefined): Record<string, string> {
   return {
     'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': String(Buffer.byteLength(body)),
+    'Content-Length': String(utf8(body).length),
     Accept: '*/*; q=0.5, application/xml',
     'Cache-Control': 'no-cache',
     'User-Agent': STRIPE_USER_AGENT,
@@ -53,7 +54,7 @@ export function createDeliverer(
   const engine = createEngine({ connections: options.maxSockets ?? 1, maxBody: KEEP, signal: options.signal });
 
   const post = async (body: string, headers: Record<string, string>): Promise<Answer> => {
-    const result = await engine.post(url, body, headers, timeoutMs);
+    const result = await engine.post(url, utf8(body), headers, timeoutMs);
     if (result.kind === 'answer') {
       const { status, ms } = result;
       return status >= 200 && status < 300 ? { status, ms } : { status, ms, error: answeredError(status, result.body.toString('utf8')) };
