@@ -12,7 +12,7 @@ import { setMaxListeners } from 'node:events';
 import type { Flow } from '../flows/types.js';
 import { createDeliverer, DELIVERY_TIMEOUT_MS } from '../offline/deliver.js';
 import { createRandom, instanceSeed } from '../offline/random.js';
-import { burstStats, StepAggregate } from '../offline/stats.js';
+import { burstStats, StepAggregate, Tally } from '../offline/stats.js';
 import { createOfflineDriver, synthesizedSource, type EventSource, type OfflineDelivery, type OfflineStep } from './offline-driver.js';
 import { SKIPPED, type FlowReport, type StepResult } from './report.js';
 import { runSteps } from './runner.js';
@@ -53,29 +53,6 @@ export function deliveryOrder(steps: number, seed: number, index: number, shuffl
 
 export function plannedDeliveries(options: Pick<OfflineRunOptions, 'flow' | 'repeat' | 'duplicate'>): number {
   return options.flow.steps.length * (options.repeat ?? 1) * (options.duplicate ? 2 : 1);
-}
-
-/** Every POST's latency, the failed ones, and progress, over all instances of a run. */
-class Tally {
-  readonly latencies: number[] = [];
-  failures = 0;
-  private done = 0;
-
-  constructor(
-    private readonly total: number,
-    private readonly onProgress?: (done: number, total: number) => void,
-  ) {}
-
-  posted(ms: number, failed: boolean, unsent: number): void {
-    this.latencies.push(ms);
-    if (failed) this.failures++;
-    this.count(1 + unsent); // a copy not sent counts as done for the progress bar
-  }
-
-  count(deliveries: number): void {
-    this.done += deliveries;
-    this.onProgress?.(this.done, this.total);
-  }
 }
 
 export async function runOfflineFlow(options: OfflineRunOptions): Promise<FlowReport> {
