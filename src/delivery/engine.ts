@@ -10,20 +10,12 @@
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { createRequire } from 'node:module';
-import { setFlagsFromString } from 'node:v8';
 import type { Agent as UndiciAgent, Dispatcher } from 'undici';
 import { bothLoopbacks } from '../lib/localhost.js';
 
-// Undici parses HTTP with llhttp compiled to WebAssembly. V8's optimising tier recompiles that module's one huge
-// parser function in the background soon after start, which holds ~28 MB of compiler memory at once: a third of
-// a burst's peak RSS (measured: 89 MB vs 60 MB after one request). The baseline tier parses a small answer in
-// microseconds, well below what the rest of a delivery costs. Set before undici compiles the module (on its first
-// connection); nothing else in this program uses WebAssembly.
-setFlagsFromString('--liftoff-only');
-
 // The Agent alone, not undici's index: that also loads fetch, WebSocket, caches and mocks, ~6 MB more resident
 // memory (measured: +17.3 MB vs +11.6 MB) for nothing this program calls. undici 6 has no `exports` map, so the
-// path is reachable; the unit tests exercise it.
+// path is reachable; package.json pins the 6.29 line and the unit tests exercise it.
 const Agent = createRequire(import.meta.url)('undici/lib/dispatcher/agent.js') as typeof UndiciAgent;
 
 export type FailureClass = 'refused' | 'timeout' | 'tls' | 'reset' | 'dns';
