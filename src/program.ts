@@ -12,6 +12,7 @@ import {
   examples,
   listenCommand,
   registerEndpointCommand,
+  replayCommand,
   setupCommand,
   triggerFlowCommand,
   type Handler,
@@ -44,6 +45,7 @@ const root = (version: string) =>
         'stripe-hooks listen --forward-to http://localhost:4242/webhook --dotenv .env',
         'stripe-hooks trigger-flow payment',
         'stripe-hooks trigger-flow payment --offline --forward-to http://localhost:4242/webhook --audit',
+        'stripe-hooks replay events.ndjson --forward-to http://localhost:4242/webhook',
         'stripe-hooks register-endpoint --url https://app.example.com/webhook --flow payment',
       ) + '\nExit codes: 0 ok, 1 a step or delivery failed, 2 usage error, 3 environment error, 130 interrupted.\n',
     );
@@ -72,7 +74,7 @@ export function buildProgram({ launch = launchPlain, version = packageVersion() 
   const program = root(version);
   const start: Start = (name, load, ...args) =>
     launch({ ...program.opts(), apiKeyFromFlag: program.getOptionValueSource('apiKey') === 'cli' }, name, load, args);
-  for (const command of [setupCommand, listenCommand, triggerFlowCommand, registerEndpointCommand, endpointsCommand, demoCommand]) {
+  for (const command of [setupCommand, listenCommand, triggerFlowCommand, replayCommand, registerEndpointCommand, endpointsCommand, demoCommand]) {
     program.addCommand(command(start));
   }
   // `addCommand` (unlike `.command()`) does not pass on the root's settings: help with global options, suggestions.

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import type { ListenOptions } from '../definitions/index.js';
+import { UsageError } from '../errors.js';
 import { builtinFlowEvents } from '../flows/builtin.js';
 import { parseEventList } from '../flows/events.js';
 import { parseForwardUrl } from '../lib/forward-url.js';
@@ -36,6 +37,7 @@ export async function run(options: ListenOptions, ctx: Context): Promise<void> {
   };
   const events = await eventSelection(options, ctx);
   for (const header of options.header ?? []) headerArg(header);
+  if (options.live && options.record === undefined) throw new UsageError('--live works only with --record', { hint: 'add --record FILE, or drop --live' });
   const unproven = await locateUnproven(ctx);
   const target = stripeTarget(ctx, unproven.path);
 
@@ -61,20 +63,34 @@ export async function run(options: ListenOptions, ctx: Context): Promise<void> {
     signal: ctx.signal,
     log: (text) => ctx.out.debug(text),
   };
+  const ui = import('../ui/listen.js');
+  // Opened last of the checks, before anything runs: a bad path is a usage error, and a run that never starts leaves no file.
+  const recorder = options.record === undefined ? undefined : (await import('../record/writer.js')).openRecorder(resolve(ctx.cwd, options.record), { live: Boolean(options.live), secrets: [ctx.apiKey] });
+  if (recorder) relayed.record = (await ui).recordingSink(ctx.out, recorder, Boolean(options.live));
   // `stripe listen` starts at once; the binary is proven meanwhile (`stripe version`, unless cached).
   const starting = startWhileProving(unproven, (bin, signal) => startRelayedListener({ ...relayed, target: { ...target, bin }, signal }), ctx.signal);
-  const ui = import('../ui/listen.js');
   const spinner = ctx.out.spinner('Connecting to Stripe…'); // ora loads while the CLI starts
-  const { started: listener, proven } = await starting.finally(async () => (await spinner).stop());
+  const { started: listener, proven } = await starting
+    .catch((error: unknown) => {
+      recorder?.close({ discard: true });
+      throw error;
+    })
+    .finally(async () => (await spinner).stop());
   let ended = false;
   // Told when it arrives; not after the listener ended (an interrupt's error is the last line), and an abort says nothing.
   void proven.then((cli) => ended || reportStripeCli(ctx.out, cli), () => {});
   try {
     if (envFile) await envFiles?.writeEnvValue(envFile, options.envKey, listener.secret);
-    const render = (await ui).listenRenderer(ctx.out, { routing, events, serial: Boolean(options.serial), envFile, envKey: options.envKey });
+    const render = (await ui).listenRenderer(ctx.out, { routing, events, serial: Boolean(options.serial), envFile, envKey: options.envKey, record: recorder?.path });
     for await (const event of listener.events) render(event);
   } finally {
     ended = true;
     await listener.stop(); // no-op when it is gone already; never return with a child running
+    if (recorder) {
+      recorder.close(); // the relay is closed: nothing more comes
+      const { recordJson, renderRecordSummary } = await ui;
+      if (ctx.json) ctx.out.data({ kind: 'record', ...recordJson(recorder.summary()) });
+      else renderRecordSummary(ctx.out, recorder.summary());
+    }
   }
 }

@@ -3,6 +3,7 @@
  * run the flow through the real Stripe CLI with `runFlow`, then render the report.
  * Exit 1 when a step failed, after the report is printed.
  */
+import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { offlineOnlyGiven, type TriggerFlowOptions } from '../definitions/index.js';
 import { UsageError } from '../errors.js';
@@ -30,6 +31,10 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
   if (!options.listen && (options.route !== undefined || options.serial)) {
     throw new UsageError(`${options.serial ? '--serial' : '--route'} and --no-listen cannot be combined`, { hint: 'the relay that routes and orders deliveries runs with the listener' });
   }
+  if (!options.listen && options.record !== undefined) {
+    throw new UsageError('--record and --no-listen cannot be combined: events are recorded by the relay, which runs with the listener', { hint: 'drop --no-listen to record, or run `stripe-hooks listen --record FILE` as your listener' });
+  }
+  const recordPath = options.record === undefined ? undefined : resolve(ctx.cwd, options.record);
   const plan = planFlow(flow, {
     routing: { forwardTo: parseForwardUrl(options.forwardTo), routes: (options.route ?? []).map(parseRoute) },
     apiBase: ctx.apiBase,
@@ -38,14 +43,19 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
     listen: options.listen,
   });
   if (options.dryRun) {
-    if (ctx.json) ctx.out.data(planJson(plan));
+    if (ctx.json) ctx.out.data({ ...planJson(plan), ...(recordPath !== undefined && { record: recordPath }) });
     else renderPlan(plan, ctx.out);
+    if (recordPath !== undefined && !ctx.json) ctx.out.line(ctx.out.c.dim(`# every delivery is appended to ${recordPath} (--record)`));
     return;
   }
 
   // The fixture list is read while the binary is proven (or both come from the probe cache), and
   // `stripe listen` starts meanwhile.
   const unproven = await locateUnproven(ctx, proveWithFixtures);
+  // Opened before `stripe listen` starts: a bad path is a usage error before anything runs.
+  const recorder = recordPath === undefined ? undefined : (await import('../record/writer.js')).openRecorder(recordPath, { live: Boolean(options.live), secrets: [ctx.apiKey] });
+  const recording = recorder && (await import('../ui/listen.js'));
+  const record = recorder && recording?.recordingSink(ctx.out, recorder, Boolean(options.live));
   const progress = stepSpinners(ctx.out, plan.steps.length);
   const running = runFlow({
     plan,
@@ -55,17 +65,26 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
     continueOnError: Boolean(options.continueOnError),
     signal: ctx.signal,
     readyTimeoutMs: READY_TIMEOUT_MS,
-    relay: { serial: options.serial ? { windowMs: options.reorderWindow } : undefined, forwardTimeoutMs: options.forwardTimeout },
+    relay: { serial: options.serial ? { windowMs: options.reorderWindow } : undefined, forwardTimeoutMs: options.forwardTimeout, record },
     onProgress: progress.update,
     log: (text) => ctx.out.debug(text),
   }).finally(progress.done);
   // What only the end needs loads while the flow runs: each module loaded first delays `stripe listen`.
   const reporting = Promise.all([import('../run/outcome.js'), import('../ui/flow-report.js')]);
-  const report = await running;
+  // A run that failed before it recorded anything leaves no file it created; the relay is closed once it settles.
+  const report = await running.then(
+    (done) => (recorder?.close(), done),
+    (error: unknown) => {
+      recorder?.close({ discard: true });
+      throw error;
+    },
+  );
   const [{ runFailure }, { renderFlowReport }] = await reporting;
+  const recorded = recorder?.summary();
 
-  if (ctx.json) ctx.out.data(reportJson(report));
+  if (ctx.json) ctx.out.data({ ...reportJson(report), ...(recorded && recording && { record: recording.recordJson(recorded) }) });
   else renderFlowReport(report, ctx.out);
+  if (recorded && recording && !ctx.json) recording.renderRecordSummary(ctx.out, recorded);
   const failure = runFailure(report);
   if (failure) throw failure;
 }

@@ -6,7 +6,8 @@
  */
 import type { Context } from '../context.js';
 import type { TriggerFlowOptions } from '../definitions/index.js';
-import { listFlows, resolveFlow } from '../flows/load.js';
+import { UsageError } from '../errors.js';
+import { assertLiveRunnable, listFlows, resolveFlow } from '../flows/load.js';
 import { renderFlowList } from '../ui/flow-plan.js';
 
 export async function run(name: string | undefined, options: TriggerFlowOptions, ctx: Context): Promise<void> {
@@ -18,9 +19,16 @@ export async function run(name: string | undefined, options: TriggerFlowOptions,
     return;
   }
   const flow = await resolveFlow(name, sources);
+  if (options.offline && options.record !== undefined) {
+    throw new UsageError('--record and --offline cannot be combined: offline events are synthesized, not received from Stripe', {
+      hint: 'to get the same offline run again, pass --seed N; --record keeps the live events the relay delivers',
+    });
+  }
+  if (options.live && options.record === undefined) throw new UsageError('--live works only with --record', { hint: 'add --record FILE, or drop --live' });
   if (options.offline) {
     // Offline mode (no Stripe CLI, no account) lives in its own module, loaded only when asked for.
     return (await import('./trigger-flow-offline.js')).runOffline(flow, options, ctx);
   }
+  assertLiveRunnable(flow);
   return (await import('./trigger-flow-live.js')).runLive(flow, options, ctx);
 }

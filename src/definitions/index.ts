@@ -76,6 +76,12 @@ const relayOptions = {
       .default(30_000, '30'),
 };
 
+/** --record and --live, shared by listen and the live trigger-flow (the recorder: src/record/writer.ts). */
+const recordOptions = {
+  record: () => new Option('--record <file>', 'append every event the relay delivers to FILE, one NDJSON line each (created 0600; replay it later)'),
+  live: () => new Option('--live', 'with --record: record livemode events too (live customer data; refused by default)'),
+};
+
 // ── setup (handler: src/commands/setup.ts) ──
 
 const setupDefinition = () =>
@@ -116,12 +122,15 @@ const listenDefinition = () =>
     .addOption(relayOptions.reorderWindow())
     .addOption(relayOptions.forwardTimeout())
     .addOption(secondsOption('--ready-timeout <seconds>', 'give up when not ready within this many seconds').default(30_000, '30'))
+    .addOption(recordOptions.record().conflicts('printSecret'))
+    .addOption(recordOptions.live())
     .addHelpText(
       'after',
       examples(
         'stripe-hooks listen',
         'stripe-hooks listen --forward-to http://localhost:3000/api/webhooks --dotenv .env',
         'stripe-hooks listen --flow payment --json',
+        'stripe-hooks listen --record events.ndjson',
         "stripe-hooks listen --forward-to localhost:4242/webhook --route 'invoice.*=localhost:4000/billing' --serial",
         'export STRIPE_WEBHOOK_SECRET=$(stripe-hooks listen --print-secret)',
       ),
@@ -161,6 +170,9 @@ const triggerFlowDefinition = () =>
     .addOption(relayOptions.reorderWindow().conflicts('offline'))
     .addOption(relayOptions.serial().conflicts('offline'))
     .addOption(relayOptions.forwardTimeout())
+    // Not conflicts('offline'): the handler says why (offline events are synthesized; --seed reproduces them).
+    .addOption(recordOptions.record())
+    .addOption(recordOptions.live())
     .option('--offline', 'no Stripe CLI or account: sign realistic events and POST them straight to the app')
     .addOption(offlineOnly(new Option('--secret <secret>', 'signing secret the app verifies with (offline; prefer STRIPE_WEBHOOK_SECRET: ps shows flags)')))
     .addOption(offlineOnly(new Option('--dotenv <path>', 'read the secret from (or write a generated one to) this dotenv file (offline)')))
@@ -178,6 +190,7 @@ const triggerFlowDefinition = () =>
         'stripe-hooks trigger-flow --list',
         'stripe-hooks trigger-flow payment',
         'stripe-hooks trigger-flow payment --dry-run',
+        'stripe-hooks trigger-flow payment --record payment.ndjson',
         'stripe-hooks trigger-flow --file flows/refund.yaml refund --json',
         'stripe-hooks trigger-flow payment --offline --dotenv .env --audit',
         'stripe-hooks trigger-flow payment --offline --repeat 100 --concurrency 8 --seed 42',
@@ -270,3 +283,38 @@ export const demoCommand = (start: Start) =>
     .description('offline payment flow and handler audit against a built-in example app (no account needed)')
     .addHelpText('after', examples('stripe-hooks demo', 'stripe-hooks demo --json'))
     .action(() => start('demo', () => import('../commands/demo.js').then((m) => m.run)));
+
+// ── replay (handler: src/commands/replay.ts) ──
+
+const replayDefinition = () =>
+  new Command('replay')
+    .description('send a recording\'s events to the app again, re-signed, byte for byte, in recorded order')
+    .argument('<file>', 'a recording (NDJSON) written by `listen --record` or `trigger-flow --record`')
+    .option('-f, --forward-to <url>', 'the app\'s webhook URL', 'http://localhost:4242/webhook')
+    .addOption(new Option('--secret <secret>', 'signing secret the app verifies with (prefer STRIPE_WEBHOOK_SECRET: ps shows flags)'))
+    .option('--dotenv <path>', 'read the secret from (or write a generated one to) this dotenv file')
+    .addOption(envFileAlias())
+    .option('--only <globs>', "only event types matching one of these comma-separated globs, e.g. 'invoice.*,charge.refunded'")
+    .option('--since <evt_id>', 'start at this event (inclusive), skipping the ones recorded before it')
+    .option('--duplicate', 'deliver every event twice with the same id, signed anew each time')
+    .option('--shuffle', 'deliver the events out of order (reproducible with --seed)')
+    .addOption(integerOption('--seed <n>', 'the --shuffle order (printed when not given)', 0, 0xffffffff))
+    .option('--continue-on-error', 'send the remaining events after a failure')
+    .addOption(relayOptions.forwardTimeout())
+    .option('--audit', 'then check the handler rejects forged, stale and tampered copies of the first event')
+    .option('--dry-run', 'list what would be sent, in order, and send nothing (no secret needed)')
+    .addHelpText(
+      'after',
+      examples(
+        'stripe-hooks replay events.ndjson --forward-to localhost:4242/webhook --dotenv .env',
+        "stripe-hooks replay events.ndjson --only 'invoice.*,charge.refunded' --since evt_1QabcXYZ",
+        'stripe-hooks replay events.ndjson --duplicate --shuffle --seed 7 --json',
+        'stripe-hooks replay events.ndjson --dry-run',
+        'stripe-hooks trigger-flow --file events.ndjson --offline   # fresh events of the recorded types',
+      ),
+    );
+
+export type ReplayOptions = ReturnType<typeof withDotenv<OptionsOf<typeof replayDefinition>>>;
+
+export const replayCommand = (start: Start) =>
+  replayDefinition().action((file, options) => start('replay', () => import('../commands/replay.js').then((m) => m.run), file, withDotenv(options)));

@@ -1,13 +1,15 @@
 /**
- * Where flows come from: `--file flow.yaml|flow.json`, a `flows:` section in
- * `stripe-hooks.config.{json,yaml,yml}` in the cwd, and the built-ins — looked
- * up in that order, so a user flow may shadow a built-in of the same name.
- * Every problem is a one-line UsageError pointing at file:line:column.
+ * Where flows come from: `--file flow.yaml|flow.json` (or a recording: see
+ * recordingFlow), a `flows:` section in `stripe-hooks.config.{json,yaml,yml}` in
+ * the cwd, and the built-ins — looked up in that order, so a user flow may shadow
+ * a built-in of the same name. Every problem is a one-line UsageError pointing at
+ * file:line:column.
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { suggest } from '../lib/suggest.js';
+import { looksLikeRecording, readRecording } from '../record/read.js';
 import { BUILTIN_FLOWS } from './builtin.js';
 import type { EventType } from './event-types.js';
 import { flowEvents } from './events.js';
@@ -97,12 +99,46 @@ async function loadDocument(path: string, shown: string, kind: 'file' | 'config'
   }
 }
 
-/** The flows of a `--file`. */
+const RECORDING_EXTENSIONS = new Set(['.ndjson', '.jsonl']);
+
+/** Flows read from a recording: live mode refuses them (see assertLiveRunnable). */
+const RECORDED = new WeakSet<Flow>();
+
+/**
+ * A recording used as a flow: the sequence of its event types, in recorded order (the file's
+ * name names it). Offline mode synthesizes fresh events of those types, so --repeat, --seed,
+ * --shuffle and --audit work as for any flow; `replay` sends the recorded bytes themselves.
+ * Every type is taken, even one this SDK's list lacks (the recording shows Stripe sends it):
+ * types offline mode has no model of get its generic envelope.
+ */
+async function recordingFlow(file: string, cwd: string): Promise<Flow> {
+  const recording = await readRecording(file, cwd);
+  const flow: Flow = {
+    name: recording.name,
+    description: `the ${recording.entries.length} event types recorded in ${recording.shown}`,
+    steps: recording.entries.map((entry) => ({ event: entry.type as EventType })),
+    source: recording.shown,
+  };
+  RECORDED.add(flow);
+  return flow;
+}
+
+/** Refuses a recording-as-flow in live mode: `stripe trigger` has no fixture for most recorded types, and each fixture fires more events. */
+export function assertLiveRunnable(flow: Flow): void {
+  if (!RECORDED.has(flow)) return;
+  throw new UsageError(`${flow.source} is a recording: live mode cannot trigger its events`, {
+    hint: `add --offline for fresh events of its types, or run \`stripe-hooks replay ${flow.source}\` to send the recorded events themselves`,
+  });
+}
+
+/** The flows of a `--file` (a flow file, or a recording, told apart by content). */
 export async function loadFlowFile(file: string, cwd: string): Promise<Flow[]> {
   const path = resolve(cwd, file);
   const shown = relative(cwd, path).startsWith('..') ? path : relative(cwd, path);
   const text = await readSource(path, shown);
   if (text === undefined) throw new UsageError(`flow file ${shown} not found`, { hint: `check the --file path (relative to ${cwd})` });
+  // By content, so any name works; an .ndjson file is one whatever its first line, so a bad line is reported as file:line.
+  if (looksLikeRecording(text) || RECORDING_EXTENSIONS.has(extname(path).toLowerCase())) return [await recordingFlow(file, cwd)];
   return loadDocument(path, shown, 'file', text);
 }
 

@@ -5,7 +5,7 @@
  * when it failed, how to fix the handler. Never prints.
  */
 import { createDeliverer, DELIVERY_TIMEOUT_MS, webhookHeaders, type Answer } from './deliver.js';
-import { generateWebhookSecret } from './random.js';
+import { createRandom, generateWebhookSecret, instanceSeed } from './random.js';
 import { SIGNATURE_TOLERANCE_S, signatureHeader } from './sign.js';
 import { eventBody, synthesizeFlow } from './synthesize.js';
 
@@ -37,9 +37,17 @@ export interface AuditOptions {
   secret: string;
   apiVersion: string;
   seed: number;
+  /**
+   * An event to audit with (a replay's recorded one) instead of a synthesized payment_intent.succeeded:
+   * each check sends a copy with a fresh id, so the app's memory of the recorded id changes nothing.
+   */
+  sample?: AuditSample;
   timeoutMs?: number;
   signal?: AbortSignal;
 }
+
+/** A parsed event body. */
+export type AuditSample = { id: string; data?: { object?: Record<string, unknown> } } & Record<string, unknown>;
 
 // Older than the SDKs' 300 s tolerance by a clear margin, so clock skew cannot excuse accepting it.
 const STALE_BY_S = 2 * SIGNATURE_TOLERANCE_S;
@@ -71,14 +79,12 @@ export async function auditHandler(options: AuditOptions): Promise<AuditReport> 
   // Waits a little past the limit, so a slow handler's answer still arrives and check 7 can say how slow.
   const deliverer = createDeliverer(url, { timeoutMs: timeoutMs + Math.min(timeoutMs, 10_000), signal: options.signal });
   let instance = FIRST_INSTANCE;
-  const freshEvent = () => {
-    const [event] = synthesizeFlow(['payment_intent.succeeded'], {
-      apiVersion: options.apiVersion,
-      seed: options.seed,
-      instance: instance++,
-      now: Math.floor(Date.now() / 1000),
-    });
-    return { event: event!, body: eventBody(event!) };
+  const freshEvent = (): { event: AuditSample; body: string } => {
+    const seed = { seed: options.seed, instance: instance++ };
+    const event: AuditSample = options.sample
+      ? { ...options.sample, id: createRandom(instanceSeed(seed.seed, seed.instance)).id('evt') }
+      : (synthesizeFlow(['payment_intent.succeeded'], { apiVersion: options.apiVersion, ...seed, now: Math.floor(Date.now() / 1000) })[0] as unknown as AuditSample);
+    return { event, body: eventBody(event) };
   };
   const answers: Answer[] = [];
   const send = async (body: string, signature: string | undefined) => {
@@ -112,9 +118,8 @@ export async function auditHandler(options: AuditOptions): Promise<AuditReport> 
       `accepted a replayed event signed ${STALE_BY_S} s ago: keep constructEvent's default ${SIGNATURE_TOLERANCE_S} s tolerance (don't pass a larger one, and don't verify by hand without checking t)`);
 
     const tampered = freshEvent();
-    const object = tampered.event.data.object as { amount: number };
-    const changed = eventBody({ ...tampered.event, data: { ...tampered.event.data, object: { ...object, amount: object.amount * 100 } } });
-    check('tampered', 'body changed after signing (amount × 100)', '4xx', await send(changed, signatureHeader(tampered.body, secret)),
+    const changed = tamper(tampered.event);
+    check('tampered', `body changed after signing (${changed.what})`, '4xx', await send(changed.body, signatureHeader(tampered.body, secret)),
       'accepted a body changed after signing: verify the raw bytes exactly as received, before any JSON parsing, and use only the event constructEvent returns');
 
     const twice = freshEvent();
@@ -151,6 +156,14 @@ export async function auditHandler(options: AuditOptions): Promise<AuditReport> 
   }
   options.signal?.throwIfAborted();
   return { url: url.href, ok: checks.every((c) => c.ok), checks };
+}
+
+/** The event changed after signing: its amount × 100 where it has one (what a forger would change), else its object's id. */
+function tamper(event: AuditSample): { body: string; what: string } {
+  const object = event.data?.object ?? {};
+  const amount = typeof object.amount === 'number' ? { amount: object.amount * 100 } : undefined;
+  const changed = { ...event, data: { ...event.data, object: { ...object, ...(amount ?? { id: `${String(object.id)}_forged` }) } } };
+  return { body: eventBody(changed), what: amount ? 'amount × 100' : 'data.object.id changed' };
 }
 
 function refusedValid(answer: Answer): string {

@@ -6,12 +6,14 @@
  * (offline/secret.ts warns when it is not shaped like Stripe's).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { utf8 } from './bytes.js';
 
 /** The SDKs' default tolerance for the signature's timestamp, in seconds. */
 export const SIGNATURE_TOLERANCE_S = 300;
 
 function signature(body: string, secret: string, timestamp: number): string {
-  return createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex');
+  // Two updates, not one over `${timestamp}.${body}`: that would copy every body once more (a burst signs 90,000).
+  return createHmac('sha256', secret).update(`${timestamp}.`).update(utf8(body)).digest('hex');
 }
 
 export function signatureHeader(body: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): string {

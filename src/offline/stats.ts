@@ -1,26 +1,46 @@
-/** Figures for a burst: latency percentiles, rate, and one report row per flow step over all instances. */
+/**
+ * Figures for a burst: latency percentiles, rate, and one report row per flow step over all instances.
+ * Latencies go into fixed-size histograms (delivery/histogram.ts), so a burst's memory does not grow
+ * with its size; percentiles are within 1% (or 0.05 ms) of the exact nearest-rank values.
+ */
+import { Histogram } from '../delivery/histogram.js';
 import type { BurstStats, StepResult } from '../run/report.js';
-
-/** Nearest-rank percentile of ascending-sorted values (0 for none). */
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
-}
 
 const round = (value: number) => Math.round(value * 10) / 10;
 
-export function burstStats(latencies: readonly number[], failures: number, elapsedMs: number): BurstStats {
-  const sorted = [...latencies].sort((a, b) => a - b);
+/** Every POST's latency, the failed ones, and progress, over all instances of a run. */
+export class Tally {
+  readonly latencies = new Histogram();
+  failures = 0;
+  private done = 0;
+
+  constructor(
+    private readonly total: number,
+    private readonly onProgress?: (done: number, total: number) => void,
+  ) {}
+
+  posted(ms: number, failed: boolean, unsent: number): void {
+    this.latencies.add(ms);
+    if (failed) this.failures++;
+    this.count(1 + unsent); // a copy not sent counts as done for the progress bar
+  }
+
+  count(deliveries: number): void {
+    this.done += deliveries;
+    this.onProgress?.(this.done, this.total);
+  }
+}
+
+export function burstStats(latencies: Histogram, failures: number, elapsedMs: number): BurstStats {
   return {
-    count: latencies.length,
+    count: latencies.count,
     failures,
-    eventsPerSecond: elapsedMs > 0 ? Math.round((latencies.length / elapsedMs) * 1000) : 0,
+    eventsPerSecond: elapsedMs > 0 ? Math.round((latencies.count / elapsedMs) * 1000) : 0,
     latency: {
-      p50: round(percentile(sorted, 50)),
-      p95: round(percentile(sorted, 95)),
-      p99: round(percentile(sorted, 99)),
-      max: round(sorted.at(-1) ?? 0),
+      p50: round(latencies.percentile(50)),
+      p95: round(latencies.percentile(95)),
+      p99: round(latencies.percentile(99)),
+      max: round(latencies.max),
     },
   };
 }
@@ -35,7 +55,7 @@ export class StepAggregate {
   private failure: StepResult | undefined;
   private failures = 0;
   private count = 0;
-  private readonly ms: number[] = [];
+  private readonly ms = new Histogram();
 
   add(result: StepResult): void {
     this.count++;
@@ -44,7 +64,7 @@ export class StepAggregate {
       this.failures++;
       this.failure ??= result;
     }
-    if (result.status !== null || result.eventId !== null) this.ms.push(result.ms);
+    if (result.status !== null || result.eventId !== null) this.ms.add(result.ms);
   }
 
   result(): StepResult {
@@ -54,7 +74,7 @@ export class StepAggregate {
       trigger: null,
       eventId: shown.eventId,
       status: shown.status,
-      ms: round(percentile(this.ms.sort((a, b) => a - b), 50)),
+      ms: round(this.ms.percentile(50)),
       ok: this.failures === 0,
       ...(this.failures > 0 && { error: `${this.failures} of ${this.count} instances failed; first: ${shown.error}` }),
     };

@@ -7,6 +7,7 @@
 import { AsyncQueue } from '../lib/async-queue.js';
 import { startListener, type ListenerOptions } from '../stripe-cli/listen.js';
 import type { CliErrorCategory } from '../stripe-cli/listen-lines.js';
+import type { RecordEntry } from '../record/writer.js';
 import type { Delivery, Received } from './record.js';
 import { startRelay } from './relay.js';
 import type { Routing } from './routing.js';
@@ -26,6 +27,14 @@ export interface RelayedListenerOptions extends Omit<ListenerOptions, 'forwardTo
   /** How long the app has to answer (default: Stripe's 30 s). */
   forwardTimeoutMs?: number;
   skipVerify?: boolean;
+  /** --record: where each request that passed the relay's checks goes, with every session's secret to keep out of it. */
+  record?: RecordSink;
+}
+
+/** What --record needs from a run: each relayed request, and each signing secret as it is learnt (never to be written). */
+export interface RecordSink {
+  write(entry: RecordEntry): void;
+  forbid(secret: string): void;
 }
 
 export interface RelayedListener {
@@ -39,7 +48,7 @@ export interface RelayedListener {
 }
 
 export async function startRelayedListener(options: RelayedListenerOptions): Promise<RelayedListener> {
-  const { routing, serial, forwardTimeoutMs, skipVerify, ...listen } = options;
+  const { routing, serial, forwardTimeoutMs, skipVerify, record, ...listen } = options;
   const queue = new AsyncQueue<RelayedEvent>();
   const relay = await startRelay({
     routing,
@@ -52,6 +61,7 @@ export async function startRelayedListener(options: RelayedListenerOptions): Pro
       queue.push({ kind: 'received', at: received.receivedAt, received });
     },
     onDelivery: (delivery) => queue.push({ kind: 'delivery', at: Date.now(), delivery }),
+    onRecord: record && ((entry) => record.write(entry)),
     log: options.log,
   });
   let listener;
@@ -62,6 +72,7 @@ export async function startRelayedListener(options: RelayedListenerOptions): Pro
     throw error;
   }
   relay.expectSignedBy(listener.secret);
+  record?.forbid(listener.secret);
   const stop = async () => {
     await listener.stop();
     await relay.close();
@@ -69,7 +80,10 @@ export async function startRelayedListener(options: RelayedListenerOptions): Pro
   void (async () => {
     try {
       for await (const event of listener.events) {
-        if (event.kind === 'ready') relay.expectSignedBy(event.secret); // a reconnect could bring a new session
+        if (event.kind === 'ready') {
+          relay.expectSignedBy(event.secret); // a reconnect could bring a new session
+          record?.forbid(event.secret);
+        }
         queue.push(event);
       }
       queue.end();

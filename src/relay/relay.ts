@@ -12,6 +12,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signedWith } from '../offline/sign.js';
+import type { RecordEntry } from '../record/writer.js';
 import { bodyExcerpt, eventFacts, type Delivery, type Received } from './record.js';
 import { ReorderQueue } from './reorder.js';
 import { targetFor, type Routing } from './routing.js';
@@ -39,6 +40,11 @@ export interface RelayOptions {
   skipVerify?: boolean;
   onReceived?: (received: Received) => void;
   onDelivery: (delivery: Delivery) => void;
+  /**
+   * --record: each request that passed the token and signature checks, with its exact body and the app's
+   * answer, once answered. Handed over here rather than kept in `Delivery`, which queues hold.
+   */
+  onRecord?: (entry: RecordEntry) => void;
   /** Diagnostics for --verbose. */
   log?: (text: string) => void;
 }
@@ -67,7 +73,27 @@ interface Job {
   received: Received;
   body: Buffer;
   headers: OutgoingHttpHeaders;
+  /** As Stripe sent them, for --record. */
+  requestHeaders: IncomingHttpHeaders;
   res: ServerResponse;
+}
+
+// Fatal: bytes that are not UTF-8 cannot round-trip through a string. ignoreBOM: a BOM is kept, not eaten.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The body as a string that re-encodes to the same bytes; undefined when it is not UTF-8. */
+function exactText(body: Buffer): string | undefined {
+  try {
+    return utf8.decode(body);
+  } catch {
+    return undefined;
+  }
+}
+
+function recordEntry(job: Job, result: UpstreamResult): RecordEntry {
+  const { received } = job;
+  const answer = result.kind === 'answer' ? { status: result.status, ms: result.ms } : { status: null, ms: result.ms, failure: result.failure };
+  return { receivedAt: received.receivedAt, body: exactText(job.body), headers: job.requestHeaders, livemode: received.livemode, id: received.id, type: received.type, answer };
 }
 
 export async function startRelay(options: RelayOptions): Promise<Relay> {
@@ -90,6 +116,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       const result = await upstream.post(target, job.body, job.headers, Math.max(1, Math.min(timeoutMs, left)));
       if (closing) return; // cut by close(): that says nothing about the app
       answerCli(res, result);
+      options.onRecord?.(recordEntry(job, result));
       options.onDelivery(record(received, result, reordered));
     } catch (error) {
       bug(job.res, error);
@@ -122,7 +149,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     const connect = kind === 'connect';
     const received: Received = { seq: seq++, ...facts, connect, url: targetFor(options.routing, facts.type, connect), receivedAt: Date.now() };
     options.onReceived?.(received);
-    const job = { received, body, headers: { ...endToEnd(req.headers), 'content-length': body.length }, res };
+    const job = { received, body, headers: { ...endToEnd(req.headers), 'content-length': body.length }, requestHeaders: req.headers, res };
     if (queue) queue.push(job, facts.created, lifecycleRank(facts.type));
     else await deliver(job);
   }

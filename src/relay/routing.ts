@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import { parseForwardUrl } from '../lib/forward-url.js';
+import { matchesGlob } from '../lib/glob.js';
 
 export interface Route {
   /** An event-type glob: `*` stands for any run of characters, dots included. */
@@ -28,19 +29,6 @@ export function parseRoute(value: string): Route {
   const glob = value.slice(0, at).trim();
   if (!GLOB.test(glob)) throw new UsageError(`--route "${value}": "${glob}" is not an event-type glob (letters, digits, _ . and *)`, { hint });
   return { glob, url: parseForwardUrl(value.slice(at + 1), `--route "${value}":`, hint) };
-}
-
-/** Each glob compiled once: every delivery is matched against the routes. */
-const compiled = new Map<string, RegExp>();
-
-/** Whether `type` matches `glob`. */
-export function matchesGlob(glob: string, type: string): boolean {
-  let pattern = compiled.get(glob);
-  if (!pattern) {
-    pattern = new RegExp(`^${glob.split('*').map((part) => part.replace(/[.]/g, '\\.')).join('.*')}$`);
-    compiled.set(glob, pattern);
-  }
-  return pattern.test(type);
 }
 
 /** The URL an event of `type` (a Connect event when `connect`) is forwarded to. */

@@ -5,7 +5,7 @@
  * matched by event id. Trigger failures are sorted: a broken fixture is the
  * step's, a bad key or network is the environment's (thrown).
  */
-import { startRelayedListener, type RelayedEvent, type RelayedListener } from '../relay/listener.js';
+import { startRelayedListener, type RelayedEvent, type RelayedListener, type RelayedListenerOptions } from '../relay/listener.js';
 import { classifyCliMessage, cliFailure, cliMessageDetail, execStripe, StripeCliError, type StripeTarget } from '../stripe-cli/spawn.js';
 import { triggerableEvents, triggerFailureMessage } from '../stripe-cli/triggers.js';
 import { startWhileProving, type Proof, type UnprovenCli } from '../stripe-cli/while-proving.js';
@@ -18,8 +18,8 @@ export interface LiveDriverOptions {
   plan: FlowPlan;
   target: StripeTarget;
   readyTimeoutMs: number;
-  /** How the relay delivers: --serial, --forward-timeout, --skip-verify. */
-  relay?: { serial?: { windowMs: number }; forwardTimeoutMs?: number; skipVerify?: boolean };
+  /** How the relay delivers: --serial, --forward-timeout, --skip-verify; and --record. */
+  relay?: Pick<RelayedListenerOptions, 'serial' | 'forwardTimeoutMs' | 'skipVerify' | 'record'>;
   /** Told before `stripe listen` starts and once it is ready. */
   onListener?: (state: 'listening' | 'ready') => void;
   /** Diagnostics for --verbose. */

@@ -1,13 +1,14 @@
 /**
- * The offline driver: one flow instance's story, fired step by step as signed
+ * The offline driver: one flow instance's events, fired step by step as signed
  * POSTs straight to the app (twice with --duplicate: same id and body, signed
  * anew like Stripe's retry). Each POST is both the delivery and the app's answer,
- * reported to the runner as they happen.
+ * reported to the runner as they happen. The events come from a source: a
+ * synthesized story (trigger-flow --offline) or a recording's bodies (replay).
  */
 import type { EventType } from '../flows/event-types.js';
 import { webhookHeaders, type Answer, type Deliverer } from '../offline/deliver.js';
 import { signatureHeader } from '../offline/sign.js';
-import { eventBody, synthesizeEvents, type OfflineEvent } from '../offline/synthesize.js';
+import { eventBody, synthesizeEvents, type OfflineEvent, type SynthesizeOptions } from '../offline/synthesize.js';
 import type { DeliverySink, Driver, FireOutcome, RunnerStep } from './runner.js';
 
 /** An offline step: the flow's step at `index`, whatever order the instance delivers in. */
@@ -15,12 +16,24 @@ export interface OfflineStep extends RunnerStep {
   index: number;
 }
 
+/** One event as it goes out: its id and type for the report, its bytes for the app. */
+export interface Outgoing {
+  id: string;
+  type: string;
+  body: string;
+}
+
+/** One instance's events, by step index (each taken once, just before it is sent). */
+export interface InstanceEvents {
+  take(index: number): Outgoing | Promise<Outgoing>;
+}
+
+/** Where each instance of a run gets its events. */
+export type EventSource = (instance: number) => InstanceEvents;
+
 /** What every instance of a run shares. */
 export interface OfflineDelivery {
-  /** The flow's event types, in flow order. */
-  types: readonly EventType[];
-  apiVersion: string;
-  seed: number;
+  source: EventSource;
   secret: string;
   url: URL;
   /** One keep-alive pool for the run, bound to its abort signal. */
@@ -31,27 +44,19 @@ export interface OfflineDelivery {
   onPost?: (answer: Answer, unsent: number) => void;
 }
 
-/** One event as it goes out: its id and type for the report, its bytes for the app. */
-interface Outgoing {
-  id: string;
-  type: string;
-  body: string;
-}
-
 const FIRED: FireOutcome = { ok: true };
 
 // A class, not a bundle of closures: a burst makes one per instance, thousands in all.
 class OfflineDriver implements Driver<OfflineStep> {
   readonly observes = true;
-  private readonly stream: Generator<OfflineEvent, void, undefined>;
-  private readonly made: (Outgoing | undefined)[] = [];
+  private readonly events: InstanceEvents;
   private sink: DeliverySink | undefined;
 
   constructor(
     private readonly run: OfflineDelivery,
     instance: number,
   ) {
-    this.stream = synthesizeEvents(run.types, { apiVersion: run.apiVersion, seed: run.seed, instance, now: Math.floor(Date.now() / 1000) });
+    this.events = run.source(instance);
   }
 
   async start(sink: DeliverySink): Promise<void> {
@@ -59,7 +64,7 @@ class OfflineDriver implements Driver<OfflineStep> {
   }
 
   async fire(step: OfflineStep): Promise<FireOutcome> {
-    const { id, type, body } = this.take(step.index);
+    const { id, type, body } = await this.events.take(step.index);
     this.sink?.push({ kind: 'delivered', id, type });
     let answer = await this.send(body, 1);
     let ms = answer.ms;
@@ -87,13 +92,22 @@ class OfflineDriver implements Driver<OfflineStep> {
     this.run.onPost?.(answer, answer.error ? copies - copy : 0);
     return answer;
   }
+}
 
-  /**
-   * Each event is made and serialized just before it is sent, in step order (shuffled runs
-   * keep the ones made early until their turn): in a burst, 32 whole stories held for their
-   * lifetime would outlive young-generation collections and swell the heap.
-   */
-  private take(index: number): Outgoing {
+/**
+ * A synthesized story per instance. Each event is made and serialized just before it is sent, in step order
+ * (shuffled runs keep the ones made early until their turn): in a burst, 32 whole stories held for their
+ * lifetime would outlive young-generation collections and swell the heap.
+ */
+class Story implements InstanceEvents {
+  private readonly stream: Generator<OfflineEvent, void, undefined>;
+  private readonly made: (Outgoing | undefined)[] = [];
+
+  constructor(types: readonly EventType[], options: SynthesizeOptions) {
+    this.stream = synthesizeEvents(types, options);
+  }
+
+  take(index: number): Outgoing {
     while (this.made.length <= index) {
       const event = this.stream.next().value!;
       this.made.push({ id: event.id, type: event.type, body: eventBody(event) });
@@ -102,6 +116,11 @@ class OfflineDriver implements Driver<OfflineStep> {
     this.made[index] = undefined;
     return outgoing;
   }
+}
+
+/** Fresh events of the flow's types for each instance (fresh ids each), reproducible from the seed. */
+export function synthesizedSource(types: readonly EventType[], options: { apiVersion: string; seed: number }): EventSource {
+  return (instance) => new Story(types, { ...options, instance, now: Math.floor(Date.now() / 1000) });
 }
 
 /** A driver for instance `instance` of a run (fresh ids each). */

@@ -4,23 +4,29 @@
  * and POSTs it straight to the app, steps in order and one at a time, each needing
  * a 2xx. Adds what Stripe promises but local tools never exercise: duplicates
  * (--duplicate), out-of-order delivery (--shuffle) and bursts (--repeat, instances
- * run --concurrency at a time over one connection pool). Returns the same
- * FlowReport as the live mode; never prints.
+ * run --concurrency at a time over one connection pool). A replay is one run
+ * whose steps are the recorded events, sent from the recorded bodies (`source`).
+ * Returns the same FlowReport as the live mode; never prints.
  */
 import { setMaxListeners } from 'node:events';
 import type { Flow } from '../flows/types.js';
 import { createDeliverer, DELIVERY_TIMEOUT_MS } from '../offline/deliver.js';
 import { createRandom, instanceSeed } from '../offline/random.js';
-import { burstStats, StepAggregate } from '../offline/stats.js';
-import { createOfflineDriver, type OfflineDelivery, type OfflineStep } from './offline-driver.js';
+import { burstStats, StepAggregate, Tally } from '../offline/stats.js';
+import { createOfflineDriver, synthesizedSource, type EventSource, type OfflineDelivery, type OfflineStep } from './offline-driver.js';
 import { SKIPPED, type FlowReport, type StepResult } from './report.js';
 import { runSteps } from './runner.js';
 
 export interface OfflineRunOptions {
+  /** The steps (and the report's name); each step's event is synthesized unless `source` gives the events. */
   flow: Flow;
+  /** The events to send instead of synthesized ones (a replay's recorded bodies). */
+  source?: EventSource;
   url: URL;
   secret: string;
+  /** `api_version` of synthesized events. */
   apiVersion: string;
+  /** Fixes the synthesized stories and the --shuffle order. */
   seed: number;
   duplicate?: boolean;
   shuffle?: boolean;
@@ -49,29 +55,6 @@ export function plannedDeliveries(options: Pick<OfflineRunOptions, 'flow' | 'rep
   return options.flow.steps.length * (options.repeat ?? 1) * (options.duplicate ? 2 : 1);
 }
 
-/** Every POST's latency, the failed ones, and progress, over all instances of a run. */
-class Tally {
-  readonly latencies: number[] = [];
-  failures = 0;
-  private done = 0;
-
-  constructor(
-    private readonly total: number,
-    private readonly onProgress?: (done: number, total: number) => void,
-  ) {}
-
-  posted(ms: number, failed: boolean, unsent: number): void {
-    this.latencies.push(ms);
-    if (failed) this.failures++;
-    this.count(1 + unsent); // a copy not sent counts as done for the progress bar
-  }
-
-  count(deliveries: number): void {
-    this.done += deliveries;
-    this.onProgress?.(this.done, this.total);
-  }
-}
-
 export async function runOfflineFlow(options: OfflineRunOptions): Promise<FlowReport> {
   const { flow } = options;
   const repeat = options.repeat ?? 1;
@@ -95,7 +78,7 @@ export async function runOfflineFlow(options: OfflineRunOptions): Promise<FlowRe
 
   const delivery: OfflineDelivery = {
     ...options,
-    types: flow.steps.map((step) => step.event),
+    source: options.source ?? synthesizedSource(flow.steps.map((step) => step.event), options),
     deliverer,
     copies,
     onPost: (answer, unsent) => tally.posted(answer.ms, answer.error !== undefined, unsent),

@@ -23,8 +23,9 @@ export function runFailure(report: FlowReport, { audit, seed, generatedSecret = 
   const failed = report.steps.filter((step) => !step.ok && step.error !== SKIPPED);
   const failedChecks = audit?.checks.filter((check) => !check.ok).length ?? 0;
   if (failed.length === 0 && failedChecks === 0) return undefined;
+  const replay = report.mode === 'replay';
   const parts = [
-    ...(failed.length ? [`${plural(failed.length, 'step')} failed`] : []),
+    ...(failed.length ? [`${plural(failed.length, replay ? 'event' : 'step')} failed`] : []),
     ...(failedChecks ? [`${plural(failedChecks, 'audit check')} failed`] : []),
   ];
   const refused = failed.some((step) => step.status !== null && step.status >= 400 && step.status < 500);
@@ -33,5 +34,5 @@ export function runFailure(report: FlowReport, { audit, seed, generatedSecret = 
     : generatedSecret && refused
       ? `the app may not know the generated secret yet: give it ${SECRET_ENV} and run again`
       : `the report above says which and why${seed === undefined ? '' : `; --seed ${seed} replays the same events`}`;
-  return new FailedError(`flow ${report.flow}: ${parts.join(', ')}`, { hint, reported: true });
+  return new FailedError(`${replay ? 'replay of' : 'flow'} ${report.flow}: ${parts.join(', ')}`, { hint, reported: true });
 }

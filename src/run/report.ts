@@ -40,8 +40,8 @@ export interface FlowReport {
   ok: boolean;
   steps: StepResult[];
   sideEffects: SideEffect[];
-  /** Set for --offline runs. */
-  mode?: 'live' | 'offline' | 'unverified';
+  /** Set for --offline runs and replays. */
+  mode?: 'live' | 'offline' | 'replay' | 'unverified';
   burst?: BurstStats;
 }
 

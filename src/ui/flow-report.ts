@@ -23,7 +23,7 @@ function resultCell(out: Output, step: StepResult, unverified: boolean): string 
 
 function triggerCell(out: Output, step: StepResult, mode: FlowReport['mode']): string {
   if (step.trigger !== null) return step.trigger;
-  return out.c.dim(mode === 'offline' ? '-' : '(observed)');
+  return out.c.dim(mode === 'offline' || mode === 'replay' ? '-' : '(observed)');
 }
 
 export function renderFlowReport(report: FlowReport, out: Output): void {
@@ -78,7 +78,8 @@ function summary(report: FlowReport, out: Output): string {
     const fired = `${report.flow}: ${triggers.filter((step) => step.ok).length} of ${triggers.length} triggers fired`;
     return `${report.ok ? c.yellow(fired) : c.red(fired)} — unverified: deliveries were not checked (--no-listen)`;
   }
-  if (report.ok) return c.green(`${report.flow}: all ${total} steps passed`);
+  const steps = report.mode === 'replay' ? 'events' : 'steps';
+  if (report.ok) return c.green(`${report.flow}: all ${total} ${steps} passed`);
   const parts = [`${passed} passed`, c.red(`${failed} failed`), ...(skipped ? [`${skipped} skipped`] : [])];
-  return `${c.red(`${report.flow}: FAILED`)} — ${parts.join(', ')} of ${total} steps`;
+  return `${c.red(`${report.flow}: FAILED`)} — ${parts.join(', ')} of ${total} ${steps}`;
 }

@@ -4,7 +4,8 @@
  * with --json, one NDJSON object per event on stdout and nothing else there.
  */
 import type { Delivery } from '../relay/record.js';
-import type { RelayedEvent } from '../relay/listener.js';
+import type { RecordSink, RelayedEvent } from '../relay/listener.js';
+import type { Recorder, RecordOutcome, RecordSummary } from '../record/writer.js';
 import type { Routing } from '../relay/routing.js';
 import type { ListenArgs } from '../stripe-cli/listen.js';
 import type { Output } from './output.js';
@@ -16,6 +17,8 @@ export interface ListenSetup {
   serial: boolean;
   envFile?: string;
   envKey: string;
+  /** --record's file. */
+  record?: string;
 }
 
 const clock = (at: number) => new Date(at).toTimeString().slice(0, 8);
@@ -63,6 +66,7 @@ function jsonRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) =>
           routes: routing.routes,
           serial: setup.serial,
           envFile: setup.envFile,
+          ...(setup.record !== undefined && { record: setup.record }),
         });
       case 'delivery':
         return out.data(deliveryJson(event.delivery, event.at));
@@ -102,6 +106,7 @@ function humanRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) =
             : `  signing secret ${event.secret} (in full: --dotenv .env or --print-secret)`,
         );
         out.note(`  events: ${setup.events === 'all' ? 'all' : setup.events.join(', ')}`);
+        if (setup.record !== undefined) out.note(`  recording every delivery to ${setup.record}`);
         return out.note(c.dim('  Ctrl+C to stop'));
       case 'delivery': {
         const d = event.delivery;
@@ -127,4 +132,43 @@ export function renderSecret(out: Output, secret: string): void {
   out.allow(secret);
   if (out.json) out.data({ secret });
   else out.line(secret);
+}
+
+/** Why an event was not recorded, said once per reason (the summary counts them all). */
+const NOT_RECORDED: Record<Exclude<RecordOutcome, 'recorded' | 'failed'>, (id: string) => string> = {
+  livemode: (id) => `livemode event ${id} not recorded (live customer data): add --live to record livemode events`,
+  secret: (id) => `event ${id} not recorded: it holds this run's API key or signing secret`,
+  'not-event': () => 'a request not recorded: it is not a Stripe event in UTF-8 JSON, which a replay could not read',
+};
+
+/**
+ * --record, on screen: the warnings at the start (the file was made private; --live records customer data),
+ * and a sink for the relay that writes each event and warns the first time one is not written, per reason.
+ */
+export function recordingSink(out: Output, recorder: Recorder, live: boolean): RecordSink {
+  if (recorder.tightened) out.warn(`${recorder.path} was readable by others: its mode is now 0600`);
+  if (live) out.warn(`--live: livemode events (live customer data) are recorded to ${recorder.path}; keep it private`);
+  const warned = new Set<RecordOutcome>();
+  return {
+    forbid: (secret) => recorder.forbid(secret),
+    write(entry) {
+      const outcome = recorder.write(entry);
+      if (outcome === 'recorded' || warned.has(outcome)) return;
+      warned.add(outcome);
+      out.warn(outcome === 'failed' ? `recording stopped: ${recorder.summary().error ?? 'the file is closed'}` : NOT_RECORDED[outcome](entry.id ?? '?'));
+    },
+  };
+}
+
+/** The end of a recording run: how many were written, and how many were not (livemode ones, others). */
+export function renderRecordSummary(out: Output, summary: RecordSummary): void {
+  const { path, recorded, livemodeSkipped, notRecorded } = summary;
+  out.note(`Recorded ${recorded} event${recorded === 1 ? '' : 's'} to ${path}`);
+  if (livemodeSkipped > 0) out.warn(`${livemodeSkipped} livemode event${livemodeSkipped === 1 ? '' : 's'} not recorded (--live records them)`);
+  if (notRecorded > 0) out.warn(`${notRecorded} event${notRecorded === 1 ? '' : 's'} not recorded (see the warnings above)`);
+}
+
+/** The summary as `--json` states it. */
+export function recordJson(summary: RecordSummary): Record<string, unknown> {
+  return { path: summary.path, recorded: summary.recorded, livemodeSkipped: summary.livemodeSkipped, notRecorded: summary.notRecorded, ...(summary.error !== undefined && { error: summary.error }) };
 }

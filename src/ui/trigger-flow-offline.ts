@@ -62,9 +62,9 @@ export function renderPreview(out: Output, preview: OfflinePreview): void {
   out.line(out.c.dim(`dry run: nothing sent (seed ${preview.seed}${instances})`));
 }
 
-/** The flow report, then the audit when there was one; as one JSON object with --json. */
-export function renderOfflineReports(out: Output, report: FlowReport, audit: AuditReport | undefined, seed: number): void {
-  if (out.json) return out.data({ ...reportJson(report), seed, ...(audit && { audit }) });
+/** The flow report (or a replay's), then the audit when there was one; as one JSON object with --json. */
+export function renderOfflineReports(out: Output, report: FlowReport, audit: AuditReport | undefined, seed: number | undefined): void {
+  if (out.json) return out.data({ ...reportJson(report), ...(seed !== undefined && { seed }), ...(audit && { audit }) });
   renderFlowReport(report, out);
   if (!audit) return;
   out.line();

@@ -15,7 +15,7 @@ async function importsOf(args: string[]): Promise<string[]> {
 }
 
 describe('lazy start-up', () => {
-  it.each([['--help'], ['listen', '--help'], ['trigger-flow', '--help'], ['register-endpoint', '--help']])(
+  it.each([['--help'], ['listen', '--help'], ['trigger-flow', '--help'], ['replay', '--help'], ['register-endpoint', '--help']])(
     '`%s` loads no SDK, prompt, spinner or command module',
     async (...args) => {
       const imports = await importsOf(args);

@@ -35,3 +35,12 @@ export function childPids(pid: number): number[] {
     return [];
   }
 }
+
+/** A process's argv from /proc (empty once it is gone). */
+export function commandLine(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return [];
+  }
+}

@@ -78,7 +78,7 @@ describe('argv -> handler options', () => {
 
   it('buildProgram() needs no arguments and runs nothing', () => {
     const program = buildProgram();
-    expect(program.commands.map((command) => command.name())).toEqual(['setup', 'listen', 'trigger-flow', 'register-endpoint', 'endpoints', 'demo', 'help']);
+    expect(program.commands.map((command) => command.name())).toEqual(['setup', 'listen', 'trigger-flow', 'replay', 'register-endpoint', 'endpoints', 'demo', 'help']);
   });
 });
 

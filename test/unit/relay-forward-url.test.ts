@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { parseForwardUrl } from '../../src/lib/forward-url.js';
-import { matchesGlob, parseRoute, targetFor, type Routing } from '../../src/relay/routing.js';
+import { matchesGlob } from '../../src/lib/glob.js';
+import { parseRoute, targetFor, type Routing } from '../../src/relay/routing.js';
 
 function usageError(run: () => unknown): UsageError {
   try {

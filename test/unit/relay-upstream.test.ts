@@ -161,6 +161,16 @@ describe('upstream answers', () => {
     expect(elsewhere.requests).toHaveLength(0);
   });
 
+  it('drops the headers undici refuses to send (Expect, hop-by-hop ones) instead of failing the delivery', async () => {
+    const target = await app();
+    upstream = createUpstream();
+    const body = Buffer.from('{}');
+    const headers = { 'content-length': body.length, expect: '100-continue', 'keep-alive': 'timeout=5', 'x-kept': 'yes' };
+    expect(answer(await upstream.post(new URL(`${target.origin}/webhook`), body, headers, 5000)).status).toBe(200);
+    const request = await target.request(1);
+    expect([request.headers.expect, request.headers['keep-alive'], request.headers['x-kept']]).toEqual([undefined, undefined, 'yes']);
+  });
+
   it('sends the exact bytes and headers it is given', async () => {
     const target = await app();
     const body = '{"name":"Zoë 日本",  "x": 1}\n';

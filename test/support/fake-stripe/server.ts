@@ -56,6 +56,8 @@ export interface EmitInput {
   account?: string;
   /** Stripe's `created` (unix seconds); default: now. Lets a test emit events whose creation order differs from their sending order. */
   created?: number;
+  /** Emit it as a live-mode event (`livemode: true`), as a live account would. */
+  livemode?: boolean;
 }
 
 export type FakeStripe = Awaited<ReturnType<typeof startFakeStripe>>;
@@ -170,6 +172,7 @@ export async function startFakeStripe(options: FakeStripeOptions = {}) {
     emit(input: string | EmitInput): StripeEvent {
       const spec = typeof input === 'string' ? { type: input } : input;
       const event = buildEvent(spec.type, spec.object ?? placeholderObject(spec.type), apiVersion, { account: spec.account }, spec.previousAttributes, spec.created);
+      if (spec.livemode) event.livemode = true;
       publish(event);
       return event;
     },

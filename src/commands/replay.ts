@@ -1,0 +1,60 @@
+/**
+ * `stripe-hooks replay FILE`: read and check the whole recording and every option
+ * (exit 2 before anything is sent), settle the signing secret, then list (--dry-run)
+ * or send the chosen events and, with --audit, audit the handler with the first of
+ * them; render both. Exit 1 when an event was not answered 2xx or a check failed.
+ */
+import type { Context } from '../context.js';
+import type { ReplayOptions } from '../definitions/index.js';
+import { parseForwardUrl } from '../lib/forward-url.js';
+import { SDK_API_VERSION } from '../lib/api-version.js';
+import { auditHandler } from '../offline/audit.js';
+import { randomSeed } from '../offline/random.js';
+import { generateSecret, givenSecret, type SecretSources } from '../offline/secret.js';
+import { readRecording } from '../record/read.js';
+import { runFailure } from '../run/outcome.js';
+import type { FlowReport } from '../run/report.js';
+import { auditSample, parseOnly, replayPreview, runReplay, selectEvents } from '../run/replay.js';
+import { renderReplayPreview, renderReplayStart } from '../ui/replay.js';
+import { warnSecretFlag } from '../ui/secret-flag.js';
+import { announceSecret, progressBar, renderOfflineReports } from '../ui/trigger-flow-offline.js';
+
+export async function run(file: string, options: ReplayOptions, ctx: Context): Promise<void> {
+  const url = new URL(parseForwardUrl(options.forwardTo));
+  const only = options.only === undefined ? undefined : parseOnly(options.only);
+  const shuffle = Boolean(options.shuffle);
+  const seed = options.seed ?? randomSeed();
+  const sources: SecretSources = { flag: options.secret, dotenv: options.dotenv, env: ctx.env, cwd: ctx.cwd };
+  const given = await givenSecret(sources);
+  if (options.secret !== undefined) warnSecretFlag(ctx.out, '--secret');
+  const recording = await readRecording(file, ctx.cwd);
+  const entries = selectEvents(recording, { only, since: options.since });
+  const copies = options.duplicate ? 2 : 1;
+
+  if (options.dryRun) return renderReplayPreview(ctx.out, replayPreview(recording, entries, { url, copies, shuffle, seed }));
+
+  const secret = given ?? (await generateSecret(sources));
+  announceSecret(ctx.out, secret);
+  renderReplayStart(ctx.out, { count: entries.length, shown: recording.shown, url, redeliveries: recording.redeliveries, ...(shuffle && { seed }) });
+  const settings = { url, secret: secret.value, seed, timeoutMs: options.forwardTimeout, signal: ctx.signal };
+  const progress = await progressBar(ctx.out, entries.length * copies);
+  let report: FlowReport;
+  try {
+    report = await runReplay({
+      ...settings,
+      recording,
+      entries,
+      duplicate: Boolean(options.duplicate),
+      shuffle,
+      continueOnError: Boolean(options.continueOnError),
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.stop();
+  }
+  const audit = options.audit ? await auditHandler({ ...settings, apiVersion: SDK_API_VERSION, sample: await auditSample(recording, entries) }) : undefined;
+
+  renderOfflineReports(ctx.out, report, audit, shuffle ? seed : undefined);
+  const failure = runFailure(report, { audit, generatedSecret: secret.generated });
+  if (failure) throw failure;
+}

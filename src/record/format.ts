@@ -1,0 +1,108 @@
+/**
+ * The recording format: NDJSON, one line per event the relay saw, so a file can
+ * be appended to by a running listener, read line by line, and survive a kill
+ * (every line is written whole). The event is kept as the raw body string,
+ * byte-exact, because a replay re-signs those exact bytes; the signature
+ * header is never kept (it is worthless once stale, and tied to a secret).
+ *
+ *   {"v":1,"receivedAt":"2026-12-01T10:00:00.000Z","event":"{…}","headers":{…},"answer":{"status":200,"ms":3.1}}
+ */
+import type { FailureClass } from '../relay/upstream.js';
+
+export const RECORDING_VERSION = 1;
+
+export interface RecordedAnswer {
+  /** The app's status; null when it never answered (then `failure` says why). */
+  status: number | null;
+  ms: number;
+  failure?: FailureClass;
+}
+
+/** One line of a recording, as written. */
+export interface RecordingLine {
+  v: typeof RECORDING_VERSION;
+  /** When the relay received the event, ISO 8601. */
+  receivedAt: string;
+  /** The request body exactly as Stripe sent it. */
+  event: string;
+  /** The request headers Stripe sent, lower-cased, without Stripe-Signature and hop-by-hop headers. */
+  headers: Record<string, string>;
+  answer: RecordedAnswer;
+}
+
+/** Headers never written to a recording: the signature (tied to a secret), and per-connection ones. */
+const NOT_RECORDED = new Set(['stripe-signature', 'host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'authorization', 'cookie']);
+
+export function recordedHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const key = name.toLowerCase();
+    if (value === undefined || NOT_RECORDED.has(key)) continue;
+    kept[key] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return kept;
+}
+
+/** The line for one event, newline included, ready to be written in one call. */
+export function recordingLine(entry: { receivedAt: number; body: string; headers: Record<string, string | string[] | undefined>; answer: RecordedAnswer }): string {
+  const line: RecordingLine = {
+    v: RECORDING_VERSION,
+    receivedAt: new Date(entry.receivedAt).toISOString(),
+    event: entry.body,
+    headers: recordedHeaders(entry.headers),
+    answer: entry.answer,
+  };
+  return `${JSON.stringify(line)}\n`;
+}
+
+/** A recorded event as a replay needs it. */
+export interface RecordedEvent {
+  id: string;
+  type: string;
+  livemode: boolean;
+  /** The raw body, to be re-signed unchanged. */
+  body: string;
+  headers: Record<string, string>;
+  receivedAt: string;
+  answer: RecordedAnswer;
+}
+
+/**
+ * Parses one line of a recording; throws an Error whose message says what is wrong
+ * (the caller prefixes `file:line`).
+ */
+export function parseRecordingLine(text: string): RecordedEvent {
+  let line: unknown;
+  try {
+    line = JSON.parse(text);
+  } catch {
+    throw new Error('not a JSON object (is this a stripe-hooks recording?)');
+  }
+  if (typeof line !== 'object' || line === null || Array.isArray(line)) throw new Error('not a JSON object (is this a stripe-hooks recording?)');
+  const l = line as Partial<Record<keyof RecordingLine, unknown>>;
+  if (l.v !== RECORDING_VERSION) throw new Error(`unknown recording version ${JSON.stringify(l.v)} (this stripe-hooks reads v${RECORDING_VERSION})`);
+  if (typeof l.event !== 'string') throw new Error('"event" is not a string (the raw event body)');
+  let event: unknown;
+  try {
+    event = JSON.parse(l.event);
+  } catch {
+    throw new Error('"event" is not a JSON event body');
+  }
+  const e = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
+  if (typeof e.id !== 'string' || !e.id.startsWith('evt_')) throw new Error('"event" has no evt_ id');
+  if (typeof e.type !== 'string' || e.type === '') throw new Error(`event ${e.id} has no type`);
+  const headers: Record<string, string> = {};
+  if (typeof l.headers === 'object' && l.headers !== null) {
+    for (const [name, value] of Object.entries(l.headers)) if (typeof value === 'string') headers[name] = value;
+  }
+  const answer = (typeof l.answer === 'object' && l.answer !== null ? l.answer : {}) as Partial<RecordedAnswer>;
+  return {
+    id: e.id,
+    type: e.type,
+    livemode: e.livemode === true,
+    body: l.event,
+    headers,
+    receivedAt: typeof l.receivedAt === 'string' ? l.receivedAt : '',
+    answer: { status: typeof answer.status === 'number' ? answer.status : null, ms: typeof answer.ms === 'number' ? answer.ms : 0, ...(answer.failure && { failure: answer.failure }) },
+  };
+}

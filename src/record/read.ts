@@ -1,0 +1,164 @@
+/**
+ * Reading a recording (format.ts) for a replay: the whole file is checked line by
+ * line before anything is sent, so a bad line stops the run with nothing half-done.
+ * Memory stays bounded for big recordings: each event keeps only its id, type and
+ * where its line lies in the file; its body is read back when it is sent.
+ */
+import { createReadStream } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { basename, relative, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import { parseRecordingLine, RECORDING_VERSION } from './format.js';
+
+/** One recorded event, without its body. */
+export interface RecordingEntry {
+  id: string;
+  type: string;
+  /** 1-based line number in the file. */
+  line: number;
+  /** Where the line's bytes start, and how many there are (newline excluded). */
+  offset: number;
+  length: number;
+}
+
+export interface Recording {
+  /** The path as given, relative to the cwd when inside it (for messages). */
+  shown: string;
+  /** The file's name: a replay's (and a recording-as-flow's) name. */
+  name: string;
+  path: string;
+  /** Each event once, in recorded order. */
+  entries: RecordingEntry[];
+  /**
+   * Later lines repeating an id already seen (Stripe's retries of one event, recorded each time): left out,
+   * as a replay sends each event once (--duplicate sends each twice).
+   */
+  redeliveries: number;
+}
+
+const HINT = `a recording is NDJSON v${RECORDING_VERSION}, one event a line, as \`stripe-hooks listen --record FILE\` writes it`;
+
+/** Shows `file` relative to `cwd` when it lies inside it. */
+export function shownPath(file: string, cwd: string): string {
+  const path = resolve(cwd, file);
+  const rel = relative(cwd, path);
+  return rel === '' || rel.startsWith('..') ? path : rel;
+}
+
+/** Every line of a file with its 1-based number, byte offset and byte length (without `\n` or a trailing `\r`). */
+async function* linesOf(path: string): AsyncGenerator<{ text: string; line: number; offset: number; length: number }> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let offset = 0; // of the current line's first byte
+  let line = 1;
+  const emit = (tail: Buffer) => {
+    const bytes = pending.length === 0 ? tail : Buffer.concat([...pending, tail]);
+    pending = [];
+    pendingBytes = 0;
+    const length = bytes.at(-1) === 0x0d ? bytes.length - 1 : bytes.length;
+    return { text: bytes.toString('utf8', 0, length), line, offset, length };
+  };
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let newline = chunk.indexOf(0x0a); newline !== -1; newline = chunk.indexOf(0x0a, start)) {
+      const next = offset + pendingBytes + (newline - start) + 1;
+      yield emit(chunk.subarray(start, newline));
+      offset = next;
+      line++;
+      start = newline + 1;
+    }
+    if (start < chunk.length) {
+      pending.push(chunk.subarray(start));
+      pendingBytes += chunk.length - start;
+    }
+  }
+  if (pendingBytes > 0) yield emit(Buffer.alloc(0)); // a last line without a newline
+}
+
+async function assertFile(path: string, shown: string): Promise<void> {
+  let isFile: boolean;
+  try {
+    isFile = (await stat(path)).isFile();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`recording ${shown} not found`, { hint: 'check the path (record one with `stripe-hooks listen --record FILE`)' });
+    throw new UsageError(`cannot read ${shown} (${code ?? String(error)})`, { hint: 'check the path and its permissions' });
+  }
+  if (!isFile) throw new UsageError(`${shown} is a directory, not a recording`, { hint: 'pass the .ndjson file `listen --record` wrote' });
+}
+
+/** Reads and checks a whole recording; any bad line is a UsageError naming `file:line` and what is wrong. */
+export async function readRecording(file: string, cwd: string): Promise<Recording> {
+  const path = resolve(cwd, file);
+  const shown = shownPath(file, cwd);
+  await assertFile(path, shown);
+  const entries: RecordingEntry[] = [];
+  const seen = new Set<string>();
+  // A recording has few distinct types: one string each, not one per event.
+  const types = new Map<string, string>();
+  let redeliveries = 0;
+  for await (const { text, line, offset, length } of linesOf(path)) {
+    if (text.trim() === '') continue;
+    let event;
+    try {
+      event = parseRecordingLine(text);
+    } catch (error) {
+      throw new UsageError(`${shown}:${line}: ${(error as Error).message}`, { hint: HINT });
+    }
+    if (seen.has(event.id)) {
+      redeliveries++;
+      continue;
+    }
+    seen.add(event.id);
+    let type = types.get(event.type);
+    if (type === undefined) types.set(event.type, (type = event.type));
+    entries.push({ id: event.id, type, line, offset, length });
+  }
+  if (entries.length === 0) throw new UsageError(`recording ${shown} has no events`, { hint: HINT });
+  return { shown, name: basename(path), path, entries, redeliveries };
+}
+
+/** Whether `text` (a file's start) is a recording: its first non-blank line parses as a recording line. */
+export function looksLikeRecording(text: string): boolean {
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end === -1 ? text.length : end);
+    if (line.trim() !== '') {
+      try {
+        parseRecordingLine(line);
+        return true;
+      } catch {
+        return false;
+      }
+    }
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return false;
+}
+
+/** Reads recorded bodies back by position, one open file for the whole replay. */
+export interface BodyReader {
+  body(entry: RecordingEntry): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function openBodies(recording: Pick<Recording, 'path' | 'shown'>): Promise<BodyReader> {
+  const handle: FileHandle = await open(recording.path, 'r');
+  return {
+    async body(entry) {
+      const bytes = Buffer.alloc(entry.length);
+      const { bytesRead } = await handle.read(bytes, 0, entry.length, entry.offset);
+      // The file was checked before the replay began; a line that changed since is not sent half-read.
+      try {
+        if (bytesRead !== entry.length) throw new Error('the file is shorter than when it was checked');
+        const event = parseRecordingLine(bytes.toString('utf8'));
+        if (event.id !== entry.id) throw new Error(`holds ${event.id}, not ${entry.id}`);
+        return event.body;
+      } catch (error) {
+        throw new UsageError(`${recording.shown}:${entry.line} changed during the replay: ${(error as Error).message}`, { hint: 'replay a recording nothing is writing to' });
+      }
+    },
+    close: () => handle.close(),
+  };
+}

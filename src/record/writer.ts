@@ -1,0 +1,184 @@
+/**
+ * The recorder behind `--record FILE`: one line (format.ts) per event the relay
+ * delivered, appended with a single write of the whole line to a file opened
+ * O_APPEND, so a kill -9 leaves only whole lines and nothing waits in memory.
+ *
+ * Policy, decided here once for listen and trigger-flow:
+ * - The file is created 0600. An existing one is appended to only when it is a
+ *   recording (its first line parses, it ends in a newline); if others may read
+ *   it, it is tightened to 0600 (fchmod on the open fd) and the caller is told:
+ *   a recording holds customer data.
+ * - Livemode events are not written unless `live`; the caller counts and warns.
+ * - No secret of ours is written: a header whose value looks like a Stripe key or
+ *   signing secret is left out, and an event whose line would still hold a secret
+ *   we know (the API key, a session's signing secret) is not written at all: the
+ *   body is Stripe's bytes and is never altered.
+ */
+import { closeSync, constants, fchmodSync, fstatSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { UsageError } from '../errors.js';
+import { findSecrets } from '../lib/secrets.js';
+import type { RecordedAnswer } from './format.js';
+import { parseRecordingLine, recordingLine } from './format.js';
+
+/** One request the relay forwarded and the app's answer, as the relay hands it over. */
+export interface RecordEntry {
+  receivedAt: number;
+  /** The request body decoded as UTF-8; undefined when the bytes are not UTF-8 (then it cannot be kept byte-exact). */
+  body: string | undefined;
+  headers: Record<string, string | string[] | undefined>;
+  /** The event's facts, read from the body; absent when it is not a Stripe event. */
+  livemode?: boolean;
+  id?: string;
+  type?: string;
+  answer: RecordedAnswer;
+}
+
+/** What became of one entry ('not-event': not a Stripe event in UTF-8 JSON, a line no replay could read). */
+export type RecordOutcome = 'recorded' | 'livemode' | 'secret' | 'not-event' | 'failed';
+
+export interface RecordSummary {
+  path: string;
+  recorded: number;
+  /** Livemode events not written (no --live). */
+  livemodeSkipped: number;
+  /** Requests not written for another reason: a secret of ours in them, not a Stripe event, a failed write. */
+  notRecorded: number;
+  /** Why writing stopped (the disk is full, …), when it did. */
+  error?: string;
+}
+
+export interface Recorder {
+  readonly path: string;
+  /** The file existed with broader permissions and was tightened to 0600. */
+  readonly tightened: boolean;
+  /** Never write this value (a secret learnt during the run, e.g. a session's signing secret). */
+  forbid(secret: string | undefined): void;
+  write(entry: RecordEntry): RecordOutcome;
+  summary(): RecordSummary;
+  /** Closes the file; with `discard`, removes it when this recorder created it and wrote nothing (a run that never started). */
+  close(options?: { discard?: boolean }): void;
+}
+
+export interface RecorderOptions {
+  /** Write livemode events too (--live). */
+  live: boolean;
+  /** Values that must never reach the file (the API key). */
+  secrets?: readonly (string | undefined)[];
+}
+
+/** Opens (creating, 0600) or reopens a recording for appending; a path that cannot be one is a UsageError. */
+export function openRecorder(path: string, options: RecorderOptions): Recorder {
+  const { fd, created, tightened } = openFile(path);
+  const forbidden = new Set<string>();
+  const summary: RecordSummary = { path, recorded: 0, livemodeSkipped: 0, notRecorded: 0 };
+  let open = true;
+  const recorder: Recorder = {
+    path,
+    tightened,
+    forbid: (secret) => void (secret && forbidden.add(secret)),
+    write(entry) {
+      const outcome = writeEntry(entry);
+      if (outcome === 'recorded') summary.recorded += 1;
+      else if (outcome === 'livemode') summary.livemodeSkipped += 1;
+      else summary.notRecorded += 1;
+      return outcome;
+    },
+    summary: () => ({ ...summary }),
+    close({ discard = false } = {}) {
+      if (!open) return;
+      open = false;
+      closeSync(fd);
+      if (discard && created && summary.recorded === 0) unlinkSync(path);
+    },
+  };
+  for (const secret of options.secrets ?? []) recorder.forbid(secret);
+
+  function writeEntry(entry: RecordEntry): RecordOutcome {
+    if (entry.livemode === true && !options.live) return 'livemode';
+    if (entry.body === undefined || !entry.id?.startsWith('evt_') || !entry.type) return 'not-event';
+    if (!open || summary.error !== undefined) return 'failed';
+    const line = recordingLine({ ...entry, body: entry.body, headers: withoutSecrets(entry.headers) });
+    for (const secret of forbidden) if (line.includes(secret)) return 'secret';
+    try {
+      writeWhole(fd, Buffer.from(line, 'utf8'));
+      return 'recorded';
+    } catch (error) {
+      summary.error = `cannot write to ${path}: ${(error as Error).message}`;
+      return 'failed';
+    }
+  }
+  return recorder;
+}
+
+/** One write call for the whole line; a short write (rare on a regular file) is finished by the next. */
+function writeWhole(fd: number, bytes: Buffer): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+}
+
+/** The headers without any whose value looks like a Stripe key or signing secret (e.g. one a --header added). */
+function withoutSecrets(headers: RecordEntry['headers']): RecordEntry['headers'] {
+  const kept: RecordEntry['headers'] = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const text = Array.isArray(value) ? value.join(', ') : (value ?? '');
+    if (findSecrets(text, 1).next().done) kept[name] = value;
+  }
+  return kept;
+}
+
+function openFile(path: string): { fd: number; created: boolean; tightened: boolean } {
+  const { O_WRONLY, O_APPEND, O_CREAT, O_EXCL } = constants;
+  try {
+    return { fd: openSync(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, 0o600), created: true, tightened: false };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw openError(path, error);
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDWR | O_APPEND);
+  } catch (error) {
+    throw openError(path, error);
+  }
+  try {
+    return { fd, created: false, tightened: checkExisting(fd, path) };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+/** An existing file must be a recording we may append to; returns whether its mode was tightened to 0600. */
+function checkExisting(fd: number, path: string): boolean {
+  const stat = fstatSync(fd);
+  if (!stat.isFile()) throw new UsageError(`--record ${path} is not a regular file`, { hint: 'name a file, e.g. --record events.ndjson' });
+  if (stat.size > 0) {
+    const head = Buffer.alloc(Math.min(stat.size, 1 << 20));
+    readSync(fd, head, 0, head.length, 0);
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, stat.size - 1);
+    const newline = head.indexOf(10);
+    let recording = newline > 0 && last[0] === 10;
+    try {
+      if (recording) parseRecordingLine(head.subarray(0, newline).toString('utf8'));
+    } catch {
+      recording = false;
+    }
+    if (!recording) throw new UsageError(`--record ${path} exists and is not a stripe-hooks recording`, { hint: 'name a new file, or an earlier recording to append to' });
+  }
+  if ((stat.mode & 0o077) === 0) return false;
+  try {
+    fchmodSync(fd, 0o600);
+  } catch {
+    throw new UsageError(`--record ${path} is readable by others (mode ${(stat.mode & 0o777).toString(8)}) and cannot be made private`, { hint: `run chmod 600 ${path}, or name a new file` });
+  }
+  return true;
+}
+
+function openError(path: string, error: unknown): UsageError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new UsageError(`--record ${path}: the directory ${dirname(path)} does not exist`, { hint: `create it first (mkdir -p ${dirname(path)}), or name a file in an existing directory` });
+  if (code === 'EISDIR') return new UsageError(`--record ${path} is a directory`, { hint: `name a file, e.g. --record ${path.replace(/\/+$/, '')}/events.ndjson` });
+  if (code === 'EACCES' || code === 'EPERM') return new UsageError(`--record ${path}: no permission to write there`, { hint: 'name a file in a directory you can write to' });
+  if (code === 'ENOTDIR') return new UsageError(`--record ${path}: a part of the path is not a directory`, { hint: 'name a file in an existing directory' });
+  return new UsageError(`--record ${path}: cannot open it (${code ?? String(error)})`, { hint: 'name a file in a directory you can write to' });
+}

@@ -1,0 +1,126 @@
+/**
+ * `replay FILE`: a recording's events, chosen (--only, --since) and sent again
+ * through the offline runner: one run whose steps are the recorded events, each
+ * body re-signed with a fresh timestamp and sent byte for byte. --duplicate,
+ * --shuffle, --continue-on-error and progress are the offline runner's.
+ */
+import { UsageError } from '../errors.js';
+import type { EventType } from '../flows/event-types.js';
+import type { Flow } from '../flows/types.js';
+import { matchesGlob } from '../lib/glob.js';
+import type { AuditSample } from '../offline/audit.js';
+import { openBodies, type Recording, type RecordingEntry } from '../record/read.js';
+import type { EventSource } from './offline-driver.js';
+import { deliveryOrder, runOfflineFlow, type OfflineRunOptions } from './offline-runner.js';
+import type { FlowReport } from './report.js';
+
+export interface ReplaySelection {
+  /** Event-type globs (`invoice.*`): only events matching one are sent. */
+  only?: string[];
+  /** An event id: send from that event on, inclusive. */
+  since?: string;
+}
+
+// The relay's --route globs: letters, digits, _ . and *.
+const GLOB = /^[a-z0-9_.*]+$/;
+
+/** `--only 'invoice.*,charge.refunded'` → its globs; a UsageError when one is not a glob. */
+export function parseOnly(value: string): string[] {
+  const globs = value.split(',').map((glob) => glob.trim()).filter(Boolean);
+  const hint = "e.g. --only 'invoice.*,charge.refunded' (`*` matches any characters, dots included)";
+  if (globs.length === 0) throw new UsageError('--only is empty', { hint });
+  const bad = globs.find((glob) => !GLOB.test(glob));
+  if (bad !== undefined) throw new UsageError(`--only "${bad}" is not an event-type glob (letters, digits, _ . and *)`, { hint });
+  return globs;
+}
+
+/** The recorded events a replay sends, in recorded order; a UsageError when the selection names what is not there. */
+export function selectEvents(recording: Recording, selection: ReplaySelection): RecordingEntry[] {
+  let entries = recording.entries;
+  if (selection.since !== undefined) {
+    const from = entries.findIndex((entry) => entry.id === selection.since);
+    if (from === -1) {
+      throw new UsageError(`--since ${selection.since}: no such event in ${recording.shown}`, {
+        hint: `give the id of one of its ${entries.length} events (\`replay ${recording.shown} --dry-run\` lists them)`,
+      });
+    }
+    entries = entries.slice(from);
+  }
+  const { only } = selection;
+  if (only) entries = entries.filter((entry) => only.some((glob) => matchesGlob(glob, entry.type)));
+  if (entries.length === 0) {
+    throw new UsageError(`--only ${only!.join(',')} matches none of the events ${selection.since ? `from ${selection.since} on ` : ''}in ${recording.shown}`, {
+      hint: '`replay FILE --dry-run` lists its events and their types',
+    });
+  }
+  return entries;
+}
+
+/** The replay as a flow: one step per recorded event, named after the file. */
+export function replayFlow(recording: Recording, entries: readonly RecordingEntry[]): Flow {
+  return {
+    name: recording.name,
+    description: `the events recorded in ${recording.shown}`,
+    // Recorded types may be newer than this SDK's list; the runner only compares them as strings.
+    steps: entries.map((entry) => ({ event: entry.type as EventType })),
+    source: recording.shown,
+  };
+}
+
+/** The recording's first chosen event, parsed: the audit's sample. */
+export async function auditSample(recording: Recording, entries: readonly RecordingEntry[]): Promise<AuditSample> {
+  const reader = await openBodies(recording);
+  try {
+    return JSON.parse(await reader.body(entries[0]!)) as AuditSample;
+  } finally {
+    await reader.close();
+  }
+}
+
+export interface ReplayOptions extends Omit<OfflineRunOptions, 'flow' | 'source' | 'repeat' | 'concurrency' | 'apiVersion'> {
+  recording: Recording;
+  entries: readonly RecordingEntry[];
+}
+
+export async function runReplay({ recording, entries, ...options }: ReplayOptions): Promise<FlowReport> {
+  const reader = await openBodies(recording);
+  // One instance: its step `index` is the entry's; the body is read from the file when it is sent.
+  const events = {
+    take: async (index: number) => {
+      const entry = entries[index]!;
+      return { id: entry.id, type: entry.type, body: await reader.body(entry) };
+    },
+  };
+  const source: EventSource = () => events;
+  try {
+    // apiVersion only stamps synthesized events: a replay sends the recorded ones as they are.
+    const report = await runOfflineFlow({ ...options, flow: replayFlow(recording, entries), source, apiVersion: '' });
+    return { ...report, mode: 'replay' };
+  } finally {
+    await reader.close();
+  }
+}
+
+/** Also the --json shape of `replay --dry-run`. */
+export interface ReplayPreview {
+  flow: string;
+  mode: 'replay';
+  forwardTo: string;
+  /** 2 with --duplicate. */
+  copies: number;
+  /** Set with --shuffle: the order's seed. */
+  seed?: number;
+  events: { id: string; type: string; line: number }[];
+}
+
+export function replayPreview(recording: Recording, entries: readonly RecordingEntry[], settings: { url: URL; copies: number; shuffle: boolean; seed: number }): ReplayPreview {
+  const order = deliveryOrder(entries.length, settings.seed, 0, settings.shuffle);
+  return {
+    flow: recording.name,
+    mode: 'replay',
+    forwardTo: settings.url.href,
+    copies: settings.copies,
+    ...(settings.shuffle && { seed: settings.seed }),
+    events: order.map((i) => ({ id: entries[i]!.id, type: entries[i]!.type, line: entries[i]!.line })),
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * `replay` output: what is about to be sent (stderr), the dry-run table, and notes on
+ * the recording. The report, progress bar and secret warnings are trigger-flow
+ * --offline's (ui/trigger-flow-offline.ts).
+ */
+import type { ReplayPreview } from '../run/replay.js';
+import type { Output } from './output.js';
+import { table } from './table.js';
+
+/** Recorded redeliveries left out, and the shuffle's seed: said before anything is sent. */
+export function renderReplayStart(out: Output, settings: { count: number; shown: string; url: URL; redeliveries: number; seed?: number }): void {
+  const { count, shown, url, redeliveries, seed } = settings;
+  if (redeliveries > 0) {
+    out.note(`${redeliveries} recorded redeliver${redeliveries === 1 ? 'y' : 'ies'} of an event already in ${shown} left out: each event is sent once (--duplicate sends each twice)`);
+  }
+  out.note(`replaying ${count} event${count === 1 ? '' : 's'} from ${shown} to ${url.href}${seed === undefined ? '' : `, shuffled (--seed ${seed} repeats this order)`}`);
+}
+
+/** What would be sent, in order, as a table (or the JSON object). */
+export function renderReplayPreview(out: Output, preview: ReplayPreview): void {
+  if (out.json) return out.data(preview);
+  out.line(`POST ${preview.forwardTo}, re-signed, ${preview.copies === 2 ? 'each twice' : 'one at a time'}:`);
+  out.line(table(['#', 'event', 'evt id', 'line'], preview.events.map((event, i) => [String(i + 1), event.type, event.id, String(event.line)])));
+  out.line(out.c.dim(`dry run: nothing sent${preview.seed === undefined ? '' : ` (shuffled with --seed ${preview.seed})`}`));
+}

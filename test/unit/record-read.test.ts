@@ -1,0 +1,91 @@
+/** Reading a recording: every line checked first (file:line on a bad one), bodies read back byte-exact by offset. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.js';
+import { recordingLine } from '../../src/record/format.js';
+import { looksLikeRecording, openBodies, readRecording } from '../../src/record/read.js';
+import { tempDir } from '../support/cli.js';
+
+const body = (id: string, type: string, extra: Record<string, unknown> = {}) => JSON.stringify({ id, object: 'event', type, data: { object: { id: 'pi_1', ...extra } } }, null, 2);
+const line = (text: string) => recordingLine({ receivedAt: Date.UTC(2026, 11, 1), body: text, headers: { 'user-agent': 'Stripe/1.0', 'stripe-signature': 't=1,v1=x' }, answer: { status: 200, ms: 3 } });
+
+function write(content: string): { dir: string; file: string } {
+  const dir = tempDir('record-read-');
+  writeFileSync(join(dir, 'rec.ndjson'), content);
+  return { dir, file: 'rec.ndjson' };
+}
+
+async function usageError(promise: Promise<unknown>): Promise<UsageError> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  expect(error).toBeInstanceOf(UsageError);
+  return error as UsageError;
+}
+
+describe('readRecording', () => {
+  it('keeps each event\'s id, type and line number, skips blank lines, and reads every body back byte for byte (multi-byte UTF-8 too)', async () => {
+    const bodies = [body('evt_1', 'payment_intent.succeeded', { description: 'café ☕ 𝄞 日本' }), body('evt_2', 'charge.succeeded'), body('evt_3', 'invoice.paid', { note: 'ü'.repeat(70_000) })];
+    const { dir, file } = write(`\n${line(bodies[0]!)}   \n${line(bodies[1]!).replace('\n', '\r\n')}\n${line(bodies[2]!).trimEnd()}`);
+    const recording = await readRecording(file, dir);
+    expect(recording).toMatchObject({ shown: 'rec.ndjson', name: 'rec.ndjson', redeliveries: 0 });
+    expect(recording.entries.map(({ id, type, line: at }) => ({ id, type, at }))).toEqual([
+      { id: 'evt_1', type: 'payment_intent.succeeded', at: 2 },
+      { id: 'evt_2', type: 'charge.succeeded', at: 4 },
+      { id: 'evt_3', type: 'invoice.paid', at: 6 },
+    ]);
+    const reader = await openBodies(recording);
+    try {
+      // Out of order: each body is found by its own offset, not by reading on.
+      for (const i of [2, 0, 1]) expect(await reader.body(recording.entries[i]!)).toBe(bodies[i]);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('a line repeating an id (a recorded retry) is left out and counted', async () => {
+    const { dir, file } = write(line(body('evt_1', 'invoice.paid')) + line(body('evt_2', 'invoice.created')) + line(body('evt_1', 'invoice.paid')));
+    const recording = await readRecording(file, dir);
+    expect(recording.entries.map((entry) => entry.id)).toEqual(['evt_1', 'evt_2']);
+    expect(recording.redeliveries).toBe(1);
+  });
+
+  it.each([
+    ['a line that is not JSON', '{"v":1,"event":', /^rec\.ndjson:3: not a JSON object/],
+    ['an event without an evt_ id', JSON.stringify({ v: 1, event: JSON.stringify({ id: 'ch_1', type: 'charge.succeeded' }) }), /^rec\.ndjson:3: "event" has no evt_ id$/],
+    ['another version', JSON.stringify({ v: 2, event: '{}' }), /^rec\.ndjson:3: unknown recording version 2/],
+  ])('%s is a usage error naming file:line', async (_what, bad, message) => {
+    const { dir, file } = write(line(body('evt_1', 'invoice.paid')) + '\n' + bad + '\n' + line(body('evt_2', 'invoice.paid')));
+    const error = await usageError(readRecording(file, dir));
+    expect(error.message).toMatch(message);
+    expect(error.hint).toMatch(/listen --record/);
+  });
+
+  it('a missing file, a directory and an empty recording are one-line usage errors', async () => {
+    const { dir } = write('\n\n');
+    expect((await usageError(readRecording('nope.ndjson', dir))).message).toBe('recording nope.ndjson not found');
+    mkdirSync(join(dir, 'sub'));
+    expect((await usageError(readRecording('sub', dir))).message).toBe('sub is a directory, not a recording');
+    expect((await usageError(readRecording('rec.ndjson', dir))).message).toBe('recording rec.ndjson has no events');
+  });
+
+  it('a body whose line changed after the check is not sent', async () => {
+    const { dir, file } = write(line(body('evt_1', 'invoice.paid')));
+    const recording = await readRecording(file, dir);
+    writeFileSync(join(dir, file), line(body('evt_9', 'invoice.paid')));
+    const reader = await openBodies(recording);
+    try {
+      expect((await usageError(reader.body(recording.entries[0]!))).message).toMatch(/^rec\.ndjson:1 changed during the replay: holds evt_9, not evt_1/);
+    } finally {
+      await reader.close();
+    }
+  });
+});
+
+describe('looksLikeRecording', () => {
+  it('is decided by the first non-blank line', () => {
+    expect(looksLikeRecording(`\n  \n${line(body('evt_1', 'invoice.paid'))}not json\n`)).toBe(true);
+    expect(looksLikeRecording('name: refund\nsteps:\n  - event: charge.refunded\n')).toBe(false);
+    expect(looksLikeRecording('{"name":"x","steps":[{"event":"invoice.paid"}]}')).toBe(false);
+    expect(looksLikeRecording('\n\n')).toBe(false);
+  });
+});
