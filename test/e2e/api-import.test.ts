@@ -1,7 +1,7 @@
 /**
  * Importing the package is cheap: `import('stripe-hooks')`, resolved through package.json's
  * `exports` (Node's self-reference from the repository), loads the entry, the error class,
- * the built-in flows and the signer, and none of the SDK, undici, commander, chalk, ora,
+ * the built-in flows and the signer (node:crypto only once it signs), and none of the SDK, undici, commander, chalk, ora,
  * prompts or execa, nor any implementation module, until a function is called.
  */
 import { execa } from 'execa';
@@ -31,6 +31,7 @@ describe('importing stripe-hooks', () => {
     const ours = urls.filter((url) => url.startsWith('file:')).map((url) => url.slice(url.indexOf('/dist/')));
     expect(ours).toEqual(['/dist/index.js', '/dist/errors.js', '/dist/flows/builtin.js', '/dist/offline/sign.js', '/dist/offline/bytes.js']);
     for (const heavy of HEAVY) expect(urls.filter((url) => url.includes(heavy)), heavy).toEqual([]);
+    expect(urls).not.toContain('node:crypto'); // loaded on the first signature
   });
 
   it('signPayload and builtinFlows work without loading more; a function loads its implementation when called', async () => {
