@@ -71,8 +71,12 @@ export function startListener(options: StartListenerOptions): Promise<Listener> 
       throw error;
     });
     let stopping: Promise<void> | undefined;
-    const stop = () => (stopping ??= started.stop().finally(() => recorder?.close()));
-    signal?.addEventListener('abort', () => void stop(), { once: true });
+    const onAbort = () => void stop();
+    const stop = () => {
+      signal?.removeEventListener('abort', onAbort);
+      return (stopping ??= started.stop().finally(() => recorder?.close()));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     const settings = { ...routing, serial: false, record: recorder?.path };
     async function* relayed(): AsyncGenerator<ListenerEvent> {
       try {

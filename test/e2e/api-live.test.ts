@@ -7,11 +7,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deleteEndpoint, listEndpoints, locateStripeCli, registerEndpoint, startListener, StripeHooksError, triggerFlow, type ListenerEvent } from '../../src/index.js';
+import { deleteEndpoint, listEndpoints, locateStripeCli, registerEndpoint, startListener, triggerFlow, type ListenerEvent } from '../../src/index.js';
 import { BUILTIN_FLOWS } from '../../src/flows/builtin.js';
 import { sandbox, STRIPE_BIN, tempDir } from '../support/cli.js';
 import { startFakeEndpointsApi, type FakeEndpointsApi } from '../support/fake-endpoints-api.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
+import { rejection } from './api-support.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { readRecording } from '../support/recording.js';
 import { TEST_API_KEY } from '../support/stripe-cli.js';
@@ -47,12 +48,6 @@ function children(): string[] {
     }
   }
   return found;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<StripeHooksError> {
-  const error: unknown = await promise.then(() => undefined, (reason: unknown) => reason);
-  expect(error).toBeInstanceOf(StripeHooksError);
-  return error as StripeHooksError;
 }
 
 describe('triggerFlow', () => {

@@ -22,6 +22,7 @@ import {
 } from '../../src/index.js';
 import { runCli, tempDir } from '../support/cli.js';
 import { closedPort } from '../support/ports.js';
+import { rejection } from './api-support.js';
 import { startReceiver, type Receiver, type ReceiverOptions } from '../support/receiver.js';
 import { TYPES, writeRecording } from './replay-support.js';
 
@@ -40,12 +41,6 @@ async function app(options: ReceiverOptions = { secret }): Promise<Receiver> {
 
 /** A report with each measured duration replaced: two runs of the same seed differ only there. */
 const withoutTimings = (report: FlowReport) => ({ ...report, steps: report.steps.map((step) => ({ ...step, ms: 'ms' })) });
-
-async function rejection(promise: Promise<unknown>): Promise<StripeHooksError> {
-  const error: unknown = await promise.then(() => undefined, (reason: unknown) => reason);
-  expect(error).toBeInstanceOf(StripeHooksError);
-  return error as StripeHooksError;
-}
 
 describe('deliverFlow', () => {
   it('delivers the payment flow, every event verified, and resolves with the report the CLI prints with --json for the same seed', async () => {
