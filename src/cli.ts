@@ -4,7 +4,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
-import { ExitCode, HooksError, InterruptedError, UsageError } from './errors.js';
+import { ExitCode, StripeHooksError, InterruptedError, UsageError } from './errors.js';
 import { buildProgram } from './program.js';
 import type { Context } from './context.js';
 
@@ -77,7 +77,7 @@ async function report(error: unknown, commanderMessage: string, argv: string[], 
       verbose,
       color: colorEnabled(!argv.includes('--no-color'), process.env, process.stderr),
     });
-  if (error instanceof HooksError) {
+  if (error instanceof StripeHooksError) {
     if (!(error.reported && out.json)) out.error(error);
     if (verbose && error.cause instanceof Error && error.cause.stack) out.debug(error.cause.stack);
     return error.exitCode;

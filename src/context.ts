@@ -5,7 +5,7 @@
  */
 import { Output, colorEnabled } from './ui/output.js';
 import { warnSecretFlag } from './ui/secret-flag.js';
-import { parseHttpUrl } from './lib/option-values.js';
+import { parseApiBase } from './lib/option-values.js';
 import type { Environment } from './lib/environment.js';
 import type { GlobalOptions } from './program.js';
 
@@ -16,11 +16,6 @@ export interface Context extends Environment {
   verbose: boolean;
   /** Whether we may ask questions: stdin is a terminal and this is not CI. */
   canPrompt: boolean;
-}
-
-export function parseApiBase(value: string | undefined): URL | undefined {
-  if (value === undefined || value === '') return undefined;
-  return parseHttpUrl(value, '--api-base', 'use e.g. --api-base http://127.0.0.1:12111');
 }
 
 export function isCI(env: NodeJS.ProcessEnv): boolean {

@@ -1,6 +1,7 @@
 /**
- * One error model for the whole tool: core modules throw these, only the entry
- * point (cli.ts) turns them into an exit code and a one-line message.
+ * One error model for the whole tool: core modules throw these; the CLI's entry
+ * (cli.ts) turns them into an exit code and a one-line message, and the library
+ * (src/index.ts) hands them to the caller as they are: every one is a StripeHooksError.
  */
 export const ExitCode = {
   ok: 0,
@@ -14,8 +15,9 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 export type ErrorKind = 'failed' | 'usage' | 'environment' | 'interrupted' | 'terminated';
 
-export class HooksError extends Error {
-  readonly exitCode: ExitCodeValue;
+export class StripeHooksError extends Error {
+  /** The CLI's exit code for this error: 1 failed, 2 usage, 3 environment, 130/143 interrupted. */
+  readonly code: ExitCodeValue;
   readonly kind: ErrorKind;
   /** A short follow-up line telling the user what to do next. */
   readonly hint?: string;
@@ -24,16 +26,21 @@ export class HooksError extends Error {
 
   constructor(kind: ErrorKind, message: string, options: { hint?: string; cause?: unknown; reported?: boolean } = {}) {
     super(message, { cause: options.cause });
-    this.name = 'HooksError';
+    this.name = 'StripeHooksError';
     this.kind = kind;
-    this.exitCode = ExitCode[kind];
+    this.code = ExitCode[kind];
     this.hint = options.hint;
     this.reported = options.reported ?? false;
+  }
+
+  /** The name the CLI's code and tests use for `code`. */
+  get exitCode(): ExitCodeValue {
+    return this.code;
   }
 }
 
 /** The user asked for something that cannot work as written: bad flag, URL, flow, event or file. */
-export class UsageError extends HooksError {
+export class UsageError extends StripeHooksError {
   constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
     super('usage', message, options);
     this.name = 'UsageError';
@@ -41,7 +48,7 @@ export class UsageError extends HooksError {
 }
 
 /** The machine is not ready: Stripe CLI missing or broken, no key, network or API down. */
-export class EnvironmentError extends HooksError {
+export class EnvironmentError extends StripeHooksError {
   constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
     super('environment', message, options);
     this.name = 'EnvironmentError';
@@ -49,7 +56,7 @@ export class EnvironmentError extends HooksError {
 }
 
 /** The tool worked but the thing under test did not: a step or delivery failed. */
-export class FailedError extends HooksError {
+export class FailedError extends StripeHooksError {
   constructor(message: string, options: { hint?: string; cause?: unknown; reported?: boolean } = {}) {
     super('failed', message, options);
     this.name = 'FailedError';
@@ -57,7 +64,7 @@ export class FailedError extends HooksError {
 }
 
 /** The run was stopped by a signal after a clean shutdown (exit 130 for SIGINT, 143 for SIGTERM). */
-export class InterruptedError extends HooksError {
+export class InterruptedError extends StripeHooksError {
   readonly signal: 'SIGINT' | 'SIGTERM';
   constructor(signal: 'SIGINT' | 'SIGTERM' = 'SIGINT') {
     super(signal === 'SIGINT' ? 'interrupted' : 'terminated', signal === 'SIGINT' ? 'Interrupted' : 'Terminated');

@@ -6,12 +6,11 @@
  */
 import type { Context } from '../context.js';
 import type { ReplayOptions } from '../definitions/index.js';
-import { parseForwardUrl } from '../lib/forward-url.js';
 import { SDK_API_VERSION } from '../lib/api-version.js';
 import { auditHandler } from '../offline/audit.js';
-import { randomSeed } from '../offline/random.js';
 import { generateSecret, givenSecret, type SecretSources } from '../offline/secret.js';
 import { readRecording } from '../record/read.js';
+import { offlineSettings } from '../run/offline-settings.js';
 import { runFailure } from '../run/outcome.js';
 import type { FlowReport } from '../run/report.js';
 import { auditSample, parseOnly, replayPreview, runReplay, selectEvents } from '../run/replay.js';
@@ -20,10 +19,9 @@ import { warnSecretFlag } from '../ui/secret-flag.js';
 import { announceSecret, progressBar, renderOfflineReports } from '../ui/trigger-flow-offline.js';
 
 export async function run(file: string, options: ReplayOptions, ctx: Context): Promise<void> {
-  const url = new URL(parseForwardUrl(options.forwardTo));
+  const { url, seed } = offlineSettings({ forwardTo: options.forwardTo, seed: options.seed });
   const only = options.only === undefined ? undefined : parseOnly(options.only);
   const shuffle = Boolean(options.shuffle);
-  const seed = options.seed ?? randomSeed();
   const sources: SecretSources = { flag: options.secret, dotenv: options.dotenv, env: ctx.env, cwd: ctx.cwd };
   const given = await givenSecret(sources);
   if (options.secret !== undefined) warnSecretFlag(ctx.out, '--secret');

@@ -8,19 +8,14 @@ import type { Context } from '../context.js';
 import { offlineOnlyGiven, type TriggerFlowOptions } from '../definitions/index.js';
 import { UsageError } from '../errors.js';
 import type { Flow } from '../flows/types.js';
-import { runFlow } from '../run/live-runner.js';
+import { runLiveFlow } from '../run/live-runner.js';
 import { planFlow } from '../run/plan.js';
 import { reportJson } from '../run/report.js';
 import { parseForwardUrl } from '../lib/forward-url.js';
 import { parseRoute } from '../relay/routing.js';
-import { stripeTarget } from '../stripe-cli/spawn.js';
-import { proveWithFixtures } from '../stripe-cli/triggers.js';
-import { locateUnproven } from '../stripe-cli/while-proving.js';
 import { planJson, renderPlan } from '../ui/flow-plan.js';
 import { stepSpinners } from '../ui/trigger-flow-live.js';
 import { reportStripeCli } from '../ui/stripe-cli.js';
-
-const READY_TIMEOUT_MS = 30_000;
 
 export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Context): Promise<void> {
   const misplaced = offlineOnlyGiven(options);
@@ -49,22 +44,15 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
     return;
   }
 
-  // The fixture list is read while the binary is proven (or both come from the probe cache), and
-  // `stripe listen` starts meanwhile.
-  const unproven = await locateUnproven(ctx, proveWithFixtures);
   // Opened before `stripe listen` starts: a bad path is a usage error before anything runs.
   const recorder = recordPath === undefined ? undefined : (await import('../record/writer.js')).openRecorder(recordPath, { live: Boolean(options.live), secrets: [ctx.apiKey] });
   const recording = recorder && (await import('../ui/listen.js'));
   const record = recorder && recording?.recordingSink(ctx.out, recorder, Boolean(options.live));
   const progress = stepSpinners(ctx.out, plan.steps.length);
-  const running = runFlow({
+  const running = runLiveFlow(ctx, {
     plan,
-    target: stripeTarget(ctx, unproven.path),
-    unproven,
     onProven: (cli) => reportStripeCli(ctx.out, cli),
     continueOnError: Boolean(options.continueOnError),
-    signal: ctx.signal,
-    readyTimeoutMs: READY_TIMEOUT_MS,
     relay: { serial: options.serial ? { windowMs: options.reorderWindow } : undefined, forwardTimeoutMs: options.forwardTimeout, record },
     onProgress: progress.update,
     log: (text) => ctx.out.debug(text),

@@ -6,23 +6,19 @@
 import type { Context } from '../context.js';
 import type { TriggerFlowOptions } from '../definitions/index.js';
 import type { Flow } from '../flows/types.js';
-import { parseApiVersion, SDK_API_VERSION } from '../lib/api-version.js';
 import { auditHandler } from '../offline/audit.js';
-import { randomSeed } from '../offline/random.js';
 import { generateSecret, givenSecret, type SecretSources } from '../offline/secret.js';
 import { offlinePreview } from '../run/offline-preview.js';
 import { plannedDeliveries, runOfflineFlow } from '../run/offline-runner.js';
+import { offlineSettings } from '../run/offline-settings.js';
 import { runFailure } from '../run/outcome.js';
 import type { FlowReport } from '../run/report.js';
-import { parseForwardUrl } from '../lib/forward-url.js';
 import { warnSecretFlag } from '../ui/secret-flag.js';
 import { announceSecret, progressBar, renderOfflineReports, renderPreview } from '../ui/trigger-flow-offline.js';
 
 export async function runOffline(flow: Flow, options: TriggerFlowOptions, ctx: Context): Promise<void> {
-  const url = new URL(parseForwardUrl(options.forwardTo));
-  const seed = options.seed ?? randomSeed();
+  const { url, seed, apiVersion } = offlineSettings(options);
   const repeat = options.repeat ?? 1;
-  const apiVersion = options.apiVersion === undefined ? SDK_API_VERSION : parseApiVersion(options.apiVersion);
   const sources: SecretSources = { flag: options.secret, dotenv: options.dotenv, env: ctx.env, cwd: ctx.cwd };
   const given = await givenSecret(sources);
   if (options.secret !== undefined) warnSecretFlag(ctx.out, '--secret');

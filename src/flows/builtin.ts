@@ -2,8 +2,7 @@
  * The built-in flows. `payment` is the order the product's source documents give
  * (read bottom to top there); see README "Flows" for why each step is what it is.
  */
-import { flowEvents } from './events.js';
-import type { EventType } from './event-types.js';
+// Types only: the library's entry exports these flows, and importing it must stay cheap (docs/api.md).
 import type { Flow } from './types.js';
 
 export const BUILTIN_FLOWS: readonly Flow[] = [
@@ -54,8 +53,3 @@ export const BUILTIN_FLOWS: readonly Flow[] = [
     steps: [{ event: 'invoice.finalized' }, { event: 'invoice.voided' }],
   },
 ];
-
-/** Every event type any built-in flow names: the default `listen --events` selection. */
-export function builtinFlowEvents(): EventType[] {
-  return flowEvents(...BUILTIN_FLOWS);
-}

@@ -1,6 +1,7 @@
 /** Event-type validation against the SDK-derived list, with "did you mean". */
 import { UsageError } from '../errors.js';
 import { suggest } from '../lib/suggest.js';
+import { BUILTIN_FLOWS } from './builtin.js';
 import { EVENT_TYPES, type EventType } from './event-types.js';
 import type { Flow } from './types.js';
 
@@ -40,4 +41,9 @@ export function parseEventList(list: string, flag = '--events'): EventType[] {
  */
 export function flowEvents(...flows: readonly Flow[]): EventType[] {
   return [...new Set(flows.flatMap((flow) => flow.steps.map((step) => step.event)))];
+}
+
+/** Every event type any built-in flow names: the default `listen --events` selection. */
+export function builtinFlowEvents(): EventType[] {
+  return flowEvents(...BUILTIN_FLOWS);
 }

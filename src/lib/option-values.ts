@@ -12,9 +12,13 @@ export function parseSeconds(value: string, flag: string, max = 3600): number {
 
 /** A whole number from `min` to `max` (digits only: no sign, no exponent). */
 export function parseInteger(value: string, flag: string, min: number, max: number, example = Math.min(max, Math.max(min, 8))): number {
-  const number = Number(value);
-  if (!/^\d+$/.test(value.trim()) || number < min || number > max) {
-    throw new UsageError(`${flag} "${value}" must be a whole number from ${min} to ${max}`, { hint: `e.g. ${flag} ${example}` });
+  return checkInteger(/^\d+$/.test(value.trim()) ? Number(value) : NaN, flag, min, max, example, value);
+}
+
+/** The same rule for a number given as one (the library's options); `shown` is how the value was written. */
+export function checkInteger(number: number, flag: string, min: number, max: number, example = Math.min(max, Math.max(min, 8)), shown = String(number)): number {
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new UsageError(`${flag} "${shown}" must be a whole number from ${min} to ${max}`, { hint: `e.g. ${flag} ${example}` });
   }
   return number;
 }
@@ -34,4 +38,10 @@ export function parseHttpUrl(value: string, flag: string, hint: string, notUrl =
     throw new UsageError(`${flag} "${value}" must be an http(s) URL with a host`, { hint });
   }
   return url;
+}
+
+/** --api-base / STRIPE_HOOKS_API_BASE (the library's `apiBase` too): empty means none. */
+export function parseApiBase(value: string | undefined): URL | undefined {
+  if (value === undefined || value === '') return undefined;
+  return parseHttpUrl(value, '--api-base', 'use e.g. --api-base http://127.0.0.1:12111');
 }

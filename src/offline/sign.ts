@@ -5,15 +5,20 @@
  * more than 300 s old. Any secret signs: the app verifies with whatever it was given
  * (offline/secret.ts warns when it is not shaped like Stripe's).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { utf8 } from './bytes.js';
+
+// node:crypto is loaded on the first signature, not on import: the library's entry imports this module
+// (signPayload is synchronous), and crypto's internals were the larger part of `import('stripe-hooks')`.
+let crypto: typeof import('node:crypto') | undefined;
+const hmac = (secret: string) => (crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHmac('sha256', secret);
 
 /** The SDKs' default tolerance for the signature's timestamp, in seconds. */
 export const SIGNATURE_TOLERANCE_S = 300;
 
 function signature(body: string, secret: string, timestamp: number): string {
   // Two updates, not one over `${timestamp}.${body}`: that would copy every body once more (a burst signs 90,000).
-  return createHmac('sha256', secret).update(`${timestamp}.`).update(utf8(body)).digest('hex');
+  return hmac(secret).update(`${timestamp}.`).update(utf8(body)).digest('hex');
 }
 
 export function signatureHeader(body: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): string {
@@ -25,6 +30,6 @@ export function signedWith(body: Buffer, header: string | undefined, secret: str
   const parts = (header ?? '').split(',').map((part) => part.split('='));
   const t = parts.find(([key]) => key === 't')?.[1];
   if (t === undefined || !/^\d+$/.test(t)) return false;
-  const expected = Buffer.from(createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex'));
-  return parts.some(([key, value]) => key === 'v1' && value !== undefined && value.length === expected.length && timingSafeEqual(Buffer.from(value), expected));
+  const expected = Buffer.from(hmac(secret).update(`${t}.`).update(body).digest('hex'));
+  return parts.some(([key, value]) => key === 'v1' && value !== undefined && value.length === expected.length && crypto!.timingSafeEqual(Buffer.from(value), expected));
 }

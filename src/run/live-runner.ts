@@ -4,7 +4,10 @@
  * to `onProgress`. On abort (Ctrl+C) the running trigger and the listener are
  * stopped and waited for before the signal's reason is thrown.
  */
-import type { StripeTarget } from '../stripe-cli/spawn.js';
+import type { Environment } from '../lib/environment.js';
+import { stripeTarget, type StripeTarget } from '../stripe-cli/spawn.js';
+import { proveWithFixtures } from '../stripe-cli/triggers.js';
+import { locateUnproven } from '../stripe-cli/while-proving.js';
 import { createLiveDriver, type LiveDriverOptions } from './live-driver.js';
 import type { FlowPlan, PlannedStep } from './plan.js';
 import type { FlowReport } from './report.js';
@@ -31,4 +34,21 @@ export async function runFlow(options: RunFlowOptions): Promise<FlowReport> {
   const driver = createLiveDriver({ ...options, onListener: (kind) => onProgress?.({ kind }) });
   const run = await runSteps(plan.steps, driver, { continueOnError: options.continueOnError, signal: options.signal, onProgress });
   return { flow: plan.flow.name, ok: run.ok, mode: run.observed ? 'live' : 'unverified', steps: run.steps, sideEffects: run.sideEffects };
+}
+
+/** How long `stripe listen` may take to say Ready. */
+const READY_TIMEOUT_MS = 30_000;
+
+/**
+ * What `trigger-flow` and the library's triggerFlow both run: find the Stripe CLI (its fixture
+ * list is read while the binary is proven, or both come from the probe cache) and run the plan
+ * through it; `stripe listen` starts meanwhile.
+ */
+export async function runLiveFlow(
+  environment: Environment,
+  options: Omit<RunFlowOptions, 'target' | 'unproven' | 'signal' | 'readyTimeoutMs'> & { readyTimeoutMs?: number },
+): Promise<FlowReport> {
+  const unproven = await locateUnproven(environment, proveWithFixtures);
+  const target = stripeTarget(environment, unproven.path);
+  return runFlow({ readyTimeoutMs: READY_TIMEOUT_MS, ...options, target, unproven, signal: environment.signal });
 }

@@ -1,6 +1,7 @@
 /**
  * The result of running a flow, live or offline. This is also the `--json`
- * shape of `trigger-flow`, so fields are named for machines.
+ * shape of `trigger-flow` and `replay`, and what the library's deliverFlow,
+ * triggerFlow and replay resolve with (one type for both), so fields are named for machines.
  */
 export interface StepResult {
   /** The event type the step waited for. */
@@ -43,13 +44,15 @@ export interface FlowReport {
   /** Set for --offline runs and replays. */
   mode?: 'live' | 'offline' | 'replay' | 'unverified';
   burst?: BurstStats;
+  /** The seed that reproduces an offline run (and a replay's --shuffle order). */
+  seed?: number;
 }
 
 /** The `error` of a step not run because an earlier one failed (fail-fast). */
 export const SKIPPED = 'skipped: an earlier step failed';
 
-/** The `--json` document: exactly these fields, in this order, whatever else a report carries. */
-export function reportJson(report: FlowReport): Record<string, unknown> {
+/** The `--json` document (and the library's report): exactly these fields, in this order, whatever else a report carries. */
+export function reportJson(report: FlowReport, seed = report.seed): FlowReport {
   return {
     flow: report.flow,
     ok: report.ok,
@@ -66,5 +69,6 @@ export function reportJson(report: FlowReport): Record<string, unknown> {
     })),
     sideEffects: report.sideEffects.map(({ type, eventId, status, reordered }) => ({ type, eventId, status, ...(reordered ? { reordered } : {}) })),
     ...(report.burst ? { burst: report.burst } : {}),
+    ...(seed === undefined ? {} : { seed }),
   };
 }

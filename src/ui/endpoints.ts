@@ -1,10 +1,11 @@
 /** `endpoints list|delete` output: the endpoint table and the one-line result, or their JSON. */
 import { countEvents, type EndpointView } from '../endpoints/plan.js';
+import { deleteReport, endpointsReport } from '../endpoints/reports.js';
 import type { Output } from './output.js';
 import { table } from './table.js';
 
 export function renderEndpointList(out: Output, endpoints: readonly (EndpointView & { id: string })[]): void {
-  if (out.json) return out.data({ endpoints });
+  if (out.json) return out.data(endpointsReport([...endpoints]));
   if (endpoints.length === 0) return out.note('no webhook endpoints');
   const rows = endpoints.map((endpoint) => [
     endpoint.id,
@@ -17,6 +18,6 @@ export function renderEndpointList(out: Output, endpoints: readonly (EndpointVie
 }
 
 export function renderDeleted(out: Output, endpoint: EndpointView & { id: string }): void {
-  if (out.json) return out.data({ action: 'deleted', endpoint });
+  if (out.json) return out.data(deleteReport(endpoint));
   out.line(`deleted  ${endpoint.id}  ${endpoint.url}`);
 }

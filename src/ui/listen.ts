@@ -4,6 +4,7 @@
  * with --json, one NDJSON object per event on stdout and nothing else there.
  */
 import type { Delivery } from '../relay/record.js';
+import { listenEventJson, type ListenSettings } from '../relay/listen-json.js';
 import type { RecordSink, RelayedEvent } from '../relay/listener.js';
 import type { Recorder, RecordOutcome, RecordSummary } from '../record/writer.js';
 import type { Routing } from '../relay/routing.js';
@@ -29,52 +30,11 @@ export function listenRenderer(out: Output, setup: ListenSetup): (event: Relayed
   return out.json ? jsonRenderer(out, setup) : humanRenderer(out, setup);
 }
 
-/** A delivery as `--json` prints it: the event's facts, the app's answer, and its body when not 2xx. */
-export function deliveryJson(delivery: Delivery, at: number): Record<string, unknown> {
-  const { id, type, livemode, account, apiVersion, connect, url, status, failure, error, ms, body, reordered } = delivery;
-  return {
-    kind: 'delivery',
-    time: new Date(at).toISOString(),
-    id,
-    type,
-    livemode,
-    ...(account !== undefined && { account }),
-    apiVersion,
-    connect,
-    url,
-    status,
-    ...(failure !== undefined && { failure, error }),
-    ms,
-    ...(!is2xx(delivery) && failure === undefined && { body }),
-    ...(reordered && { reordered }),
-  };
-}
-
 function jsonRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) => void {
-  const { routing } = setup;
+  const settings: ListenSettings = { ...setup.routing, serial: setup.serial, envFile: setup.envFile, record: setup.record };
   return (event) => {
-    const time = new Date(event.at).toISOString();
-    switch (event.kind) {
-      case 'ready':
-        return out.data({
-          kind: 'ready',
-          time,
-          secret: event.secret,
-          apiVersion: event.apiVersion,
-          forwardTo: routing.forwardTo,
-          forwardConnectTo: routing.forwardConnectTo,
-          routes: routing.routes,
-          serial: setup.serial,
-          envFile: setup.envFile,
-          ...(setup.record !== undefined && { record: setup.record }),
-        });
-      case 'delivery':
-        return out.data(deliveryJson(event.delivery, event.at));
-      case 'cli-error':
-        return out.data({ kind: 'cli-error', time, category: event.category, message: event.message });
-      case 'received':
-        return; // printed once answered
-    }
+    const json = listenEventJson(event, settings);
+    if (json) out.data(json);
   };
 }
 

@@ -1,19 +1,12 @@
 /** `register-endpoint` output: what was done (or would be), the endpoint's fields, the secret's fate; or the JSON. */
 import type { RegisterResult } from '../endpoints/api.js';
 import { countEvents } from '../endpoints/plan.js';
+import { registerReport } from '../endpoints/reports.js';
 import type { Output } from './output.js';
 
 /** What register-endpoint did (or would do); `savedTo` says where the new secret was written. */
 export function renderRegistration(out: Output, result: RegisterResult, savedTo: string | undefined): void {
-  if (out.json) {
-    out.data({
-      action: result.action,
-      endpoint: result.endpoint,
-      ...(result.secret && { secret: result.secret }),
-      ...(result.dryRun && { dry_run: true }),
-    });
-    return;
-  }
+  if (out.json) return out.data(registerReport(result));
   const { endpoint } = result;
   const verb = result.dryRun && result.action !== 'unchanged' ? `would be ${result.action}` : result.action;
   out.line(`${verb}  ${endpoint.id ?? '(new endpoint)'}  ${endpoint.url}`);

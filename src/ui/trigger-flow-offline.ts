@@ -62,9 +62,12 @@ export function renderPreview(out: Output, preview: OfflinePreview): void {
   out.line(out.c.dim(`dry run: nothing sent (seed ${preview.seed}${instances})`));
 }
 
+/** What `--json` prints for an offline run or a replay: the library's FlowReport, with the audit when there was one. */
+export type OfflineReportJson = FlowReport & { audit?: AuditReport };
+
 /** The flow report (or a replay's), then the audit when there was one; as one JSON object with --json. */
 export function renderOfflineReports(out: Output, report: FlowReport, audit: AuditReport | undefined, seed: number | undefined): void {
-  if (out.json) return out.data({ ...reportJson(report), ...(seed !== undefined && { seed }), ...(audit && { audit }) });
+  if (out.json) return out.data({ ...reportJson(report, seed), ...(audit && { audit }) } satisfies OfflineReportJson);
   renderFlowReport(report, out);
   if (!audit) return;
   out.line();

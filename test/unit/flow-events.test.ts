@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { builtinFlowEvents } from '../../src/flows/builtin.js';
-import { flowEvents } from '../../src/flows/events.js';
+import { builtinFlowEvents, flowEvents } from '../../src/flows/events.js';
 import type { Flow } from '../../src/flows/types.js';
 
 const flow = (...events: Flow['steps'][number]['event'][]): Flow => ({ name: 'f', description: '', source: 'x', steps: events.map((event) => ({ event })) });

@@ -1,0 +1,140 @@
+/**
+ * The library's option objects, one per function (docs/api.md). Every field is
+ * named; an unknown one is a type error. `signal` stops the work: the function
+ * then rejects with a StripeHooksError of kind 'interrupted', nothing left running.
+ */
+import type { Flow } from '../flows/types.js';
+
+/** A built-in flow's name (e.g. 'payment'), one from stripe-hooks.config.* in the cwd, or a flow object. */
+export type FlowInput = string | Flow;
+
+interface Abortable {
+  signal?: AbortSignal;
+}
+
+/** The Stripe API side: the key defaults to STRIPE_API_KEY, the base to STRIPE_HOOKS_API_BASE (then Stripe's). */
+interface StripeAccess {
+  /** A test key (sk_test_… or rk_test_…); never asked for: without one (here or in STRIPE_API_KEY) the call throws kind 'environment'. */
+  apiKey?: string;
+  /** A local Stripe API (stripe-mock, a test backend) as http://127.0.0.1:PORT. */
+  apiBase?: string;
+}
+
+/** The Stripe CLI binary; default: STRIPE_HOOKS_STRIPE_BIN, then PATH, node_modules, the cache. */
+interface StripeBinary {
+  stripeBin?: string;
+}
+
+export interface DeliverFlowOptions extends Abortable {
+  flow: FlowInput;
+  /** The app's webhook URL (localhost:4242/webhook works). */
+  forwardTo: string;
+  /** The signing secret the app verifies with. */
+  secret: string;
+  /** Fixes ids, payloads and the shuffle order; random (and in the report) when not given. */
+  seed?: number;
+  /** Deliver every event twice. */
+  duplicate?: boolean;
+  /** Deliver the steps out of order. */
+  shuffle?: boolean;
+  /** Independent flow instances, 1 to 100,000. */
+  repeat?: number;
+  /** Instances in flight at once, 1 to 1000. */
+  concurrency?: number;
+  /** Keep going after a failed step. */
+  continueOnError?: boolean;
+  /** The events' api_version; the SDK's pinned version by default. */
+  apiVersion?: string;
+  /** Per-delivery limit in ms (default 30,000, Stripe's). */
+  timeoutMs?: number;
+}
+
+export interface AuditHandlerOptions extends Abortable {
+  forwardTo: string;
+  secret: string;
+  /** Audit with the first event of this flow rather than a payment_intent.succeeded. */
+  flow?: FlowInput;
+  seed?: number;
+  apiVersion?: string;
+  timeoutMs?: number;
+}
+
+export interface TriggerFlowOptions extends Abortable, StripeAccess, StripeBinary {
+  flow: FlowInput;
+  forwardTo: string;
+  /** Seconds each step may take (default 30). */
+  stepTimeout?: number;
+  continueOnError?: boolean;
+}
+
+export interface StartListenerOptions extends Abortable, StripeAccess, StripeBinary {
+  forwardTo: string;
+  /** Event types to listen for; default: every event of the built-in flows. */
+  events?: string[];
+  /** Append every delivered event to this NDJSON file (replay reads it). */
+  record?: string;
+}
+
+export interface ReplayOptions extends Abortable {
+  /** A recording (listen --record), relative to the cwd. */
+  file: string;
+  forwardTo: string;
+  secret: string;
+  /** Event-type globs: only matching events are sent (e.g. ['invoice.*']). */
+  only?: string[];
+  /** An event id: send from it on. */
+  since?: string;
+  duplicate?: boolean;
+  shuffle?: boolean;
+  /** The shuffle order. */
+  seed?: number;
+  continueOnError?: boolean;
+  timeoutMs?: number;
+}
+
+export interface RegisterEndpointOptions extends Abortable, StripeAccess {
+  url: string;
+  /** Event types, or ['*'] for all. */
+  events: string[];
+  description?: string;
+  connect?: boolean;
+  metadata?: Record<string, string>;
+  /** The endpoint's API version; the SDK's pinned version by default. */
+  apiVersion?: string;
+  disabled?: boolean;
+  /** Say what would happen; change nothing. */
+  dryRun?: boolean;
+}
+
+export type ListEndpointsOptions = Abortable & StripeAccess;
+
+export interface DeleteEndpointOptions extends Abortable, StripeAccess {
+  /** we_…; or give `url`. */
+  id?: string;
+  url?: string;
+}
+
+export interface SignPayloadOptions {
+  /** The exact body that will be sent. */
+  payload: string;
+  secret: string;
+  /** Unix seconds; now by default. */
+  timestamp?: number;
+}
+
+export interface SynthesizeEventsOptions {
+  flow: FlowInput;
+  seed?: number;
+  apiVersion?: string;
+  /** Unix seconds of the last event (earlier ones a second apart); now by default. Fix it, with `seed`, for identical events. */
+  now?: number;
+}
+
+export interface LocateStripeCliOptions extends Abortable, StripeBinary {}
+
+export interface StripeCli {
+  path: string;
+  version: string;
+  /** Where it was found: '--stripe-bin' (the stripeBin option), 'STRIPE_HOOKS_STRIPE_BIN', 'PATH', 'node_modules' or 'cache'. */
+  source: string;
+}

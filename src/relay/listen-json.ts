@@ -1,0 +1,105 @@
+/**
+ * `listen --json`'s NDJSON objects, one per relayed event: what the CLI prints
+ * and what the library's startListener yields (one type for both, so they
+ * cannot drift). Data only: src/ui/listen.ts writes them, src/api/listen.ts hands them out.
+ */
+import type { CliErrorCategory } from '../stripe-cli/listen-lines.js';
+import type { RelayedEvent } from './listener.js';
+import type { Delivery, FailureClass } from './record.js';
+import type { Route } from './routing.js';
+
+/** The listener is up: the signing secret of the session, and where deliveries go. */
+export interface ListenReady {
+  kind: 'ready';
+  /** ISO 8601. */
+  time: string;
+  secret: string;
+  apiVersion?: string;
+  forwardTo: string;
+  forwardConnectTo?: string;
+  routes: readonly Route[];
+  serial: boolean;
+  envFile?: string;
+  record?: string;
+}
+
+/** One delivery to the app: the event's facts, the app's answer (or why there was none), and its body when not 2xx. */
+export interface ListenDelivery {
+  kind: 'delivery';
+  time: string;
+  id?: string;
+  type?: string;
+  livemode?: boolean;
+  account?: string;
+  apiVersion?: string | null;
+  connect: boolean;
+  url: string;
+  status: number | null;
+  failure?: FailureClass;
+  error?: string;
+  ms: number;
+  body?: string;
+  reordered?: boolean;
+}
+
+/** An error the Stripe CLI reported while listening (it keeps running). */
+export interface ListenCliError {
+  kind: 'cli-error';
+  time: string;
+  category: CliErrorCategory;
+  message: string;
+}
+
+export type ListenerEvent = ListenReady | ListenDelivery | ListenCliError;
+
+/** What a ready line states besides the session's own facts. */
+export type ListenSettings = Omit<ListenReady, 'kind' | 'time' | 'secret' | 'apiVersion'>;
+
+const is2xx = (status: number | null) => status !== null && status >= 200 && status < 300;
+
+/** A delivery as `--json` prints it. */
+export function deliveryJson(delivery: Delivery, at: number): ListenDelivery {
+  const { id, type, livemode, account, apiVersion, connect, url, status, failure, error, ms, body, reordered } = delivery;
+  return {
+    kind: 'delivery',
+    time: new Date(at).toISOString(),
+    id,
+    type,
+    livemode,
+    ...(account !== undefined && { account }),
+    apiVersion,
+    connect,
+    url,
+    status,
+    ...(failure !== undefined && { failure, error }),
+    ms,
+    ...(!is2xx(status) && failure === undefined && { body }),
+    ...(reordered && { reordered }),
+  };
+}
+
+/** The object for one relayed event, or undefined for one `--json` does not print (`received`: printed once answered). */
+export function listenEventJson(event: RelayedEvent, settings: ListenSettings): ListenerEvent | undefined {
+  const time = new Date(event.at).toISOString();
+  switch (event.kind) {
+    case 'ready':
+      return {
+        kind: 'ready',
+        time,
+        secret: event.secret,
+        apiVersion: event.apiVersion,
+        forwardTo: settings.forwardTo,
+        forwardConnectTo: settings.forwardConnectTo,
+        routes: settings.routes,
+        serial: settings.serial,
+        envFile: settings.envFile,
+        ...(settings.record !== undefined && { record: settings.record }),
+      };
+    case 'delivery':
+      return deliveryJson(event.delivery, event.at);
+    case 'cli-error':
+      return { kind: 'cli-error', time, category: event.category, message: event.message };
+    case 'received':
+      return undefined;
+  }
+}

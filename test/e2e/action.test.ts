@@ -1,0 +1,147 @@
+/**
+ * The GitHub Action (action.yml) run step by step as a runner would (test/support/action-runner.ts), with
+ * `npx stripe-hooks@<version>` resolving to this checkout's built CLI, against a receiver on 127.0.0.1 that
+ * verifies every delivery with the SDK's constructEvent.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ROOT } from '../support/cli.js';
+import { loadAction, parseOutputFile, runAction, type ActionRun } from '../support/action-runner.js';
+import { startReceiver, type Receiver, type ReceiverOptions } from '../support/receiver.js';
+
+const secret = 'whsec_actionSecret0123456789abcdefXYZ';
+const apiKey = 'sk_test_actionKey0123456789abcdefghijklmnop';
+const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+let receiver: Receiver | undefined;
+
+afterEach(async () => {
+  await receiver?.close();
+  receiver = undefined;
+});
+
+async function app(options: ReceiverOptions = {}): Promise<Receiver> {
+  receiver = await startReceiver({ secret, ...options });
+  return receiver;
+}
+
+interface Report { ok: boolean; mode: string; seed?: number; steps: { ok: boolean; eventId: string | null }[]; audit?: { ok: boolean; checks: unknown[] }; error?: { kind: string; message: string } }
+const readReport = (run: ActionRun): Report => JSON.parse(readFileSync(run.outputs.report ?? '', 'utf8')) as Report;
+
+/** Neither argv nor the log (before the runner's masking) nor the outputs carry the value. */
+function expectKeptSecret(run: ActionRun, value: string): void {
+  expect(run.npxCalls.flat().join(' ')).not.toContain(value);
+  expect(run.log).not.toContain(value);
+  expect(JSON.stringify(run.outputs) + run.summary).not.toContain(value);
+}
+
+describe('action.yml', () => {
+  it('is a composite action with the documented inputs and outputs, and no expression inside a script', () => {
+    const action = loadAction();
+    expect(action.runs.using).toBe('composite');
+    expect(Object.keys(action.inputs)).toEqual(['flow', 'forward-to', 'offline', 'audit', 'secret', 'api-key', 'version', 'args']);
+    expect(action.inputs['forward-to']?.required).toBe(true);
+    expect([action.inputs.flow?.default, action.inputs.offline?.default, action.inputs.audit?.default]).toEqual(['payment', 'true', 'false']);
+    expect(Object.keys(action.outputs)).toEqual(['ok', 'report']);
+    for (const step of action.runs.steps) {
+      expect(step.run).not.toContain('${{'); // every input reaches the script through env:, never as script text
+      expect(step.shell).toBe('bash');
+    }
+  });
+
+  it('runs the offline payment flow: ok=true, a report with 9 passing steps, the default version from package.json', async () => {
+    const rx = await app();
+    const run = await runAction({ 'forward-to': rx.url, secret });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs.ok).toBe('true');
+    expect(run.outputs.report).toMatch(/\/temp\/stripe-hooks\.\w+\/report\.json$/);
+    const report = readReport(run);
+    expect(report).toMatchObject({ ok: true, mode: 'offline' });
+    expect(report.steps).toHaveLength(9);
+    expect(rx.deliveries.filter((d) => d.verified)).toHaveLength(9);
+    expect(run.npxCalls).toEqual([['--yes', `stripe-hooks@${version}`, '--json', 'trigger-flow', 'payment', '--forward-to', rx.url, '--offline']]);
+    expect(run.log).toContain('payment: passed (offline) — 9 of 9 steps passed');
+    expect(run.summary).toContain('| 9 | transfer.created |');
+    expect(run.masks).toEqual([secret]);
+    expectKeptSecret(run, secret);
+  });
+
+  it('fails the step when the app fails, after writing ok=false and the report', async () => {
+    const rx = await app({ status: { 'charge.succeeded': 500 } });
+    const run = await runAction({ 'forward-to': rx.url, secret, version: 'latest' });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.ok).toBe('false');
+    const report = readReport(run);
+    expect(report.ok).toBe(false);
+    expect(report.steps.filter((s) => s.ok)).toHaveLength(6);
+    expect(run.npxCalls[0]?.[1]).toBe('stripe-hooks@latest');
+    expect(run.log).toMatch(/step 7 charge\.succeeded: the app answered 500/);
+    expectKeptSecret(run, secret);
+  });
+
+  it('takes STRIPE_WEBHOOK_SECRET from the job when the secret input is empty, and runs the audit', async () => {
+    const rx = await app();
+    const run = await runAction({ 'forward-to': rx.url, audit: 'true' }, { STRIPE_WEBHOOK_SECRET: secret });
+    expect(run.exitCode, run.log).toBe(0);
+    const report = readReport(run);
+    expect(report.audit).toMatchObject({ ok: true });
+    expect(report.audit?.checks).toHaveLength(7);
+    expect(run.npxCalls[0]).toContain('--audit');
+    expect(run.log).toContain('audit: passed — 7 of 7 checks passed');
+    expectKeptSecret(run, secret);
+  });
+
+  it('generates and masks a secret when none is given: a verifying app refuses it', async () => {
+    const rx = await app();
+    const run = await runAction({ 'forward-to': rx.url });
+    expect(run.outputs.ok).toBe('false');
+    expect(run.exitCode).toBe(1);
+    expect(run.masks).toHaveLength(1);
+    expect(run.masks[0]).toMatch(/^whsec_[0-9a-f]{32}$/);
+    expectKeptSecret(run, run.masks[0] ?? '');
+    expect(rx.deliveries[0]?.verified).toBe(false);
+  });
+
+  it('passes args through split on whitespace, with no shell expansion', async () => {
+    const rx = await app();
+    const run = await runAction({ 'forward-to': rx.url, secret, args: '--seed 7\n  --duplicate' });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(readReport(run).seed).toBe(7);
+    expect(run.npxCalls[0]?.slice(-3)).toEqual(['--seed', '7', '--duplicate']);
+
+    const injected = await runAction({ 'forward-to': rx.url, secret, args: '$(touch pwned) *', flow: 'payment"; touch pwned2; "' });
+    expect(injected.exitCode).toBe(2);
+    expect(injected.npxCalls[0]?.slice(-3)).toEqual(['$(touch', 'pwned)', '*']); // no globbing either
+    expect(injected.npxCalls[0]).toContain('payment"; touch pwned2; "');
+    expect(readReport(injected).error).toMatchObject({ kind: 'usage' });
+    expect(existsSync(join(injected.workspace, 'pwned')) || existsSync(join(injected.workspace, 'pwned2'))).toBe(false);
+  });
+
+  it('refuses a secret in args and a malformed boolean or version, before running anything', async () => {
+    const refused: Record<string, string>[] = [{ args: '--secret whsec_inArgsIsVisible' }, { args: '--api-key=sk_test_x' }, { offline: 'yes' }, { version: 'file:../evil' }];
+    for (const inputs of refused) {
+      const run = await runAction({ 'forward-to': 'http://127.0.0.1:9/webhook', ...inputs });
+      expect(run.exitCode).toBe(2);
+      expect(run.npxCalls).toEqual([]);
+      expect(run.log).toMatch(/^::error title=stripe-hooks::/m);
+      expect(run.log).not.toMatch(/whsec_inArgs|sk_test_x|evil/);
+    }
+  });
+
+  it('live: sets up the Stripe CLI first with the key in env only; a failed setup is the report', async () => {
+    const run = await runAction(
+      { 'forward-to': 'http://127.0.0.1:9/webhook', offline: 'false', 'api-key': apiKey },
+      { STRIPE_HOOKS_STRIPE_BIN: '/nonexistent/stripe' },
+    );
+    expect(run.exitCode).toBe(3);
+    expect(run.outputs.ok).toBe('false');
+    expect(run.npxCalls).toEqual([['--yes', `stripe-hooks@${version}`, 'setup', '--yes', '--json']]);
+    expect(readReport(run).error).toMatchObject({ kind: 'environment' });
+    expect(run.masks).toEqual([apiKey]);
+    expectKeptSecret(run, apiKey);
+  });
+
+  it('reads both forms of GITHUB_OUTPUT', () => {
+    expect(parseOutputFile('ok=true\nreport<<EOF\na=b\nc\nEOF\n')).toEqual({ ok: 'true', report: 'a=b\nc' });
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * The library's live and endpoint functions end to end: the real Stripe CLI binary
+ * against the fake Stripe backend on 127.0.0.1 (triggerFlow, startListener), the fake
+ * endpoints API (registerEndpoint, listEndpoints, deleteEndpoint), and locateStripeCli.
+ * The process's HOME is a sandbox's: nothing of the developer's Stripe login is used.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { deleteEndpoint, listEndpoints, locateStripeCli, registerEndpoint, startListener, triggerFlow, type ListenerEvent } from '../../src/index.js';
+import { BUILTIN_FLOWS } from '../../src/flows/builtin.js';
+import { sandbox, STRIPE_BIN, tempDir } from '../support/cli.js';
+import { startFakeEndpointsApi, type FakeEndpointsApi } from '../support/fake-endpoints-api.js';
+import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
+import { rejection } from './api-support.js';
+import { startReceiver, type Receiver } from '../support/receiver.js';
+import { readRecording } from '../support/recording.js';
+import { TEST_API_KEY } from '../support/stripe-cli.js';
+
+let fake: FakeStripe | undefined;
+let endpointsApi: FakeEndpointsApi | undefined;
+let receiver: Receiver | undefined;
+
+beforeAll(() => {
+  // This file's worker only (pool: forks): the library reads the process's environment as the CLI does.
+  const { env } = sandbox();
+  for (const name of ['HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME']) process.env[name] = env[name];
+  for (const name of ['STRIPE_API_KEY', 'STRIPE_HOOKS_API_BASE', 'STRIPE_HOOKS_STRIPE_BIN']) delete process.env[name];
+});
+
+afterEach(async () => {
+  await fake?.close();
+  await receiver?.close();
+  await endpointsApi?.close();
+  fake = receiver = endpointsApi = undefined;
+});
+
+/** This process's children that are still running (from /proc): what a function must not leave behind. */
+function children(): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === process.pid && fields[0] !== 'Z') found.push(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+describe('triggerFlow', () => {
+  it('runs the payment flow through the real Stripe CLI, each step verified, and leaves nothing running', async () => {
+    fake = await startFakeStripe();
+    receiver = await startReceiver({ secret: fake.secret });
+    const report = await triggerFlow({ flow: 'payment', forwardTo: receiver.url, apiKey: TEST_API_KEY, apiBase: fake.url, stripeBin: STRIPE_BIN });
+    expect(Object.keys(report)).toEqual(['flow', 'ok', 'mode', 'steps', 'sideEffects']);
+    expect(report).toMatchObject({ flow: 'payment', ok: true, mode: 'live' });
+    expect(report.steps.map((step) => step.event)).toEqual(BUILTIN_FLOWS.find((flow) => flow.name === 'payment')!.steps.map((step) => step.event));
+    for (const step of report.steps) expect(receiver.deliveries.find((d) => d.event?.id === step.eventId)).toMatchObject({ verified: true });
+    expect(children()).toEqual([]);
+    // The key travelled in the child's environment, never in its argv.
+    expect(fake.requests.every((request) => request.headers.authorization === `Bearer ${TEST_API_KEY}`)).toBe(true);
+  });
+
+  it('without a key anywhere: kind environment (code 3), not a prompt', async () => {
+    fake = await startFakeStripe();
+    const error = await rejection(triggerFlow({ flow: 'invoice', forwardTo: 'localhost:1/hook', apiBase: fake.url, stripeBin: STRIPE_BIN }));
+    expect(error).toMatchObject({ kind: 'environment', code: 3 });
+    expect(children()).toEqual([]);
+  });
+
+  it('a bad apiBase is a usage error before anything runs', async () => {
+    expect(await rejection(triggerFlow({ flow: 'payment', forwardTo: 'localhost:1', apiKey: TEST_API_KEY, apiBase: 'nope', stripeBin: STRIPE_BIN }))).toMatchObject({ code: 2 });
+  });
+});
+
+describe('startListener', () => {
+  it('yields ready and each delivery as listen --json prints them, records them, and stop() leaves no process', async () => {
+    fake = await startFakeStripe();
+    receiver = await startReceiver({ secret: fake.secret });
+    const record = join(tempDir(), 'events.ndjson');
+    process.env.STRIPE_API_KEY = TEST_API_KEY; // taken from the environment, as the CLI does
+    let listener;
+    try {
+      listener = await startListener({ forwardTo: receiver.url, apiBase: fake.url, stripeBin: STRIPE_BIN, events: ['invoice.paid', 'charge.refunded'], record });
+    } finally {
+      delete process.env.STRIPE_API_KEY;
+    }
+    expect(listener.secret).toBe(fake.secret);
+    expect(children().some((command) => command.includes(' listen '))).toBe(true);
+    const seen: ListenerEvent[] = [];
+    const emitted = fake.emit('invoice.paid');
+    for await (const event of listener.events) {
+      seen.push(event);
+      if (event.kind === 'delivery') break; // breaking out stops the listener
+    }
+    expect(seen[0]).toMatchObject({ kind: 'ready', secret: fake.secret, forwardTo: receiver.url, serial: false, record });
+    expect(seen.at(-1)).toMatchObject({ kind: 'delivery', id: emitted.id, type: 'invoice.paid', status: 200, url: receiver.url });
+    await listener.stop();
+    expect(children()).toEqual([]);
+    expect(readRecording(record).map((line) => line.id)).toEqual([emitted.id]);
+  });
+
+  it('an abort stops it: the iteration ends with kind interrupted and no process is left', async () => {
+    fake = await startFakeStripe();
+    receiver = await startReceiver({ secret: fake.secret });
+    const controller = new AbortController();
+    const listener = await startListener({ forwardTo: receiver.url, apiKey: TEST_API_KEY, apiBase: fake.url, stripeBin: STRIPE_BIN, signal: controller.signal });
+    const iterating = (async () => {
+      for await (const event of listener.events) if (event.kind === 'ready') controller.abort();
+    })();
+    expect(await rejection(iterating)).toMatchObject({ kind: 'interrupted' });
+    await listener.stop();
+    expect(children()).toEqual([]);
+  });
+});
+
+describe('registerEndpoint, listEndpoints, deleteEndpoint', () => {
+  it('registers idempotently, lists and deletes against the endpoints API, with the CLI\'s JSON shapes', async () => {
+    endpointsApi = await startFakeEndpointsApi();
+    const access = { apiKey: 'sk_test_51FakeKeyForTests0000', apiBase: endpointsApi.apiBase };
+    const first = await registerEndpoint({ ...access, url: 'https://app.example.com/webhook', events: ['invoice.paid'], description: 'api' });
+    expect(first).toMatchObject({ action: 'created', endpoint: { url: 'https://app.example.com/webhook', enabled_events: ['invoice.paid'] } });
+    expect(first.secret).toMatch(/^whsec_/);
+    const again = await registerEndpoint({ ...access, url: 'https://app.example.com/webhook', events: ['invoice.paid'], description: 'api' });
+    expect(Object.keys(again)).toEqual(['action', 'endpoint']);
+    expect(again.action).toBe('unchanged');
+    const changed = await registerEndpoint({ ...access, url: 'https://app.example.com/webhook', events: ['invoice.paid', 'charge.refunded'], dryRun: true });
+    expect(changed).toMatchObject({ action: 'updated', dry_run: true });
+
+    const { endpoints } = await listEndpoints(access);
+    expect(endpoints.map((endpoint) => endpoint.id)).toEqual([first.endpoint.id]);
+    expect(await deleteEndpoint({ ...access, url: 'https://app.example.com/webhook' })).toEqual({ action: 'deleted', endpoint: endpoints[0] });
+    expect((await listEndpoints(access)).endpoints).toEqual([]);
+  });
+
+  it('refuses without a key (kind environment), a live key, and bad input (code 2), sending nothing', async () => {
+    endpointsApi = await startFakeEndpointsApi();
+    const apiBase = endpointsApi.apiBase;
+    expect(await rejection(listEndpoints({ apiBase }))).toMatchObject({ kind: 'environment', code: 3 });
+    expect(await rejection(listEndpoints({ apiBase, apiKey: 'sk_live_51notForTests' }))).toMatchObject({ code: 3 });
+    expect(await rejection(registerEndpoint({ apiBase, apiKey: 'sk_test_x', url: 'https://a.test/hook', events: ['invoice.piad'] }))).toMatchObject({ code: 2 });
+    expect(await rejection(deleteEndpoint({ apiBase, apiKey: 'sk_test_x' }))).toMatchObject({ code: 2 });
+    expect(endpointsApi.requests).toHaveLength(0);
+  });
+});
+
+describe('locateStripeCli', () => {
+  it('finds and proves the binary it is given, and says a broken one is broken', async () => {
+    const cli = await locateStripeCli({ stripeBin: STRIPE_BIN });
+    expect(cli).toEqual({ path: STRIPE_BIN, version: expect.stringMatching(/^\d+\.\d+\.\d+/), source: '--stripe-bin' });
+    expect(await rejection(locateStripeCli({ stripeBin: join(tempDir(), 'stripe') }))).toMatchObject({ kind: 'environment' });
+  });
+});

@@ -1,0 +1,193 @@
+/**
+ * The library's offline functions end to end, through the package entry (src/index.ts,
+ * each function loading its implementation on first call): real HTTP on 127.0.0.1 to a
+ * receiver that verifies every delivery with the SDK's constructEvent, and the same runs
+ * through the built CLI to check that both give the same report.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Stripe from 'stripe';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  auditHandler,
+  builtinFlows,
+  deliverFlow,
+  loadFlow,
+  replay,
+  signPayload,
+  StripeHooksError,
+  synthesizeEvents,
+  type Flow,
+  type FlowReport,
+} from '../../src/index.js';
+import { runCli, tempDir } from '../support/cli.js';
+import { closedPort } from '../support/ports.js';
+import { rejection } from './api-support.js';
+import { startReceiver, type Receiver, type ReceiverOptions } from '../support/receiver.js';
+import { TYPES, writeRecording } from './replay-support.js';
+
+const secret = 'whsec_apiOfflineSecret0123456789abcdef';
+let receiver: Receiver | undefined;
+
+afterEach(async () => {
+  await receiver?.close();
+  receiver = undefined;
+});
+
+async function app(options: ReceiverOptions = { secret }): Promise<Receiver> {
+  receiver = await startReceiver(options);
+  return receiver;
+}
+
+/** A report with each measured duration replaced: two runs of the same seed differ only there. */
+const withoutTimings = (report: FlowReport) => ({ ...report, steps: report.steps.map((step) => ({ ...step, ms: 'ms' })) });
+
+describe('deliverFlow', () => {
+  it('delivers the payment flow, every event verified, and resolves with the report the CLI prints with --json for the same seed', async () => {
+    const { url, deliveries } = await app();
+    const report = await deliverFlow({ flow: 'payment', forwardTo: url, secret, seed: 42 });
+    expect(report.ok).toBe(true);
+    expect(report.mode).toBe('offline');
+    expect(report.seed).toBe(42);
+    expect(deliveries.every((d) => d.verified)).toBe(true);
+    expect(deliveries.map((d) => d.event?.id)).toEqual(report.steps.map((step) => step.eventId));
+
+    const cli = await runCli(['trigger-flow', 'payment', '--offline', '--seed', '42', '--forward-to', url, '--json'], { env: { STRIPE_WEBHOOK_SECRET: secret } });
+    expect(cli.exitCode, cli.stderr).toBe(0);
+    const printed = JSON.parse(cli.stdout) as FlowReport;
+    expect(Object.keys(report)).toEqual(Object.keys(printed));
+    expect(withoutTimings(report)).toEqual(withoutTimings(printed));
+  });
+
+  it('takes a flow object, with duplicates and a burst', async () => {
+    const { url, deliveries } = await app();
+    const flow = { name: 'two', description: '', source: 'test', steps: [{ event: 'invoice.created' }, { event: 'invoice.paid' }] } satisfies Flow;
+    const report = await deliverFlow({ flow, forwardTo: url, secret, duplicate: true, repeat: 3, concurrency: 2, seed: 1 });
+    expect(report.ok).toBe(true);
+    expect(report.burst).toMatchObject({ count: 12, failures: 0 });
+    expect(deliveries).toHaveLength(12);
+  });
+
+  it('resolves with ok false, not a rejection, when the app fails a step', async () => {
+    const { url } = await app({ secret, status: { 'payment_intent.created': 500 } });
+    const report = await deliverFlow({ flow: 'payment', forwardTo: url, secret, seed: 3 });
+    expect(report.ok).toBe(false);
+    const failed = report.steps.find((step) => !step.ok)!;
+    expect(failed).toMatchObject({ event: 'payment_intent.created', status: 500 });
+    expect(report.steps.at(-1)!.error).toBe('skipped: an earlier step failed');
+  });
+
+  it('rejects bad input with a usage error (code 2) before anything is sent', async () => {
+    const { url, deliveries } = await app();
+    const bad = await rejection(deliverFlow({ flow: 'payment', forwardTo: 'ftp://nowhere', secret }));
+    expect(bad).toMatchObject({ code: 2, kind: 'usage' });
+    expect(bad.message).not.toContain('\n');
+    expect(await rejection(deliverFlow({ flow: 'paymnet', forwardTo: url, secret }))).toMatchObject({ code: 2, message: 'unknown flow "paymnet"' });
+    expect(await rejection(deliverFlow({ flow: 'payment', forwardTo: url, secret: ' ' }))).toMatchObject({ code: 2 });
+    expect(await rejection(deliverFlow({ flow: 'payment', forwardTo: url, secret, repeat: 0 }))).toMatchObject({ code: 2 });
+    const shapeless = { name: 'x', description: '', source: 'test', steps: [{ event: 'invoice.craeted' }] } as unknown as Flow;
+    expect((await rejection(deliverFlow({ flow: shapeless, forwardTo: url, secret }))).message).toMatch(/unknown event type "invoice.craeted"/);
+    expect(deliveries).toHaveLength(0);
+  });
+
+  it('stops when the signal aborts: rejects with kind interrupted, no request left in flight', async () => {
+    const controller = new AbortController();
+    let held = 0;
+    const { url, deliveries } = await app({
+      secret,
+      status: () => (++held === 2 && controller.abort(), 200),
+      delayMs: { 'customer.subscription.updated': 5000 },
+    });
+    const started = Date.now();
+    const error = await rejection(deliverFlow({ flow: 'payment', forwardTo: url, secret, signal: controller.signal }));
+    expect(error).toMatchObject({ kind: 'interrupted', code: 130 });
+    expect(Date.now() - started).toBeLessThan(4000);
+    const sent = deliveries.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(deliveries.length).toBe(sent);
+    // An already aborted signal sends nothing.
+    expect(await rejection(deliverFlow({ flow: 'payment', forwardTo: url, secret, signal: AbortSignal.abort() }))).toMatchObject({ kind: 'interrupted' });
+    expect(deliveries.length).toBe(sent);
+  });
+
+  it('reports an app that is down as failed steps', async () => {
+    const report = await deliverFlow({ flow: 'invoice', forwardTo: `http://127.0.0.1:${await closedPort()}/hook`, secret, seed: 5 });
+    expect(report.ok).toBe(false);
+    expect(report.steps[0]!.error).toMatch(/nothing is listening/);
+  });
+});
+
+describe('auditHandler', () => {
+  it('passes every check for a verifying handler and fails the signature checks for one that verifies nothing', async () => {
+    const good = await app();
+    const audit = await auditHandler({ forwardTo: good.url, secret });
+    expect(audit.ok).toBe(true);
+    expect(audit.checks.map((check) => check.name)).toEqual(['signed', 'unsigned', 'wrong-secret', 'stale', 'tampered', 'duplicate', 'timely']);
+    await good.close();
+
+    // Verifies with another secret: accepts nothing, so the signed check fails and names the fix.
+    receiver = await startReceiver({ secret: 'whsec_notTheSameSecret000000000000000' });
+    const bad = await auditHandler({ forwardTo: receiver.url, secret, flow: 'invoice' });
+    expect(bad.ok).toBe(false);
+    expect(bad.checks[0]).toMatchObject({ name: 'signed', ok: false });
+    expect(receiver.deliveries[0]!.event?.type).toBe('invoice.created');
+  });
+});
+
+describe('replay', () => {
+  it('re-sends a recording, re-signed, and resolves with a replay report', async () => {
+    const { url, deliveries } = await app();
+    const recorded = writeRecording();
+    const file = join(recorded.box.cwd, recorded.file);
+    const report = await replay({ file, forwardTo: url, secret, only: ['invoice.*'] });
+    expect(report).toMatchObject({ ok: true, mode: 'replay' });
+    expect(report.seed).toBeUndefined();
+    expect(report.steps.map((step) => step.event)).toEqual(TYPES.filter((type) => type.startsWith('invoice.')));
+    expect(deliveries.every((d) => d.verified)).toBe(true);
+    const shuffled = await replay({ file, forwardTo: url, secret, shuffle: true, seed: 9 });
+    expect(shuffled.seed).toBe(9);
+    expect((await rejection(replay({ file: join(tempDir(), 'missing.ndjson'), forwardTo: url, secret }))).code).toBe(2);
+  });
+});
+
+describe('signPayload', () => {
+  it('signs as Stripe does: the SDK\'s constructEvent accepts it, and refuses it for another body', () => {
+    const payload = JSON.stringify({ id: 'evt_1', object: 'event', type: 'invoice.paid', data: { object: {} } });
+    const header = signPayload({ payload, secret });
+    const stripe = new Stripe('sk_test_never_used');
+    expect(stripe.webhooks.constructEvent(payload, header, secret).id).toBe('evt_1');
+    expect(() => stripe.webhooks.constructEvent(payload + ' ', header, secret)).toThrow();
+    expect(signPayload({ payload, secret, timestamp: 1_700_000_000 })).toMatch(/^t=1700000000,v1=[0-9a-f]{64}$/);
+    expect(() => signPayload({ payload, secret: '' })).toThrow(StripeHooksError);
+  });
+});
+
+describe('synthesizeEvents', () => {
+  it('returns typed events, the same for the same seed and time, fresh ids for another seed', async () => {
+    const now = 1_750_000_000;
+    const one = await synthesizeEvents({ flow: 'payment', seed: 7, now });
+    expect(one.map((event) => event.type)).toEqual(builtinFlows.find((flow) => flow.name === 'payment')!.steps.map((step) => step.event));
+    expect(await synthesizeEvents({ flow: 'payment', seed: 7, now })).toEqual(one);
+    const other = await synthesizeEvents({ flow: 'payment', seed: 8, now });
+    expect(other[0]!.id).not.toBe(one[0]!.id);
+    const paid = one.find((event) => event.type === 'payment_intent.succeeded');
+    if (paid?.type === 'payment_intent.succeeded') expect(paid.data.object.status).toBe('succeeded');
+    else expect.fail('no payment_intent.succeeded');
+  });
+});
+
+describe('loadFlow and builtinFlows', () => {
+  it('reads a flow file and a recording; the built-ins are listed', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'flow.yaml');
+    writeFileSync(file, 'name: mine\nsteps:\n  - event: invoice.created\n  - event: invoice.paid\n');
+    const flow = await loadFlow(file);
+    expect(flow).toMatchObject({ name: 'mine', steps: [{ event: 'invoice.created' }, { event: 'invoice.paid' }] });
+    const recorded = writeRecording();
+    const fromRecording = await loadFlow(join(recorded.box.cwd, recorded.file));
+    expect(fromRecording.steps.map((step) => step.event)).toEqual(TYPES);
+    expect(builtinFlows.map((f) => f.name)).toContain('payment');
+    writeFileSync(file, 'steps: [{ event: nope }]\n');
+    expect((await rejection(loadFlow(file))).message).toMatch(/flow\.yaml:1:\d+/);
+  });
+});

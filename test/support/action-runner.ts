@@ -1,0 +1,146 @@
+/**
+ * Runs the composite action in action.yml the way a GitHub runner does, on this machine: `${{ … }}` expressions
+ * substituted into `env:` values and outputs (nowhere else), each `run:` step as `bash --noprofile --norc -eo
+ * pipefail <script>`, a fresh GITHUB_OUTPUT file per step, GITHUB_ENV, GITHUB_STEP_SUMMARY and RUNNER_TEMP, and
+ * workflow commands (`::add-mask::`) taken out of the log. `npx` is a PATH-first shim that records its argv and
+ * runs this checkout's built CLI, so `npx --yes stripe-hooks@<version>` needs no network.
+ */
+import { execa } from 'execa';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
+import { BIN, ROOT, sandbox, tempDir } from './cli.js';
+
+interface ActionStep { id?: string; if?: string; shell?: string; run?: string; uses?: string; env?: Record<string, string> }
+export interface ActionYaml {
+  inputs: Record<string, { description: string; required?: boolean; default?: string }>;
+  outputs: Record<string, { description: string; value: string }>;
+  runs: { using: string; steps: ActionStep[] };
+}
+
+export function loadAction(): ActionYaml {
+  return parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionYaml;
+}
+
+export interface ActionRun {
+  /** The action's outputs, evaluated from its `outputs:` expressions. */
+  outputs: Record<string, string>;
+  /** The failing step's exit code, or 0. */
+  exitCode: number;
+  /** Everything the steps printed, workflow commands taken out and NOT masked: what a log shows if masking failed. */
+  log: string;
+  /** The values the steps asked the runner to mask (`::add-mask::`). */
+  masks: string[];
+  /** Each npx call's argv. */
+  npxCalls: string[][];
+  /** What was appended to GITHUB_STEP_SUMMARY. */
+  summary: string;
+  /** The job's working directory. */
+  workspace: string;
+}
+
+type Context = Record<string, Record<string, unknown>>;
+
+/** `${{ a.b.c }}`: property paths only, which is all action.yml may use; anything else fails the test. */
+function substitute(text: string, context: Context): string {
+  return text.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_, expression: string) => {
+    if (!/^[a-z_]+(\.[A-Za-z0-9_-]+)+$/.test(expression)) throw new Error(`action-runner: unsupported expression ${expression}`);
+    let value: unknown = context;
+    for (const key of expression.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
+    return value === undefined ? '' : String(value);
+  });
+}
+
+/** GITHUB_OUTPUT's two forms: `name=value` and `name<<DELIMITER` … `DELIMITER`. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const end = lines.indexOf(heredoc[2] ?? '', i + 1);
+      if (end < 0) throw new Error(`GITHUB_OUTPUT: ${heredoc[1]} has no closing delimiter`);
+      outputs[heredoc[1] ?? ''] = lines.slice(i + 1, end).join('\n');
+      i = end;
+    } else if (line.includes('=')) {
+      outputs[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+    } else if (line !== '') {
+      throw new Error(`GITHUB_OUTPUT: malformed line ${JSON.stringify(line)}`);
+    }
+  }
+  return outputs;
+}
+
+function writeNpxShim(dir: string, callLog: string): void {
+  const shim = join(dir, 'npx');
+  writeFileSync(shim, `#!/usr/bin/env node
+const { appendFileSync } = require('node:fs');
+const { spawnSync } = require('node:child_process');
+const argv = process.argv.slice(2);
+appendFileSync(${JSON.stringify(callLog)}, JSON.stringify(argv) + '\\n');
+const [yes, spec, ...rest] = argv;
+if (yes !== '--yes' || !/^stripe-hooks@/.test(spec || '')) { console.error('npx shim: unexpected ' + JSON.stringify(argv)); process.exit(97); }
+const child = spawnSync(process.execPath, ['--', ${JSON.stringify(BIN)}, ...rest], { stdio: 'inherit' });
+process.exit(child.status === null ? 1 : child.status);
+`);
+  chmodSync(shim, 0o755);
+}
+
+export async function runAction(inputs: Record<string, string>, jobEnv: NodeJS.ProcessEnv = {}): Promise<ActionRun> {
+  const action = loadAction();
+  for (const name of Object.keys(inputs)) if (!(name in action.inputs)) throw new Error(`action-runner: no input ${name}`);
+  const root = tempDir('stripe-hooks-action-');
+  const [temp, bin, workspace] = ['temp', 'bin', 'workspace'].map((name) => join(root, name)) as [string, string, string];
+  for (const dir of [temp, bin, workspace]) mkdirSync(dir);
+  const callLog = join(root, 'npx-calls.ndjson');
+  writeNpxShim(bin, callLog);
+  const files = { GITHUB_ENV: join(root, 'env'), GITHUB_STEP_SUMMARY: join(root, 'summary.md') };
+  for (const file of Object.values(files)) writeFileSync(file, '');
+
+  const context: Context = {
+    inputs: Object.fromEntries(Object.entries(action.inputs).map(([name, input]) => [name, inputs[name] ?? input.default ?? ''])),
+    github: { action_path: ROOT, workspace },
+    runner: { temp, os: 'Linux' },
+    steps: {},
+  };
+  const { env: base } = sandbox();
+  let log = '';
+  let exitCode = 0;
+  for (const [index, step] of action.runs.steps.entries()) {
+    if (step.if !== undefined || step.uses !== undefined || step.run === undefined) throw new Error(`action-runner: step ${index} is not a plain run step`);
+    if (step.shell !== 'bash') throw new Error(`action-runner: step ${index} must set shell: bash`);
+    const output = join(root, `output-${index}`);
+    writeFileSync(output, '');
+    const script = join(root, `step-${index}.sh`);
+    writeFileSync(script, step.run); // the script text as given: the runner does not expand expressions for us here
+    const env = Object.fromEntries(Object.entries(step.env ?? {}).map(([key, value]) => [key, substitute(value, context)]));
+    const result = await execa('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+      cwd: workspace,
+      env: {
+        ...base, ...jobEnv, ...files, ...env,
+        PATH: `${bin}:${dirname(process.execPath)}:${base.PATH ?? ''}`,
+        GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: output, GITHUB_WORKSPACE: workspace, RUNNER_TEMP: temp, CI: 'true',
+      },
+      extendEnv: false,
+      all: true,
+      reject: false,
+      stdin: 'ignore',
+    });
+    log += `${result.all ?? ''}\n`;
+    if (step.id) context.steps = { ...context.steps, [step.id]: { outputs: parseOutputFile(readFileSync(output, 'utf8')) } };
+    exitCode = result.exitCode ?? 1;
+    if (exitCode !== 0) break; // later steps would need `if: always()`, which this action does not use
+  }
+
+  const masks = [...log.matchAll(/^::add-mask::(.*)$/gm)].map((match) => match[1] ?? '');
+  return {
+    outputs: Object.fromEntries(Object.entries(action.outputs).map(([name, output]) => [name, substitute(output.value, context)])),
+    exitCode,
+    log: log.replace(/^::add-mask::.*\n/gm, ''),
+    masks,
+    npxCalls: existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as string[]) : [],
+    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    workspace,
+  };
+}

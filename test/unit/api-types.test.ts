@@ -1,0 +1,101 @@
+/**
+ * The public surface's types (src/index.ts), checked by `npm run typecheck` (test/tsconfig.json):
+ * each function's options and result, unknown options are errors, and the report types are
+ * the ones the CLI's --json renderers produce. At run time these are no-ops, plus a check
+ * that the error hierarchy is one.
+ */
+import type Stripe from 'stripe';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import * as api from '../../src/index.js';
+import type { AuditReport, DeleteReport, EndpointsReport, Flow, FlowReport, Listener, ListenerEvent, RegisterReport, StripeCli } from '../../src/index.js';
+import { EnvironmentError, FailedError, InterruptedError, UsageError } from '../../src/errors.js';
+import type { OfflineReportJson } from '../../src/ui/trigger-flow-offline.js';
+import type { registerReport } from '../../src/endpoints/reports.js';
+import type { listenEventJson } from '../../src/relay/listen-json.js';
+import type { reportJson } from '../../src/run/report.js';
+
+const signal = new AbortController().signal;
+
+describe('the public API\'s types', () => {
+  it('exports exactly the documented names', () => {
+    expect(Object.keys(api).sort()).toEqual([
+      'StripeHooksError', 'auditHandler', 'builtinFlows', 'deleteEndpoint', 'deliverFlow', 'listEndpoints', 'loadFlow',
+      'locateStripeCli', 'registerEndpoint', 'replay', 'signPayload', 'startListener', 'synthesizeEvents', 'triggerFlow',
+    ]);
+  });
+
+  it('types each function\'s options and result', () => {
+    expectTypeOf(api.deliverFlow).returns.toEqualTypeOf<Promise<FlowReport>>();
+    expectTypeOf(api.deliverFlow).parameter(0).toHaveProperty('flow').toEqualTypeOf<string | Flow>();
+    expectTypeOf(api.deliverFlow).parameter(0).toHaveProperty('seed').toEqualTypeOf<number | undefined>();
+    expectTypeOf(api.deliverFlow).parameter(0).toHaveProperty('signal').toEqualTypeOf<AbortSignal | undefined>();
+    expectTypeOf(api.auditHandler).returns.toEqualTypeOf<Promise<AuditReport>>();
+    expectTypeOf(api.triggerFlow).returns.toEqualTypeOf<Promise<FlowReport>>();
+    expectTypeOf(api.triggerFlow).parameter(0).toHaveProperty('stepTimeout').toEqualTypeOf<number | undefined>();
+    expectTypeOf(api.startListener).returns.toEqualTypeOf<Promise<Listener>>();
+    expectTypeOf<Listener['events']>().toEqualTypeOf<AsyncIterable<ListenerEvent>>();
+    expectTypeOf<Listener['stop']>().toEqualTypeOf<() => Promise<void>>();
+    expectTypeOf(api.replay).returns.toEqualTypeOf<Promise<FlowReport>>();
+    expectTypeOf(api.registerEndpoint).returns.toEqualTypeOf<Promise<RegisterReport>>();
+    expectTypeOf(api.listEndpoints).returns.toEqualTypeOf<Promise<EndpointsReport>>();
+    expectTypeOf(api.deleteEndpoint).returns.toEqualTypeOf<Promise<DeleteReport>>();
+    expectTypeOf(api.signPayload).returns.toEqualTypeOf<string>();
+    expectTypeOf(api.synthesizeEvents).returns.toEqualTypeOf<Promise<Stripe.Event[]>>();
+    expectTypeOf(api.builtinFlows).toEqualTypeOf<readonly Flow[]>();
+    expectTypeOf(api.loadFlow).parameters.toEqualTypeOf<[string]>();
+    expectTypeOf(api.loadFlow).returns.toEqualTypeOf<Promise<Flow>>();
+    expectTypeOf(api.locateStripeCli).returns.toEqualTypeOf<Promise<StripeCli>>();
+    expectTypeOf<StripeCli>().toEqualTypeOf<{ path: string; version: string; source: string }>();
+  });
+
+  it('refuses unknown and mistyped options', () => {
+    const call = () => {
+      // @ts-expect-error: no such option
+      void api.deliverFlow({ flow: 'payment', forwardTo: 'localhost:4242', secret: 's', seeed: 1 });
+      // @ts-expect-error: secret is required offline
+      void api.deliverFlow({ flow: 'payment', forwardTo: 'localhost:4242' });
+      // @ts-expect-error: seed is a number
+      void api.deliverFlow({ flow: 'payment', forwardTo: 'localhost:4242', secret: 's', seed: '1' });
+      // @ts-expect-error: triggerFlow has no secret (the listener's session signs)
+      void api.triggerFlow({ flow: 'payment', forwardTo: 'localhost:4242', secret: 's' });
+      // @ts-expect-error: no such option
+      void api.startListener({ forwardTo: 'localhost:4242', forward: 'x' });
+      // @ts-expect-error: events is a list
+      void api.registerEndpoint({ url: 'https://a.test', events: 'invoice.paid' });
+      // @ts-expect-error: signPayload takes no signal (it is synchronous)
+      api.signPayload({ payload: '{}', secret: 's', signal });
+      // @ts-expect-error: no such option
+      void api.locateStripeCli({ version: '1.0' });
+      void api.listEndpoints({ signal });
+      void api.auditHandler({ forwardTo: 'localhost:4242', secret: 's', flow: 'payment', signal });
+    };
+    expect(call).toBeTypeOf('function');
+  });
+
+  it('FlowReport is the object the CLI prints with --json', () => {
+    expectTypeOf<FlowReport>().toHaveProperty('ok').toEqualTypeOf<boolean>();
+    expectTypeOf<FlowReport>().toHaveProperty('flow').toEqualTypeOf<string>();
+    expectTypeOf<FlowReport['mode']>().toEqualTypeOf<'live' | 'offline' | 'replay' | 'unverified' | undefined>();
+    expectTypeOf<FlowReport['steps'][number]>().toHaveProperty('eventId').toEqualTypeOf<string | null>();
+    expectTypeOf<FlowReport['steps'][number]>().toHaveProperty('status').toEqualTypeOf<number | null>();
+    expectTypeOf<FlowReport['sideEffects'][number]>().toHaveProperty('type').toEqualTypeOf<string>();
+    expectTypeOf<NonNullable<FlowReport['burst']>['latency']>().toEqualTypeOf<{ p50: number; p95: number; p99: number; max: number }>();
+    expectTypeOf<FlowReport['seed']>().toEqualTypeOf<number | undefined>();
+    // The CLI's renderers produce these very types.
+    expectTypeOf<ReturnType<typeof reportJson>>().toEqualTypeOf<FlowReport>();
+    expectTypeOf<OfflineReportJson>().toExtend<FlowReport>();
+    expectTypeOf<ReturnType<typeof registerReport>>().toEqualTypeOf<RegisterReport>();
+    expectTypeOf<ReturnType<typeof listenEventJson>>().toEqualTypeOf<ListenerEvent | undefined>();
+    expectTypeOf<Extract<ListenerEvent, { kind: 'delivery' }>['status']>().toEqualTypeOf<number | null>();
+    expectTypeOf<AuditReport['checks'][number]['name']>().toEqualTypeOf<string>();
+  });
+
+  it('StripeHooksError carries code and kind, and every error of the core is one', () => {
+    expectTypeOf<api.StripeHooksError['code']>().toEqualTypeOf<0 | 1 | 2 | 3 | 130 | 143>();
+    expectTypeOf<api.StripeHooksError['kind']>().toEqualTypeOf<'failed' | 'usage' | 'environment' | 'interrupted' | 'terminated'>();
+    expectTypeOf<api.StripeHooksError['hint']>().toEqualTypeOf<string | undefined>();
+    const errors = [new UsageError('u'), new EnvironmentError('e'), new FailedError('f'), new InterruptedError('SIGTERM')];
+    for (const error of errors) expect(error).toBeInstanceOf(api.StripeHooksError);
+    expect(errors.map((error) => [error.kind, error.code])).toEqual([['usage', 2], ['environment', 3], ['failed', 1], ['terminated', 143]]);
+  });
+});
