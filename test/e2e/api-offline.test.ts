@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Stripe from 'stripe';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   auditHandler,
   builtinFlows,
@@ -23,21 +23,11 @@ import {
 import { runCli, tempDir } from '../support/cli.js';
 import { closedPort } from '../support/ports.js';
 import { rejection } from './api-support.js';
-import { startReceiver, type Receiver, type ReceiverOptions } from '../support/receiver.js';
+import { receiversPerTest } from '../support/receiver.js';
 import { TYPES, writeRecording } from './replay-support.js';
 
 const secret = 'whsec_apiOfflineSecret0123456789abcdef';
-let receiver: Receiver | undefined;
-
-afterEach(async () => {
-  await receiver?.close();
-  receiver = undefined;
-});
-
-async function app(options: ReceiverOptions = { secret }): Promise<Receiver> {
-  receiver = await startReceiver(options);
-  return receiver;
-}
+const app = receiversPerTest({ secret });
 
 /** A report with each measured duration replaced: two runs of the same seed differ only there. */
 const withoutTimings = (report: FlowReport) => ({ ...report, steps: report.steps.map((step) => ({ ...step, ms: 'ms' })) });
@@ -126,7 +116,7 @@ describe('auditHandler', () => {
     await good.close();
 
     // Verifies with another secret: accepts nothing, so the signed check fails and names the fix.
-    receiver = await startReceiver({ secret: 'whsec_notTheSameSecret000000000000000' });
+    const receiver = await app({ secret: 'whsec_notTheSameSecret000000000000000' });
     const bad = await auditHandler({ forwardTo: receiver.url, secret, flow: 'invoice' });
     expect(bad.ok).toBe(false);
     expect(bad.checks[0]).toMatchObject({ name: 'signed', ok: false });

@@ -3,22 +3,12 @@
  * POSTs them to a receiver that verifies each with the SDK's constructEvent, under a secret
  * the recording never saw. Selection (--only, --since), --duplicate, --shuffle, exit codes.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startReceiver, type Receiver, type ReceiverOptions } from '../support/receiver.js';
+import { describe, expect, it } from 'vitest';
+import { receiversPerTest } from '../support/receiver.js';
 import { expectUsageError, onlyJson, replay, TYPES, writeRecording } from './replay-support.js';
 
 const secret = 'whsec_replayE2eSecretNotTheRecorders01';
-let receiver: Receiver | undefined;
-
-afterEach(async () => {
-  await receiver?.close();
-  receiver = undefined;
-});
-
-async function app(options: ReceiverOptions = { secret }): Promise<Receiver> {
-  receiver = await startReceiver(options);
-  return receiver;
-}
+const app = receiversPerTest({ secret });
 
 describe('replay', () => {
   it('sends every recorded event in order, re-signed under another secret, body bytes unchanged, with Stripe\'s headers', async () => {

@@ -6,6 +6,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
+import { afterEach } from 'vitest';
 import { Recorder, type Match } from './recorder.js';
 
 export interface Delivery {
@@ -94,5 +95,21 @@ export async function startReceiver(options: ReceiverOptions = {}) {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/**
+ * For a test file: a function that starts a receiver (with `defaults` unless given options), every one of which
+ * is closed after each test, a failed one included.
+ */
+export function receiversPerTest(defaults: ReceiverOptions = {}): (options?: ReceiverOptions) => Promise<Receiver> {
+  const open: Receiver[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((receiver) => receiver.close()));
+  });
+  return async (options = defaults) => {
+    const receiver = await startReceiver(options);
+    open.push(receiver);
+    return receiver;
   };
 }
