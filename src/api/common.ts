@@ -4,7 +4,7 @@
  * the flow a FlowInput names, and turning an abort into the CLI's 'interrupted' error.
  */
 import { InterruptedError, UsageError } from '../errors.js';
-import { resolveFlow } from '../flows/load.js';
+import { isLoaded, resolveFlow } from '../flows/load.js';
 import type { Flow } from '../flows/types.js';
 import { FlowShapeError, parseFlow } from '../flows/validate.js';
 import type { Environment } from '../lib/environment.js';
@@ -45,6 +45,7 @@ export async function interruptible<T>(signal: AbortSignal | undefined, work: ()
 export async function resolveFlowInput(flow: FlowInput): Promise<Flow> {
   if (typeof flow === 'string') return resolveFlow(flow, { cwd: process.cwd() });
   if (typeof flow !== 'object' || flow === null) throw new UsageError('flow must be a flow name or a flow object', { hint: "e.g. flow: 'payment'" });
+  if (isLoaded(flow)) return flow; // from loadFlow: checked when read (a recording's name and types would not pass parseFlow)
   const { name, source, ...body } = flow;
   try {
     return parseFlow(body, typeof name === 'string' ? name : '', typeof source === 'string' ? source : 'flow object', []);

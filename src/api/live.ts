@@ -24,8 +24,8 @@ const STEP_TIMEOUT_S = 30;
 export function triggerFlow(options: TriggerFlowOptions): Promise<FlowReport> {
   return interruptible(options.signal, async () => {
     const environment = apiEnvironment(options);
-    if (typeof options.flow === 'object') assertLiveRunnable(options.flow); // a recording loaded with loadFlow
     const flow = await resolveFlowInput(options.flow);
+    assertLiveRunnable(flow); // a recording loaded with loadFlow
     const plan = planFlow(flow, {
       routing: { forwardTo: parseForwardUrl(options.forwardTo, 'forwardTo'), routes: [] },
       apiBase: environment.apiBase,

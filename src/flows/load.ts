@@ -104,6 +104,12 @@ const RECORDING_EXTENSIONS = new Set(['.ndjson', '.jsonl']);
 /** Flows read from a recording: live mode refuses them (see assertLiveRunnable). */
 const RECORDED = new WeakSet<Flow>();
 
+/** Flows this module read and checked from a file: the library takes them back as they are (see isLoaded). */
+const LOADED = new WeakSet<Flow>();
+
+/** Whether `flow` is one loadFlowFile returned, already checked (a recording's, whose name and types a flow file could not have, included). */
+export const isLoaded = (flow: Flow): boolean => LOADED.has(flow);
+
 /**
  * A recording used as a flow: the sequence of its event types, in recorded order (the file's
  * name names it). Offline mode synthesizes fresh events of those types, so --repeat, --seed,
@@ -138,8 +144,9 @@ export async function loadFlowFile(file: string, cwd: string): Promise<Flow[]> {
   const text = await readSource(path, shown);
   if (text === undefined) throw new UsageError(`flow file ${shown} not found`, { hint: `check the --file path (relative to ${cwd})` });
   // By content, so any name works; an .ndjson file is one whatever its first line, so a bad line is reported as file:line.
-  if (looksLikeRecording(text) || RECORDING_EXTENSIONS.has(extname(path).toLowerCase())) return [await recordingFlow(file, cwd)];
-  return loadDocument(path, shown, 'file', text);
+  const flows = looksLikeRecording(text) || RECORDING_EXTENSIONS.has(extname(path).toLowerCase()) ? [await recordingFlow(file, cwd)] : await loadDocument(path, shown, 'file', text);
+  for (const flow of flows) LOADED.add(flow);
+  return flows;
 }
 
 /** The `flows:` section of the cwd's config file, if there is one. */

@@ -4,7 +4,7 @@
  * receiver that verifies every delivery with the SDK's constructEvent, and the same runs
  * through the built CLI to check that both give the same report.
  */
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
@@ -179,5 +179,15 @@ describe('loadFlow and builtinFlows', () => {
     expect(builtinFlows.map((f) => f.name)).toContain('payment');
     writeFileSync(file, 'steps: [{ event: nope }]\n');
     expect((await rejection(loadFlow(file))).message).toMatch(/flow\.yaml:1:\d+/);
+  });
+
+  it('takes a recording loaded with loadFlow as the flow, whatever its file is called', async () => {
+    const { url, deliveries } = await app();
+    const recorded = writeRecording();
+    const path = join(recorded.box.cwd, 'my events (1).ndjson');
+    copyFileSync(join(recorded.box.cwd, recorded.file), path);
+    const report = await deliverFlow({ flow: await loadFlow(path), forwardTo: url, secret });
+    expect(report).toMatchObject({ flow: 'my events (1).ndjson', ok: true });
+    expect(deliveries.map((delivery) => delivery.event?.type)).toEqual(TYPES);
   });
 });
