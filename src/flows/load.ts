@@ -6,10 +6,10 @@
  * file:line:column.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, extname, join, relative, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { suggest } from '../lib/suggest.js';
-import { looksLikeRecording, readRecording } from '../record/read.js';
+import { looksLikeRecording, readRecording, shownPath } from '../record/read.js';
 import { BUILTIN_FLOWS } from './builtin.js';
 import type { EventType } from './event-types.js';
 import { flowEvents } from './events.js';
@@ -140,11 +140,13 @@ export function assertLiveRunnable(flow: Flow): void {
 /** The flows of a `--file` (a flow file, or a recording, told apart by content). */
 export async function loadFlowFile(file: string, cwd: string): Promise<Flow[]> {
   const path = resolve(cwd, file);
-  const shown = relative(cwd, path).startsWith('..') ? path : relative(cwd, path);
-  const text = await readSource(path, shown);
+  const shown = shownPath(file, cwd);
+  // An .ndjson file is a recording whatever its first line (a bad line is reported as file:line), and is streamed
+  // by the recording reader, never read whole here; any other name is told apart by content.
+  const recording = RECORDING_EXTENSIONS.has(extname(path).toLowerCase());
+  const text = recording ? '' : await readSource(path, shown);
   if (text === undefined) throw new UsageError(`flow file ${shown} not found`, { hint: `check the --file path (relative to ${cwd})` });
-  // By content, so any name works; an .ndjson file is one whatever its first line, so a bad line is reported as file:line.
-  const flows = looksLikeRecording(text) || RECORDING_EXTENSIONS.has(extname(path).toLowerCase()) ? [await recordingFlow(file, cwd)] : await loadDocument(path, shown, 'file', text);
+  const flows = recording || looksLikeRecording(text) ? [await recordingFlow(file, cwd)] : await loadDocument(path, shown, 'file', text);
   for (const flow of flows) LOADED.add(flow);
   return flows;
 }
