@@ -8,7 +8,7 @@ import { isLoaded, resolveFlow } from '../flows/load.js';
 import type { Flow } from '../flows/types.js';
 import { FlowShapeError, parseFlow } from '../flows/validate.js';
 import type { Environment } from '../lib/environment.js';
-import { parseApiBase } from '../lib/option-values.js';
+import { checkInteger, parseApiBase } from '../lib/option-values.js';
 import type { FlowInput } from './options.js';
 
 /** Never aborted: for calls given no signal. */
@@ -62,3 +62,11 @@ export function requireSecret(secret: string): string {
   }
   return secret.trim();
 }
+
+// The limits `trigger-flow --seed` and `--forward-timeout` take (src/definitions/index.ts).
+const MAX_SEED = 0xffffffff;
+
+export const checkSeed = (seed: number | undefined): number | undefined => (seed === undefined ? undefined : checkInteger(seed, 'seed', 0, MAX_SEED));
+
+/** A per-delivery limit in ms, at most Stripe's 30 s. */
+export const checkTimeout = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : checkInteger(ms, 'timeoutMs', 1, 30_000, 5000));

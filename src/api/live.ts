@@ -9,7 +9,7 @@ import { openRecorder } from '../record/writer.js';
 import { listenEventJson, type ListenerEvent } from '../relay/listen-json.js';
 import { startRelayedListener, type RecordSink } from '../relay/listener.js';
 import type { Routing } from '../relay/routing.js';
-import { runLiveFlow } from '../run/live-runner.js';
+import { READY_TIMEOUT_MS, runLiveFlow } from '../run/live-runner.js';
 import { planFlow } from '../run/plan.js';
 import { reportJson, type FlowReport } from '../run/report.js';
 import { stripeTarget } from '../stripe-cli/spawn.js';
@@ -17,8 +17,7 @@ import { locateUnproven, startWhileProving } from '../stripe-cli/while-proving.j
 import { apiEnvironment, interruptible, resolveFlowInput } from './common.js';
 import type { StartListenerOptions, TriggerFlowOptions } from './options.js';
 
-// `listen --ready-timeout`'s and `trigger-flow --step-timeout`'s defaults.
-const READY_TIMEOUT_MS = 30_000;
+// `trigger-flow --step-timeout`'s default.
 const STEP_TIMEOUT_S = 30;
 
 export function triggerFlow(options: TriggerFlowOptions): Promise<FlowReport> {

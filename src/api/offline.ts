@@ -6,13 +6,8 @@ import { synthesizeFlow } from '../offline/synthesize.js';
 import { runOfflineFlow } from '../run/offline-runner.js';
 import { offlineSettings, storySettings } from '../run/offline-settings.js';
 import { reportJson, type FlowReport } from '../run/report.js';
-import { interruptible, requireSecret, resolveFlowInput } from './common.js';
+import { checkSeed, checkTimeout, interruptible, requireSecret, resolveFlowInput } from './common.js';
 import type { AuditHandlerOptions, DeliverFlowOptions, SynthesizeEventsOptions } from './options.js';
-
-// The limits `trigger-flow --seed/--repeat/--concurrency` take (src/definitions/index.ts).
-const MAX_SEED = 0xffffffff;
-const checkSeed = (seed: number | undefined) => (seed === undefined ? undefined : checkInteger(seed, 'seed', 0, MAX_SEED));
-const checkTimeout = (ms: number | undefined) => (ms === undefined ? undefined : checkInteger(ms, 'timeoutMs', 1, 30_000, 5000));
 
 export function deliverFlow(options: DeliverFlowOptions): Promise<FlowReport> {
   return interruptible(options.signal, async () => {

@@ -1,15 +1,14 @@
 /** The library's replay: a recording re-signed and re-sent, over the core `stripe-hooks replay` runs. */
-import { checkInteger } from '../lib/option-values.js';
 import { readRecording } from '../record/read.js';
 import { offlineSettings } from '../run/offline-settings.js';
 import { reportJson, type FlowReport } from '../run/report.js';
 import { parseOnly, runReplay, selectEvents } from '../run/replay.js';
-import { interruptible, requireSecret } from './common.js';
+import { checkSeed, checkTimeout, interruptible, requireSecret } from './common.js';
 import type { ReplayOptions } from './options.js';
 
 export function replay(options: ReplayOptions): Promise<FlowReport> {
   return interruptible(options.signal, async () => {
-    const seed = options.seed === undefined ? undefined : checkInteger(options.seed, 'seed', 0, 0xffffffff);
+    const seed = checkSeed(options.seed);
     const settings = offlineSettings({ forwardTo: options.forwardTo, seed });
     const secret = requireSecret(options.secret);
     const only = options.only === undefined ? undefined : parseOnly(options.only.join(','));
@@ -25,7 +24,7 @@ export function replay(options: ReplayOptions): Promise<FlowReport> {
       duplicate: Boolean(options.duplicate),
       shuffle,
       continueOnError: Boolean(options.continueOnError),
-      timeoutMs: options.timeoutMs === undefined ? undefined : checkInteger(options.timeoutMs, 'timeoutMs', 1, 30_000, 5000),
+      timeoutMs: checkTimeout(options.timeoutMs),
       signal: options.signal,
     });
     // As the CLI: the seed is stated only when it chose an order.

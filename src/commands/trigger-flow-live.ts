@@ -1,6 +1,6 @@
 /**
  * The live `trigger-flow`: validate the options, print the plan (--dry-run) or
- * run the flow through the real Stripe CLI with `runFlow`, then render the report.
+ * run the flow through the real Stripe CLI with `runLiveFlow`, then render the report.
  * Exit 1 when a step failed, after the report is printed.
  */
 import { resolve } from 'node:path';

@@ -1,5 +1,8 @@
 /** Event-type globs, as `--route` (relay) and `replay --only` take them: `*` stands for any run of characters, dots included. */
 
+/** Whether `glob` is one: letters, digits, `_`, `.` and `*`. */
+export const isEventGlob = (glob: string): boolean => /^[a-z0-9_.*]+$/.test(glob);
+
 /** Each glob compiled once: every delivery (or every recorded event) is matched against them. */
 const compiled = new Map<string, RegExp>();
 

@@ -3,6 +3,7 @@
  * and what the library's startListener yields (one type for both, so they
  * cannot drift). Data only: src/ui/listen.ts writes them, src/api/listen.ts hands them out.
  */
+import { is2xx } from '../lib/answer.js';
 import type { CliErrorCategory } from '../stripe-cli/listen-lines.js';
 import type { RelayedEvent } from './listener.js';
 import type { Delivery, FailureClass } from './record.js';
@@ -55,7 +56,6 @@ export type ListenerEvent = ListenReady | ListenDelivery | ListenCliError;
 /** What a ready line states besides the session's own facts. */
 export type ListenSettings = Omit<ListenReady, 'kind' | 'time' | 'secret' | 'apiVersion'>;
 
-const is2xx = (status: number | null) => status !== null && status >= 200 && status < 300;
 
 /** A delivery as `--json` prints it. */
 export function deliveryJson(delivery: Delivery, at: number): ListenDelivery {

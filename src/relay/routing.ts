@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import { parseForwardUrl } from '../lib/forward-url.js';
-import { matchesGlob } from '../lib/glob.js';
+import { isEventGlob, matchesGlob } from '../lib/glob.js';
 
 export interface Route {
   /** An event-type glob: `*` stands for any run of characters, dots included. */
@@ -19,15 +19,13 @@ export interface Routing {
   routes: readonly Route[];
 }
 
-const GLOB = /^[a-z0-9_.*]+$/;
-
 /** `invoice.*=http://localhost:4000/billing` → a Route; a UsageError when either side is wrong. */
 export function parseRoute(value: string): Route {
   const hint = "use --route 'GLOB=URL', e.g. --route 'invoice.*=localhost:4000/billing'";
   const at = value.indexOf('=');
   if (at <= 0) throw new UsageError(`--route "${value}" is not GLOB=URL`, { hint });
   const glob = value.slice(0, at).trim();
-  if (!GLOB.test(glob)) throw new UsageError(`--route "${value}": "${glob}" is not an event-type glob (letters, digits, _ . and *)`, { hint });
+  if (!isEventGlob(glob)) throw new UsageError(`--route "${value}": "${glob}" is not an event-type glob (letters, digits, _ . and *)`, { hint });
   return { glob, url: parseForwardUrl(value.slice(at + 1), `--route "${value}":`, hint) };
 }
 

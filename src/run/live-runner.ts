@@ -29,15 +29,15 @@ export interface RunFlowOptions {
   log?: (text: string) => void;
 }
 
-export async function runFlow(options: RunFlowOptions): Promise<FlowReport> {
+async function runFlow(options: RunFlowOptions): Promise<FlowReport> {
   const { plan, onProgress } = options;
   const driver = createLiveDriver({ ...options, onListener: (kind) => onProgress?.({ kind }) });
   const run = await runSteps(plan.steps, driver, { continueOnError: options.continueOnError, signal: options.signal, onProgress });
   return { flow: plan.flow.name, ok: run.ok, mode: run.observed ? 'live' : 'unverified', steps: run.steps, sideEffects: run.sideEffects };
 }
 
-/** How long `stripe listen` may take to say Ready. */
-const READY_TIMEOUT_MS = 30_000;
+/** How long `stripe listen` may take to say Ready (as `listen --ready-timeout`'s default). */
+export const READY_TIMEOUT_MS = 30_000;
 
 /**
  * What `trigger-flow` and the library's triggerFlow both run: find the Stripe CLI (its fixture
@@ -46,9 +46,9 @@ const READY_TIMEOUT_MS = 30_000;
  */
 export async function runLiveFlow(
   environment: Environment,
-  options: Omit<RunFlowOptions, 'target' | 'unproven' | 'signal' | 'readyTimeoutMs'> & { readyTimeoutMs?: number },
+  options: Omit<RunFlowOptions, 'target' | 'unproven' | 'signal' | 'readyTimeoutMs'>,
 ): Promise<FlowReport> {
   const unproven = await locateUnproven(environment, proveWithFixtures);
   const target = stripeTarget(environment, unproven.path);
-  return runFlow({ readyTimeoutMs: READY_TIMEOUT_MS, ...options, target, unproven, signal: environment.signal });
+  return runFlow({ ...options, readyTimeoutMs: READY_TIMEOUT_MS, target, unproven, signal: environment.signal });
 }

@@ -7,7 +7,7 @@
 import { UsageError } from '../errors.js';
 import type { EventType } from '../flows/event-types.js';
 import type { Flow } from '../flows/types.js';
-import { matchesGlob } from '../lib/glob.js';
+import { isEventGlob, matchesGlob } from '../lib/glob.js';
 import type { AuditSample } from '../offline/audit.js';
 import { openBodies, type Recording, type RecordingEntry } from '../record/read.js';
 import type { EventSource } from './offline-driver.js';
@@ -21,15 +21,12 @@ export interface ReplaySelection {
   since?: string;
 }
 
-// The relay's --route globs: letters, digits, _ . and *.
-const GLOB = /^[a-z0-9_.*]+$/;
-
 /** `--only 'invoice.*,charge.refunded'` → its globs; a UsageError when one is not a glob. */
 export function parseOnly(value: string): string[] {
   const globs = value.split(',').map((glob) => glob.trim()).filter(Boolean);
   const hint = "e.g. --only 'invoice.*,charge.refunded' (`*` matches any characters, dots included)";
   if (globs.length === 0) throw new UsageError('--only is empty', { hint });
-  const bad = globs.find((glob) => !GLOB.test(glob));
+  const bad = globs.find((glob) => !isEventGlob(glob));
   if (bad !== undefined) throw new UsageError(`--only "${bad}" is not an event-type glob (letters, digits, _ . and *)`, { hint });
   return globs;
 }

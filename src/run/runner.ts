@@ -5,6 +5,7 @@
  * nothing of processes or HTTP: the live driver runs `stripe trigger` under
  * `stripe listen`, the offline driver POSTs signed events itself.
  */
+import { is2xx } from '../lib/answer.js';
 import type { FlowStep } from '../flows/types.js';
 import { Inbox, type DriverEvent, type Seen } from './inbox.js';
 import { SKIPPED, type SideEffect, type StepResult } from './report.js';
@@ -160,7 +161,6 @@ interface Fired {
 }
 
 const OBSERVED: FireOutcome = { ok: true };
-const is2xx = (status: number | null) => status !== null && status >= 200 && status < 300;
 
 async function runStep<S extends RunnerStep>(planned: S, run: Run<S>): Promise<StepResult> {
   const { inbox, bell, signal } = run;

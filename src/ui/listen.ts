@@ -3,7 +3,7 @@
  * delivery on stdout (with the start of the app's answer under a non-2xx);
  * with --json, one NDJSON object per event on stdout and nothing else there.
  */
-import type { Delivery } from '../relay/record.js';
+import { is2xx } from '../lib/answer.js';
 import { listenEventJson, type ListenSettings } from '../relay/listen-json.js';
 import type { RecordSink, RelayedEvent } from '../relay/listener.js';
 import type { Recorder, RecordOutcome, RecordSummary } from '../record/writer.js';
@@ -23,7 +23,6 @@ export interface ListenSetup {
 }
 
 const clock = (at: number) => new Date(at).toTimeString().slice(0, 8);
-const is2xx = (delivery: Delivery) => delivery.status !== null && delivery.status >= 200 && delivery.status < 300;
 
 /** A function that renders each event as it comes. */
 export function listenRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) => void {
@@ -76,7 +75,7 @@ function humanRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) =
         // Whole milliseconds on screen, as before the relay; --json keeps its tenths.
         out.line(`${row(event.at, d.type, d.id)} ${answer}  ${Math.round(d.ms)} ms${where}${note}`);
         if (d.failure !== undefined) return out.line(c.dim(`          ${d.error ?? ''}`));
-        if (!is2xx(d) && d.body) return out.line(c.dim(`          ${oneLine(d.body)}`));
+        if (!is2xx(d.status) && d.body) return out.line(c.dim(`          ${oneLine(d.body)}`));
         return;
       }
       case 'cli-error':
