@@ -3,7 +3,7 @@
  * delivery on stdout (with the start of the app's answer under a non-2xx);
  * with --json, one NDJSON object per event on stdout and nothing else there.
  */
-import { is2xx } from '../lib/answer.js';
+import { is2xx, oneLine } from '../lib/answer.js';
 import { listenEventJson, type ListenSettings } from '../relay/listen-json.js';
 import type { RecordSink, RelayedEvent } from '../relay/listener.js';
 import type { Recorder, RecordOutcome, RecordSummary } from '../record/writer.js';
@@ -37,12 +37,6 @@ function jsonRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) =>
   };
 }
 
-/** One line of the app's answer: whitespace folded, at most `max` characters. */
-function oneLine(text: string, max = 160): string {
-  // The app's bytes reach a terminal: control characters (escape sequences) are shown as spaces.
-  const line = text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
 
 function humanRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) => void {
   const { c } = out;
@@ -75,7 +69,7 @@ function humanRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) =
         // Whole milliseconds on screen, as before the relay; --json keeps its tenths.
         out.line(`${row(event.at, d.type, d.id)} ${answer}  ${Math.round(d.ms)} ms${where}${note}`);
         if (d.failure !== undefined) return out.line(c.dim(`          ${d.error ?? ''}`));
-        if (!is2xx(d.status) && d.body) return out.line(c.dim(`          ${oneLine(d.body)}`));
+        if (!is2xx(d.status) && d.body) return out.line(c.dim(`          ${oneLine(d.body, 160)}`));
         return;
       }
       case 'cli-error':
