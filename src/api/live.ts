@@ -7,7 +7,7 @@ import { parseForwardUrl } from '../lib/forward-url.js';
 import { parseSeconds } from '../lib/option-values.js';
 import { openRecorder } from '../record/writer.js';
 import { listenEventJson, type ListenerEvent } from '../relay/listen-json.js';
-import { startRelayedListener, type RecordSink } from '../relay/listener.js';
+import { startRelayedListener } from '../relay/listener.js';
 import type { Routing } from '../relay/routing.js';
 import { READY_TIMEOUT_MS, runLiveFlow } from '../run/live-runner.js';
 import { planFlow } from '../run/plan.js';
@@ -59,11 +59,9 @@ export function startListener(options: StartListenerOptions): Promise<Listener> 
     const unproven = await locateUnproven(environment);
     const target = stripeTarget(environment, unproven.path);
     const recorder = options.record === undefined ? undefined : openRecorder(resolve(environment.cwd, options.record), { live: false, secrets: [environment.apiKey] });
-    // What each write did is in the recording itself; the library reports nothing on the side.
-    const record: RecordSink | undefined = recorder && { write: (entry) => void recorder.write(entry), forbid: (secret) => recorder.forbid(secret) };
     const { started } = await startWhileProving(
       unproven,
-      (bin, aborted) => startRelayedListener({ routing, events, target: { ...target, bin }, readyTimeoutMs: READY_TIMEOUT_MS, signal: aborted, record }),
+      (bin, aborted) => startRelayedListener({ routing, events, target: { ...target, bin }, readyTimeoutMs: READY_TIMEOUT_MS, signal: aborted, record: recorder }),
       environment.signal,
     ).catch((error: unknown) => {
       recorder?.close({ discard: true });

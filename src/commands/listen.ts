@@ -87,8 +87,8 @@ export async function run(options: ListenOptions, ctx: Context): Promise<void> {
     await listener.stop(); // no-op when it is gone already; never return with a child running
     if (recorder) {
       recorder.close(); // the relay is closed: nothing more comes
-      const { recordJson, renderRecordSummary } = await ui;
-      if (ctx.json) ctx.out.data({ kind: 'record', ...recordJson(recorder.summary()) });
+      const { renderRecordSummary } = await ui;
+      if (ctx.json) ctx.out.data({ kind: 'record', ...recorder.summary() });
       else renderRecordSummary(ctx.out, recorder.summary());
     }
   }

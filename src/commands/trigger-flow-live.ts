@@ -70,7 +70,7 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
   const [{ runFailure }, { renderFlowReport }] = await reporting;
   const recorded = recorder?.summary();
 
-  if (ctx.json) ctx.out.data({ ...reportJson(report), ...(recorded && recording && { record: recording.recordJson(recorded) }) });
+  if (ctx.json) ctx.out.data({ ...reportJson(report), ...(recorded && { record: recorded }) });
   else renderFlowReport(report, ctx.out);
   if (recorded && recording && !ctx.json) recording.renderRecordSummary(ctx.out, recorded);
   const failure = runFailure(report);

@@ -122,6 +122,3 @@ export function renderRecordSummary(out: Output, summary: RecordSummary): void {
 }
 
 /** The summary as `--json` states it. */
-export function recordJson(summary: RecordSummary): Record<string, unknown> {
-  return { path: summary.path, recorded: summary.recorded, livemodeSkipped: summary.livemodeSkipped, notRecorded: summary.notRecorded, ...(summary.error !== undefined && { error: summary.error }) };
-}
