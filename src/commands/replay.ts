@@ -6,7 +6,6 @@
  */
 import type { Context } from '../context.js';
 import type { ReplayOptions } from '../definitions/index.js';
-import { SDK_API_VERSION } from '../lib/api-version.js';
 import { auditHandler } from '../offline/audit.js';
 import { generateSecret, givenSecret, type SecretSources } from '../offline/secret.js';
 import { readRecording } from '../record/read.js';
@@ -50,7 +49,7 @@ export async function run(file: string, options: ReplayOptions, ctx: Context): P
   } finally {
     progress.stop();
   }
-  const audit = options.audit ? await auditHandler({ ...settings, apiVersion: SDK_API_VERSION, sample: await auditSample(recording, entries) }) : undefined;
+  const audit = options.audit ? await auditHandler({ ...settings, sample: await auditSample(recording, entries) }) : undefined;
 
   renderOfflineReports(ctx.out, report, audit, shuffle ? seed : undefined);
   const failure = runFailure(report, { audit, generatedSecret: secret.generated });

@@ -4,6 +4,7 @@
  * that only looks like it works. Each check says what it sent, what came back and,
  * when it failed, how to fix the handler. Never prints.
  */
+import { SDK_API_VERSION } from '../lib/sdk-api-version.js';
 import { createDeliverer, DELIVERY_TIMEOUT_MS, webhookHeaders, type Answer } from './deliver.js';
 import { createRandom, generateWebhookSecret, instanceSeed } from './random.js';
 import { SIGNATURE_TOLERANCE_S, signatureHeader } from './sign.js';
@@ -35,7 +36,8 @@ export interface AuditReport {
 export interface AuditOptions {
   url: URL;
   secret: string;
-  apiVersion: string;
+  /** `api_version` of the synthesized sample (the SDK's pinned one by default). */
+  apiVersion?: string;
   seed: number;
   /**
    * An event to audit with (a replay's recorded one) instead of a synthesized payment_intent.succeeded:
@@ -83,7 +85,7 @@ export async function auditHandler(options: AuditOptions): Promise<AuditReport> 
     const seed = { seed: options.seed, instance: instance++ };
     const event: AuditSample = options.sample
       ? { ...options.sample, id: createRandom(instanceSeed(seed.seed, seed.instance)).id('evt') }
-      : (synthesizeFlow(['payment_intent.succeeded'], { apiVersion: options.apiVersion, ...seed, now: Math.floor(Date.now() / 1000) })[0] as unknown as AuditSample);
+      : (synthesizeFlow(['payment_intent.succeeded'], { apiVersion: options.apiVersion ?? SDK_API_VERSION, ...seed, now: Math.floor(Date.now() / 1000) })[0] as unknown as AuditSample);
     return { event, body: eventBody(event) };
   };
   const answers: Answer[] = [];

@@ -10,6 +10,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Flow } from '../flows/types.js';
+import { SDK_API_VERSION } from '../lib/sdk-api-version.js';
 import { createDeliverer, DELIVERY_TIMEOUT_MS } from '../offline/deliver.js';
 import { createRandom, instanceSeed } from '../offline/random.js';
 import { burstStats, StepAggregate, Tally } from '../offline/stats.js';
@@ -24,8 +25,8 @@ export interface OfflineRunOptions {
   source?: EventSource;
   url: URL;
   secret: string;
-  /** `api_version` of synthesized events. */
-  apiVersion: string;
+  /** `api_version` of synthesized events (the SDK's pinned one by default); a `source`'s events keep theirs. */
+  apiVersion?: string;
   /** Fixes the synthesized stories and the --shuffle order. */
   seed: number;
   duplicate?: boolean;
@@ -78,7 +79,7 @@ export async function runOfflineFlow(options: OfflineRunOptions): Promise<FlowRe
 
   const delivery: OfflineDelivery = {
     ...options,
-    source: options.source ?? synthesizedSource(flow.steps.map((step) => step.event), options),
+    source: options.source ?? synthesizedSource(flow.steps.map((step) => step.event), { apiVersion: options.apiVersion ?? SDK_API_VERSION, seed: options.seed }),
     deliverer,
     copies,
     onPost: (answer, unsent) => tally.posted(answer.ms, answer.error !== undefined, unsent),

@@ -90,8 +90,7 @@ export async function runReplay({ recording, entries, ...options }: ReplayOption
   };
   const source: EventSource = () => events;
   try {
-    // apiVersion only stamps synthesized events: a replay sends the recorded ones as they are.
-    const report = await runOfflineFlow({ ...options, flow: replayFlow(recording, entries), source, apiVersion: '' });
+    const report = await runOfflineFlow({ ...options, flow: replayFlow(recording, entries), source });
     return { ...report, mode: 'replay' };
   } finally {
     await reader.close();
