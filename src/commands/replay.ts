@@ -7,31 +7,26 @@
 import type { Context } from '../context.js';
 import type { ReplayOptions } from '../definitions/index.js';
 import { auditHandler } from '../offline/audit.js';
-import { generateSecret, givenSecret, type SecretSources } from '../offline/secret.js';
 import { readRecording } from '../record/read.js';
 import { offlineSettings } from '../run/offline-settings.js';
 import { runFailure } from '../run/outcome.js';
 import type { FlowReport } from '../run/report.js';
 import { auditSample, parseOnly, replayPreview, runReplay, selectEvents } from '../run/replay.js';
 import { renderReplayPreview, renderReplayStart } from '../ui/replay.js';
-import { warnSecretFlag } from '../ui/secret-flag.js';
-import { announceSecret, progressBar, renderOfflineReports } from '../ui/trigger-flow-offline.js';
+import { offlineSecret, progressBar, renderOfflineReports } from '../ui/trigger-flow-offline.js';
 
 export async function run(file: string, options: ReplayOptions, ctx: Context): Promise<void> {
   const { url, seed } = offlineSettings({ forwardTo: options.forwardTo, seed: options.seed });
   const only = options.only === undefined ? undefined : parseOnly(options.only);
   const shuffle = Boolean(options.shuffle);
-  const sources: SecretSources = { flag: options.secret, dotenv: options.dotenv, env: ctx.env, cwd: ctx.cwd };
-  const given = await givenSecret(sources);
-  if (options.secret !== undefined) warnSecretFlag(ctx.out, '--secret');
+  const signing = await offlineSecret(options, ctx);
   const recording = await readRecording(file, ctx.cwd);
   const entries = selectEvents(recording, { only, since: options.since });
   const copies = options.duplicate ? 2 : 1;
 
   if (options.dryRun) return renderReplayPreview(ctx.out, replayPreview(recording, entries, { url, copies, shuffle, seed }));
 
-  const secret = given ?? (await generateSecret(sources));
-  announceSecret(ctx.out, secret);
+  const secret = await signing.settle();
   renderReplayStart(ctx.out, { count: entries.length, shown: recording.shown, url, redeliveries: recording.redeliveries, ...(shuffle && { seed }) });
   const settings = { url, secret: secret.value, seed, timeoutMs: options.forwardTimeout, signal: ctx.signal };
   const progress = await progressBar(ctx.out, entries.length * copies);

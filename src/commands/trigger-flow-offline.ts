@@ -7,29 +7,24 @@ import type { Context } from '../context.js';
 import type { TriggerFlowOptions } from '../definitions/index.js';
 import type { Flow } from '../flows/types.js';
 import { auditHandler } from '../offline/audit.js';
-import { generateSecret, givenSecret, type SecretSources } from '../offline/secret.js';
 import { offlinePreview } from '../run/offline-preview.js';
 import { plannedDeliveries, runOfflineFlow } from '../run/offline-runner.js';
 import { offlineSettings } from '../run/offline-settings.js';
 import { runFailure } from '../run/outcome.js';
 import type { FlowReport } from '../run/report.js';
-import { warnSecretFlag } from '../ui/secret-flag.js';
-import { announceSecret, progressBar, renderOfflineReports, renderPreview } from '../ui/trigger-flow-offline.js';
+import { offlineSecret, progressBar, renderOfflineReports, renderPreview } from '../ui/trigger-flow-offline.js';
 
 export async function runOffline(flow: Flow, options: TriggerFlowOptions, ctx: Context): Promise<void> {
   const { url, seed, apiVersion } = offlineSettings(options);
   const repeat = options.repeat ?? 1;
-  const sources: SecretSources = { flag: options.secret, dotenv: options.dotenv, env: ctx.env, cwd: ctx.cwd };
-  const given = await givenSecret(sources);
-  if (options.secret !== undefined) warnSecretFlag(ctx.out, '--secret');
+  const signing = await offlineSecret(options, ctx);
 
   if (options.dryRun) {
     const copies = options.duplicate ? 2 : 1;
     return renderPreview(ctx.out, offlinePreview(flow, { url, seed, apiVersion, shuffle: Boolean(options.shuffle), copies, repeat }));
   }
 
-  const secret = given ?? (await generateSecret(sources));
-  announceSecret(ctx.out, secret);
+  const secret = await signing.settle();
   const settings = { url, secret: secret.value, apiVersion, seed, timeoutMs: Math.min(options.stepTimeout, options.forwardTimeout), signal: ctx.signal };
   const progress = await progressBar(ctx.out, plannedDeliveries({ flow, repeat, duplicate: options.duplicate }));
   let report: FlowReport;

@@ -4,20 +4,21 @@
  */
 import type { AuditReport } from '../offline/audit.js';
 import { SECRET_ENV } from '../lib/secrets.js';
-import type { SecretChoice } from '../offline/secret.js';
+import { generateSecret, givenSecret, type SecretChoice } from '../offline/secret.js';
 import { objectId } from '../offline/synthesize.js';
 import type { OfflinePreview } from '../run/offline-preview.js';
 import { reportJson, type FlowReport } from '../run/report.js';
 import { renderAuditReport } from './audit-report.js';
 import { renderFlowReport } from './flow-report.js';
 import type { Output, Spinner } from './output.js';
+import { warnSecretFlag } from './secret-flag.js';
 import { table } from './table.js';
 
 /**
  * Says where a generated secret went (the app needs it to accept the deliveries), or that a given one is not
  * shaped like Stripe's: right for a test suite's made-up secret, a mistake when it was meant to be the endpoint's.
  */
-export function announceSecret(out: Output, secret: SecretChoice): void {
+function announceSecret(out: Output, secret: SecretChoice): void {
   if (!secret.generated) {
     if (!secret.stripeShaped) out.warn(`the signing secret from ${secret.source} does not look like Stripe's (whsec_…); signing with it as given`);
     return;
@@ -29,6 +30,27 @@ export function announceSecret(out: Output, secret: SecretChoice): void {
   out.allow(secret.value); // the user asked for one by giving none: this is the value their app needs
   out.warn(`no signing secret given: generated ${secret.value} for this run`);
   out.warn(`start your app with ${SECRET_ENV}=${secret.value}, or pass --dotenv .env to keep it there`);
+}
+
+/**
+ * The secret an offline run (trigger-flow --offline, replay) signs with, from --secret, --dotenv or the
+ * environment: read and checked now, so a bad one is exit 2 before anything else; generated (and announced)
+ * only when `settle()` is called, which --dry-run never does.
+ */
+export async function offlineSecret(
+  options: { secret?: string; dotenv?: string },
+  where: { env: NodeJS.ProcessEnv; cwd: string; out: Output },
+): Promise<{ settle(): Promise<SecretChoice> }> {
+  const sources = { flag: options.secret, dotenv: options.dotenv, env: where.env, cwd: where.cwd };
+  const given = await givenSecret(sources);
+  if (options.secret !== undefined) warnSecretFlag(where.out, '--secret');
+  return {
+    settle: async () => {
+      const secret = given ?? (await generateSecret(sources));
+      announceSecret(where.out, secret);
+      return secret;
+    },
+  };
 }
 
 export interface ProgressBar {
