@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { suggest } from '../lib/suggest.js';
-import { looksLikeRecording, readRecording, shownPath } from '../record/read.js';
+import { looksLikeRecording, readRecording, recordingAsFlow, shownPath } from '../record/read.js';
 import { BUILTIN_FLOWS } from './builtin.js';
 import type { EventType } from './event-types.js';
 import { flowEvents } from './events.js';
@@ -119,12 +119,7 @@ export const isLoaded = (flow: Flow): boolean => LOADED.has(flow);
  */
 async function recordingFlow(file: string, cwd: string): Promise<Flow> {
   const recording = await readRecording(file, cwd);
-  const flow: Flow = {
-    name: recording.name,
-    description: `the ${recording.entries.length} event types recorded in ${recording.shown}`,
-    steps: recording.entries.map((entry) => ({ event: entry.type as EventType })),
-    source: recording.shown,
-  };
+  const flow = recordingAsFlow(recording, recording.entries, `the ${recording.entries.length} event types recorded in ${recording.shown}`);
   RECORDED.add(flow);
   return flow;
 }

@@ -8,6 +8,8 @@ import { createReadStream } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import type { EventType } from '../flows/event-types.js';
+import type { Flow } from '../flows/types.js';
 import { parseRecordingLine, RECORDING_VERSION } from './format.js';
 
 /** One recorded event, without its body. */
@@ -161,4 +163,12 @@ export async function openBodies(recording: Pick<Recording, 'path' | 'shown'>): 
     },
     close: () => handle.close(),
   };
+}
+
+/**
+ * A recording's events as a flow: one step per entry, in recorded order, named after the file. Recorded types
+ * may be newer than this SDK's list; the runner compares them only as strings.
+ */
+export function recordingAsFlow(recording: Recording, entries: readonly RecordingEntry[], description: string): Flow {
+  return { name: recording.name, description, steps: entries.map((entry) => ({ event: entry.type as EventType })), source: recording.shown };
 }

@@ -5,11 +5,10 @@
  * --shuffle, --continue-on-error and progress are the offline runner's.
  */
 import { UsageError } from '../errors.js';
-import type { EventType } from '../flows/event-types.js';
 import type { Flow } from '../flows/types.js';
 import { isEventGlob, matchesGlob } from '../lib/glob.js';
 import type { AuditSample } from '../offline/audit.js';
-import { openBodies, type Recording, type RecordingEntry } from '../record/read.js';
+import { openBodies, recordingAsFlow, type Recording, type RecordingEntry } from '../record/read.js';
 import type { EventSource } from './offline-driver.js';
 import { deliveryOrder, runOfflineFlow, type OfflineRunOptions } from './offline-runner.js';
 import type { FlowReport } from './report.js';
@@ -55,13 +54,7 @@ export function selectEvents(recording: Recording, selection: ReplaySelection): 
 
 /** The replay as a flow: one step per recorded event, named after the file. */
 export function replayFlow(recording: Recording, entries: readonly RecordingEntry[]): Flow {
-  return {
-    name: recording.name,
-    description: `the events recorded in ${recording.shown}`,
-    // Recorded types may be newer than this SDK's list; the runner only compares them as strings.
-    steps: entries.map((entry) => ({ event: entry.type as EventType })),
-    source: recording.shown,
-  };
+  return recordingAsFlow(recording, entries, `the events recorded in ${recording.shown}`);
 }
 
 /** The recording's first chosen event, parsed: the audit's sample. */
