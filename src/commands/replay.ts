@@ -27,7 +27,7 @@ export async function run(file: string, options: ReplayOptions, ctx: Context): P
   if (options.dryRun) return renderReplayPreview(ctx.out, replayPreview(recording, entries, { url, copies, shuffle, seed }));
 
   const secret = await signing.settle();
-  renderReplayStart(ctx.out, { count: entries.length, shown: recording.shown, url, redeliveries: recording.redeliveries, ...(shuffle && { seed }) });
+  renderReplayStart(ctx.out, { count: entries.length, shown: recording.shown, url, redeliveries: recording.redeliveries, torn: recording.torn, ...(shuffle && { seed }) });
   const settings = { url, secret: secret.value, seed, timeoutMs: options.forwardTimeout, signal: ctx.signal };
   const progress = await progressBar(ctx.out, entries.length * copies);
   let report: FlowReport;

@@ -36,6 +36,8 @@ export interface Recording {
    * as a replay sends each event once (--duplicate sends each twice).
    */
   redeliveries: number;
+  /** The number of a last line cut short (a recording killed while writing it): left out. */
+  torn?: number;
 }
 
 const HINT = `a recording is NDJSON v${RECORDING_VERSION}, one event a line, as \`stripe-hooks listen --record FILE\` writes it`;
@@ -48,17 +50,17 @@ export function shownPath(file: string, cwd: string): string {
 }
 
 /** Every line of a file with its 1-based number, byte offset and byte length (without `\n` or a trailing `\r`). */
-async function* linesOf(path: string): AsyncGenerator<{ text: string; line: number; offset: number; length: number }> {
+async function* linesOf(path: string): AsyncGenerator<{ text: string; line: number; offset: number; length: number; terminated: boolean }> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let offset = 0; // of the current line's first byte
   let line = 1;
-  const emit = (tail: Buffer) => {
+  const emit = (tail: Buffer, terminated = true) => {
     const bytes = pending.length === 0 ? tail : Buffer.concat([...pending, tail]);
     pending = [];
     pendingBytes = 0;
     const length = bytes.at(-1) === 0x0d ? bytes.length - 1 : bytes.length;
-    return { text: bytes.toString('utf8', 0, length), line, offset, length };
+    return { text: bytes.toString('utf8', 0, length), line, offset, length, terminated };
   };
   for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
     let start = 0;
@@ -74,7 +76,7 @@ async function* linesOf(path: string): AsyncGenerator<{ text: string; line: numb
       pendingBytes += chunk.length - start;
     }
   }
-  if (pendingBytes > 0) yield emit(Buffer.alloc(0)); // a last line without a newline
+  if (pendingBytes > 0) yield emit(Buffer.alloc(0), false); // a last line without a newline
 }
 
 async function assertFile(path: string, shown: string): Promise<void> {
@@ -99,12 +101,18 @@ export async function readRecording(file: string, cwd: string): Promise<Recordin
   // A recording has few distinct types: one string each, not one per event.
   const types = new Map<string, string>();
   let redeliveries = 0;
-  for await (const { text, line, offset, length } of linesOf(path)) {
+  let torn: number | undefined;
+  for await (const { text, line, offset, length, terminated } of linesOf(path)) {
     if (text.trim() === '') continue;
     let event;
     try {
       event = parseRecordingLine(text);
     } catch (error) {
+      // A last line without its newline that does not parse: the write a kill cut short (see writer.ts).
+      if (!terminated) {
+        torn = line;
+        continue;
+      }
       throw new UsageError(`${shown}:${line}: ${(error as Error).message}`, { hint: HINT });
     }
     if (seen.has(event.id)) {
@@ -117,7 +125,7 @@ export async function readRecording(file: string, cwd: string): Promise<Recordin
     entries.push({ id: event.id, type, line, offset, length });
   }
   if (entries.length === 0) throw new UsageError(`recording ${shown} has no events`, { hint: HINT });
-  return { shown, name: basename(path), path, entries, redeliveries };
+  return { shown, name: basename(path), path, entries, redeliveries, ...(torn !== undefined && { torn }) };
 }
 
 /** Whether `text` (a file's start) is a recording: its first non-blank line parses as a recording line. */

@@ -1,11 +1,13 @@
 /**
  * The recorder behind `--record FILE`: one line (format.ts) per event the relay
  * delivered, appended with a single write of the whole line to a file opened
- * O_APPEND, so a kill -9 leaves only whole lines and nothing waits in memory.
+ * O_APPEND, so nothing waits in memory and a kill -9 can cut at most the line
+ * being written (Linux stops a write at a page boundary for SIGKILL): that
+ * line has no newline; readers skip it, and the next --record drops it.
  *
  * Policy, decided here once for listen and trigger-flow:
  * - The file is created 0600. An existing one is appended to only when it is a
- *   recording (its first line parses, it ends in a newline); if others may read
+ *   recording (its first line parses; a last line cut short is dropped); if others may read
  *   it, it is tightened to 0600 (fchmod on the open fd) and the caller is told:
  *   a recording holds customer data.
  * - Livemode events are not written unless `live`; the caller counts and warns.
@@ -14,7 +16,7 @@
  *   we know (the API key, a session's signing secret) is not written at all: the
  *   body is Stripe's bytes and is never altered.
  */
-import { closeSync, constants, fchmodSync, fstatSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 import { findSecrets } from '../lib/secrets.js';
@@ -52,6 +54,8 @@ export interface Recorder {
   readonly path: string;
   /** The file existed with broader permissions and was tightened to 0600. */
   readonly tightened: boolean;
+  /** Bytes of a cut-short last line (an earlier recording killed while writing it) dropped before appending. */
+  readonly cut: number;
   /** Never write this value (a secret learnt during the run, e.g. a session's signing secret). */
   forbid(secret: string | undefined): void;
   write(entry: RecordEntry): RecordOutcome;
@@ -69,13 +73,14 @@ export interface RecorderOptions {
 
 /** Opens (creating, 0600) or reopens a recording for appending; a path that cannot be one is a UsageError. */
 export function openRecorder(path: string, options: RecorderOptions): Recorder {
-  const { fd, created, tightened } = openFile(path);
+  const { fd, created, tightened, cut } = openFile(path);
   const forbidden = new Set<string>();
   const summary: RecordSummary = { path, recorded: 0, livemodeSkipped: 0, notRecorded: 0 };
   let open = true;
   const recorder: Recorder = {
     path,
     tightened,
+    cut,
     forbid: (secret) => void (secret && forbidden.add(secret)),
     write(entry) {
       const outcome = writeEntry(entry);
@@ -126,10 +131,10 @@ function withoutSecrets(headers: RecordEntry['headers']): RecordEntry['headers']
   return kept;
 }
 
-function openFile(path: string): { fd: number; created: boolean; tightened: boolean } {
+function openFile(path: string): { fd: number; created: boolean; tightened: boolean; cut: number } {
   const { O_WRONLY, O_APPEND, O_CREAT, O_EXCL } = constants;
   try {
-    return { fd: openSync(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, 0o600), created: true, tightened: false };
+    return { fd: openSync(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, 0o600), created: true, tightened: false, cut: 0 };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw openError(path, error);
   }
@@ -140,38 +145,58 @@ function openFile(path: string): { fd: number; created: boolean; tightened: bool
     throw openError(path, error);
   }
   try {
-    return { fd, created: false, tightened: checkExisting(fd, path) };
+    return { fd, created: false, ...checkExisting(fd, path) };
   } catch (error) {
     closeSync(fd);
     throw error;
   }
 }
 
-/** An existing file must be a recording we may append to; returns whether its mode was tightened to 0600. */
-function checkExisting(fd: number, path: string): boolean {
+/**
+ * An existing file must be a recording we may append to. A last line without its newline is one a kill cut
+ * short: Linux ends a write at a page boundary when SIGKILL arrives, so a line longer than a page (4 KiB) can
+ * be torn even though it was one write call. It is dropped, so the new lines follow whole ones. Returns whether
+ * the mode was tightened to 0600, and how many bytes were cut.
+ */
+function checkExisting(fd: number, path: string): { tightened: boolean; cut: number } {
   const stat = fstatSync(fd);
+  let cut = 0;
   if (!stat.isFile()) throw new UsageError(`--record ${path} is not a regular file`, { hint: 'name a file, e.g. --record events.ndjson' });
   if (stat.size > 0) {
     const head = Buffer.alloc(Math.min(stat.size, 1 << 20));
     readSync(fd, head, 0, head.length, 0);
-    const last = Buffer.alloc(1);
-    readSync(fd, last, 0, 1, stat.size - 1);
     const newline = head.indexOf(10);
-    let recording = newline > 0 && last[0] === 10;
+    let recording = newline > 0;
     try {
       if (recording) parseRecordingLine(head.subarray(0, newline).toString('utf8'));
     } catch {
       recording = false;
     }
     if (!recording) throw new UsageError(`--record ${path} exists and is not a stripe-hooks recording`, { hint: 'name a new file, or an earlier recording to append to' });
+    const end = lastNewline(fd, stat.size) + 1;
+    if (end < stat.size) ftruncateSync(fd, end);
+    cut = stat.size - end;
   }
-  if ((stat.mode & 0o077) === 0) return false;
+  if ((stat.mode & 0o077) === 0) return { tightened: false, cut };
   try {
     fchmodSync(fd, 0o600);
   } catch {
     throw new UsageError(`--record ${path} is readable by others (mode ${(stat.mode & 0o777).toString(8)}) and cannot be made private`, { hint: `run chmod 600 ${path}, or name a new file` });
   }
-  return true;
+  return { tightened: true, cut };
+}
+
+/** The offset of the file's last newline (there is one: the first line ends in it), read backwards in chunks. */
+function lastNewline(fd: number, size: number): number {
+  const chunk = Buffer.alloc(64 * 1024);
+  for (let end = size; end > 0; ) {
+    const start = Math.max(0, end - chunk.length);
+    readSync(fd, chunk, 0, end - start, start);
+    const at = chunk.subarray(0, end - start).lastIndexOf(10);
+    if (at !== -1) return start + at;
+    end = start;
+  }
+  return -1;
 }
 
 function openError(path: string, error: unknown): UsageError {

@@ -100,6 +100,7 @@ const NOT_RECORDED: Record<Exclude<RecordOutcome, 'recorded' | 'failed'>, (id: s
  */
 export function recordingSink(out: Output, recorder: Recorder, live: boolean): RecordSink {
   if (recorder.tightened) out.warn(`${recorder.path} was readable by others: its mode is now 0600`);
+  if (recorder.cut > 0) out.warn(`${recorder.path} ended in a line cut short (a recording killed while writing it): dropped its ${recorder.cut} bytes`);
   if (live) out.warn(`--live: livemode events (live customer data) are recorded to ${recorder.path}; keep it private`);
   const warned = new Set<RecordOutcome>();
   return {

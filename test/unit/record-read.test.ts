@@ -49,6 +49,17 @@ describe('readRecording', () => {
     expect(recording.redeliveries).toBe(1);
   });
 
+  it('a last line cut short (no newline, does not parse: a kill during its write) is left out and named; a whole bad line is not', async () => {
+    const whole = line(body('evt_1', 'invoice.paid')) + line(body('evt_2', 'invoice.created'));
+    const cut = line(body('evt_3', 'invoice.paid')).slice(0, 40);
+    const { dir, file } = write(`${whole}${cut}`);
+    const recording = await readRecording(file, dir);
+    expect(recording.entries.map((entry) => entry.id)).toEqual(['evt_1', 'evt_2']);
+    expect(recording.torn).toBe(3);
+    const terminated = write(`${whole}${cut}\n`);
+    expect((await usageError(readRecording(terminated.file, terminated.dir))).message).toMatch(/^rec\.ndjson:3: /);
+  });
+
   it.each([
     ['a line that is not JSON', '{"v":1,"event":', /^rec\.ndjson:3: not a JSON object/],
     ['an event without an evt_ id', JSON.stringify({ v: 1, event: JSON.stringify({ id: 'ch_1', type: 'charge.succeeded' }) }), /^rec\.ndjson:3: "event" has no evt_ id$/],

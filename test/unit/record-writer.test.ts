@@ -64,13 +64,27 @@ describe('the recorder', () => {
 
   it('refuses to append to a file that is not a recording, and leaves it unchanged', () => {
     const dir = tempDir();
-    for (const [name, text] of [['package.json', '{"name":"app"}\n'], ['torn.ndjson', `${readyLine()}{"v":1,"recei`], ['blank.txt', '\n']] as const) {
+    for (const [name, text] of [['package.json', '{"name":"app"}\n'], ['blank.txt', '\n']] as const) {
       const path = join(dir, name);
       writeFileSync(path, text, { mode: 0o644 });
       expect(() => openRecorder(path, { live: false })).toThrow(`--record ${path} exists and is not a stripe-hooks recording`);
       expect(readFileSync(path, 'utf8')).toBe(text);
       expect(statSync(path).mode & 0o777).toBe(0o644);
     }
+  });
+
+  it('drops a last line an earlier recording was killed while writing, so new lines follow whole ones', () => {
+    const path = join(tempDir(), 'torn.ndjson');
+    const whole = readyLine();
+    writeFileSync(path, `${whole}{"v":1,"recei`, { mode: 0o600 });
+    const recorder = openRecorder(path, { live: false });
+    expect(recorder.cut).toBe('{"v":1,"recei'.length);
+    recorder.write(entry());
+    recorder.close();
+    const text = readFileSync(path, 'utf8');
+    expect(text.startsWith(whole)).toBe(true);
+    expect(lines(path).slice(0, -1).map((l) => parseRecordingLine(l).id)).toHaveLength(2);
+    expect(text.endsWith('\n')).toBe(true);
   });
 
   it('refuses a missing directory, a directory, and a path through a file, creating nothing', () => {
