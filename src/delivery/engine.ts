@@ -36,8 +36,6 @@ export interface EngineFailure {
   code: string;
   /** The total deadline passed (as opposed to an error from the connection). */
   deadline: boolean;
-  /** Reset before any answer on a connection that had carried an earlier request: it was stale, not the app's verdict. */
-  stale: boolean;
   ms: number;
 }
 
@@ -102,6 +100,8 @@ class Exchange implements Dispatcher.DispatchHandlers {
   private readonly started = performance.now();
   private readonly timer: NodeJS.Timeout;
   private abort: ((error?: Error) => void) | undefined;
+  /** The request was given a connection (and so may have reached the app). */
+  private connected = false;
   private expired = false;
   private settled = false;
   private status = 0;
@@ -119,6 +119,7 @@ class Exchange implements Dispatcher.DispatchHandlers {
 
   onConnect(abort: (error?: Error) => void): void {
     this.abort = abort;
+    this.connected = true;
     if (this.expired) abort(); // the deadline passed while it waited for a connection
   }
 
@@ -146,15 +147,12 @@ class Exchange implements Dispatcher.DispatchHandlers {
 
   onError(error: Error): void {
     const code = codeOf(error) || error.message;
-    const failure = classify(error);
-    const read = (error as { socket?: { bytesRead?: number } }).socket?.bytesRead ?? 0;
-    const stale = failure === 'reset' && this.status === 0 && read > 0;
-    this.settle({ kind: 'failure', failure, code, deadline: false, stale, ms: this.ms() });
+    this.settle({ kind: 'failure', failure: classify(error, this.connected), code, deadline: false, ms: this.ms() });
   }
 
   private expire(): void {
     this.expired = true;
-    this.settle({ kind: 'failure', failure: 'timeout', code: 'ETIMEDOUT', deadline: true, stale: false, ms: this.ms() });
+    this.settle({ kind: 'failure', failure: 'timeout', code: 'ETIMEDOUT', deadline: true, ms: this.ms() });
     this.abort?.();
   }
 
@@ -192,12 +190,16 @@ export function codeOf(error: NodeJS.ErrnoException): string {
   return error.code ?? inner?.find((e) => e.code)?.code ?? cause?.code ?? '';
 }
 
-export function classify(error: NodeJS.ErrnoException): FailureClass {
+/**
+ * The class of a failed request. `connected`: it had been given a connection, so the app may have read it; only a
+ * request that never had one is `refused` (nothing answers there), and anything unknown after that is a `reset`.
+ */
+export function classify(error: NodeJS.ErrnoException, connected = false): FailureClass {
   const code = codeOf(error);
   if (code === 'ENOTFOUND' || code.startsWith('EAI_')) return 'dns';
   if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'timeout';
-  // UND_ERR_SOCKET: the app closed the connection; DESTROYED/ABORTED: the engine was closed under the request.
-  if (/^(ECONNRESET|EPIPE|ECONNABORTED|UND_ERR_SOCKET|UND_ERR_DESTROYED|UND_ERR_CLOSED|UND_ERR_ABORTED)$/.test(code)) return 'reset';
   if (/^(ERR_TLS|ERR_SSL|EPROTO|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|ERR_OSSL)/.test(code)) return 'tls';
-  return 'refused'; // ECONNREFUSED, and unreachable hosts or networks: nothing answers there
+  // UND_ERR_SOCKET: the app closed the connection; DESTROYED/ABORTED: the engine was closed under the request.
+  if (connected || /^(ECONNRESET|EPIPE|ECONNABORTED|UND_ERR_SOCKET|UND_ERR_DESTROYED|UND_ERR_CLOSED|UND_ERR_ABORTED)$/.test(code)) return 'reset';
+  return 'refused'; // ECONNREFUSED, and unreachable hosts or networks: no connection was made
 }

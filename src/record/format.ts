@@ -5,9 +5,14 @@
  * byte-exact, because a replay re-signs those exact bytes; the signature
  * header is never kept (it is worthless once stale, and tied to a secret).
  *
- *   {"v":1,"receivedAt":"2026-12-01T10:00:00.000Z","event":"{…}","headers":{…},"answer":{"status":200,"ms":3.1}}
+ * Lines are written as the app answers, so a file is in answer order; `run` (one
+ * per recording session) and `seq` (arrival order within it) let a reader put them
+ * back in the order the events arrived. Files written before these existed lack
+ * them and are read in file order.
+ *
+ *   {"v":1,"run":"5f0c1a2b","seq":0,"receivedAt":"2026-12-01T10:00:00.000Z","event":"{…}","headers":{…},"answer":{"status":200,"ms":3.1}}
  */
-import type { FailureClass } from '../relay/upstream.js';
+import type { DeliveryFailure } from '../relay/record.js';
 
 export const RECORDING_VERSION = 1;
 
@@ -15,12 +20,17 @@ export interface RecordedAnswer {
   /** The app's status; null when it never answered (then `failure` says why). */
   status: number | null;
   ms: number;
-  failure?: FailureClass;
+  /** Why there is no status; `interrupted`: the run ended (Ctrl+C, SIGTERM, a failed step) before the app answered. */
+  failure?: DeliveryFailure;
 }
 
 /** One line of a recording, as written. */
 export interface RecordingLine {
   v: typeof RECORDING_VERSION;
+  /** The recording session that wrote it (one per --record run); absent in files written before it existed. */
+  run?: string;
+  /** Arrival order within the run, from 0. */
+  seq?: number;
   /** When the relay received the event, ISO 8601. */
   receivedAt: string;
   /** The request body exactly as Stripe sent it. */
@@ -44,9 +54,11 @@ export function recordedHeaders(headers: Record<string, string | string[] | unde
 }
 
 /** The line for one event, newline included, ready to be written in one call. */
-export function recordingLine(entry: { receivedAt: number; body: string; headers: Record<string, string | string[] | undefined>; answer: RecordedAnswer }): string {
+export function recordingLine(entry: { run?: string; seq?: number; receivedAt: number; body: string; headers: Record<string, string | string[] | undefined>; answer: RecordedAnswer }): string {
   const line: RecordingLine = {
     v: RECORDING_VERSION,
+    ...(entry.run !== undefined && { run: entry.run }),
+    ...(entry.seq !== undefined && { seq: entry.seq }),
     receivedAt: new Date(entry.receivedAt).toISOString(),
     event: entry.body,
     headers: recordedHeaders(entry.headers),
@@ -65,6 +77,8 @@ export interface RecordedEvent {
   headers: Record<string, string>;
   receivedAt: string;
   answer: RecordedAnswer;
+  run?: string;
+  seq?: number;
 }
 
 /**
@@ -104,5 +118,7 @@ export function parseRecordingLine(text: string): RecordedEvent {
     headers,
     receivedAt: typeof l.receivedAt === 'string' ? l.receivedAt : '',
     answer: { status: typeof answer.status === 'number' ? answer.status : null, ms: typeof answer.ms === 'number' ? answer.ms : 0, ...(answer.failure && { failure: answer.failure }) },
+    ...(typeof l.run === 'string' && { run: l.run }),
+    ...(Number.isSafeInteger(l.seq) && (l.seq as number) >= 0 && { seq: l.seq as number }),
   };
 }

@@ -29,7 +29,7 @@ export interface Recording {
   /** The file's name: a replay's (and a recording-as-flow's) name. */
   name: string;
   path: string;
-  /** Each event once, in recorded order. */
+  /** Each event once, in the order the events arrived (each run's `seq`; file order for files without it). */
   entries: RecordingEntry[];
   /**
    * Later lines repeating an id already seen (Stripe's retries of one event, recorded each time): left out,
@@ -96,11 +96,11 @@ export async function readRecording(file: string, cwd: string): Promise<Recordin
   const path = resolve(cwd, file);
   const shown = shownPath(file, cwd);
   await assertFile(path, shown);
-  const entries: RecordingEntry[] = [];
-  const seen = new Set<string>();
+  const lines: Array<RecordingEntry & { order: number }> = [];
   // A recording has few distinct types: one string each, not one per event.
   const types = new Map<string, string>();
-  let redeliveries = 0;
+  // Lines are written as answers come; `seq` is arrival order within a run, and runs follow one another.
+  const runs = new Map<string | undefined, number>();
   let torn: number | undefined;
   for await (const { text, line, offset, length, terminated } of linesOf(path)) {
     if (text.trim() === '') continue;
@@ -115,14 +115,21 @@ export async function readRecording(file: string, cwd: string): Promise<Recordin
       }
       throw new UsageError(`${shown}:${line}: ${(error as Error).message}`, { hint: HINT });
     }
-    if (seen.has(event.id)) {
-      redeliveries++;
-      continue;
-    }
-    seen.add(event.id);
     let type = types.get(event.type);
     if (type === undefined) types.set(event.type, (type = event.type));
-    entries.push({ id: event.id, type, line, offset, length });
+    let run = runs.get(event.run);
+    if (run === undefined) runs.set(event.run, (run = runs.size));
+    // Runs apart by 2^32 arrivals; a line without seq keeps its place in the file.
+    lines.push({ id: event.id, type, line, offset, length, order: run * 2 ** 32 + (event.seq ?? lines.length) });
+  }
+  lines.sort((a, b) => a.order - b.order || a.line - b.line);
+  const entries: RecordingEntry[] = [];
+  const seen = new Set<string>();
+  let redeliveries = 0;
+  for (const { order: _order, ...entry } of lines) {
+    if (seen.has(entry.id)) redeliveries++;
+    else entries.push(entry);
+    seen.add(entry.id);
   }
   if (entries.length === 0) throw new UsageError(`recording ${shown} has no events`, { hint: HINT });
   return { shown, name: basename(path), path, entries, redeliveries, ...(torn !== undefined && { torn }) };

@@ -5,6 +5,11 @@
  * being written (Linux stops a write at a page boundary for SIGKILL): that
  * line has no newline; readers skip it, and the next --record drops it.
  *
+ * Lines are written as answers come, each with this run's id and the event's
+ * arrival number (`seq`), so readers restore arrival order; events still in
+ * flight when a run ends are written too (answer.failure "interrupted"), by the
+ * relay as it closes. One writer per file (lock.ts).
+ *
  * Policy, decided here once for listen and trigger-flow:
  * - The file is created 0600. An existing one is appended to only when it is a
  *   recording (its first line parses; a last line cut short is dropped); if others may read
@@ -16,15 +21,19 @@
  *   we know (the API key, a session's signing secret) is not written at all: the
  *   body is Stripe's bytes and is never altered.
  */
+import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 import { findSecrets } from '../lib/secrets.js';
 import type { RecordedAnswer } from './format.js';
+import { lockRecording } from './lock.js';
 import { parseRecordingLine, recordingLine } from './format.js';
 
 /** One request the relay forwarded and the app's answer, as the relay hands it over. */
 export interface RecordEntry {
+  /** Arrival order in this run (the relay's), from 0. */
+  seq?: number;
   receivedAt: number;
   /** The request body decoded as UTF-8; undefined when the bytes are not UTF-8 (then it cannot be kept byte-exact). */
   body: string | undefined;
@@ -73,7 +82,16 @@ export interface RecorderOptions {
 
 /** Opens (creating, 0600) or reopens a recording for appending; a path that cannot be one is a UsageError. */
 export function openRecorder(path: string, options: RecorderOptions): Recorder {
-  const { fd, created, tightened, cut } = openFile(path);
+  const lock = lockRecording(path);
+  let file;
+  try {
+    file = openFile(path);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  const { fd, created, tightened, cut } = file;
+  const run = randomBytes(4).toString('hex');
   const forbidden = new Set<string>();
   const summary: RecordSummary = { path, recorded: 0, livemodeSkipped: 0, notRecorded: 0 };
   let open = true;
@@ -95,6 +113,7 @@ export function openRecorder(path: string, options: RecorderOptions): Recorder {
       open = false;
       closeSync(fd);
       if (discard && created && summary.recorded === 0) unlinkSync(path);
+      lock.release();
     },
   };
   for (const secret of options.secrets ?? []) recorder.forbid(secret);
@@ -103,7 +122,7 @@ export function openRecorder(path: string, options: RecorderOptions): Recorder {
     if (entry.livemode === true && !options.live) return 'livemode';
     if (entry.body === undefined || !entry.id?.startsWith('evt_') || !entry.type) return 'not-event';
     if (!open || summary.error !== undefined) return 'failed';
-    const line = recordingLine({ ...entry, body: entry.body, headers: withoutSecrets(entry.headers) });
+    const line = recordingLine({ ...entry, run, body: entry.body, headers: withoutSecrets(entry.headers) });
     for (const secret of forbidden) if (line.includes(secret)) return 'secret';
     try {
       writeWhole(fd, Buffer.from(line, 'utf8'));

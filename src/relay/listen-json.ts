@@ -6,7 +6,7 @@
 import { is2xx } from '../lib/answer.js';
 import type { CliErrorCategory } from '../stripe-cli/listen-lines.js';
 import type { RelayedEvent } from './listener.js';
-import type { Delivery, FailureClass } from './record.js';
+import type { Delivery, DeliveryFailure } from './record.js';
 import type { Route } from './routing.js';
 
 /** The listener is up: the signing secret of the session, and where deliveries go. */
@@ -36,7 +36,7 @@ export interface ListenDelivery {
   connect: boolean;
   url: string;
   status: number | null;
-  failure?: FailureClass;
+  failure?: DeliveryFailure;
   error?: string;
   ms: number;
   body?: string;
@@ -100,6 +100,7 @@ export function listenEventJson(event: RelayedEvent, settings: ListenSettings): 
     case 'cli-error':
       return { kind: 'cli-error', time, category: event.category, message: event.message };
     case 'received':
+    case 'refused': // counted, never shown: a refused request is not Stripe's
       return undefined;
   }
 }

@@ -8,6 +8,7 @@ import { AsyncQueue } from '../lib/async-queue.js';
 import { startListener, type ListenerOptions } from '../stripe-cli/listen.js';
 import type { CliErrorCategory } from '../stripe-cli/listen-lines.js';
 import type { RecordEntry } from '../record/writer.js';
+import type { Refusal } from './admission.js';
 import type { Delivery, Received } from './record.js';
 import { startRelay } from './relay.js';
 import type { Routing } from './routing.js';
@@ -16,8 +17,10 @@ export type RelayedEvent =
   | { kind: 'ready'; at: number; secret: string; apiVersion?: string }
   /** The Stripe CLI handed the relay an event; the app has not answered yet. */
   | { kind: 'received'; at: number; received: Received }
-  /** The app answered, or could not be reached. */
+  /** The app answered, could not be reached, or the run ended first (`failure: 'interrupted'`). */
   | { kind: 'delivery'; at: number; delivery: Delivery }
+  /** A request the relay refused (no token, not signed with the session's secret, …): never shown, counted. */
+  | { kind: 'refused'; at: number; reason: Refusal }
   | { kind: 'cli-error'; at: number; category: CliErrorCategory; message: string };
 
 export interface RelayedListenerOptions extends Omit<ListenerOptions, 'forwardTo' | 'forwardConnectTo'> {
@@ -61,6 +64,7 @@ export async function startRelayedListener(options: RelayedListenerOptions): Pro
       queue.push({ kind: 'received', at: received.receivedAt, received });
     },
     onDelivery: (delivery) => queue.push({ kind: 'delivery', at: Date.now(), delivery }),
+    onRefused: (reason) => queue.push({ kind: 'refused', at: Date.now(), reason }),
     onRecord: record && ((entry) => record.write(entry)),
     log: options.log,
   });
@@ -78,6 +82,7 @@ export async function startRelayedListener(options: RelayedListenerOptions): Pro
     await relay.close();
   };
   void (async () => {
+    let failure: unknown;
     try {
       for await (const event of listener.events) {
         if (event.kind === 'ready') {
@@ -86,11 +91,12 @@ export async function startRelayedListener(options: RelayedListenerOptions): Pro
         }
         queue.push(event);
       }
-      queue.end();
     } catch (error) {
-      queue.end(error);
+      failure = error;
     }
+    // Closed before the stream ends, so the deliveries it cuts (reported `interrupted`) are in it.
     await relay.close();
+    queue.end(failure);
   })();
   return { secret: listener.secret, apiVersion: listener.apiVersion, pid: listener.pid, events: queue, stop };
 }

@@ -8,6 +8,9 @@ import type { FailureClass } from './upstream.js';
 
 export type { FailureClass } from './upstream.js';
 
+/** Why a delivery has no status: the app could not be reached or did not answer, or the run ended first. */
+export type DeliveryFailure = FailureClass | 'interrupted';
+
 export interface EventFacts {
   /** Absent only when the body is not a Stripe event. */
   id?: string;
@@ -37,7 +40,7 @@ export interface Received extends EventFacts {
 export interface Delivery extends Received {
   /** The app's HTTP status; null when it gave none (see `failure`). */
   status: number | null;
-  failure?: FailureClass;
+  failure?: DeliveryFailure;
   /** Why it failed, in one line. */
   error?: string;
   /** From forwarding to the app's last byte, in ms (queueing under --serial not included). */

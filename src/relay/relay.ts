@@ -1,18 +1,19 @@
 /**
  * The relay: an HTTP server on 127.0.0.1 between `stripe listen` and the app.
  * The Stripe CLI forwards to `http://127.0.0.1:<port>/<token>/<forward|connect>`;
- * the relay POSTs the same bytes and headers to the event's route and hands the
- * app's status, headers and body back, so Stripe sees what it would see without
- * it. Each delivery is reported as data (`onReceived`, then `onDelivery`).
- * Requests without the per-run token are refused, and once the session's
- * signing secret is known, so are requests Stripe did not sign with it: the
- * token is in the Stripe CLI's argv, which other local users can read.
+ * the relay POSTs the same bytes and headers to the event's route, once, and
+ * hands the app's status, headers and body back, so Stripe sees what it would
+ * see without it. Each delivery is reported as data (`onReceived`, then
+ * `onDelivery`), and each is reported exactly once: answered, failed, or
+ * `interrupted` when the relay closes first (in flight, or held by --serial).
+ * Only requests with the per-run token and signed with the session's secret are
+ * taken (admission.ts); the rest get 403 and an `onRefused`.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { signedWith } from '../offline/sign.js';
 import type { RecordEntry } from '../record/writer.js';
+import { Admission, type Refusal } from './admission.js';
 import { bodyExcerpt, eventFacts, type Delivery, type Received } from './record.js';
 import { ReorderQueue } from './reorder.js';
 import { targetFor, type Routing } from './routing.js';
@@ -40,9 +41,11 @@ export interface RelayOptions {
   skipVerify?: boolean;
   onReceived?: (received: Received) => void;
   onDelivery: (delivery: Delivery) => void;
+  /** A request refused (403, or 503 when the run ended first), and why; never with its path, which may hold the token. */
+  onRefused?: (reason: Refusal) => void;
   /**
    * --record: each request that passed the token and signature checks, with its exact body and the app's
-   * answer, once answered. Handed over here rather than kept in `Delivery`, which queues hold.
+   * answer, once answered (or interrupted). Handed over here rather than kept in `Delivery`, which queues hold.
    */
   onRecord?: (entry: RecordEntry) => void;
   /** Diagnostics for --verbose. */
@@ -52,9 +55,12 @@ export interface RelayOptions {
 export interface Relay {
   /** The URL the Stripe CLI forwards normal (`forward`) or Connect (`connect`) events to. */
   url(kind: 'forward' | 'connect'): string;
-  /** From now on, refuse requests not signed with `secret` (the session's, known once `stripe listen` is ready). */
+  /**
+   * The session's secret (known once `stripe listen` is ready): requests held until now are judged, and from now on
+   * only those signed with it go through.
+   */
   expectSignedBy(secret: string): void;
-  /** Stops taking deliveries and cuts those in flight, which are then not reported. */
+  /** Stops taking deliveries; those in flight or queued are reported `interrupted`, in arrival order. */
   close(): Promise<void>;
 }
 
@@ -90,37 +96,55 @@ function exactText(body: Buffer): string | undefined {
   }
 }
 
-function recordEntry(job: Job, result: UpstreamResult): RecordEntry {
+function recordEntry(job: Job, result: Outcome): RecordEntry {
   const { received } = job;
   const answer = result.kind === 'answer' ? { status: result.status, ms: result.ms } : { status: null, ms: result.ms, failure: result.failure };
-  return { receivedAt: received.receivedAt, body: exactText(job.body), headers: job.requestHeaders, livemode: received.livemode, id: received.id, type: received.type, answer };
+  return { seq: received.seq, receivedAt: received.receivedAt, body: exactText(job.body), headers: job.requestHeaders, livemode: received.livemode, id: received.id, type: received.type, answer };
 }
+
+/** What became of a delivery: the upstream's result, or the run ended before it came. */
+type Outcome = UpstreamResult | { kind: 'failure'; failure: 'interrupted'; message: string; ms: number };
 
 export async function startRelay(options: RelayOptions): Promise<Relay> {
   const token = randomBytes(16).toString('hex');
   const timeoutMs = options.timeoutMs ?? FORWARD_TIMEOUT_MS;
   const upstream = createUpstream({ skipVerify: options.skipVerify });
+  const admission = new Admission();
   let seq = 0;
   let self = '';
   let closing: Promise<void> | undefined;
-  let secret: string | undefined;
+  /** Admitted and not yet reported: in flight to the app, or waiting in --serial's queue. */
+  const pending = new Set<Job>();
+
+  /** Reports a delivery once: its answer, its failure, or that the run ended first. */
+  function report(job: Job, result: Outcome, reordered = false): void {
+    if (!pending.delete(job)) return;
+    answerCli(job.res, result);
+    options.onRecord?.(recordEntry(job, result));
+    options.onDelivery(record(job.received, result, reordered));
+  }
 
   /** Never rejects: a failure here (a throwing onDelivery) must not stop --serial's queue or the process. */
   async function deliver(job: Job, reordered = false): Promise<void> {
     try {
-      const { received, res } = job;
+      const { received } = job;
       const target = new URL(received.url);
       // Host is the app's unless a --header set one (it then differs from the relay's own).
       if (job.headers.host === self) job.headers.host = target.host;
       const left = FORWARD_TIMEOUT_MS - CLI_MARGIN_MS - (Date.now() - received.receivedAt);
       const result = await upstream.post(target, job.body, job.headers, Math.max(1, Math.min(timeoutMs, left)));
-      if (closing) return; // cut by close(): that says nothing about the app
-      answerCli(res, result);
-      options.onRecord?.(recordEntry(job, result));
-      options.onDelivery(record(received, result, reordered));
+      report(job, result, reordered); // no-op when close() reported it interrupted meanwhile
     } catch (error) {
       bug(job.res, error);
     }
+  }
+
+  function refuse(res: ServerResponse, reason: Refusal): void {
+    options.onRefused?.(reason);
+    if (reason === 'closed' || reason === 'busy') return void res.writeHead(503, { 'Content-Type': 'text/plain' }).end('stripe-hooks relay: not taking deliveries\n');
+    const why = reason === 'token' ? 'forbidden' : reason === 'stale' ? 'signature too old' : 'not signed by Stripe';
+    options.log?.(`relay: refused a request (${why})`); // never its path: it may hold the token
+    res.writeHead(403, { 'Content-Type': 'text/plain' }).end(`stripe-hooks relay: ${why}\n`);
   }
 
   function bug(res: ServerResponse, error: unknown): void {
@@ -134,22 +158,22 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   async function take(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const kind = routeOf(req.url ?? '', token);
-    if (kind === undefined) {
-      options.log?.(`relay: refused a ${req.method} request without the token`); // its path may hold the token: not logged
-      return void res.writeHead(403, { 'Content-Type': 'text/plain' }).end('stripe-hooks relay: forbidden\n');
-    }
+    if (kind === undefined) return refuse(res, 'token');
     if (req.method !== 'POST') return void res.writeHead(405, { Allow: 'POST' }).end();
     const body = await readBody(req);
     if (body === undefined) return void res.writeHead(413).end();
-    if (secret !== undefined && !signedWith(body, req.headers['stripe-signature'] as string | undefined, secret)) {
-      options.log?.('relay: refused a request not signed with the session\'s secret');
-      return void res.writeHead(403, { 'Content-Type': 'text/plain' }).end('stripe-hooks relay: not signed by Stripe\n');
-    }
+    const signature = req.headers['stripe-signature'];
+    const judged = admission.judge(body, typeof signature === 'string' ? signature : undefined);
+    if (typeof judged !== 'string') options.log?.('relay: holding a request until the session secret is known');
+    const verdict = await judged;
+    if (verdict !== 'admit') return refuse(res, verdict);
+    if (closing) return refuse(res, 'closed');
     const facts = eventFacts(body);
     const connect = kind === 'connect';
     const received: Received = { seq: seq++, ...facts, connect, url: targetFor(options.routing, facts.type, connect), receivedAt: Date.now() };
     options.onReceived?.(received);
     const job = { received, body, headers: { ...endToEnd(req.headers), 'content-length': body.length }, requestHeaders: req.headers, res };
+    pending.add(job);
     if (queue) queue.push(job, facts.created, lifecycleRank(facts.type));
     else await deliver(job);
   }
@@ -164,13 +188,19 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   return {
     url: (kind) => `http://${self}/${token}/${kind}`,
-    expectSignedBy: (value) => void (secret = value),
+    expectSignedBy: (secret) => admission.learn(secret),
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
-        for (const job of queue ? queue.close() : []) job.res.destroy();
+        admission.close();
+        queue?.close();
+        // In flight or queued: the app's answer (if any) can no longer be told; each is kept as interrupted.
+        for (const job of [...pending].sort((a, b) => a.received.seq - b.received.seq)) {
+          report(job, { kind: 'failure', failure: 'interrupted', message: 'the run ended before the app answered', ms: Date.now() - job.received.receivedAt });
+        }
         upstream.close();
         server.close(() => resolve());
-        server.closeAllConnections();
+        // After the held requests' 503s (their verdicts settle in the next microtasks) are written.
+        setImmediate(() => server.closeAllConnections());
       })),
   };
 }
@@ -194,17 +224,17 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 }
 
 /** What the Stripe CLI gets back: the app's answer as it was, or 502/504 saying why there was none. */
-function answerCli(res: ServerResponse, result: UpstreamResult): void {
-  if (res.destroyed) return;
+function answerCli(res: ServerResponse, result: Outcome): void {
+  if (res.destroyed || res.headersSent) return;
   if (result.kind === 'answer') {
     res.writeHead(result.status, { ...endToEnd(result.headers), 'content-length': result.body.length }).end(result.body);
     return;
   }
-  const status = result.failure === 'timeout' ? 504 : 502;
+  const status = result.failure === 'timeout' ? 504 : result.failure === 'interrupted' ? 503 : 502;
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`stripe-hooks relay: ${result.message}\n`);
 }
 
-function record(received: Received, result: UpstreamResult, reordered: boolean): Delivery {
+function record(received: Received, result: Outcome, reordered: boolean): Delivery {
   const delivery: Delivery =
     result.kind === 'answer'
       ? { ...received, status: result.status, ms: result.ms, body: bodyExcerpt(result.body, result.headers['content-encoding']) }

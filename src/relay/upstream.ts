@@ -1,5 +1,6 @@
 /**
- * One delivery from the relay to the app: the exact body bytes and headers,
+ * One delivery from the relay to the app: the exact body bytes and headers, sent
+ * once (never again after a reset: the app may have acted on it before it died),
  * Stripe's 30 s limit, no redirects followed (a 3xx is the answer, as for
  * `stripe listen`), and a connection failure sorted into the class a user can
  * act on. `localhost` is tried on IPv4 and IPv6, whichever the app listens on.
@@ -16,7 +17,7 @@ export type UpstreamResult =
 
 export interface Upstream {
   post(url: URL, body: Buffer, headers: OutgoingHttpHeaders, timeoutMs: number): Promise<UpstreamResult>;
-  /** Cuts the requests in flight (they end as failures, not retried). */
+  /** Cuts the requests in flight (they end as failures). */
   close(): void;
 }
 
@@ -28,25 +29,15 @@ const REFUSED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgra
 
 export function createUpstream(options: { skipVerify?: boolean } = {}): Upstream {
   const engine = createEngine({ skipVerify: options.skipVerify });
-  let closed = false;
-
   const post = async (url: URL, body: Buffer, headers: OutgoingHttpHeaders, timeoutMs: number): Promise<UpstreamResult> => {
-    const sent = sendable(headers);
-    let result = await engine.post(url, body, sent, timeoutMs);
-    // A kept-alive connection the app closed meanwhile (it restarted, or timed the socket out): the request most
-    // likely never reached it, so it goes again on a fresh connection, as Node's docs advise.
-    if (result.kind === 'failure' && result.stale && !closed) result = await engine.post(url, body, sent, timeoutMs);
+    // No retry, even on a kept-alive connection that was reset: a handler that crashed on this event would get it
+    // again (a second cluster worker, a restarted process). Stripe's own retries are the app's to see.
+    const result = await engine.post(url, body, sendable(headers), timeoutMs);
     if (result.kind === 'answer') return result;
     return { kind: 'failure', failure: result.failure, message: describe(result, url, timeoutMs), ms: result.ms };
   };
 
-  return {
-    post,
-    close() {
-      closed = true;
-      engine.close();
-    },
-  };
+  return { post, close: () => engine.close() };
 }
 
 function sendable(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {

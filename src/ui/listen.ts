@@ -76,6 +76,8 @@ function humanRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) =
         return out.warn(`stripe listen: ${event.message}`);
       case 'received':
         return; // shown with its answer
+      case 'refused':
+        return; // not Stripe's: --verbose logs it, the summary counts it
     }
   };
 }

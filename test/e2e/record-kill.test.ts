@@ -52,6 +52,8 @@ describe('listen --record under kill -9', () => {
     for (const event of recorded) expect(event.body).toBe(received.get(event.id));
     const replay = await runCli(['replay', path, '--dry-run', '--json'], { box });
     expect(replay.exitCode, replay.stderr).toBe(0);
-    expect((JSON.parse(replay.stdout) as { events: { id: string }[] }).events.map((event) => event.id)).toEqual(recorded.map((event) => event.id));
+    // In arrival order: lines are written as answers come, which concurrent deliveries may reverse.
+    const arrived = [...recorded].sort((a, b) => a.seq! - b.seq!);
+    expect((JSON.parse(replay.stdout) as { events: { id: string }[] }).events.map((event) => event.id)).toEqual(arrived.map((event) => event.id));
   });
 });

@@ -23,6 +23,18 @@ async function usageError(promise: Promise<unknown>): Promise<UsageError> {
 }
 
 describe('readRecording', () => {
+  it('puts lines written in answer order back in arrival order: by seq within each run, runs in file order', async () => {
+    const at = (id: string, run: string | undefined, seq: number | undefined) =>
+      recordingLine({ run, seq, receivedAt: Date.UTC(2026, 11, 1), body: body(id, 'charge.succeeded'), headers: {}, answer: { status: 200, ms: 3 } });
+    // An older file's lines (no run, no seq) first, then two runs, each answered out of order.
+    const { dir, file } = write([at('evt_old1', undefined, undefined), at('evt_old2', undefined, undefined), at('evt_a2', 'aaaa', 2), at('evt_a0', 'aaaa', 0), at('evt_a1', 'aaaa', 1), at('evt_b1', 'bbbb', 1), at('evt_b0', 'bbbb', 0)].join(''));
+    const recording = await readRecording(file, dir);
+    expect(recording.entries.map((entry) => entry.id)).toEqual(['evt_old1', 'evt_old2', 'evt_a0', 'evt_a1', 'evt_a2', 'evt_b0', 'evt_b1']);
+    // A redelivery is the later arrival, wherever its line is.
+    const again = write([at('evt_x', 'cccc', 1), at('evt_x', 'cccc', 0)].join(''));
+    expect((await readRecording(again.file, again.dir)).entries.map((entry) => entry.line)).toEqual([2]);
+  });
+
   it('keeps each event\'s id, type and line number, skips blank lines, and reads every body back byte for byte (multi-byte UTF-8 too)', async () => {
     const bodies = [body('evt_1', 'payment_intent.succeeded', { description: 'café ☕ 𝄞 日本' }), body('evt_2', 'charge.succeeded'), body('evt_3', 'invoice.paid', { note: 'ü'.repeat(70_000) })];
     const { dir, file } = write(`\n${line(bodies[0]!)}   \n${line(bodies[1]!).replace('\n', '\r\n')}\n${line(bodies[2]!).trimEnd()}`);

@@ -26,6 +26,33 @@ function entry(extra: Partial<RecordEntry> = {}, fields: Record<string, unknown>
 const lines = (path: string) => readFileSync(path, 'utf8').split('\n');
 
 describe('the recorder', () => {
+  it('writes each line with its run and arrival seq; one writer per file: a second is refused until the first closes', () => {
+    const path = join(tempDir(), 'rec.ndjson');
+    const first = openRecorder(path, { live: false });
+    expect(() => openRecorder(path, { live: false })).toThrow(`--record ${path}: another stripe-hooks run (pid ${process.pid}) is recording to it`);
+    first.write(entry({ seq: 1 }));
+    first.write(entry({ seq: 0 }));
+    first.close();
+    const [a, b] = lines(path).slice(0, 2).map(parseRecordingLine);
+    expect([a!.seq, b!.seq]).toEqual([1, 0]);
+    expect(a!.run).toMatch(/^[0-9a-f]{8}$/);
+    expect(b!.run).toBe(a!.run);
+    expect(existsSync(`${path}.lock`)).toBe(false);
+    const second = openRecorder(path, { live: false }); // the first closed: free again, and a new run
+    second.write(entry({ seq: 0 }));
+    second.close();
+    expect(parseRecordingLine(lines(path)[2]!).run).not.toBe(a!.run);
+  });
+
+  it('takes over the lock of a writer that is gone (killed with -9)', () => {
+    const path = join(tempDir(), 'rec.ndjson');
+    writeFileSync(`${path}.lock`, '2147483646\n'); // no such process
+    const recorder = openRecorder(path, { live: false });
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(`${process.pid}\n`);
+    recorder.close();
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  });
+
   it('creates the file 0600 and writes one whole line per event, the body byte-exact, without the signature', () => {
     const path = join(tempDir(), 'rec.ndjson');
     const recorder = openRecorder(path, { live: false });

@@ -4,6 +4,7 @@
  */
 import { once } from 'node:events';
 import { gzipSync } from 'node:zlib';
+import type { RecordEntry } from '../../src/record/writer.js';
 import { describe, expect, it } from 'vitest';
 import { app, closeAfterEach, event, relayTo, send } from '../support/relay-harness.js';
 
@@ -104,14 +105,15 @@ describe('--serial', () => {
 });
 
 describe('close()', () => {
-  it('resolves promptly with a delivery in flight, cuts it, and reports nothing more', async () => {
+  it('resolves promptly with a delivery in flight, cuts it, reports it once as interrupted, and sends nothing more', async () => {
     let calls = 0;
     const target = await app((_request, res) => {
       if (++calls === 1) res.writeHead(200).end('ok'); // the first opens a kept-alive connection; the second hangs on it
     });
-    const { relay, deliveries } = await relayTo(`${target.origin}/webhook`);
+    const records: RecordEntry[] = [];
+    const { relay, deliveries } = await relayTo(`${target.origin}/webhook`, { onRecord: (entry) => records.push(entry) });
     expect((await send(relay.url('forward'), { body: event('a.b') })).status).toBe(200);
-    const inFlight = send(relay.url('forward'), { body: event('a.b') }).then(
+    const inFlight = send(relay.url('forward'), { body: event('a.b', { id: 'evt_in_flight' }) }).then(
       (reply) => reply.status,
       (error: NodeJS.ErrnoException) => error.code,
     );
@@ -119,23 +121,42 @@ describe('close()', () => {
     const started = performance.now();
     await relay.close();
     expect(performance.now() - started).toBeLessThan(1000);
-    expect(await inFlight).toBe('ECONNRESET');
+    expect(await inFlight).toBe(503);
     if (!hanging.socket.destroyed) await once(hanging.socket, 'close');
     await new Promise((resolve) => setTimeout(resolve, 200)); // room for a wrongful retry or late report to show
     expect(target.requests).toHaveLength(2);
-    expect(deliveries()).toHaveLength(1);
+    expect(deliveries()).toHaveLength(2);
+    expect(deliveries()[1]).toMatchObject({ id: 'evt_in_flight', seq: 1, status: null, failure: 'interrupted', error: 'the run ended before the app answered' });
+    expect(records.map((entry) => [entry.id, entry.seq, entry.answer.failure])).toEqual([
+      [expect.any(String), 0, undefined],
+      ['evt_in_flight', 1, 'interrupted'],
+    ]);
     await relay.close(); // twice is fine
     await expect(send(relay.url('forward'), { body: event('a.b') })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 
-  it('drops what --serial still holds, answering nothing', async () => {
+  it('reports what --serial still holds as interrupted, in arrival order, and sends none of it', async () => {
     const target = await app();
-    const { relay, log, received } = await relayTo(`${target.origin}/webhook`, { serial: { windowMs: 10_000 } });
-    const waiting = send(relay.url('forward'), { body: event('a.b') }).catch((error: NodeJS.ErrnoException) => error.code);
-    await received(1);
+    const records: RecordEntry[] = [];
+    const { relay, log, received } = await relayTo(`${target.origin}/webhook`, { serial: { windowMs: 10_000 }, onRecord: (entry) => records.push(entry) });
+    // Created in reverse: --serial would send the second first, had it the time.
+    const waiting = [event('a.b', { id: 'evt_first', created: 20 }), event('a.b', { id: 'evt_second', created: 10 })].map(async (body, i) => {
+      if (i === 1) await received(1);
+      return send(relay.url('forward'), { body }).then((reply) => reply.status);
+    });
+    await received(2);
     await Promise.all([relay.close(), relay.close()]);
-    expect(await waiting).toBe('ECONNRESET');
+    expect(await Promise.all(waiting)).toEqual([503, 503]);
     expect(target.requests).toEqual([]);
-    expect(log.items.map((entry) => entry.kind)).toEqual(['received']);
+    expect(log.items.map((entry) => `${entry.kind} ${entry.report.id} ${'failure' in entry.report ? entry.report.failure : ''}`.trim())).toEqual([
+      'received evt_first',
+      'received evt_second',
+      'delivery evt_first interrupted',
+      'delivery evt_second interrupted',
+    ]);
+    expect(records.map((entry) => [entry.id, entry.seq, entry.answer])).toEqual([
+      ['evt_first', 0, { status: null, ms: expect.any(Number), failure: 'interrupted' }],
+      ['evt_second', 1, { status: null, ms: expect.any(Number), failure: 'interrupted' }],
+    ]);
   });
 });

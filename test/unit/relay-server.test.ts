@@ -6,7 +6,7 @@ import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { signatureHeader } from '../../src/offline/sign.js';
 import { closedPort } from '../support/ports.js';
-import { app, closeAfterEach, event, relayTo, send } from '../support/relay-harness.js';
+import { app, closeAfterEach, event, relayTo, send, SESSION_SECRET, stripeSignature } from '../support/relay-harness.js';
 
 closeAfterEach();
 
@@ -27,21 +27,50 @@ describe('the token', () => {
     expect((await send(good.href, { body: event('charge.succeeded') })).status).toBe(200);
   });
 
-  it('once told the session secret, refuses with 403 what Stripe did not sign with it (the token is in argv)', async () => {
+  it('refuses with 403 what Stripe did not sign with the session secret, or signed over 300 s ago (the token is in argv)', async () => {
     const target = await app();
-    const { relay, log } = await relayTo(`${target.origin}/webhook`);
-    const secret = 'whsec_' + 'c'.repeat(64);
-    relay.expectSignedBy(secret);
+    const { relay, log, refused, diagnostics } = await relayTo(`${target.origin}/webhook`);
     const body = event('charge.succeeded');
-    for (const signature of [undefined, signatureHeader(body, 'whsec_' + 'd'.repeat(64)), signatureHeader(`${body} `, secret)]) {
-      const reply = await send(relay.url('forward'), { body, headers: signature === undefined ? {} : { 'Stripe-Signature': signature } });
-      expect([reply.status, reply.body.toString()]).toEqual([403, 'stripe-hooks relay: not signed by Stripe\n']);
+    const old = Math.floor(Date.now() / 1000) - 301;
+    for (const signature of [undefined, stripeSignature(body, 'whsec_' + 'd'.repeat(64)), stripeSignature(`${body} `), signatureHeader(body, SESSION_SECRET, old)]) {
+      const reply = await send(relay.url('forward'), { body, sign: false, headers: signature === undefined ? {} : { 'Stripe-Signature': signature } });
+      expect(reply.status).toBe(403);
+      expect(reply.body.toString()).toMatch(/^stripe-hooks relay: (not signed by Stripe|signature too old)\n$/);
     }
+    expect(refused).toEqual(['signature', 'signature', 'signature', 'stale']);
     expect(log.items).toEqual([]);
     expect(target.requests).toEqual([]);
-    const signed = await send(relay.url('forward'), { body, headers: { 'Stripe-Signature': signatureHeader(body, secret) } });
+    expect(diagnostics.join('\n')).not.toContain(relay.url('forward').split('/')[3]);
+    const signed = await send(relay.url('forward'), { body });
     expect(signed.status).toBe(200);
     expect(target.requests).toHaveLength(1);
+  });
+
+  it('holds what arrives before the session secret is known, then lets through only what it signed', async () => {
+    const target = await app();
+    const { relay, log, refused, holding } = await relayTo(`${target.origin}/webhook`, { secret: null });
+    const forged = send(relay.url('forward'), { body: event('charge.succeeded', { id: 'evt_forged' }), sign: false });
+    const genuine = send(relay.url('forward'), { body: event('charge.succeeded', { id: 'evt_genuine' }) });
+    // Both are held: nothing reaches the app or the record while the secret is unknown.
+    await holding(2);
+    expect([log.items, target.requests, refused]).toEqual([[], [], []]);
+    relay.expectSignedBy(SESSION_SECRET);
+    expect((await forged).status).toBe(403);
+    expect((await genuine).status).toBe(200);
+    expect(refused).toEqual(['signature']);
+    expect(target.requests.map((request) => JSON.parse(request.body.toString()).id)).toEqual(['evt_genuine']);
+    expect(log.items.map((entry) => `${entry.kind} ${entry.report.id}`)).toEqual(['received evt_genuine', 'delivery evt_genuine']);
+  });
+
+  it('answers 503 to what it still holds when the run ends before the secret is known', async () => {
+    const target = await app();
+    const { relay, refused, holding } = await relayTo(`${target.origin}/webhook`, { secret: null });
+    const held = send(relay.url('forward'), { body: event('charge.succeeded') }).then((reply) => reply.status, (error: NodeJS.ErrnoException) => error.code);
+    await holding(1);
+    await relay.close();
+    expect(await held).toBe(503);
+    expect(refused).toEqual(['closed']);
+    expect(target.requests).toEqual([]);
   });
 
   it('answers 405 to anything but POST, and records nothing', async () => {
@@ -61,7 +90,7 @@ describe('forwarding', () => {
   const stripeHeaders = {
     'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
     'Content-Type': 'application/json; charset=utf-8',
-    'Stripe-Signature': 't=1800000000,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd',
+    'Stripe-Signature': stripeSignature(body),
     Accept: '*/*; q=0.5, application/xml',
     'X-Custom': 'kept',
     Connection: 'keep-alive, X-Hop',
@@ -175,9 +204,10 @@ describe('failures', () => {
     });
     const { relay, delivered } = await relayTo(`${target.origin}/webhook`);
     const gaveUp = new Promise<void>((resolve) => {
-      const request = httpRequest(relay.url('forward'), { method: 'POST', agent: false }, () => undefined);
+      const abandoned = event('a.b', { id: 'evt_abandoned' });
+      const request = httpRequest(relay.url('forward'), { method: 'POST', agent: false, headers: { 'Stripe-Signature': stripeSignature(abandoned) } }, () => undefined);
       request.on('error', () => resolve());
-      request.end(event('a.b', { id: 'evt_abandoned' }));
+      request.end(abandoned);
       void target.request(1).then(() => request.destroy());
     });
     await gaveUp;

@@ -1,6 +1,6 @@
 /**
  * The relay's client against real servers on loopback: every failure class from a real failure,
- * the stale keep-alive retry, both loopbacks for `localhost`, and no redirects followed.
+ * at most one POST per delivery (no retry after a reset), both loopbacks for `localhost`, and no redirects followed.
  */
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -114,25 +114,33 @@ describe('classify', () => {
     [{ code: 'CERT_HAS_EXPIRED' }, 'tls'],
     [{ code: 'ECONNREFUSED' }, 'refused'],
     [{ code: 'EHOSTUNREACH' }, 'refused'],
+    [{ code: 'UND_ERR_INFO' }, 'refused'],
     [Object.assign(new AggregateError([Object.assign(new Error('a'), { code: 'ETIMEDOUT' })]), {}), 'timeout'],
   ])('%j → %s', (error, expected) => {
     expect(classify(error as NodeJS.ErrnoException)).toBe(expected);
   });
+
+  it('is never `refused` once the request had a connection: an unknown error after that is a reset', () => {
+    expect(classify({ code: 'UND_ERR_INFO' } as NodeJS.ErrnoException, true)).toBe('reset');
+    expect(classify({ code: 'ECONNREFUSED' } as NodeJS.ErrnoException, true)).toBe('reset');
+    expect(classify({ code: 'ETIMEDOUT' } as NodeJS.ErrnoException, true)).toBe('timeout');
+  });
 });
 
 describe('upstream answers', () => {
-  it('retries once on a kept-alive socket the app dropped meanwhile; a fresh connection gets through', async () => {
+  it('sends once: a reset on a kept-alive connection (a handler that crashed on the event) is not retried, and is a reset', async () => {
     const answered = new Set<unknown>();
-    // The app drops a connection as soon as it is reused: a request on a socket it closed as idle at that moment.
+    // The app dies on the second request of a connection, after reading it: a second copy would reach a restarted
+    // process or another cluster worker.
     const target = await app((request, res) => {
       if (answered.has(request.socket)) return void request.socket.destroy();
       answered.add(request.socket);
       res.writeHead(200).end(`answer ${answered.size}`);
     });
     expect(answer(await post(`${target.origin}/1`)).body.toString()).toBe('answer 1');
-    const second = answer(await post(`${target.origin}/2`));
-    expect(second.body.toString()).toBe('answer 2');
-    expect(target.requests.map((r) => r.url)).toEqual(['/1', '/2', '/2']);
+    const second = failure(await post(`${target.origin}/2`));
+    expect([second.failure, second.message]).toEqual(['reset', 'the app closed the connection without answering']);
+    expect(target.requests.map((r) => r.url)).toEqual(['/1', '/2']);
   });
 
   it('survives the app closing an idle kept-alive socket between two posts', async () => {

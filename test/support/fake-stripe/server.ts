@@ -76,6 +76,8 @@ export async function startFakeStripe(options: FakeStripeOptions = {}) {
     sessions.deliver(event);
   });
   const publish = (event: StripeEvent) => stream.publish(event);
+  /** While set, `POST /v1/stripecli/sessions` waits for it: a listener's slow start, widened at will. */
+  let sessionGate: Promise<void> | undefined;
 
   function takeFault(method: string, path: string): PathFault | undefined {
     const fault = faults.find(
@@ -118,6 +120,7 @@ export async function startFakeStripe(options: FakeStripeOptions = {}) {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const rawBody = Buffer.concat(chunks).toString('utf8');
     const target = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (target.pathname === '/v1/stripecli/sessions') await sessionGate;
     const method = (req.method ?? 'GET').toUpperCase();
     const params = parseForm(method === 'POST' ? rawBody : target.search.slice(1));
     const requestId = newId('req', 14);
@@ -211,6 +214,15 @@ export async function startFakeStripe(options: FakeStripeOptions = {}) {
     clearFaults(): void {
       faults.length = 0;
       stream.clearFaults();
+    },
+    /** Holds every listener session's answer until the returned function is called (`stripe listen` stays not ready). */
+    holdSessions(): () => void {
+      let release!: () => void;
+      sessionGate = new Promise((resolve) => (release = resolve));
+      return () => {
+        sessionGate = undefined;
+        release();
+      };
     },
     /** Server-side close of every listener websocket (the CLI reconnects); `expire` also forgets the sessions. */
     disconnectListeners(opts: { expire?: boolean } = {}): void {
