@@ -6,14 +6,16 @@
  *    parsed and re-serialised JSON body never verifies.
  * 2. Verify it with the SDK's `webhooks.constructEvent`; answer 400 when that throws
  *    (no signature, wrong secret, body changed, or signed over 300 s ago).
- * 3. Answer 200 at once, then do the work: Stripe gives up on slow answers and
- *    delivers the event again.
+ * 3. Answer 200 at once, then do the work: Stripe waits at most 30 s and sends the event
+ *    again after a slow answer. A failure after the 200 is this app's to retry or alert on.
  * 4. Expect duplicates: Stripe delivers at least once, so skip event ids already handled.
+ * 5. Bound what a client can cost: a body cap (413) and a time limit on the whole request
+ *    (408), and no throw that escapes the handler, so one bad request never stops the app.
  *
  * Run it on its own: `STRIPE_WEBHOOK_SECRET=whsec_… node dist/demo/app.js` (port 4242, or PORT),
  * then, with the same STRIPE_WEBHOOK_SECRET exported, `stripe-hooks trigger-flow payment --offline`.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import Stripe from 'stripe';
@@ -23,36 +25,74 @@ export interface WebhookAppOptions {
   secret: string;
   /** Where the handler reports what it did. */
   log?: (line: string) => void;
+  /** How long a client may take to send a whole request, headers and body (default 10 s). */
+  timeoutMs?: number;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024; // Stripe's events are far smaller; refuse anything bigger
+const MAX_BODY_BYTES = 1024 * 1024; // Stripe's events are tens of KiB; refuse anything bigger
+const TIMEOUT_MS = 10_000; // Stripe sends each request at once; only a stalled or hostile client takes longer
 
-export function createWebhookApp({ secret, log = () => {} }: WebhookAppOptions): Server {
+/** A request refused with a status and a one-line reason. */
+class Refused extends Error {
+  constructor(readonly status: number, reason: string) {
+    super(reason);
+  }
+}
+
+export function createWebhookApp({ secret, log = () => {}, timeoutMs = TIMEOUT_MS }: WebhookAppOptions): Server {
   // In production keep this in your database, with the work the event triggered.
   const handled = new Set<string>();
 
-  return createServer(async (request, response) => {
-    const reply = (status: number, body: object) => {
-      response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-    };
-    if (request.method !== 'POST' || request.url !== '/webhook') return reply(404, { error: 'not found' });
-
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    if (request.method !== 'POST' || request.url !== '/webhook') throw new Refused(404, 'not found');
     const rawBody = await readBody(request);
-    if (!rawBody) return reply(413, { error: 'body too large' });
 
     let event: Stripe.Event;
     try {
       // Verification is local: it needs the signing secret, not an API key.
       event = Stripe.webhooks.constructEvent(rawBody, request.headers['stripe-signature'] ?? '', secret);
     } catch (error) {
-      return reply(400, { error: `Webhook signature verification failed: ${(error as Error).message}` });
+      // constructEvent parses only after the signature verified: a SyntaxError is a signed body that is not JSON.
+      const reason = error instanceof SyntaxError ? 'body is not JSON' : 'Webhook signature verification failed';
+      throw new Refused(400, `${reason}: ${firstLine(error)}`);
     }
+    if (!isEvent(event)) throw new Refused(400, 'body is not a Stripe event (no id, type or data.object)');
 
-    reply(200, { received: true });
+    reply(response, 200, { received: true });
     if (handled.has(event.id)) return log(`${event.type} ${event.id}: already handled, skipped`);
     handled.add(event.id);
-    setImmediate(() => handleEvent(event, log));
-  });
+    setImmediate(() => {
+      try {
+        handleEvent(event, log);
+      } catch (error) {
+        // Stripe has its 200 and will not send this again: retrying or alerting is ours now.
+        handled.delete(event.id);
+        log(`${event.type} ${event.id}: failed after the 200, retry or alert: ${firstLine(error)}`);
+      }
+    });
+  };
+
+  const server = createServer(
+    // Node answers 408 and closes a connection whose headers, or whole request, take longer than this; it
+    // looks once a second. Its defaults (60 s, 300 s) let a few slow clients hold sockets for minutes.
+    { headersTimeout: timeoutMs, requestTimeout: timeoutMs, connectionsCheckingInterval: Math.min(timeoutMs, 1000) },
+    (request, response) => {
+      // A rejection here would be nobody's to catch (the server ignores the promise) and would end the process.
+      handle(request, response).catch((error: unknown) => {
+        if (error instanceof Refused) return reply(response, error.status, { error: error.message });
+        log(`${request.method} ${request.url}: ${firstLine(error)}`); // mostly 'aborted': the client went away
+        reply(response, 500, { error: 'internal error' });
+      });
+    },
+  );
+  return server;
+}
+
+/** Answers once. Closes the connection after answering before the body's end (404, 413): Node would read the rest. */
+function reply(response: ServerResponse, status: number, body: object): void {
+  if (response.headersSent || response.destroyed) return;
+  const close = response.req.complete ? {} : { Connection: 'close' };
+  response.writeHead(status, { 'Content-Type': 'application/json', ...close }).end(JSON.stringify(body));
 }
 
 /** The business logic, after the answer has gone out. */
@@ -85,16 +125,29 @@ function handleEvent(event: Stripe.Event, log: (line: string) => void): void {
   }
 }
 
-/** The raw request body, or undefined when it is over the limit. */
-async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/** The raw body; refused over the cap, rejected when the client goes away before its end. */
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  if (Number(request.headers['content-length']) > MAX_BODY_BYTES) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else reject(tooLarge()); // the rest is read and dropped until the connection closes
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject); // 'aborted': the client closed mid-body, or Node's timeout cut it
+  });
+}
+
+const tooLarge = () => new Refused(413, `body over ${MAX_BODY_BYTES / 1024 / 1024} MiB`);
+const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+
+/** What handleEvent reads: constructEvent returns whatever JSON was signed, `null` and `[]` included. */
+function isEvent(value: unknown): value is Stripe.Event {
+  const event = value as Partial<Stripe.Event> | null;
+  return typeof event?.id === 'string' && typeof event.type === 'string' && typeof event.data?.object === 'object' && event.data.object !== null;
 }
 
 /** Starts the app on host:port (port 0 picks a free one) and says where it listens. */

@@ -1,6 +1,11 @@
 /** `stripe-hooks demo` end to end: the built CLI, its example app on loopback, no account, no Stripe CLI. */
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { signatureHeader } from '../../src/offline/sign.js';
+import { ROOT, runCli } from '../support/cli.js';
+import { watchLines } from '../support/lines.js';
 
 describe('stripe-hooks demo', () => {
   it('runs the payment flow and the audit against the example app, prints both reports, exits 0', async () => {
@@ -43,5 +48,33 @@ describe('stripe-hooks demo', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toMatch(/example app: payment pi_[A-Za-z0-9]{24} succeeded: \d+ eur, fulfil the order/);
     expect(result.stderr).toMatch(/example app: payment_intent\.succeeded evt_[A-Za-z0-9]{24}: already handled, skipped/);
+  });
+
+  it('the example app on its own (node dist/demo/app.js) outlives a client that closes mid-body', async () => {
+    const secret = 'whsec_demoStandalone0123456789abcdef';
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'demo', 'app.js')], {
+      env: { ...process.env, PORT: '0', STRIPE_WEBHOOK_SECRET: secret },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | undefined>((resolve) => child.once('exit', (code) => resolve(code ?? undefined)));
+    try {
+      const app = watchLines(child, exited, 'node dist/demo/app.js');
+      const url = new URL((await app.waitForLine(/^listening at http:/)).slice('listening at '.length));
+      const socket = connect(Number(url.port), '127.0.0.1');
+      await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+      socket.write('POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n{"id":"evt_cut');
+      socket.destroy();
+      // Before the fix the unhandled 'aborted' rejection ended the process here (waitForLine fails on the exit).
+      await app.waitForLine(/^POST \/webhook: aborted$/);
+      const body = JSON.stringify({ id: 'evt_after', object: 'event', type: 'charge.pending', data: { object: { id: 'ch_1', status: 'pending' } } });
+      const response = await fetch(url, { method: 'POST', body, headers: { 'Stripe-Signature': signatureHeader(body, secret) } });
+      expect(response.status).toBe(200);
+      await app.waitForLine(/^charge ch_1 of payment undefined is pending$/);
+      expect(child.exitCode).toBeNull();
+      expect(app.stderr).toEqual([]);
+    } finally {
+      child.kill();
+      await exited;
+    }
   });
 });
