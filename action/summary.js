@@ -39,7 +39,8 @@ function markdown(report, lines) {
   if (report.steps?.length) {
     out.push('| # | event | event id | status | ms | result |', '| --- | --- | --- | --- | --- | --- |');
     for (const [i, s] of report.steps.entries()) {
-      out.push(`| ${i + 1} | ${cell(s.event)} | ${cell(s.eventId ?? '-')} | ${s.status ?? '-'} | ${s.ms} | ${s.ok ? 'ok' : cell(s.error ?? 'failed')} |`);
+      const result = s.ok ? 'ok' : s.failure === 'skipped' ? 'skipped' : cell(s.error ?? 'failed');
+      out.push(`| ${i + 1} | ${cell(s.event)} | ${cell(s.eventId ?? '-')} | ${s.status ?? '-'} | ${s.ms} | ${result} |`);
     }
     out.push('');
   }

@@ -45,7 +45,7 @@ export function secretHint(status: number, secret: SigningSecret): string {
     case 'listen':
       return `${refused} the \`stripe listen\` session's secret ${secret.masked}: if the app verifies with another, run \`stripe-hooks listen --dotenv .env\` and restart the app, or give the app that secret`;
     case 'generated':
-      return `${refused} ${secret.masked}, generated for this run (${secret.source}): the app may not know it yet; give it ${SECRET_ENV} and run again, or pass the secret the app uses with --secret`;
+      return `${refused} ${secret.masked}, generated for this run (${secret.source}): the app may not know the generated secret yet; give it ${SECRET_ENV} and run again, or pass the one it uses with --secret`;
     default:
       return `${refused} ${secret.masked} (from ${secret.source}): if the app verifies with another secret, give it this one, or pass the one it uses with --secret`;
   }

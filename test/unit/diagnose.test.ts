@@ -34,7 +34,7 @@ describe('runFailure hints by failure class', () => {
     );
     const generated = signingSecret({ value: 'whsec_generatedgeneratedgenerated1234', source: 'generated', generated: true, writtenTo: '.env' });
     expect(hintOf([step({ status: 400, failure: 'status' })], { secret: generated })).toBe(
-      'the app answered 400 to events signed with whsec_…1234, generated for this run (written to .env): the app may not know it yet; give it STRIPE_WEBHOOK_SECRET and run again, or pass the secret the app uses with --secret',
+      'the app answered 400 to events signed with whsec_…1234, generated for this run (written to .env): the app may not know the generated secret yet; give it STRIPE_WEBHOOK_SECRET and run again, or pass the one it uses with --secret',
     );
   });
 
