@@ -62,12 +62,15 @@ function htmlText(html: string): string {
     parts.text += ' '; // a tag separates words (`<td>a</td><td>b</td>`)
     if (into) parts[into] += ' ';
   }
-  const [title, pre, all] = [parts.title, parts.pre, parts.text].map((part) => decodeEntities(part).replace(/\s+/g, ' ').trim());
+  const clean = (part: string) => decodeEntities(part).replace(/\s+/g, ' ').trim();
+  const pre = clean(parts.pre);
   if (pre) return pre;
+  const title = clean(parts.title);
+  const all = clean(parts.text);
   // The body's text, after the title (which the text starts with, as <head> comes first).
-  const rest = all!.startsWith(title!) ? all!.slice(title!.length).trim() : all!;
+  const rest = all.startsWith(title) ? all.slice(title.length).trim() : all;
   if (!title) return rest;
-  return rest && !rest.startsWith(title!) ? `${title} — ${rest}` : rest || title!;
+  return rest && !rest.startsWith(title) ? `${title} — ${rest}` : rest || title;
 }
 
 /** `<TITLE lang=…>` → "title", `</pre>` → "/pre", `<!DOCTYPE` → "!doctype". */
