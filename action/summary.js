@@ -23,7 +23,7 @@ function logLines(report) {
   const passed = steps.filter((s) => s.ok).length;
   const lines = [`${report.flow}: ${report.ok ? 'passed' : 'FAILED'} (${report.mode}) — ${passed} of ${steps.length} steps passed${report.seed === undefined ? '' : `, seed ${report.seed}`}`];
   for (const [i, step] of steps.entries()) {
-    if (!step.ok && !String(step.error).startsWith('skipped')) lines.push(`step ${i + 1} ${step.event}: ${oneLine(step.error)}`);
+    if (!step.ok && step.failure !== 'skipped') lines.push(`step ${i + 1} ${step.event}: ${oneLine(step.error)}`);
   }
   if (report.burst) lines.push(`burst: ${report.burst.count} events, ${report.burst.failures} failed`);
   if (report.audit) {
@@ -39,7 +39,8 @@ function markdown(report, lines) {
   if (report.steps?.length) {
     out.push('| # | event | event id | status | ms | result |', '| --- | --- | --- | --- | --- | --- |');
     for (const [i, s] of report.steps.entries()) {
-      out.push(`| ${i + 1} | ${cell(s.event)} | ${cell(s.eventId ?? '-')} | ${s.status ?? '-'} | ${s.ms} | ${s.ok ? 'ok' : cell(s.error ?? 'failed')} |`);
+      const result = s.ok ? 'ok' : s.failure === 'skipped' ? 'skipped' : cell(s.error ?? 'failed');
+      out.push(`| ${i + 1} | ${cell(s.event)} | ${cell(s.eventId ?? '-')} | ${s.status ?? '-'} | ${s.ms} | ${result} |`);
     }
     out.push('');
   }

@@ -18,7 +18,7 @@ import type Stripe from 'stripe';
 
 export { StripeHooksError, type ErrorKind } from './errors.js';
 export type { Flow, FlowStep } from './flows/types.js';
-export type { FlowReport, StepResult, SideEffect, BurstStats } from './run/report.js';
+export type { FlowReport, StepResult, StepFailure, SideEffect, BurstStats } from './run/report.js';
 export type { AuditReport, AuditCheck } from './offline/audit.js';
 export type { RegisterReport, EndpointsReport, DeleteReport, EndpointView } from './endpoints/reports.js';
 export type { ListenerEvent, ListenReady, ListenDelivery, ListenCliError } from './relay/listen-json.js';

@@ -9,6 +9,7 @@ import type { Flow } from '../flows/types.js';
 import { FlowShapeError, parseFlow } from '../flows/validate.js';
 import type { Environment } from '../lib/environment.js';
 import { checkInteger, parseApiBase } from '../lib/option-values.js';
+import { refuseApiKey } from '../lib/secrets.js';
 import type { FlowInput } from './options.js';
 
 /** Never aborted: for calls given no signal. */
@@ -55,11 +56,12 @@ export async function resolveFlowInput(flow: FlowInput): Promise<Flow> {
   }
 }
 
-/** A signing secret: any non-empty text (the app verifies with whatever it was given). */
+/** A signing secret: any non-empty text but an API key (the app verifies with whatever it was given). */
 export function requireSecret(secret: string): string {
   if (typeof secret !== 'string' || secret.trim() === '') {
     throw new UsageError('secret is empty', { hint: 'give the signing secret your app verifies with, e.g. its STRIPE_WEBHOOK_SECRET' });
   }
+  refuseApiKey(secret.trim(), 'the secret option');
   return secret.trim();
 }
 

@@ -7,6 +7,7 @@
 import type { Context } from '../context.js';
 import type { ReplayOptions } from '../definitions/index.js';
 import { auditHandler } from '../offline/audit.js';
+import { signingSecret } from '../offline/secret.js';
 import { readRecording } from '../record/read.js';
 import { offlineSettings } from '../run/offline-settings.js';
 import { runFailure } from '../run/outcome.js';
@@ -47,6 +48,6 @@ export async function run(file: string, options: ReplayOptions, ctx: Context): P
   const audit = options.audit ? await auditHandler({ ...settings, sample: await auditSample(recording, entries) }) : undefined;
 
   renderOfflineReports(ctx.out, report, audit, shuffle ? seed : undefined);
-  const failure = runFailure(report, { audit, generatedSecret: secret.generated });
+  const failure = runFailure(report, { audit, secret: signingSecret(secret), forwardTo: url.href });
   if (failure) throw failure;
 }

@@ -49,8 +49,10 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
   const recording = recorder && (await import('../ui/listen.js'));
   const record = recorder && recording?.recordingSink(ctx.out, recorder, Boolean(options.live));
   const progress = stepSpinners(ctx.out, plan.steps.length);
+  let secret: string | undefined; // the session's, for the hint when the app refuses its signatures
   const running = runLiveFlow(ctx, {
     plan,
+    onSecret: (value) => (secret = value),
     onProven: (cli) => reportStripeCli(ctx.out, cli),
     continueOnError: Boolean(options.continueOnError),
     relay: { serial: options.serial ? { windowMs: options.reorderWindow } : undefined, forwardTimeoutMs: options.forwardTimeout, record },
@@ -58,7 +60,7 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
     log: (text) => ctx.out.debug(text),
   }).finally(progress.done);
   // What only the end needs loads while the flow runs: each module loaded first delays `stripe listen`.
-  const reporting = Promise.all([import('../run/outcome.js'), import('../ui/flow-report.js')]);
+  const reporting = Promise.all([import('../run/outcome.js'), import('../ui/flow-report.js'), import('../run/diagnose.js')]);
   // A run that failed before it recorded anything leaves no file it created; the relay is closed once it settles.
   const report = await running.then(
     (done) => (recorder?.close(), done),
@@ -67,12 +69,12 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
       throw error;
     },
   );
-  const [{ runFailure }, { renderFlowReport }] = await reporting;
+  const [{ runFailure }, { renderFlowReport }, { listenSecret, liveTargets }] = await reporting;
   const recorded = recorder?.summary();
 
   if (ctx.json) ctx.out.data({ ...reportJson(report), ...(recorded && { record: recorded }) });
   else renderFlowReport(report, ctx.out);
   if (recorded && recording && !ctx.json) recording.renderRecordSummary(ctx.out, recorded);
-  const failure = runFailure(report);
+  const failure = runFailure(report, { secret: secret === undefined ? undefined : listenSecret(secret), target: plan.listen ? liveTargets(plan.listen.routing) : undefined });
   if (failure) throw failure;
 }

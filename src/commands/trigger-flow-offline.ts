@@ -7,6 +7,7 @@ import type { Context } from '../context.js';
 import type { TriggerFlowOptions } from '../definitions/index.js';
 import type { Flow } from '../flows/types.js';
 import { auditHandler } from '../offline/audit.js';
+import { signingSecret } from '../offline/secret.js';
 import { offlinePreview } from '../run/offline-preview.js';
 import { plannedDeliveries, runOfflineFlow } from '../run/offline-runner.js';
 import { offlineSettings } from '../run/offline-settings.js';
@@ -45,6 +46,6 @@ export async function runOffline(flow: Flow, options: TriggerFlowOptions, ctx: C
   const audit = options.audit ? await auditHandler(settings) : undefined;
 
   renderOfflineReports(ctx.out, report, audit, seed);
-  const failure = runFailure(report, { audit, seed, generatedSecret: secret.generated });
+  const failure = runFailure(report, { audit, seed, secret: signingSecret(secret), forwardTo: url.href });
   if (failure) throw failure;
 }

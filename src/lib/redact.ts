@@ -5,7 +5,7 @@
  * What a secret looks like is lib/secrets.ts's to say.
  */
 import { ANSI } from './ansi.js';
-import { findSecrets, type SecretMatch } from './secrets.js';
+import { findSecrets, parseSecret, type SecretMatch } from './secrets.js';
 
 // Real key bodies are dozens of characters; requiring 8 keeps prose such as "sk_test_…" readable.
 const MIN_BODY = 8;
@@ -13,6 +13,17 @@ const MIN_BODY = 8;
 function mask(secret: SecretMatch): string {
   const kept = secret.mode ? `${secret.prefix}_${secret.mode}_` : `${secret.prefix}_`;
   return `${kept}${secret.body.length > 8 ? '…' + secret.body.slice(-4) : '…'}`;
+}
+
+/**
+ * One secret shown masked whatever its shape (`whsec_…ab12`; hand-made test secrets such as `my-signing-secret`
+ * as `…cret`, `whsec_test_secret` as `whsec_…`), for a message that must say which secret it means without giving it away.
+ */
+export function maskSecret(value: string): string {
+  const secret = parseSecret(value);
+  if (secret) return mask(secret);
+  const head = value.startsWith('whsec_') ? 'whsec_' : '';
+  return value.length - head.length > 12 ? `${head}…${value.slice(-4)}` : `${head}…`;
 }
 
 /** The text without its escape sequences, and where each of its characters is in the original. */

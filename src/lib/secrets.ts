@@ -8,6 +8,8 @@
  * - Webhook signing secrets: `whsec_`, then base64: Dashboard ones are 32 letters and digits, `stripe listen`
  *   ones 64 hex digits, and older ones carry `+`, `/` and `=`.
  */
+import { UsageError } from '../errors.js';
+
 /** Where apps (and Stripe's docs) keep the webhook signing secret. */
 export const SECRET_ENV = 'STRIPE_WEBHOOK_SECRET';
 
@@ -60,4 +62,19 @@ export function parseSecret(value: string): SecretMatch | undefined {
 export function isStripeWebhookSecret(value: string): boolean {
   const secret = parseSecret(value);
   return secret?.prefix === 'whsec' && secret.mode === undefined && secret.body.length >= 16;
+}
+
+// Secret (sk_), restricted (rk_, rkcs_) and publishable (pk_) keys: never a signing secret.
+const API_KEY = /^(sk|rk|rkcs|pk)_/;
+
+/**
+ * Throws the usage error for an API key given as the signing secret (from `source`: --secret, an option, a
+ * variable): the deliveries would be signed with it and every app would refuse them. The key is never echoed.
+ */
+export function refuseApiKey(value: string, source: string): void {
+  const prefix = API_KEY.exec(value)?.[1];
+  if (prefix === undefined) return;
+  throw new UsageError(`the signing secret from ${source} looks like an API key (${prefix}_…); signing secrets start with whsec_`, {
+    hint: "use your endpoint's signing secret: `stripe-hooks listen --print-secret` prints the one `stripe listen` signs with, and the Dashboard shows each webhook endpoint's on its page",
+  });
 }

@@ -5,6 +5,7 @@
  * when it failed, how to fix the handler. Never prints.
  */
 import { SDK_API_VERSION } from '../lib/sdk-api-version.js';
+import { deliveryHint } from '../run/diagnose.js';
 import { createDeliverer, DELIVERY_TIMEOUT_MS, webhookHeaders, type Answer } from './deliver.js';
 import { createRandom, generateWebhookSecret, instanceSeed } from './random.js';
 import { SIGNATURE_TOLERANCE_S, signatureHeader } from './sign.js';
@@ -64,11 +65,15 @@ function describe(answer: Answer): string {
   return answer.status === null ? (answer.error ?? 'no answer') : `answered ${answer.status} in ${Math.round(answer.ms)} ms`;
 }
 
-/** The fix for a check whose answer was wrong; unreachable and crashing apps get the same advice everywhere. */
+/**
+ * The fix for a check whose answer was wrong, from the answer's class: unreachable apps, wrong paths and
+ * crashing apps get the same advice everywhere.
+ */
 function fixFor(answer: Answer, expected: Expect, accepted: string, url: URL): string {
-  if (answer.status === null) {
-    return /nothing is listening/.test(answer.error ?? '') ? `start the app, or point --forward-to at it (${url.href})` : `make the app answer every request (${answer.error})`;
-  }
+  if (answer.failure === 'refused') return `${deliveryHint(answer)} (${url.href})`;
+  if (answer.status === null) return `make the app answer every request (${answer.error})`;
+  const wrongPath = deliveryHint(answer, { target: { url: url.href, flag: '--forward-to' } });
+  if (wrongPath) return wrongPath;
   if (expected === '4xx' && answer.status >= 500) {
     return `answered ${answer.status}: catch the verification error and answer 400 (Stripe retries a 5xx for days, and this request can never succeed)`;
   }
@@ -137,7 +142,7 @@ export async function auditHandler(options: AuditOptions): Promise<AuditReport> 
     // Every answer above counts: a handler that takes 40 s to refuse a forgery is too slow as well.
     const worst = answers.reduce((a, b) => (b.ms > a.ms || (b.status === null && a.status !== null) ? b : a));
     const timely = worst.status !== null && worst.ms <= timeoutMs;
-    const timedOut = worst.status === null && /no answer within/.test(worst.error ?? '');
+    const timedOut = worst.failure === 'timeout';
     checks.push({
       name: 'timely',
       title: `every answer within Stripe's delivery timeout (${timeoutMs / 1000} s)`,

@@ -4,7 +4,8 @@
  * line a user can act on. Knows nothing of events or signing.
  */
 import { createEngine, type EngineFailure } from '../delivery/engine.js';
-import { answeredError } from '../lib/answer.js';
+import { answeredError, answerText } from '../lib/answer.js';
+import type { StepFailure } from '../run/report.js';
 import { utf8 } from './bytes.js';
 
 /** The User-Agent Stripe's webhook senders use. */
@@ -23,6 +24,8 @@ export interface Answer {
   ms: number;
   /** Why it did not get a 2xx, in one line (with the start of the app's answer). */
   error?: string;
+  /** Its class (set with `error`): `status` when the app answered, else how the POST failed. */
+  failure?: StepFailure;
 }
 
 export interface Deliverer {
@@ -57,13 +60,18 @@ export function createDeliverer(
     const result = await engine.post(url, utf8(body), headers, timeoutMs);
     if (result.kind === 'answer') {
       const { status, ms } = result;
-      return status >= 200 && status < 300 ? { status, ms } : { status, ms, error: answeredError(status, result.body.toString('utf8')) };
+      if (status >= 200 && status < 300) return { status, ms };
+      const text = answerText(result.body.toString('utf8'), headerText(result.headers['content-type']));
+      return { status, ms, failure: 'status', error: answeredError(status, text) };
     }
-    return { status: null, ms: result.ms, error: options.signal?.aborted ? 'interrupted' : failureText(result, url, timeoutMs) };
+    if (options.signal?.aborted) return { status: null, ms: result.ms, failure: 'interrupted', error: 'interrupted' };
+    return { status: null, ms: result.ms, failure: result.failure, error: failureText(result, url, timeoutMs) };
   };
 
   return { post, close: engine.close };
 }
+
+const headerText = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(', ') : value);
 
 function failureText({ failure, code, deadline }: EngineFailure, url: URL, timeoutMs: number): string {
   if (deadline) return `no answer within ${timeoutMs / 1000} s${timeoutMs >= DELIVERY_TIMEOUT_MS ? ' (Stripe gives up then and retries later)' : ''}`;

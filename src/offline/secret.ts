@@ -8,7 +8,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { getEnvValue, writeEnvValue } from '../lib/env-file.js';
-import { isStripeWebhookSecret, SECRET_ENV } from '../lib/secrets.js';
+import { maskSecret } from '../lib/redact.js';
+import { isStripeWebhookSecret, refuseApiKey, SECRET_ENV } from '../lib/secrets.js';
+import type { SigningSecret } from '../run/diagnose.js';
 import { UsageError } from '../errors.js';
 import { generateWebhookSecret } from './random.js';
 
@@ -24,7 +26,17 @@ export type SecretChoice =
   | { value: string; source: string; generated: false; stripeShaped: boolean }
   | { value: string; source: string; generated: true; writtenTo?: string };
 
-const given = (value: string, source: string): SecretChoice => ({ value, source, generated: false, stripeShaped: isStripeWebhookSecret(value) });
+const given = (value: string, source: string): SecretChoice => {
+  refuseApiKey(value, source);
+  return { value, source, generated: false, stripeShaped: isStripeWebhookSecret(value) };
+};
+
+/** The choice as a hint may name it (masked). */
+export function signingSecret(choice: SecretChoice): SigningSecret {
+  const masked = maskSecret(choice.value);
+  if (!choice.generated) return { masked, kind: 'given', source: choice.source };
+  return { masked, kind: 'generated', source: choice.writtenTo ? `written to ${choice.writtenTo}` : 'shown above' };
+}
 
 /** The secret the user gave, or undefined when none is given anywhere; an empty --secret is a usage error. */
 export async function givenSecret(sources: SecretSources): Promise<SecretChoice | undefined> {

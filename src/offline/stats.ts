@@ -76,7 +76,7 @@ export class StepAggregate {
       status: shown.status,
       ms: round(this.ms.percentile(50)),
       ok: this.failures === 0,
-      ...(this.failures > 0 && { error: `${this.failures} of ${this.count} instances failed; first: ${shown.error}` }),
+      ...(this.failures > 0 && { failure: shown.failure, error: `${this.failures} of ${this.count} instances failed; first: ${shown.error}` }),
     };
   }
 }

@@ -3,6 +3,7 @@
  * from the body it forwards unchanged), where it went and how the app answered.
  */
 import { brotliDecompressSync, constants, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
+import { answerText } from '../lib/answer.js';
 import { redact } from '../lib/redact.js';
 import type { FailureClass } from './upstream.js';
 
@@ -45,7 +46,7 @@ export interface Delivery extends Received {
   error?: string;
   /** From forwarding to the app's last byte, in ms (queueing under --serial not included). */
   ms: number;
-  /** The first 2 KiB of the app's answer, secrets masked. */
+  /** The first 2 KiB of the app's answer as text (an HTML page's text), secrets masked. */
   body: string;
   /** --serial sent it ahead of an event that arrived before it. */
   reordered?: boolean;
@@ -84,13 +85,16 @@ const DECODERS = new Map<string, (body: Buffer, options: ZlibOptions) => Buffer>
   ['br', (body, options) => brotliDecompressSync(body, { ...options, finishFlush: constants.BROTLI_OPERATION_FLUSH })],
 ]);
 
-/** The start of an answer's body as text (decoded per its Content-Encoding), cut on a character boundary, secrets masked. */
-export function bodyExcerpt(body: Buffer, contentEncoding = 'identity'): string {
+/**
+ * The start of an answer's body as text (decoded per its Content-Encoding), cut on a character boundary, an HTML
+ * page as its text (lib/answer.ts; by `contentType`, or by how the body opens when it is not given), secrets masked.
+ */
+export function bodyExcerpt(body: Buffer, contentEncoding = 'identity', contentType?: string): string {
   const plain = decode(body, contentEncoding.trim().toLowerCase());
   if (plain === undefined) return redact(`(${body.length} bytes in Content-Encoding ${contentEncoding}, not shown)`);
   let text = plain.subarray(0, EXCERPT_BYTES).toString('utf8');
   if (plain.length > EXCERPT_BYTES) text = text.replace(/\uFFFD+$/, '');
-  return redact(text);
+  return redact(answerText(text, contentType));
 }
 
 /** The body without its content coding; undefined when it is one we do not know or the bytes do not decode. */

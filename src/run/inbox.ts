@@ -3,7 +3,8 @@
  * event. Steps claim the first unclaimed event of their type seen since a given
  * point; whatever no step claims is a side effect.
  */
-import type { SideEffect } from './report.js';
+import { is2xx } from '../lib/answer.js';
+import type { SideEffect, StepFailure } from './report.js';
 
 /** What a driver reports as it happens: an event sent to the app, then the app's answer to it. */
 export type DriverEvent =
@@ -23,6 +24,8 @@ export type DriverEvent =
       status: number | null;
       /** Why the delivery failed, in the driver's words; absent means the status alone decides. */
       error?: string;
+      /** The class of that failure (given with `error`); absent means the status alone decides. */
+      failure?: StepFailure;
       /** The delivery's own duration when the driver measures one (offline: the POSTs' round trips). */
       ms?: number;
       /** --serial sent it ahead of an event that arrived before it. */
@@ -40,6 +43,8 @@ export interface Seen {
   status: number | null;
   /** Why the delivery failed, if the driver said. */
   error: string | undefined;
+  /** Its class, once answered: the driver's, else `status` for a non-2xx answer. */
+  failure: StepFailure | undefined;
   /** When the app answered, once it did. */
   answeredAt: number | undefined;
   ms: number | undefined;
@@ -60,7 +65,7 @@ export class Inbox {
     const known = this.byId.get(event.id);
     if (event.kind === 'delivered') {
       if (known) return; // a redelivery after a reconnect is the same event
-      const seen: Seen = { seq: this.seen.length, type: event.type, id: event.id, claimed: false, status: null, error: undefined, answeredAt: undefined, ms: undefined };
+      const seen: Seen = { seq: this.seen.length, type: event.type, id: event.id, claimed: false, status: null, error: undefined, failure: undefined, answeredAt: undefined, ms: undefined };
       if (event.objectId !== undefined) {
         seen.objectId = event.objectId;
         if (!this.firstAbout.has(event.objectId)) this.firstAbout.set(event.objectId, seen.seq);
@@ -72,6 +77,7 @@ export class Inbox {
       known.answeredAt = event.at;
       known.status = event.status;
       known.error = event.error;
+      known.failure = event.failure ?? (event.error !== undefined || !is2xx(event.status) ? 'status' : undefined);
       known.ms = event.ms;
       if (event.reordered) known.reordered = true;
     }
@@ -117,6 +123,8 @@ export class Inbox {
   }
 
   sideEffects(): SideEffect[] {
-    return this.seen.filter((seen) => !seen.claimed).map(({ type, id, status, reordered }) => ({ type, eventId: id, status, ...(reordered && { reordered }) }));
+    return this.seen
+      .filter((seen) => !seen.claimed)
+      .map(({ type, id, status, failure, reordered }) => ({ type, eventId: id, status, ...(failure && { failure }), ...(reordered && { reordered }) }));
   }
 }

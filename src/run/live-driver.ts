@@ -10,7 +10,7 @@ import { classifyCliMessage, cliFailure, cliMessageDetail, execStripe, StripeCli
 import { triggerableEvents, triggerFailureMessage } from '../stripe-cli/triggers.js';
 import { startWhileProving, type Proof, type UnprovenCli } from '../stripe-cli/while-proving.js';
 import type { DriverEvent } from './inbox.js';
-import { answeredError } from '../lib/answer.js';
+import { answeredError, is2xx } from '../lib/answer.js';
 import { assertTriggerable, type FlowPlan, type PlannedStep } from './plan.js';
 import type { DeliverySink, Driver, FireOutcome } from './runner.js';
 
@@ -22,6 +22,8 @@ export interface LiveDriverOptions {
   relay?: Pick<RelayedListenerOptions, 'serial' | 'forwardTimeoutMs' | 'skipVerify' | 'record'>;
   /** Told before `stripe listen` starts and once it is ready. */
   onListener?: (state: 'listening' | 'ready') => void;
+  /** The secret the session signs with, once ready and again if a reconnect brings another (for the report's hints; never to print whole). */
+  onSecret?: (secret: string) => void;
   /** Diagnostics for --verbose. */
   log?: (text: string) => void;
   /** The Stripe CLI at target.bin, still being proven: `stripe listen` starts meanwhile (while-proving.ts). */
@@ -48,6 +50,7 @@ export function createLiveDriver(options: LiveDriverOptions): Driver<PlannedStep
           signal,
         );
         listener = started.started;
+        options.onSecret?.(listener.secret);
         target = { ...target, bin: started.path };
         void started.proven.then((cli) => stopped || options.onProven?.(cli), () => {}); // nothing after the run
         options.onListener?.('ready');
@@ -57,7 +60,7 @@ export function createLiveDriver(options: LiveDriverOptions): Driver<PlannedStep
         options.onProven?.(cli);
       }
       assertTriggerable(plan.flow, await triggerableEvents(target, { signal }));
-      if (listener) void pump(listener, sink, () => stopped);
+      if (listener) void pump(listener, sink, () => stopped, options.onSecret);
     },
     fire: async (step, signal) => {
       if (step.args === null) throw new Error(`step ${step.step.event} observes: it has nothing to fire`);
@@ -71,9 +74,10 @@ export function createLiveDriver(options: LiveDriverOptions): Driver<PlannedStep
   };
 }
 
-async function pump(listener: RelayedListener, sink: DeliverySink, stopped: () => boolean): Promise<void> {
+async function pump(listener: RelayedListener, sink: DeliverySink, stopped: () => boolean, onSecret?: (secret: string) => void): Promise<void> {
   try {
     for await (const event of listener.events) {
+      if (event.kind === 'ready') onSecret?.(event.secret);
       const delivery = driverEvent(event);
       if (delivery) sink.push(delivery);
     }
@@ -93,9 +97,14 @@ export function driverEvent(event: RelayedEvent): DriverEvent | undefined {
   if (event.kind !== 'delivery' || event.delivery.id === undefined) return undefined;
   const { id, status, ms, failure, error, body, url, reordered } = event.delivery;
   const answered: DriverEvent = { kind: 'answered', id, at: event.at, status, ms };
-  if (failure === 'timeout') answered.error = `the app gave ${error}`; // "no answer within 30 s"
-  else if (failure !== undefined) answered.error = `the app is unreachable at ${url}: ${error}`;
-  else if (status !== null && (status < 200 || status >= 300)) answered.error = answeredError(status, body);
+  if (failure !== undefined) {
+    answered.failure = failure;
+    // A timeout's error is "no answer within 30 s".
+    answered.error = failure === 'timeout' ? `the app gave ${error}` : `the app is unreachable at ${url}: ${error}`;
+  } else if (status !== null && !is2xx(status)) {
+    answered.failure = 'status';
+    answered.error = answeredError(status, body);
+  }
   if (reordered) answered.reordered = true;
   return answered;
 }

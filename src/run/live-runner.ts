@@ -24,6 +24,7 @@ export interface RunFlowOptions {
   relay?: LiveDriverOptions['relay'];
   unproven: LiveDriverOptions['unproven'];
   onProven?: LiveDriverOptions['onProven'];
+  onSecret?: LiveDriverOptions['onSecret'];
   onProgress?: (progress: FlowProgress) => void;
   /** Diagnostics for --verbose. */
   log?: (text: string) => void;

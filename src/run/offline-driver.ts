@@ -73,8 +73,8 @@ class OfflineDriver implements Driver<OfflineStep> {
       ms += answer.ms;
       if (answer.error) answer = { ...answer, error: `the duplicate delivery (same event id) failed: ${answer.error}` };
     }
-    const { status, error } = answer;
-    this.sink?.push({ kind: 'answered', id, at: Date.now(), status, ms: Math.round(ms * 10) / 10, ...(error !== undefined && { error }) });
+    const { status, error, failure } = answer;
+    this.sink?.push({ kind: 'answered', id, at: Date.now(), status, ms: Math.round(ms * 10) / 10, ...(error !== undefined && { error, failure }) });
     return FIRED;
   }
 

@@ -15,7 +15,7 @@ import { createDeliverer, DELIVERY_TIMEOUT_MS } from '../offline/deliver.js';
 import { createRandom, instanceSeed } from '../offline/random.js';
 import { burstStats, StepAggregate, Tally } from '../offline/stats.js';
 import { createOfflineDriver, synthesizedSource, type EventSource, type OfflineDelivery, type OfflineStep } from './offline-driver.js';
-import { SKIPPED, type FlowReport, type StepResult } from './report.js';
+import type { FlowReport, StepResult } from './report.js';
 import { runSteps } from './runner.js';
 
 export interface OfflineRunOptions {
@@ -89,7 +89,7 @@ export async function runOfflineFlow(options: OfflineRunOptions): Promise<FlowRe
   const runInstance = async (instance: number) => {
     const order = deliveryOrder(steps.length, options.seed, instance, Boolean(options.shuffle));
     const run = await runSteps(order.map((i) => steps[i]!), createOfflineDriver(delivery, instance), runOptions);
-    const skipped = run.steps.filter((result) => result.error === SKIPPED).length;
+    const skipped = run.steps.filter((result) => result.failure === 'skipped').length;
     if (skipped > 0) tally.count(skipped * copies);
     // One instance reports its steps in delivery order; a burst one row per flow step.
     if (repeat === 1) single = run.steps;

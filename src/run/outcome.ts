@@ -1,26 +1,30 @@
 /**
  * Whether a finished run (a flow report, and the handler audit when there was one)
  * failed, as the error to exit 1 with after the reports are printed: what failed
- * and the most useful next step.
+ * and the most useful next step, chosen from the failures' classes (diagnose.ts).
  */
 import { FailedError } from '../errors.js';
 import type { AuditReport } from '../offline/audit.js';
-import { SECRET_ENV } from '../lib/secrets.js';
-import { SKIPPED, type FlowReport } from './report.js';
+import { deliveryHint, type DeliveryContext, type SigningSecret } from './diagnose.js';
+import type { FlowReport } from './report.js';
 
 export interface OutcomeContext {
   audit?: AuditReport;
   /** The offline seed: the hint says how to replay the same events. */
   seed?: number;
-  /** The signing secret was generated for this run, so the app may not know it yet. */
-  generatedSecret?: boolean;
+  /** The secret the events were signed with: a refused one gets a hint naming it. */
+  secret?: SigningSecret;
+  /** Where every event went (offline runs). */
+  forwardTo?: string;
+  /** Where an event of this type went, and the option that chose it (live runs, where --route may pick). */
+  target?: (event: string) => DeliveryContext['target'];
 }
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 /** The FailedError for a run with a failed step or audit check (marked as reported); undefined when all passed. */
-export function runFailure(report: FlowReport, { audit, seed, generatedSecret = false }: OutcomeContext = {}): FailedError | undefined {
-  const failed = report.steps.filter((step) => !step.ok && step.error !== SKIPPED);
+export function runFailure(report: FlowReport, { audit, seed, secret, forwardTo, target }: OutcomeContext = {}): FailedError | undefined {
+  const failed = report.steps.filter((step) => !step.ok && step.failure !== 'skipped');
   const failedChecks = audit?.checks.filter((check) => !check.ok).length ?? 0;
   if (failed.length === 0 && failedChecks === 0) return undefined;
   const replay = report.mode === 'replay';
@@ -28,11 +32,10 @@ export function runFailure(report: FlowReport, { audit, seed, generatedSecret = 
     ...(failed.length ? [`${plural(failed.length, replay ? 'event' : 'step')} failed`] : []),
     ...(failedChecks ? [`${plural(failedChecks, 'audit check')} failed`] : []),
   ];
-  const refused = failed.some((step) => step.status !== null && step.status >= 400 && step.status < 500);
-  const hint = failed.some((step) => step.error?.startsWith('nothing is listening'))
-    ? 'start the app, or point --forward-to at it'
-    : generatedSecret && refused
-      ? `the app may not know the generated secret yet: give it ${SECRET_ENV} and run again`
-      : `the report above says which and why${seed === undefined ? '' : `; --seed ${seed} replays the same events`}`;
+  // An unreachable app first (nothing else can pass until it runs), then the first failure that has a hint of its own.
+  const targetOf = (event: string) => target?.(event) ?? (forwardTo === undefined ? undefined : { url: forwardTo, flag: '--forward-to' });
+  const hints = failed.map((step) => ({ step, hint: deliveryHint(step, { secret, target: targetOf(step.event) }) }));
+  const chosen = hints.find(({ step }) => step.failure === 'refused') ?? hints.find(({ hint }) => hint !== undefined);
+  const hint = chosen?.hint ?? `the report above says which and why${seed === undefined ? '' : `; --seed ${seed} replays the same events`}`;
   return new FailedError(`${replay ? 'replay of' : 'flow'} ${report.flow}: ${parts.join(', ')}`, { hint, reported: true });
 }

@@ -1,3 +1,16 @@
+import type { FailureClass } from '../delivery/engine.js';
+
+/**
+ * Why a step failed, as a class for machines (the `error` line says it for humans):
+ * - how the delivery failed: `refused` (no connection made), `reset` (closed without an answer), `timeout`, `tls`, `dns`;
+ * - `status`: the app answered, but not 2xx;
+ * - `interrupted`: the run was stopped during the delivery;
+ * - `skipped`: not run, as an earlier step failed (fail-fast);
+ * - `trigger`: `stripe trigger` failed or did not finish;
+ * - `no-event`: no event of the step's type arrived in time.
+ */
+export type StepFailure = FailureClass | 'status' | 'interrupted' | 'skipped' | 'trigger' | 'no-event';
+
 /**
  * The result of running a flow, live or offline. This is also the `--json`
  * shape of `trigger-flow` and `replay`, and what the library's deliverFlow,
@@ -15,6 +28,8 @@ export interface StepResult {
   /** The delivery's own milliseconds when the driver measures it (the relay, offline POSTs); else from the step's start to the answer or failure. */
   ms: number;
   ok: boolean;
+  /** Why the step failed, as a class (set exactly when `ok` is false). */
+  failure?: StepFailure;
   /** One line saying why the step failed. */
   error?: string;
   /** --serial delivered its event ahead of one that reached the relay first. */
@@ -25,6 +40,8 @@ export interface SideEffect {
   type: string;
   eventId: string;
   status: number | null;
+  /** Why its delivery failed (`status`: answered, not 2xx); absent when answered 2xx or not answered by the end of the run. */
+  failure?: StepFailure;
   reordered?: true;
 }
 
@@ -48,26 +65,30 @@ export interface FlowReport {
   seed?: number;
 }
 
-/** The `error` of a step not run because an earlier one failed (fail-fast). */
-export const SKIPPED = 'skipped: an earlier step failed';
-
 /** The `--json` document (and the library's report): exactly these fields, in this order, whatever else a report carries. */
 export function reportJson(report: FlowReport, seed = report.seed): FlowReport {
   return {
     flow: report.flow,
     ok: report.ok,
     ...(report.mode ? { mode: report.mode } : {}),
-    steps: report.steps.map(({ event, trigger, eventId, status, ms, ok, error, reordered }) => ({
+    steps: report.steps.map(({ event, trigger, eventId, status, ms, ok, failure, error, reordered }) => ({
       event,
       trigger,
       eventId,
       status,
       ms,
       ok,
+      ...(failure === undefined ? {} : { failure }),
       ...(error === undefined ? {} : { error }),
       ...(reordered ? { reordered } : {}),
     })),
-    sideEffects: report.sideEffects.map(({ type, eventId, status, reordered }) => ({ type, eventId, status, ...(reordered ? { reordered } : {}) })),
+    sideEffects: report.sideEffects.map(({ type, eventId, status, failure, reordered }) => ({
+      type,
+      eventId,
+      status,
+      ...(failure === undefined ? {} : { failure }),
+      ...(reordered ? { reordered } : {}),
+    })),
     ...(report.burst ? { burst: report.burst } : {}),
     ...(seed === undefined ? {} : { seed }),
   };

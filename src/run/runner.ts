@@ -8,7 +8,7 @@
 import { is2xx } from '../lib/answer.js';
 import type { FlowStep } from '../flows/types.js';
 import { Inbox, type DriverEvent, type Seen } from './inbox.js';
-import { SKIPPED, type SideEffect, type StepResult } from './report.js';
+import type { SideEffect, StepFailure, StepResult } from './report.js';
 
 export type { DriverEvent } from './inbox.js';
 
@@ -20,7 +20,8 @@ export interface RunnerStep {
   timeoutMs: number;
 }
 
-export type FireOutcome = { ok: true } | { ok: false; error: string };
+/** A fire that failed is the step's failure: `trigger` unless the driver says otherwise. */
+export type FireOutcome = { ok: true } | { ok: false; error: string; failure?: StepFailure };
 
 /** Where a driver reports, as they happen, the events it delivers and how the app answers them. */
 export interface DeliverySink {
@@ -90,7 +91,7 @@ export async function runSteps<S extends RunnerStep>(steps: readonly S[], driver
     let failed = false;
     for (const step of steps) {
       if (failed && !options.continueOnError) {
-        results.push({ event: step.step.event, trigger: step.trigger, eventId: null, status: null, ms: 0, ok: false, error: SKIPPED });
+        results.push({ event: step.step.event, trigger: step.trigger, eventId: null, status: null, ms: 0, ok: false, failure: 'skipped', error: 'not run: an earlier step failed' });
         continue;
       }
       // A step that fires looks at events from now on; an observed one from where the latest firing step's began.
@@ -188,18 +189,18 @@ async function runStep<S extends RunnerStep>(planned: S, run: Run<S>): Promise<S
       if (fired.error) throw fired.error.error; // environment trouble (bad key, network): not the app's fault
       inbox.assertAlive(); // the driver died: not a step failure
       const { outcome } = fired;
-      if (outcome && !outcome.ok) return stepResult(planned, started, outcome.error, seen);
+      if (outcome && !outcome.ok) return stepResult(planned, started, { failure: outcome.failure ?? 'trigger', error: outcome.error }, seen);
       if (!run.watching) {
         if (outcome) return stepResult(planned, started, undefined);
       } else {
         seen ??= inbox.claim(planned.step.event, run.from, !planned.step.observe);
         if (seen?.answeredAt !== undefined) {
-          if (seen.error !== undefined) return stepResult(planned, started, seen.error, seen);
-          if (!is2xx(seen.status)) return stepResult(planned, started, `the app answered ${seen.status} to ${seen.id}`, seen);
+          if (seen.error !== undefined) return stepResult(planned, started, { failure: seen.failure ?? 'status', error: seen.error }, seen);
+          if (!is2xx(seen.status)) return stepResult(planned, started, { failure: 'status', error: `the app answered ${seen.status} to ${seen.id}` }, seen);
           if (outcome) return stepResult(planned, started, undefined, seen);
         }
       }
-      if (bell.expired) return stepResult(planned, started, timeoutMessage(planned, run.driver, outcome, seen), seen);
+      if (bell.expired) return stepResult(planned, started, timedOut(planned, run.driver, outcome, seen), seen);
       await bell.wait();
     }
   } finally {
@@ -208,7 +209,13 @@ async function runStep<S extends RunnerStep>(planned: S, run: Run<S>): Promise<S
   }
 }
 
-function stepResult(planned: RunnerStep, started: number, error: string | undefined, seen?: Seen): StepResult {
+interface Failed {
+  failure: StepFailure;
+  error: string;
+}
+
+function stepResult(planned: RunnerStep, started: number, failed: Failed | undefined, seen?: Seen): StepResult {
+  const error = failed?.error;
   const result: StepResult = {
     event: planned.step.event,
     trigger: planned.trigger,
@@ -219,17 +226,20 @@ function stepResult(planned: RunnerStep, started: number, error: string | undefi
     ms: seen?.ms ?? Math.max(0, (error === undefined && seen?.answeredAt ? seen.answeredAt : Date.now()) - started),
     ok: error === undefined,
   };
-  if (error !== undefined) result.error = error;
+  if (failed) {
+    result.failure = failed.failure;
+    result.error = failed.error;
+  }
   if (seen?.reordered) result.reordered = true;
   return result;
 }
 
-function timeoutMessage<S extends RunnerStep>(planned: S, driver: Driver<S>, outcome: FireOutcome | undefined, seen: Seen | undefined): string {
+function timedOut<S extends RunnerStep>(planned: S, driver: Driver<S>, outcome: FireOutcome | undefined, seen: Seen | undefined): Failed {
   const seconds = `${planned.timeoutMs / 1000} s`;
-  if (!outcome) return `${driver.describe(planned)} did not finish within ${seconds}`;
-  if (seen) return `the app did not answer ${seen.id} within ${seconds}`;
+  if (!outcome) return { failure: 'trigger', error: `${driver.describe(planned)} did not finish within ${seconds}` };
+  if (seen) return { failure: 'timeout', error: `the app did not answer ${seen.id} within ${seconds}` };
   const observed = planned.step.observe ? ' (observed: an earlier step must cause it)' : '';
-  return `no ${planned.step.event} event arrived within ${seconds}${observed}`;
+  return { failure: 'no-event', error: `no ${planned.step.event} event arrived within ${seconds}${observed}` };
 }
 
 /** Gives the app a moment to answer side effects already delivered, so the report shows their status. */

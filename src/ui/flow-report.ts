@@ -3,7 +3,7 @@
  * events that arrived as side effects, burst figures, and a one-line summary.
  * Everything goes to stdout: the report is the command's data.
  */
-import { SKIPPED, type FlowReport, type StepResult } from '../run/report.js';
+import type { FlowReport, StepResult } from '../run/report.js';
 import type { Output } from './output.js';
 import { statusText } from './status.js';
 import { table } from './table.js';
@@ -15,7 +15,7 @@ function statusCell(out: Output, status: number | null): string {
 }
 
 function resultCell(out: Output, step: StepResult, unverified: boolean): string {
-  if (step.error === SKIPPED) return out.c.dim('skipped');
+  if (step.failure === 'skipped') return out.c.dim('skipped');
   if (!step.ok) return out.c.red(`FAIL ${step.error ?? ''}`.trim());
   if (!unverified) return out.c.green('ok');
   return out.c.yellow(step.trigger === null ? 'not checked' : 'fired (unverified)');
@@ -35,7 +35,7 @@ export function renderFlowReport(report: FlowReport, out: Output): void {
     triggerCell(out, step, report.mode),
     step.eventId ?? c.dim('-'),
     statusCell(out, step.status),
-    step.error === SKIPPED ? c.dim('-') : ms(step.ms),
+    step.failure === 'skipped' ? c.dim('-') : ms(step.ms),
     resultCell(out, step, unverified),
   ]);
   out.line(table(['step', 'event', 'trigger', 'evt id', 'status', 'ms', 'result'], rows));
@@ -70,7 +70,7 @@ export function renderFlowReport(report: FlowReport, out: Output): void {
 function summary(report: FlowReport, out: Output): string {
   const { c } = out;
   const total = report.steps.length;
-  const skipped = report.steps.filter((step) => step.error === SKIPPED).length;
+  const skipped = report.steps.filter((step) => step.failure === 'skipped').length;
   const failed = report.steps.filter((step) => !step.ok).length - skipped;
   const passed = total - failed - skipped;
   if (report.mode === 'unverified') {

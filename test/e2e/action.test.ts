@@ -25,7 +25,7 @@ async function app(options: ReceiverOptions = {}): Promise<Receiver> {
   return receiver;
 }
 
-interface Report { ok: boolean; mode: string; seed?: number; steps: { ok: boolean; eventId: string | null }[]; audit?: { ok: boolean; checks: unknown[] }; error?: { kind: string; message: string } }
+interface Report { ok: boolean; mode: string; seed?: number; steps: { ok: boolean; eventId: string | null; failure?: string }[]; audit?: { ok: boolean; checks: unknown[] }; error?: { kind: string; message: string } }
 const readReport = (run: ActionRun): Report => JSON.parse(readFileSync(run.outputs.report ?? '', 'utf8')) as Report;
 
 /** Neither argv nor the log (before the runner's masking) nor the outputs carry the value. */
@@ -76,6 +76,10 @@ describe('action.yml', () => {
     expect(report.steps.filter((s) => s.ok)).toHaveLength(6);
     expect(run.npxCalls[0]?.[1]).toBe('stripe-hooks@latest');
     expect(run.log).toMatch(/step 7 charge\.succeeded: the app answered 500/);
+    // The steps fail-fast skipped (failure "skipped") are not failures of their own: no log line, "skipped" in the table.
+    expect(report.steps.slice(7).map((s) => s.failure)).toEqual(['skipped', 'skipped']);
+    expect(run.log).not.toMatch(/^step [89] /m);
+    expect(run.summary).toMatch(/^\| 8 \| [\w.]+ \| - \| - \| 0 \| skipped \|$/m);
     expectKeptSecret(run, secret);
   });
 

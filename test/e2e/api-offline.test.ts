@@ -64,7 +64,7 @@ describe('deliverFlow', () => {
     expect(report.ok).toBe(false);
     const failed = report.steps.find((step) => !step.ok)!;
     expect(failed).toMatchObject({ event: 'payment_intent.created', status: 500 });
-    expect(report.steps.at(-1)!.error).toBe('skipped: an earlier step failed');
+    expect(report.steps.at(-1)!).toMatchObject({ failure: 'skipped', error: 'not run: an earlier step failed' });
   });
 
   it('rejects bad input with a usage error (code 2) before anything is sent', async () => {

@@ -111,6 +111,7 @@ describe('a delivery that fails', () => {
         status: null,
         ms: expect.any(Number),
         ok: false,
+        failure: 'refused',
         error: expect.stringMatching(new RegExp(`^the app is unreachable at ${down}: nothing is listening at http://127\\.0\\.0\\.1:\\d+ \\(ECONNREFUSED\\)$`)),
       },
       expect.objectContaining({ event: 'product.created', ok: true }),
@@ -132,7 +133,7 @@ describe('a delivery that fails', () => {
     expect(result.exitCode).toBe(1);
     const event = fake.events.find((e) => e.type === 'customer.created')!;
     expect(onlyJson(result.stdout).steps).toEqual([
-      { event: 'customer.created', trigger: 'customer.created', eventId: event.id, status: null, ms: expect.any(Number), ok: false, error: 'the app gave no answer within 1 s' },
+      { event: 'customer.created', trigger: 'customer.created', eventId: event.id, status: null, ms: expect.any(Number), ok: false, failure: 'timeout', error: 'the app gave no answer within 1 s' },
       expect.objectContaining({ event: 'product.created', ok: true }),
     ]);
     expect((await fake.waitForResponse(event.id)).status).toBe(504);

@@ -92,11 +92,11 @@ describe('trigger-flow payment, live', () => {
     expect(report.ok).toBe(false);
     expect(report.steps.slice(0, 4).every((step) => step.ok)).toBe(true);
     const failed = report.steps[4]!;
-    expect(failed).toMatchObject({ event: 'payment_intent.processing', status: 500, ok: false });
+    expect(failed).toMatchObject({ event: 'payment_intent.processing', status: 500, ok: false, failure: 'status' });
     // The relay recorded the app's answer to exactly this event, body included.
     expect(failed.error).toBe('the app answered 500: {"received":true}');
     expect(receiver.deliveries.find((d) => d.event?.id === failed.eventId)).toMatchObject({ status: 500, event: { type: 'payment_intent.processing' } });
-    for (const step of report.steps.slice(5)) expect(step).toMatchObject({ ok: false, eventId: null, status: null, error: 'skipped: an earlier step failed' });
+    for (const step of report.steps.slice(5)) expect(step).toMatchObject({ ok: false, eventId: null, status: null, failure: 'skipped', error: 'not run: an earlier step failed' });
   });
 });
 

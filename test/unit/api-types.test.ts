@@ -7,7 +7,7 @@
 import type Stripe from 'stripe';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as api from '../../src/index.js';
-import type { AuditReport, DeleteReport, EndpointsReport, Flow, FlowReport, Listener, ListenerEvent, RegisterReport, StripeCli } from '../../src/index.js';
+import type { AuditReport, DeleteReport, EndpointsReport, Flow, FlowReport, Listener, ListenerEvent, RegisterReport, StepFailure, StripeCli } from '../../src/index.js';
 import { EnvironmentError, FailedError, InterruptedError, UsageError } from '../../src/errors.js';
 import type { OfflineReportJson } from '../../src/ui/trigger-flow-offline.js';
 import type { registerReport } from '../../src/endpoints/reports.js';
@@ -79,6 +79,10 @@ describe('the public API\'s types', () => {
     expectTypeOf<FlowReport['steps'][number]>().toHaveProperty('eventId').toEqualTypeOf<string | null>();
     expectTypeOf<FlowReport['steps'][number]>().toHaveProperty('status').toEqualTypeOf<number | null>();
     expectTypeOf<FlowReport['sideEffects'][number]>().toHaveProperty('type').toEqualTypeOf<string>();
+    // Why a step failed, as data beside its error line (the same classes for side effects).
+    expectTypeOf<StepFailure>().toEqualTypeOf<'refused' | 'reset' | 'timeout' | 'tls' | 'dns' | 'status' | 'interrupted' | 'skipped' | 'trigger' | 'no-event'>();
+    expectTypeOf<FlowReport['steps'][number]['failure']>().toEqualTypeOf<StepFailure | undefined>();
+    expectTypeOf<FlowReport['sideEffects'][number]['failure']>().toEqualTypeOf<StepFailure | undefined>();
     expectTypeOf<NonNullable<FlowReport['burst']>['latency']>().toEqualTypeOf<{ p50: number; p95: number; p99: number; max: number }>();
     expectTypeOf<FlowReport['seed']>().toEqualTypeOf<number | undefined>();
     // The CLI's renderers produce these very types.

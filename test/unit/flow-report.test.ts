@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { reportJson, SKIPPED, type FlowReport } from '../../src/run/report.js';
+import { reportJson, type FlowReport } from '../../src/run/report.js';
 import { renderFlowReport } from '../../src/ui/flow-report.js';
 import { Output } from '../../src/ui/output.js';
 
@@ -18,8 +18,8 @@ const failed: FlowReport = {
   mode: 'live',
   steps: [
     { event: 'invoice.created', trigger: 'invoice.created', eventId: 'evt_1', status: 200, ms: 412, ok: true },
-    { event: 'charge.pending', trigger: null, eventId: 'evt_2', status: 500, ms: 3, ok: false, error: 'the app answered 500' },
-    { event: 'transfer.created', trigger: 'transfer.created', eventId: null, status: null, ms: 0, ok: false, error: SKIPPED },
+    { event: 'charge.pending', trigger: null, eventId: 'evt_2', status: 500, ms: 3, ok: false, failure: 'status', error: 'the app answered 500' },
+    { event: 'transfer.created', trigger: 'transfer.created', eventId: null, status: null, ms: 0, ok: false, failure: 'skipped', error: 'not run: an earlier step failed' },
   ],
   sideEffects: [{ type: 'customer.created', eventId: 'evt_0', status: 200 }],
 };
@@ -92,6 +92,8 @@ describe('reportJson', () => {
     const json = reportJson({ ...failed, steps: [{ ...failed.steps[0]!, extra: 1 } as never] });
     expect(Object.keys(json)).toEqual(['flow', 'ok', 'mode', 'steps', 'sideEffects']);
     expect(json.steps).toEqual([{ event: 'invoice.created', trigger: 'invoice.created', eventId: 'evt_1', status: 200, ms: 412, ok: true }]);
-    expect(Object.keys((reportJson(failed).steps as object[])[1]!)).toEqual(['event', 'trigger', 'eventId', 'status', 'ms', 'ok', 'error']);
+    expect(Object.keys((reportJson(failed).steps as object[])[1]!)).toEqual(['event', 'trigger', 'eventId', 'status', 'ms', 'ok', 'failure', 'error']);
+    const refused = reportJson({ ...failed, sideEffects: [{ type: 'customer.created', eventId: 'evt_0', status: 400, failure: 'status', extra: 1 } as never] });
+    expect(refused.sideEffects).toEqual([{ type: 'customer.created', eventId: 'evt_0', status: 400, failure: 'status' }]);
   });
 });

@@ -1,7 +1,7 @@
 // The flow runner over a stand-in driver: no process, no HTTP, fake clock.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventType } from '../../src/flows/event-types.js';
-import { SKIPPED } from '../../src/run/report.js';
+import type { StepFailure } from '../../src/run/report.js';
 import { runSteps, type DeliverySink, type Driver, type FireOutcome, type RunnerStep, type RunStepsOptions, type StepProgress } from '../../src/run/runner.js';
 
 const TIMEOUT_MS = 1000;
@@ -54,8 +54,8 @@ class StandIn implements Driver<RunnerStep> {
     return id;
   }
 
-  answer(id: string, status: number | null, error?: string): void {
-    this.sink.push({ kind: 'answered', id, at: Date.now(), status, ...(error !== undefined && { error }) });
+  answer(id: string, status: number | null, error?: string, failure?: StepFailure): void {
+    this.sink.push({ kind: 'answered', id, at: Date.now(), status, ...(error !== undefined && { error }), ...(failure !== undefined && { failure }) });
   }
 
   /** Delivers an event of `type` and answers it with `status`. */
@@ -124,6 +124,7 @@ describe('runSteps', () => {
       status: null,
       ms: 2000,
       ok: false,
+      failure: 'no-event',
       error: 'no invoice.paid event arrived within 2 s',
     });
   });
@@ -142,6 +143,7 @@ describe('runSteps', () => {
     await vi.advanceTimersByTimeAsync(TIMEOUT_MS + 500);
     const report = await result;
     expect(report.steps.map((s) => s.error)).toEqual(['firing invoice.created did not finish within 1 s', 'the app did not answer evt_1 within 1 s']);
+    expect(report.steps.map((s) => s.failure)).toEqual(['trigger', 'timeout']);
   });
 
   it('an event delivered and answered before its fire returns counts once the fire returns', async () => {
@@ -167,7 +169,7 @@ describe('runSteps', () => {
       return { ok: false, error: 'stripe trigger failed: no such fixture' };
     };
     const report = await run([step('customer.created')], driver).result;
-    expect(report.steps[0]).toMatchObject({ ok: false, eventId: 'evt_1', error: 'stripe trigger failed: no such fixture' });
+    expect(report.steps[0]).toMatchObject({ ok: false, eventId: 'evt_1', failure: 'trigger', error: 'stripe trigger failed: no such fixture' });
   });
 
   it('an event delivered before a step fires is not that step\'s, even of the same type: it is a side effect', async () => {
@@ -214,8 +216,8 @@ describe('runSteps', () => {
     const failFast = refusing();
     const report = await run(steps, failFast).result;
     expect(report.ok).toBe(false);
-    expect(report.steps[1]).toMatchObject({ ok: false, status: 503, eventId: 'evt_2', error: 'the app answered 503 to evt_2' });
-    expect(report.steps[2]).toEqual({ event: 'invoice.paid', trigger: 'invoice.paid', eventId: null, status: null, ms: 0, ok: false, error: SKIPPED });
+    expect(report.steps[1]).toMatchObject({ ok: false, status: 503, eventId: 'evt_2', failure: 'status', error: 'the app answered 503 to evt_2' });
+    expect(report.steps[2]).toEqual({ event: 'invoice.paid', trigger: 'invoice.paid', eventId: null, status: null, ms: 0, ok: false, failure: 'skipped', error: 'not run: an earlier step failed' });
     expect(failFast.fired).toEqual(['invoice.created', 'invoice.updated']);
 
     const resumed = refusing();
@@ -225,14 +227,29 @@ describe('runSteps', () => {
     expect(resumed.fired).toEqual(['invoice.created', 'invoice.updated', 'invoice.paid']);
   });
 
-  it('a delivery the driver says failed fails the step with the driver\'s words', async () => {
+  it('a delivery the driver says failed fails the step with the driver\'s words and class', async () => {
     const driver = new StandIn();
     driver.onFire = async (fired) => {
-      driver.answer(driver.deliver(fired.step.event), null, 'the app is unreachable (connection refused)');
+      driver.answer(driver.deliver(fired.step.event), null, 'the app is unreachable (connection refused)', 'refused');
       return { ok: true };
     };
     const report = await run([step('invoice.paid')], driver).result;
-    expect(report.steps[0]).toMatchObject({ ok: false, status: null, error: 'the app is unreachable (connection refused)' });
+    expect(report.steps[0]).toMatchObject({ ok: false, status: null, failure: 'refused', error: 'the app is unreachable (connection refused)' });
+  });
+
+  it('a non-2xx answer the driver words itself is a status failure unless the driver gives another class', async () => {
+    const driver = new StandIn();
+    driver.onFire = async (fired) => {
+      const id = driver.deliver(fired.step.event);
+      if (fired.step.event === 'invoice.paid') driver.answer(id, 401, 'the app answered 401: bad signature');
+      else driver.answer(id, null, 'the app gave no answer within 30 s', 'timeout');
+      return { ok: true };
+    };
+    const report = await run([step('invoice.paid'), step('invoice.created')], driver, { continueOnError: true }).result;
+    expect(report.steps.map(({ failure, error }) => ({ failure, error }))).toEqual([
+      { failure: 'status', error: 'the app answered 401: bad signature' },
+      { failure: 'timeout', error: 'the app gave no answer within 30 s' },
+    ]);
   });
 
   it('Ctrl+C mid-step: the driver is stopped and waited for, then the run rejects with the signal\'s reason', async () => {
@@ -284,6 +301,7 @@ describe('runSteps', () => {
       driver.echo(fired.step.event);
       late = driver.deliver('invoice.payment_succeeded'); // a side effect the app has not answered yet
       driver.deliver('invoice.finalized'); // one it never answers
+      driver.echo('invoice.updated', 500); // one it refuses
       return { ok: true };
     };
     const { result } = run([step('invoice.paid')], driver, { settleMs: 2000 });
@@ -297,6 +315,7 @@ describe('runSteps', () => {
     expect((await result).sideEffects).toEqual([
       { type: 'invoice.payment_succeeded', eventId: 'evt_2', status: 200 },
       { type: 'invoice.finalized', eventId: 'evt_3', status: null },
+      { type: 'invoice.updated', eventId: 'evt_4', status: 500, failure: 'status' },
     ]);
   });
 

@@ -121,4 +121,20 @@ describe('handler audit', () => {
     expect(fixOf(report, 'signed')).toBe(`start the app, or point --forward-to at it (${url})`);
     expect(fixOf(report, 'timely')).toBe(`start the app, or point --forward-to at it (${url})`);
   });
+
+  it('a wrong path (404) gets the path fix, not advice about signatures', async () => {
+    const url = await serve(() => 404);
+    const report = await audit(url);
+    expect(failed(report)).toEqual(['signed', 'duplicate']);
+    expect(fixOf(report, 'signed')).toBe(`the app has no webhook handler at ${url} (it answered 404): check the path in --forward-to`);
+  });
+
+  it('an app that drops the connection is told to answer every request, and the timely check says so too', async () => {
+    const server = createServer((request) => request.socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => server.close(resolve)));
+    const report = await audit(`http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`);
+    expect(fixOf(report, 'signed')).toBe('make the app answer every request (the app closed the connection without answering)');
+    expect(fixOf(report, 'timely')).toBe('make the app answer every request (the app closed the connection without answering)');
+  });
 });

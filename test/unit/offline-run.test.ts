@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUILTIN_FLOWS } from '../../src/flows/builtin.js';
-import { SKIPPED } from '../../src/run/report.js';
 import { STRIPE_USER_AGENT } from '../../src/offline/deliver.js';
 import { deliveryOrder, runOfflineFlow, type OfflineRunOptions } from '../../src/run/offline-runner.js';
 import { closedPort } from '../support/ports.js';
@@ -62,7 +61,8 @@ describe('runOfflineFlow', () => {
     const { report } = await run({ duplicate: true, receiverStatus: (event) => (seen.has(event.id) ? 409 : (seen.add(event.id), 200)) });
     expect(report.ok).toBe(false);
     expect(report.steps[0]!.error).toMatch(/^the duplicate delivery \(same event id\) failed: the app answered 409/);
-    expect(report.steps[1]!.error).toBe(SKIPPED);
+    expect(report.steps[0]!.failure).toBe('status');
+    expect(report.steps[1]!).toMatchObject({ failure: 'skipped', error: 'not run: an earlier step failed' });
   });
 
   it('--shuffle delivers a permutation fixed by the seed and reports steps in delivery order', async () => {
@@ -107,8 +107,8 @@ describe('runOfflineFlow', () => {
     const { report } = await run({ receiverStatus: { 'charge.succeeded': 500 } });
     expect(report.ok).toBe(false);
     const failed = report.steps[6]!;
-    expect(failed).toMatchObject({ event: 'charge.succeeded', status: 500, ok: false, error: expect.stringContaining('the app answered 500') });
-    expect(report.steps.slice(7).map((step) => step.error)).toEqual([SKIPPED, SKIPPED]);
+    expect(failed).toMatchObject({ event: 'charge.succeeded', status: 500, ok: false, failure: 'status', error: expect.stringContaining('the app answered 500') });
+    expect(report.steps.slice(7).map((step) => step.failure)).toEqual(['skipped', 'skipped']);
     await receiver!.close();
     const resumed = await run({ receiverStatus: { 'charge.succeeded': 500 }, continueOnError: true });
     expect(resumed.deliveries).toHaveLength(9);
@@ -125,7 +125,7 @@ describe('runOfflineFlow', () => {
   it('says nothing is listening when the app is down', async () => {
     const url = `http://127.0.0.1:${await closedPort()}/webhook`;
     const report = await runOfflineFlow({ flow: payment, url: new URL(url), secret, apiVersion: Stripe.API_VERSION, seed: 1 });
-    expect(report.steps[0]).toMatchObject({ ok: false, status: null, error: `nothing is listening at ${url}` });
+    expect(report.steps[0]).toMatchObject({ ok: false, status: null, failure: 'refused', error: `nothing is listening at ${url}` });
   });
 
   it('gives up on an app that never answers after the delivery timeout', async () => {

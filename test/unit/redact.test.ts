@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redact, redactDeep } from '../../src/lib/redact.js';
+import { maskSecret, redact, redactDeep } from '../../src/lib/redact.js';
 
 describe('redact', () => {
   it('masks secret keys, restricted keys and webhook secrets', () => {
@@ -52,5 +52,16 @@ describe('redact', () => {
 
   it('redacts every string in a JSON value', () => {
     expect(redactDeep({ a: ['sk_test_abcdefghijklmnop'], b: 1 })).toEqual({ a: ['sk_test_…mnop'], b: 1 });
+  });
+});
+
+describe('maskSecret', () => {
+  it('shows which secret without giving it away, whatever its shape', () => {
+    expect(maskSecret('whsec_0123456789abcdef0123456789abcdef')).toBe('whsec_…cdef');
+    expect(maskSecret('whsec_test_secret')).toBe('whsec_test_…');
+    expect(maskSecret('whsec_A')).toBe('whsec_…');
+    expect(maskSecret('whsec_test_secret_for_this_suite')).toBe('whsec_…uite');
+    expect(maskSecret('my-signing-secret-value')).toBe('…alue');
+    expect(maskSecret('short')).toBe('…');
   });
 });

@@ -49,6 +49,13 @@ describe('bodyExcerpt', () => {
     expect(bodyExcerpt(coded.subarray(0, coded.length >> 1), 'gzip')).toMatch(/^0 1 2 3 4 5 6 7 8 9 a b /);
   });
 
+  it("shows an HTML answer as its text (Express's default 404), secrets in it masked", () => {
+    const page = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Error</title></head><body><pre>Cannot POST /webhooks</pre></body></html>';
+    expect(bodyExcerpt(Buffer.from(page))).toBe('Cannot POST /webhooks');
+    expect(bodyExcerpt(gzipSync(Buffer.from(page)), 'gzip')).toBe('Cannot POST /webhooks');
+    expect(bodyExcerpt(Buffer.from('<h1>No</h1><p>key sk_test_51AbCdEfGhIjKlMnOpQr</p>'), 'identity', 'text/html')).toBe('No key sk_test_…OpQr');
+  });
+
   it('says what it cannot decode instead of showing raw bytes', () => {
     expect(bodyExcerpt(Buffer.from('not gzip at all'), 'gzip')).toBe('(15 bytes in Content-Encoding gzip, not shown)');
     expect(bodyExcerpt(Buffer.from([1, 2, 3]), 'zstd')).toBe('(3 bytes in Content-Encoding zstd, not shown)');

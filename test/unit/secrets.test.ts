@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { requireSecret } from '../../src/api/common.js';
+import { UsageError } from '../../src/errors.js';
 import { redact } from '../../src/lib/redact.js';
 import { findSecrets, isStripeWebhookSecret, parseSecret } from '../../src/lib/secrets.js';
 import { describeKey } from '../../src/lib/stripe-key.js';
 import { generateWebhookSecret } from '../../src/offline/random.js';
+import { givenSecret } from '../../src/offline/secret.js';
 
 describe('the secret grammar', () => {
   it('knows Stripe-shaped webhook secrets: Dashboard, `stripe listen` and base64 with + / =', () => {
@@ -38,5 +44,50 @@ describe('the secret grammar', () => {
       const out = redact(`\x1b[1m${secret}\x1b[0m, then text`);
       expect(out).toBe(`\x1b[1mwhsec_…${secret.slice(-4)}\x1b[0m, then text`);
     }
+  });
+});
+
+describe('an API key given as the signing secret', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'stripe-hooks-secret-'));
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+  const KEYS = ['sk_test_51AbCdEfGhIjKlMnOpQrStUv', 'rk_live_51AbCdEfGhIjKlMnOpQrStUv', 'pk_test_51AbCdEfGhIjKlMnOpQrStUv', 'rkcs_test_51AbCdEfGhIjKl'];
+
+  const refusal = async (work: () => unknown): Promise<UsageError> => {
+    try {
+      await work();
+    } catch (error) {
+      return error as UsageError;
+    }
+    throw new Error('accepted');
+  };
+
+  it.each(KEYS)('%s is a usage error from --secret, STRIPE_WEBHOOK_SECRET, --dotenv and the library, the key never echoed', async (key) => {
+    writeFileSync(join(cwd, '.env'), `STRIPE_WEBHOOK_SECRET=${key}\n`);
+    const errors = [
+      await refusal(() => givenSecret({ flag: key, env: {}, cwd })),
+      await refusal(() => givenSecret({ env: { STRIPE_WEBHOOK_SECRET: key }, cwd })),
+      await refusal(() => givenSecret({ dotenv: '.env', env: {}, cwd })),
+      await refusal(() => requireSecret(key)),
+    ];
+    expect(errors.map((error) => error.message.split(' looks')[0])).toEqual([
+      'the signing secret from --secret',
+      'the signing secret from STRIPE_WEBHOOK_SECRET',
+      'the signing secret from STRIPE_WEBHOOK_SECRET in .env',
+      'the signing secret from the secret option',
+    ]);
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(UsageError);
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toMatch(/looks like an API key \((sk|rk|rkcs|pk)_…\); signing secrets start with whsec_$/);
+      expect(error.hint).toContain('stripe-hooks listen --print-secret');
+      expect(`${error.message} ${error.hint}`).not.toContain(key.slice(8));
+    }
+  });
+
+  it('any other non-empty secret is taken, Stripe-shaped or not', async () => {
+    expect(await givenSecret({ flag: 'whsec_test_secret', env: {}, cwd })).toMatchObject({ value: 'whsec_test_secret', stripeShaped: false });
+    expect(await givenSecret({ env: { STRIPE_WEBHOOK_SECRET: 'my-secret' }, cwd })).toMatchObject({ value: 'my-secret', source: 'STRIPE_WEBHOOK_SECRET' });
+    expect(requireSecret(' whsec_0123456789abcdef0123 ')).toBe('whsec_0123456789abcdef0123');
+    expect(requireSecret('desk_test_123456789')).toBe('desk_test_123456789');
   });
 });

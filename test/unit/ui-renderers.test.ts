@@ -2,7 +2,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runFailure } from '../../src/run/outcome.js';
-import { SKIPPED, type FlowReport } from '../../src/run/report.js';
+import type { FlowReport } from '../../src/run/report.js';
 import type { Delivery } from '../../src/relay/record.js';
 import type { RelayedEvent } from '../../src/relay/listener.js';
 import { listenRenderer, type ListenSetup } from '../../src/ui/listen.js';
@@ -112,15 +112,9 @@ describe('runFailure', () => {
 
   it('counts failed steps (not skipped ones) and audit checks; the seed replays', () => {
     const failure = runFailure(
-      report([ok, { ...ok, status: 500, ok: false, error: 'the app answered 500' }, { ...ok, eventId: null, status: null, ok: false, error: SKIPPED }]),
+      report([ok, { ...ok, status: 500, ok: false, failure: 'status', error: 'the app answered 500' }, { ...ok, eventId: null, status: null, ok: false, failure: 'skipped', error: 'not run' }]),
       { seed: 42, audit: { url: 'http://x', ok: false, checks: [{ name: 'stale', title: '', expected: '4xx', status: 200, ms: 1, detail: '', ok: false }] } },
     );
     expect(failure).toMatchObject({ exitCode: 1, reported: true, message: 'flow payment: 1 step failed, 1 audit check failed', hint: expect.stringContaining('--seed 42 replays') });
-  });
-
-  it('hints at the likely cause: nothing listening, or a generated secret the app refuses', () => {
-    expect(runFailure(report([{ ...ok, status: null, ok: false, error: 'nothing is listening at http://x/' }]))?.hint).toBe('start the app, or point --forward-to at it');
-    expect(runFailure(report([{ ...ok, status: 400, ok: false, error: 'refused' }]), { generatedSecret: true })?.hint).toMatch(/generated secret/);
-    expect(runFailure(report([{ ...ok, status: 400, ok: false, error: 'refused' }]))?.hint).toBe('the report above says which and why');
   });
 });
