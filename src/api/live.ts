@@ -1,6 +1,6 @@
 /** The library's live functions: triggerFlow and startListener, over the cores `trigger-flow` and `listen` run. */
 import { resolve } from 'node:path';
-import { InterruptedError, UsageError } from '../errors.js';
+import { abortError, UsageError } from '../errors.js';
 import { assertLiveRunnable } from '../flows/load.js';
 import { assertEventType, builtinFlowEvents } from '../flows/events.js';
 import { parseForwardUrl } from '../lib/forward-url.js';
@@ -82,7 +82,7 @@ export function startListener(options: StartListenerOptions): Promise<Listener> 
           if (json) yield json;
         }
       } catch (error) {
-        throw signal?.aborted ? new InterruptedError('SIGINT') : error;
+        throw signal?.aborted ? abortError(signal.reason) : error;
       } finally {
         await stop(); // a consumer that breaks out of the loop stops the listener too
       }
