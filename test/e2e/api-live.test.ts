@@ -147,6 +147,25 @@ describe('registerEndpoint, listEndpoints, deleteEndpoint', () => {
   });
 });
 
+describe('an endpoint call cut by its signal', () => {
+  it('a request held by the API is cut at the abort: kind interrupted at once, the reason as cause, sent once', async () => {
+    endpointsApi = await startFakeEndpointsApi();
+    endpointsApi.fault({ method: 'GET', path: '/v1/webhook_endpoints', hold: true });
+    const controller = new AbortController();
+    const listing = listEndpoints({ apiKey: 'sk_test_51FakeKeyForTests0000', apiBase: endpointsApi.apiBase, signal: controller.signal });
+    const held = await endpointsApi.waitForRequest('GET /v1/webhook_endpoints');
+    const reason = new Error('test over');
+    const aborted = Date.now();
+    controller.abort(reason);
+    const error = await rejection(listing);
+    expect(Date.now() - aborted).toBeLessThan(1000); // not the SDK's 30 s timeout, nor its retries' backoff
+    expect(error).toMatchObject({ kind: 'interrupted', code: 130, message: 'Interrupted: test over' });
+    expect(error.cause).toBe(reason);
+    await held.closed; // the connection was cut, not left waiting
+    expect(endpointsApi.requests).toHaveLength(1); // and not retried
+  });
+});
+
 describe('locateStripeCli', () => {
   it('finds and proves the binary it is given, and says a broken one is broken', async () => {
     const cli = await locateStripeCli({ stripeBin: STRIPE_BIN });
