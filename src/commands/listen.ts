@@ -65,7 +65,7 @@ export async function run(options: ListenOptions, ctx: Context): Promise<void> {
   const ui = import('../ui/listen.js');
   // Opened last of the checks, before anything runs: a bad path is a usage error, and a run that never starts leaves no file.
   const recorder = options.record === undefined ? undefined : (await import('../record/writer.js')).openRecorder(resolve(ctx.cwd, options.record), { live: Boolean(options.live), secrets: [ctx.apiKey] });
-  if (recorder) relayed.record = (await ui).recordingSink(ctx.out, recorder, Boolean(options.live));
+  if (recorder) relayed.record = (await ui).recordingOnScreen(ctx.out, recorder, Boolean(options.live));
   // `stripe listen` starts at once; the binary is proven meanwhile (`stripe version`, unless cached).
   const starting = startWhileProving(unproven, (bin, signal) => startRelayedListener({ ...relayed, target: { ...target, bin }, signal }), ctx.signal);
   const spinner = ctx.out.spinner('Connecting to Stripe…'); // ora loads while the CLI starts

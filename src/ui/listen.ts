@@ -6,7 +6,8 @@
 import { is2xx, oneLine } from '../lib/answer.js';
 import { listenEventJson, type ListenSettings } from '../relay/listen-json.js';
 import type { RecordSink, RelayedEvent } from '../relay/listener.js';
-import type { Recorder, RecordOutcome, RecordSummary } from '../record/writer.js';
+import { recordingSink, type SkipReason } from '../record/policy.js';
+import type { Recorder, RecordSummary } from '../record/writer.js';
 import type { Routing } from '../relay/routing.js';
 import type { ListenArgs } from '../stripe-cli/listen.js';
 import type { Output } from './output.js';
@@ -88,7 +89,7 @@ export function renderSecret(out: Output, secret: string): void {
 }
 
 /** Why an event was not recorded, said once per reason (the summary counts them all). */
-const NOT_RECORDED: Record<Exclude<RecordOutcome, 'recorded' | 'failed'>, (id: string) => string> = {
+const NOT_RECORDED: Record<SkipReason, (id: string) => string> = {
   livemode: (id) => `livemode event ${id} not recorded (live customer data): add --live to record livemode events`,
   secret: (id) => `event ${id} not recorded: it holds this run's API key or signing secret`,
   'not-event': () => 'a request not recorded: it is not a Stripe event in UTF-8 JSON, which a replay could not read',
@@ -96,22 +97,16 @@ const NOT_RECORDED: Record<Exclude<RecordOutcome, 'recorded' | 'failed'>, (id: s
 
 /**
  * --record, on screen: the warnings at the start (the file was made private; --live records customer data),
- * and a sink for the relay that writes each event and warns the first time one is not written, per reason.
+ * and the core's sink (record/policy.ts), each notice shown the first time for its reason.
  */
-export function recordingSink(out: Output, recorder: Recorder, live: boolean): RecordSink {
+export function recordingOnScreen(out: Output, recorder: Recorder, live: boolean): RecordSink {
   if (recorder.tightened) out.warn(`${recorder.path} was readable by others: its mode is now 0600`);
   if (recorder.cut > 0) out.warn(`${recorder.path} ended in a line cut short (a recording killed while writing it): dropped its ${recorder.cut} bytes`);
   if (live) out.warn(`--live: livemode events (live customer data) are recorded to ${recorder.path}; keep it private`);
-  const warned = new Set<RecordOutcome>();
-  return {
-    forbid: (secret) => recorder.forbid(secret),
-    write(entry) {
-      const outcome = recorder.write(entry);
-      if (outcome === 'recorded' || warned.has(outcome)) return;
-      warned.add(outcome);
-      out.warn(outcome === 'failed' ? `recording stopped: ${recorder.summary().error ?? 'the file is closed'}` : NOT_RECORDED[outcome](entry.id ?? '?'));
-    },
-  };
+  return recordingSink(recorder, (notice) => {
+    if (notice.kind === 'record-failed') return out.warn(`recording stopped: ${notice.error}`);
+    if (notice.first) out.warn(NOT_RECORDED[notice.reason](notice.id ?? '?'));
+  });
 }
 
 /** The end of a recording run: how many were written, and how many were not (livemode ones, others). */
@@ -121,5 +116,3 @@ export function renderRecordSummary(out: Output, summary: RecordSummary): void {
   if (livemodeSkipped > 0) out.warn(`${livemodeSkipped} livemode event${livemodeSkipped === 1 ? '' : 's'} not recorded (--live records them)`);
   if (notRecorded > 0) out.warn(`${notRecorded} event${notRecorded === 1 ? '' : 's'} not recorded (see the warnings above)`);
 }
-
-/** The summary as `--json` states it. */
