@@ -21,7 +21,8 @@ export class StripeHooksError extends Error {
   readonly kind: ErrorKind;
   /** A short follow-up line telling the user what to do next. */
   readonly hint?: string;
-  /** The command's --json document already states this outcome: set only the exit code, print no second document. */
+  /** The command's --json document already states this outcome: set only the exit code, print no second document.
+   * An InterruptedError so marked prints nothing in human mode either (the command said how it stopped). */
   readonly reported: boolean;
 
   constructor(kind: ErrorKind, message: string, options: { hint?: string; cause?: unknown; reported?: boolean } = {}) {

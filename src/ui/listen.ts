@@ -6,6 +6,7 @@
 import { is2xx, oneLine } from '../lib/answer.js';
 import { listenEventJson, type ListenSettings } from '../relay/listen-json.js';
 import type { RecordSink, RelayedEvent } from '../relay/listener.js';
+import type { ListenSummary } from '../listen/summary.js';
 import { recordingSink, type SkipReason } from '../record/policy.js';
 import type { Recorder, RecordSummary } from '../record/writer.js';
 import type { Routing } from '../relay/routing.js';
@@ -115,4 +116,12 @@ export function renderRecordSummary(out: Output, summary: RecordSummary): void {
   out.note(`Recorded ${recorded} event${recorded === 1 ? '' : 's'} to ${path}`);
   if (livemodeSkipped > 0) out.warn(`${livemodeSkipped} livemode event${livemodeSkipped === 1 ? '' : 's'} not recorded (--live records them)`);
   if (notRecorded > 0) out.warn(`${notRecorded} event${notRecorded === 1 ? '' : 's'} not recorded (see the warnings above)`);
+}
+
+/** How `listen` ended (Ctrl+C included): one `summary` object with --json, else a line on stderr and the recording's counts. */
+export function renderListenSummary(out: Output, summary: ListenSummary): void {
+  if (out.json) return out.data({ kind: 'summary', ...summary });
+  const { delivered, failed, record } = summary;
+  out.note(`Stopped: ${delivered} event${delivered === 1 ? '' : 's'} delivered, ${failed} failed`);
+  if (record) renderRecordSummary(out, record);
 }
