@@ -78,7 +78,8 @@ async function report(error: unknown, commanderMessage: string, argv: string[], 
       color: colorEnabled(!argv.includes('--no-color'), process.env, process.stderr),
     });
   if (error instanceof StripeHooksError) {
-    if (!(error.reported && out.json)) out.error(error);
+    // A reported interruption is a command's normal stop (listen's Ctrl+C): its summary was the last word, in both modes.
+    if (!(error.reported && (out.json || error instanceof InterruptedError))) out.error(error);
     if (verbose && error.cause instanceof Error && error.cause.stack) out.debug(error.cause.stack);
     return error.exitCode;
   }

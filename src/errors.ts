@@ -21,7 +21,8 @@ export class StripeHooksError extends Error {
   readonly kind: ErrorKind;
   /** A short follow-up line telling the user what to do next. */
   readonly hint?: string;
-  /** The command's --json document already states this outcome: set only the exit code, print no second document. */
+  /** The command's --json document already states this outcome: set only the exit code, print no second document.
+   * An InterruptedError so marked prints nothing in human mode either (the command said how it stopped). */
   readonly reported: boolean;
 
   constructor(kind: ErrorKind, message: string, options: { hint?: string; cause?: unknown; reported?: boolean } = {}) {
@@ -63,12 +64,26 @@ export class FailedError extends StripeHooksError {
   }
 }
 
-/** The run was stopped by a signal after a clean shutdown (exit 130 for SIGINT, 143 for SIGTERM). */
+/** The run was stopped by a signal after a clean shutdown (exit 130 for SIGINT, 143 for SIGTERM), or the library's signal aborted. */
 export class InterruptedError extends StripeHooksError {
   readonly signal: 'SIGINT' | 'SIGTERM';
-  constructor(signal: 'SIGINT' | 'SIGTERM' = 'SIGINT') {
-    super(signal === 'SIGINT' ? 'interrupted' : 'terminated', signal === 'SIGINT' ? 'Interrupted' : 'Terminated');
+  constructor(signal: 'SIGINT' | 'SIGTERM' = 'SIGINT', options: { message?: string; cause?: unknown; reported?: boolean } = {}) {
+    const { message = signal === 'SIGINT' ? 'Interrupted' : 'Terminated', ...rest } = options;
+    super(signal === 'SIGINT' ? 'interrupted' : 'terminated', message, rest);
     this.name = 'InterruptedError';
     this.signal = signal;
   }
+}
+
+/**
+ * The error an aborted signal becomes: the CLI's own InterruptedError as it is, anything else (the caller's
+ * reason) kept as `cause`. A timeout says so: a run cut by `AbortSignal.timeout()` was not interrupted by anyone.
+ */
+export function abortError(reason: unknown): InterruptedError {
+  if (reason instanceof InterruptedError) return reason;
+  const name = (reason as { name?: unknown } | null)?.name;
+  if (name === 'TimeoutError') return new InterruptedError('SIGINT', { message: 'timed out (AbortSignal.timeout)', cause: reason });
+  // A reason of the caller's own (abort(new Error('shutting down'))) is worth its words; the default AbortError's are not.
+  const said = reason instanceof Error && name !== 'AbortError' && reason.message ? `: ${reason.message}` : '';
+  return new InterruptedError('SIGINT', { message: `Interrupted${said}`, cause: reason });
 }

@@ -21,24 +21,58 @@ export interface StripeClientOptions {
   timeout?: number;
   /** SDK retries of connection errors, 409 and 5xx (each retry reuses the request's Idempotency-Key). */
   maxNetworkRetries?: number;
+  /** Aborting cuts every request in flight and sends no more (stripeCall then rejects with the signal's reason). */
+  signal?: AbortSignal;
 }
 
 export async function createStripeClient(options: StripeClientOptions): Promise<Stripe> {
   const { default: StripeSDK } = await import('stripe');
   const base = options.apiBase;
   const https = !base || base.protocol === 'https:';
+  // The SDK's default agents keep sockets alive, and a retried error response's socket is
+  // never released: a one-shot CLI would then linger until the server hangs up (5 s or more).
+  const agent = https ? new HttpsAgent({ keepAlive: false }) : new HttpAgent({ keepAlive: false });
   return new StripeSDK(options.apiKey, {
     maxNetworkRetries: Math.max(2, options.maxNetworkRetries ?? 2),
     timeout: options.timeout ?? 30_000,
-    // The SDK's default agents keep sockets alive, and a retried error response's socket is
-    // never released: a one-shot CLI would then linger until the server hangs up (5 s or more).
-    httpAgent: https ? new HttpsAgent({ keepAlive: false }) : new HttpAgent({ keepAlive: false }),
+    httpAgent: agent,
+    ...(options.signal && { httpClient: abortableClient(StripeSDK.createNodeHttpClient(agent), agent, options.signal) }),
     appInfo: { name: 'stripe-hooks', version: packageVersion(), url: 'https://github.com/stripe-hooks/stripe-hooks' },
     ...(base && {
       host: base.hostname,
       port: base.port || (base.protocol === 'https:' ? 443 : 80),
       protocol: https ? 'https' : 'http',
     }),
+  });
+}
+
+type HttpClient = ReturnType<typeof Stripe.createNodeHttpClient>;
+
+/**
+ * The SDK takes no AbortSignal, so its requests go through this client: an abort destroys the agent's sockets
+ * (cutting what is in flight) and nothing is sent after it. A cut request is left unsettled rather than failed,
+ * since the SDK would retry a failed one; stripeCall rejects on the abort itself.
+ */
+function abortableClient(inner: HttpClient, agent: HttpAgent, signal: AbortSignal): HttpClient {
+  signal.addEventListener('abort', () => agent.destroy(), { once: true });
+  const never = new Promise<never>(() => {});
+  return {
+    getClientName: () => inner.getClientName(),
+    makeRequest: (...args) => {
+      if (signal.aborted) return never;
+      return inner.makeRequest(...args).catch((error: unknown) => (signal.aborted ? never : Promise.reject(error)));
+    },
+  };
+}
+
+/** `promise`, or the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    void promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 
@@ -100,7 +134,7 @@ export async function withRateLimitRetry<T>(call: () => Promise<T>, options: Ret
   for (let attempt = 1; ; attempt++) {
     signal?.throwIfAborted();
     try {
-      return await call();
+      return await untilAborted(call(), signal);
     } catch (error) {
       const stripeError = asStripeError(error);
       if (stripeError?.statusCode !== 429 || attempt >= attempts || header(stripeError, 'stripe-should-retry') === 'false') {

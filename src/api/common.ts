@@ -3,7 +3,7 @@
  * runs in (the process's cwd and env, the options in place of the global flags),
  * the flow a FlowInput names, and turning an abort into the CLI's 'interrupted' error.
  */
-import { InterruptedError, UsageError } from '../errors.js';
+import { abortError, UsageError } from '../errors.js';
 import { isLoaded, resolveFlow } from '../flows/load.js';
 import type { Flow } from '../flows/types.js';
 import { FlowShapeError, parseFlow } from '../flows/validate.js';
@@ -30,14 +30,15 @@ export function apiEnvironment(options: { apiKey?: string; apiBase?: string; str
 
 /**
  * Runs `work`; once `signal` has aborted, whatever it throws (the abort's reason, a
- * half-finished request's error) becomes the one error an interrupted run gives.
+ * half-finished request's error) becomes the one error an interrupted run gives,
+ * kind 'interrupted' with the signal's reason as its cause.
  */
 export async function interruptible<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
   try {
     if (signal?.aborted) throw signal.reason;
     return await work();
   } catch (error) {
-    if (signal?.aborted && !(error instanceof InterruptedError)) throw new InterruptedError('SIGINT');
+    if (signal?.aborted) throw abortError(signal.reason);
     throw error;
   }
 }

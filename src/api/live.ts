@@ -1,12 +1,15 @@
 /** The library's live functions: triggerFlow and startListener, over the cores `trigger-flow` and `listen` run. */
 import { resolve } from 'node:path';
-import { InterruptedError, UsageError } from '../errors.js';
+import { abortError, UsageError } from '../errors.js';
 import { assertLiveRunnable } from '../flows/load.js';
 import { assertEventType, builtinFlowEvents } from '../flows/events.js';
 import { parseForwardUrl } from '../lib/forward-url.js';
 import { parseSeconds } from '../lib/option-values.js';
+import { listenTally, type ListenSummary } from '../listen/summary.js';
+import { ListenerStream, noticeEvent, type DeliveryMatch, type ListenerEvent } from '../listen/stream.js';
+import { recordingSink } from '../record/policy.js';
 import { openRecorder } from '../record/writer.js';
-import { listenEventJson, type ListenerEvent } from '../relay/listen-json.js';
+import { listenEventJson, type ListenDelivery } from '../relay/listen-json.js';
 import { startRelayedListener } from '../relay/listener.js';
 import type { Routing } from '../relay/routing.js';
 import { READY_TIMEOUT_MS, runLiveFlow } from '../run/live-runner.js';
@@ -38,10 +41,12 @@ export function triggerFlow(options: TriggerFlowOptions): Promise<FlowReport> {
 export interface Listener {
   /** The session's signing secret: what the app verifies with. */
   secret: string;
-  /** `listen --json`'s objects, from `ready` on; ends after stop(); throws if the Stripe CLI dies (kind 'interrupted' after an abort). */
+  /** `listen --json`'s objects from `ready` on, plus the recording's notices and `dropped`; at most QUEUE_LIMIT kept unread (docs/api.md). */
   events: AsyncIterable<ListenerEvent>;
-  /** Stops `stripe listen` (resolves once it is gone) and the relay; closes the recording. */
-  stop(): Promise<void>;
+  /** The first matching delivery from the call on (docs/api.md); rejects kind 'failed' after `timeout` ms or when the listener ends first. */
+  waitFor(match: DeliveryMatch, options?: { timeout?: number }): Promise<ListenDelivery>;
+  /** Stops `stripe listen` (resolves once it is gone) and the relay; closes the recording. Resolves with the run's counts. */
+  stop(): Promise<ListenSummary>;
 }
 
 function eventTypes(events: string[] | undefined): string[] {
@@ -58,35 +63,48 @@ export function startListener(options: StartListenerOptions): Promise<Listener> 
     const events = eventTypes(options.events);
     const unproven = await locateUnproven(environment);
     const target = stripeTarget(environment, unproven.path);
-    const recorder = options.record === undefined ? undefined : openRecorder(resolve(environment.cwd, options.record), { live: false, secrets: [environment.apiKey] });
-    const { started } = await startWhileProving(
+    const stream = new ListenerStream(signal);
+    const recorder = options.record === undefined ? undefined : openRecorder(resolve(environment.cwd, options.record), { live: Boolean(options.live), secrets: [environment.apiKey] });
+    const record = recorder && recordingSink(recorder, (notice) => stream.push(noticeEvent(notice)));
+    const { started, proven } = await startWhileProving(
       unproven,
-      (bin, aborted) => startRelayedListener({ routing, events, target: { ...target, bin }, readyTimeoutMs: READY_TIMEOUT_MS, signal: aborted, record: recorder }),
+      (bin, aborted) => startRelayedListener({ routing, events, target: { ...target, bin }, readyTimeoutMs: READY_TIMEOUT_MS, signal: aborted, record }),
       environment.signal,
     ).catch((error: unknown) => {
       recorder?.close({ discard: true });
       throw error;
     });
-    let stopping: Promise<void> | undefined;
-    const onAbort = () => void stop();
-    const stop = () => {
-      signal?.removeEventListener('abort', onAbort);
-      return (stopping ??= started.stop().finally(() => recorder?.close()));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const tally = listenTally();
     const settings = { ...routing, serial: false, record: recorder?.path };
-    async function* relayed(): AsyncGenerator<ListenerEvent> {
+    // Read at once, whether or not anyone iterates: the counts, waitFor and the bounded queue all need every event.
+    const pumped = (async () => {
       try {
         for await (const event of started.events) {
+          tally.add(event);
           const json = listenEventJson(event, settings);
-          if (json) yield json;
+          if (json) stream.push(json);
         }
+        stream.end();
       } catch (error) {
-        throw signal?.aborted ? new InterruptedError('SIGINT') : error;
+        stream.end(signal?.aborted ? abortError(signal.reason) : error);
+      }
+    })();
+    let stopping: Promise<void> | undefined;
+    const onAbort = () => void stop();
+    const stop = async () => {
+      signal?.removeEventListener('abort', onAbort);
+      // The proof (`stripe version`) may still run: stop() leaves no child behind, so it waits for that too.
+      await (stopping ??= Promise.all([started.stop(), pumped, proven.catch(() => undefined)]).then(() => recorder?.close()));
+      return tally.summary(recorder?.summary());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    async function* relayed(): AsyncGenerator<ListenerEvent> {
+      try {
+        yield* stream.events;
       } finally {
         await stop(); // a consumer that breaks out of the loop stops the listener too
       }
     }
-    return { secret: started.secret, events: relayed(), stop };
+    return { secret: started.secret, events: relayed(), waitFor: (match, waitOptions) => stream.waitFor(match, waitOptions), stop };
   });
 }

@@ -73,6 +73,8 @@ export interface StartListenerOptions extends Abortable, StripeAccess, StripeBin
   events?: string[];
   /** Append every delivered event to this NDJSON file (replay reads it). */
   record?: string;
+  /** With `record`: record livemode events too (live customer data; left out, and reported as `record-skipped`, by default). */
+  live?: boolean;
 }
 
 export interface ReplayOptions extends Abortable {

@@ -5,9 +5,10 @@
 import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import type { ListenOptions } from '../definitions/index.js';
-import { UsageError } from '../errors.js';
+import { abortError, InterruptedError, UsageError } from '../errors.js';
 import { builtinFlowEvents, parseEventList } from '../flows/events.js';
 import { parseForwardUrl } from '../lib/forward-url.js';
+import { listenTally } from '../listen/summary.js';
 import { startRelayedListener, type RelayedListenerOptions } from '../relay/listener.js';
 import { parseRoute, type Routing } from '../relay/routing.js';
 import { buildPrintSecretArgs, headerArg, type ListenArgs } from '../stripe-cli/listen.js';
@@ -65,31 +66,39 @@ export async function run(options: ListenOptions, ctx: Context): Promise<void> {
   const ui = import('../ui/listen.js');
   // Opened last of the checks, before anything runs: a bad path is a usage error, and a run that never starts leaves no file.
   const recorder = options.record === undefined ? undefined : (await import('../record/writer.js')).openRecorder(resolve(ctx.cwd, options.record), { live: Boolean(options.live), secrets: [ctx.apiKey] });
-  if (recorder) relayed.record = (await ui).recordingSink(ctx.out, recorder, Boolean(options.live));
+  if (recorder) relayed.record = (await ui).recordingOnScreen(ctx.out, recorder, Boolean(options.live));
   // `stripe listen` starts at once; the binary is proven meanwhile (`stripe version`, unless cached).
   const starting = startWhileProving(unproven, (bin, signal) => startRelayedListener({ ...relayed, target: { ...target, bin }, signal }), ctx.signal);
   const spinner = ctx.out.spinner('Connecting to Stripe…'); // ora loads while the CLI starts
   const { started: listener, proven } = await starting
-    .catch((error: unknown) => {
+    .finally(async () => (await spinner).stop())
+    .catch(async (error: unknown) => {
       recorder?.close({ discard: true });
-      throw error;
-    })
-    .finally(async () => (await spinner).stop());
+      if (!ctx.signal.aborted) throw error;
+      (await ui).renderListenSummary(ctx.out, listenTally().summary()); // Ctrl+C while connecting: a stop like any other
+      throw stopped(ctx);
+    });
   let ended = false;
-  // Told when it arrives; not after the listener ended (an interrupt's error is the last line), and an abort says nothing.
+  // Told when it arrives; not after the listener ended (the summary is the last word), and an abort says nothing.
   void proven.then((cli) => ended || reportStripeCli(ctx.out, cli), () => {});
+  const tally = listenTally();
   try {
     if (envFile) await envFiles?.writeEnvValue(envFile, options.envKey, listener.secret);
     const render = (await ui).listenRenderer(ctx.out, { routing, events, serial: Boolean(options.serial), envFile, envKey: options.envKey, record: recorder?.path });
-    for await (const event of listener.events) render(event);
+    for await (const event of listener.events) {
+      tally.add(event);
+      render(event);
+    }
+  } catch (error) {
+    if (!ctx.signal.aborted) throw error;
   } finally {
     ended = true;
     await listener.stop(); // no-op when it is gone already; never return with a child running
-    if (recorder) {
-      recorder.close(); // the relay is closed: nothing more comes
-      const { renderRecordSummary } = await ui;
-      if (ctx.json) ctx.out.data({ kind: 'record', ...recorder.summary() });
-      else renderRecordSummary(ctx.out, recorder.summary());
-    }
+    recorder?.close(); // the relay is closed: nothing more comes
+    (await ui).renderListenSummary(ctx.out, tally.summary(recorder?.summary()));
   }
+  if (ctx.signal.aborted) throw stopped(ctx);
 }
+
+/** Ctrl+C (or SIGTERM) is how listen stops: the summary said so, so no error line; cli.ts still exits 130 / 143. */
+const stopped = (ctx: Context) => new InterruptedError(abortError(ctx.signal.reason).signal, { reported: true });

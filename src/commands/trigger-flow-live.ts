@@ -47,7 +47,7 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
   // Opened before `stripe listen` starts: a bad path is a usage error before anything runs.
   const recorder = recordPath === undefined ? undefined : (await import('../record/writer.js')).openRecorder(recordPath, { live: Boolean(options.live), secrets: [ctx.apiKey] });
   const recording = recorder && (await import('../ui/listen.js'));
-  const record = recorder && recording?.recordingSink(ctx.out, recorder, Boolean(options.live));
+  const record = recorder && recording?.recordingOnScreen(ctx.out, recorder, Boolean(options.live));
   const progress = stepSpinners(ctx.out, plan.steps.length);
   let secret: string | undefined; // the session's, for the hint when the app refuses its signatures
   const running = runLiveFlow(ctx, {

@@ -30,7 +30,7 @@ export async function openEndpointsApi(
 ): Promise<EndpointsApi & { liveKey: boolean }> {
   const { apiBase, signal } = environment;
   const apiKey = await resolveApiKey(environment.apiKey, options);
-  const stripe = await createStripeClient({ apiKey, apiBase });
+  const stripe = await createStripeClient({ apiKey, apiBase, signal });
   return { stripe, apiBase, signal, liveKey: isLiveKey(apiKey) };
 }
 

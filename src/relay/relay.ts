@@ -237,7 +237,7 @@ function answerCli(res: ServerResponse, result: Outcome): void {
 function record(received: Received, result: Outcome, reordered: boolean): Delivery {
   const delivery: Delivery =
     result.kind === 'answer'
-      ? { ...received, status: result.status, ms: result.ms, body: bodyExcerpt(result.body, result.headers['content-encoding']) }
+      ? { ...received, status: result.status, ms: result.ms, body: bodyExcerpt(result.body, result.headers['content-encoding'], result.headers['content-type']) }
       : { ...received, status: null, failure: result.failure, error: result.message, ms: result.ms, body: '' };
   if (reordered) delivery.reordered = true;
   return delivery;

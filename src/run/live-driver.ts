@@ -99,8 +99,8 @@ export function driverEvent(event: RelayedEvent): DriverEvent | undefined {
   const answered: DriverEvent = { kind: 'answered', id, at: event.at, status, ms };
   if (failure !== undefined) {
     answered.failure = failure;
-    // A timeout's error is "no answer within 30 s".
-    answered.error = failure === 'timeout' ? `the app gave ${error}` : `the app is unreachable at ${url}: ${error}`;
+    // A timeout's error is "no answer within 30 s"; an interrupted one's is "the run ended before the app answered".
+    answered.error = failure === 'timeout' ? `the app gave ${error}` : failure === 'interrupted' ? (error ?? 'interrupted') : `the app is unreachable at ${url}: ${error}`;
   } else if (status !== null && !is2xx(status)) {
     answered.failure = 'status';
     answered.error = answeredError(status, body);

@@ -6,7 +6,10 @@
 import { is2xx, oneLine } from '../lib/answer.js';
 import { listenEventJson, type ListenSettings } from '../relay/listen-json.js';
 import type { RecordSink, RelayedEvent } from '../relay/listener.js';
-import type { Recorder, RecordOutcome, RecordSummary } from '../record/writer.js';
+import type { ListenSummary } from '../listen/summary.js';
+import { deliveryHint, listenSecret, liveTargets, type SigningSecret } from '../run/diagnose.js';
+import { recordingSink, type SkipReason } from '../record/policy.js';
+import type { Recorder, RecordSummary } from '../record/writer.js';
 import type { Routing } from '../relay/routing.js';
 import type { ListenArgs } from '../stripe-cli/listen.js';
 import type { Output } from './output.js';
@@ -42,11 +45,15 @@ function humanRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) =
   const { c } = out;
   const { routing } = setup;
   let readySeen = false;
+  let secret: SigningSecret | undefined;
+  const targets = liveTargets(routing);
+  const hinted = new Set<string>();
   const routed = routing.routes.length > 0;
   const row = (at: number, type = '?', id = '?') => `${c.dim(clock(at))}  ${type.padEnd(34)} ${id.padEnd(30)}`;
   return (event) => {
     switch (event.kind) {
       case 'ready':
+        secret = listenSecret(event.secret); // a reconnect may bring a new session
         if (readySeen) return out.note(`Reconnected — forwarding to ${routing.forwardTo}`);
         readySeen = true;
         out.note(`${c.green('Ready')} — forwarding to ${routing.forwardTo}`);
@@ -68,8 +75,16 @@ function humanRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) =
         const note = d.reordered ? c.dim('  (reordered)') : '';
         // Whole milliseconds on screen, as before the relay; --json keeps its tenths.
         out.line(`${row(event.at, d.type, d.id)} ${answer}  ${Math.round(d.ms)} ms${where}${note}`);
-        if (d.failure !== undefined) return out.line(c.dim(`          ${d.error ?? ''}`));
-        if (!is2xx(d.status) && d.body) return out.line(c.dim(`          ${oneLine(d.body, 160)}`));
+        if (d.failure !== undefined) out.line(c.dim(`          ${d.error ?? ''}`));
+        else if (!is2xx(d.status) && d.body) out.line(c.dim(`          ${oneLine(d.body, 160)}`));
+        // What the answer most likely means (a wrong secret, a wrong path, the app down), once per kind of answer.
+        const failure = d.failure ?? (is2xx(d.status) ? undefined : 'status');
+        const hint = failure && deliveryHint({ failure, status: d.status }, { secret, target: { url: d.url, flag: targets(d.type ?? '')?.flag ?? '--forward-to' } });
+        const kind = `${failure} ${d.status}`;
+        if (hint && !hinted.has(kind)) {
+          hinted.add(kind);
+          out.note(c.dim(`          hint: ${hint}`));
+        }
         return;
       }
       case 'cli-error':
@@ -90,7 +105,7 @@ export function renderSecret(out: Output, secret: string): void {
 }
 
 /** Why an event was not recorded, said once per reason (the summary counts them all). */
-const NOT_RECORDED: Record<Exclude<RecordOutcome, 'recorded' | 'failed'>, (id: string) => string> = {
+const NOT_RECORDED: Record<SkipReason, (id: string) => string> = {
   livemode: (id) => `livemode event ${id} not recorded (live customer data): add --live to record livemode events`,
   secret: (id) => `event ${id} not recorded: it holds this run's API key or signing secret`,
   'not-event': () => 'a request not recorded: it is not a Stripe event in UTF-8 JSON, which a replay could not read',
@@ -98,22 +113,16 @@ const NOT_RECORDED: Record<Exclude<RecordOutcome, 'recorded' | 'failed'>, (id: s
 
 /**
  * --record, on screen: the warnings at the start (the file was made private; --live records customer data),
- * and a sink for the relay that writes each event and warns the first time one is not written, per reason.
+ * and the core's sink (record/policy.ts), each notice shown the first time for its reason.
  */
-export function recordingSink(out: Output, recorder: Recorder, live: boolean): RecordSink {
+export function recordingOnScreen(out: Output, recorder: Recorder, live: boolean): RecordSink {
   if (recorder.tightened) out.warn(`${recorder.path} was readable by others: its mode is now 0600`);
   if (recorder.cut > 0) out.warn(`${recorder.path} ended in a line cut short (a recording killed while writing it): dropped its ${recorder.cut} bytes`);
   if (live) out.warn(`--live: livemode events (live customer data) are recorded to ${recorder.path}; keep it private`);
-  const warned = new Set<RecordOutcome>();
-  return {
-    forbid: (secret) => recorder.forbid(secret),
-    write(entry) {
-      const outcome = recorder.write(entry);
-      if (outcome === 'recorded' || warned.has(outcome)) return;
-      warned.add(outcome);
-      out.warn(outcome === 'failed' ? `recording stopped: ${recorder.summary().error ?? 'the file is closed'}` : NOT_RECORDED[outcome](entry.id ?? '?'));
-    },
-  };
+  return recordingSink(recorder, (notice) => {
+    if (notice.kind === 'record-failed') return out.warn(`recording stopped: ${notice.error}`);
+    if (notice.first) out.warn(NOT_RECORDED[notice.reason](notice.id ?? '?'));
+  });
 }
 
 /** The end of a recording run: how many were written, and how many were not (livemode ones, others). */
@@ -124,4 +133,11 @@ export function renderRecordSummary(out: Output, summary: RecordSummary): void {
   if (notRecorded > 0) out.warn(`${notRecorded} event${notRecorded === 1 ? '' : 's'} not recorded (see the warnings above)`);
 }
 
-/** The summary as `--json` states it. */
+/** How `listen` ended (Ctrl+C included): one `summary` object with --json, else a line on stderr and the recording's counts. */
+export function renderListenSummary(out: Output, summary: ListenSummary): void {
+  if (out.json) return out.data({ kind: 'summary', ...summary });
+  const { delivered, failed, interrupted, refused, record } = summary;
+  out.note(`Stopped: ${delivered} event${delivered === 1 ? '' : 's'} delivered, ${failed} failed${interrupted ? `, ${interrupted} interrupted` : ''}`);
+  if (refused) out.warn(`refused ${refused} request${refused === 1 ? '' : 's'} not signed with this session's secret (--verbose shows when)`);
+  if (record) renderRecordSummary(out, record);
+}

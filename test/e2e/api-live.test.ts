@@ -103,6 +103,41 @@ describe('startListener', () => {
     expect(readRecording(record).map((line) => line.id)).toEqual([emitted.id]);
   });
 
+  it("records under the CLI's policy (a livemode event left out, reported as record-skipped), waitFor resolves with deliveries, stop() with the counts", async () => {
+    fake = await startFakeStripe();
+    receiver = await startReceiver({ secret: fake.secret });
+    const record = join(tempDir(), 'events.ndjson');
+    const listener = await startListener({ forwardTo: receiver.url, apiKey: TEST_API_KEY, apiBase: fake.url, stripeBin: STRIPE_BIN, events: ['charge.succeeded'], record });
+    const first = listener.waitFor('charge.succeeded'); // asked before the event is sent: only later deliveries match
+    const live = fake.emit({ type: 'charge.succeeded', livemode: true });
+    expect(await first).toMatchObject({ kind: 'delivery', id: live.id, livemode: true, status: 200 });
+    const test = fake.emit('charge.succeeded');
+    expect(await listener.waitFor((delivery) => delivery.id === test.id)).toMatchObject({ kind: 'delivery', status: 200 });
+    const late = await rejection(listener.waitFor('charge.succeeded', { timeout: 50 }));
+    expect(late).toMatchObject({ kind: 'failed', message: 'no charge.succeeded delivery within 0.05 s' });
+
+    expect(await listener.stop()).toEqual({ delivered: 2, failed: 0, interrupted: 0, refused: 0, record: { path: record, recorded: 1, livemodeSkipped: 1, notRecorded: 0 } });
+    expect(children()).toEqual([]);
+    expect(await rejection(listener.waitFor('charge.succeeded'))).toMatchObject({ kind: 'failed', message: 'the listener stopped before a charge.succeeded delivery' });
+    const seen: ListenerEvent[] = [];
+    for await (const event of listener.events) seen.push(event); // what was never read is still there, then the end
+    expect(seen.filter((event) => event.kind === 'record-skipped')).toEqual([{ kind: 'record-skipped', time: expect.any(String), reason: 'livemode', id: live.id, type: 'charge.succeeded' }]);
+    expect(seen.filter((event) => event.kind === 'delivery').map((event) => event.id)).toEqual([live.id, test.id]);
+    expect(readRecording(record).map((line) => line.id)).toEqual([test.id]);
+  });
+
+  it('with live: true, livemode events are recorded too', async () => {
+    fake = await startFakeStripe();
+    receiver = await startReceiver({ secret: fake.secret });
+    const record = join(tempDir(), 'events.ndjson');
+    const listener = await startListener({ forwardTo: receiver.url, apiKey: TEST_API_KEY, apiBase: fake.url, stripeBin: STRIPE_BIN, events: ['charge.succeeded'], record, live: true });
+    const delivered = listener.waitFor('charge.succeeded');
+    const live = fake.emit({ type: 'charge.succeeded', livemode: true });
+    await delivered;
+    expect((await listener.stop()).record).toMatchObject({ recorded: 1, livemodeSkipped: 0 });
+    expect(readRecording(record).map((line) => line.id)).toEqual([live.id]);
+  });
+
   it('an abort stops it: the iteration ends with kind interrupted and no process is left', async () => {
     fake = await startFakeStripe();
     receiver = await startReceiver({ secret: fake.secret });
@@ -111,8 +146,10 @@ describe('startListener', () => {
     const iterating = (async () => {
       for await (const event of listener.events) if (event.kind === 'ready') controller.abort();
     })();
-    expect(await rejection(iterating)).toMatchObject({ kind: 'interrupted' });
-    await listener.stop();
+    const error = await rejection(iterating);
+    expect(error).toMatchObject({ kind: 'interrupted', message: 'Interrupted' });
+    expect(error.cause).toBe(controller.signal.reason);
+    expect(await listener.stop()).toEqual({ delivered: 0, failed: 0, interrupted: 0, refused: 0 });
     expect(children()).toEqual([]);
   });
 });
@@ -144,6 +181,25 @@ describe('registerEndpoint, listEndpoints, deleteEndpoint', () => {
     expect(await rejection(registerEndpoint({ apiBase, apiKey: 'sk_test_x', url: 'https://a.test/hook', events: ['invoice.piad'] }))).toMatchObject({ code: 2 });
     expect(await rejection(deleteEndpoint({ apiBase, apiKey: 'sk_test_x' }))).toMatchObject({ code: 2 });
     expect(endpointsApi.requests).toHaveLength(0);
+  });
+});
+
+describe('an endpoint call cut by its signal', () => {
+  it('a request held by the API is cut at the abort: kind interrupted at once, the reason as cause, sent once', async () => {
+    endpointsApi = await startFakeEndpointsApi();
+    endpointsApi.fault({ method: 'GET', path: '/v1/webhook_endpoints', hold: true });
+    const controller = new AbortController();
+    const listing = listEndpoints({ apiKey: 'sk_test_51FakeKeyForTests0000', apiBase: endpointsApi.apiBase, signal: controller.signal });
+    const held = await endpointsApi.waitForRequest('GET /v1/webhook_endpoints');
+    const reason = new Error('test over');
+    const aborted = Date.now();
+    controller.abort(reason);
+    const error = await rejection(listing);
+    expect(Date.now() - aborted).toBeLessThan(1000); // not the SDK's 30 s timeout, nor its retries' backoff
+    expect(error).toMatchObject({ kind: 'interrupted', code: 130, message: 'Interrupted: test over' });
+    expect(error.cause).toBe(reason);
+    await held.closed; // the connection was cut, not left waiting
+    expect(endpointsApi.requests).toHaveLength(1); // and not retried
   });
 });
 

@@ -1,13 +1,13 @@
 /**
  * `stripe-hooks listen` stops cleanly: on SIGINT/SIGTERM (also with a delivery
  * in flight), when not ready in time, and when the `stripe` child dies under it.
- * In every case the child is gone when the CLI exits.
+ * A signal is the normal stop: the summary, no error line. In every case the child is gone when the CLI exits.
  */
 import { createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../support/app.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
-import { stopListens, startListen } from '../support/listen-cli.js';
+import { deliveryLine, stopListens, startListen } from '../support/listen-cli.js';
 import { childPids, isRunning, type RunningCli } from '../support/running-cli.js';
 
 let fake: FakeStripe | undefined;
@@ -49,11 +49,35 @@ describe('stripe-hooks listen shutdown', () => {
     cli.child.kill(signal);
     const result = await cli.child;
     expect(result.exitCode).toBe(code);
-    expect(result.stderr).toMatch(signal === 'SIGINT' ? /error Interrupted$/ : /error Terminated$/);
+    // The normal way to stop: the summary is the last line, and no error is reported.
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe('Stopped: 0 events delivered, 0 failed');
+    expect(result.stderr).not.toMatch(/^error /m);
     expect(isRunning(pid)).toBe(false);
   });
 
-  it('SIGINT with a delivery in flight (the app holds its answer) -> exit 130 at once, the stripe child gone, the delivery shown as interrupted', async () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s with --json -> exit %i, one summary object counting deliveries, and no error document', async (signal, code) => {
+    fake = await startFakeStripe();
+    app = await startApp({ answer: (request) => (request.event?.type === 'invoice.paid' ? { status: 500 } : {}) });
+    const cli = listen(fake.url, ['--json', '-f', app.url(), '--events', 'customer.created,invoice.paid']);
+    const pid = await stripePid(cli);
+    await cli.waitForLine(/"kind":"ready"/);
+    for (const type of ['customer.created', 'customer.created', 'invoice.paid']) await deliveryLine(cli, fake.emit(type).id);
+
+    cli.child.kill(signal);
+    const result = await cli.child;
+    expect(result.exitCode).toBe(code);
+    const last = JSON.parse(result.stdout.trimEnd().split('\n').at(-1)!) as unknown;
+    expect(last).toEqual({ kind: 'summary', delivered: 2, failed: 1, interrupted: 0, refused: 0 });
+    expect(result.stdout).not.toContain('"error"');
+    expect(result.stderr).not.toMatch(/^error /m);
+    expect(isRunning(pid)).toBe(false);
+    expect(childPids(cli.child.pid!)).toEqual([]);
+  });
+
+  it('SIGINT with a delivery in flight (the app holds its answer) -> exit 130 at once, the stripe child gone, the delivery shown and counted as interrupted', async () => {
     fake = await startFakeStripe();
     const held = new Promise<never>(() => {}); // the app never answers
     app = await startApp({ answer: () => held });
@@ -68,7 +92,8 @@ describe('stripe-hooks listen shutdown', () => {
     const result = await cli.child;
     expect(result.exitCode).toBe(130);
     expect(Date.now() - sent).toBeLessThan(3000); // not the stripe child's grace period, nor the 30 s forward timeout
-    expect(result.stderr).toMatch(/error Interrupted$/);
+    expect(result.stderr).toMatch(/Stopped: 0 events delivered, 0 failed, 1 interrupted$/);
+    expect(result.stderr).not.toMatch(/^error /m);
     // The cut delivery is said to be cut, not reported as the app's failure.
     expect(result.stdout).toMatch(new RegExp(`charge\\.succeeded +${event.id} +interrupted +\\d+ ms\\n +the run ended before the app answered$`));
     expect(isRunning(pid)).toBe(false);
@@ -82,6 +107,8 @@ describe('stripe-hooks listen shutdown', () => {
     cli.child.kill('SIGINT');
     const result = await cli.child;
     expect(result.exitCode).toBe(130);
+    expect(result.stderr).toMatch(/Stopped: 0 events delivered, 0 failed$/);
+    expect(result.stderr).not.toMatch(/^error /m);
     expect(isRunning(pid)).toBe(false);
   });
 

@@ -77,7 +77,7 @@ describe('stripe-hooks listen', () => {
     expect(result.stdout.trim().split('\n')).toEqual([line]);
   });
 
-  it('--json: stdout is NDJSON and nothing else (ready, deliveries, a failure, the final error); .env created 0600', async () => {
+  it('--json: stdout is NDJSON and nothing else (ready, deliveries, a failure, the closing summary); .env created 0600', async () => {
     fake = await startFakeStripe();
     receiver = await startReceiver({ secret: fake.secret, status: { 'invoice.paid': 500 } });
     const box = sandbox();
@@ -112,8 +112,8 @@ describe('stripe-hooks listen', () => {
     const result = await cli.child;
     expect(result.exitCode).toBe(143);
     const objects = result.stdout.split('\n').map((text) => JSON.parse(text) as Record<string, unknown>); // every line is JSON
-    expect(objects.map((o) => o.kind ?? Object.keys(o)[0])).toEqual(['ready', 'delivery', 'delivery', 'delivery', 'error']);
-    expect(objects.at(-1)).toEqual({ error: { kind: 'terminated', code: 143, message: 'Terminated' } });
+    expect(objects.map((o) => o.kind ?? Object.keys(o)[0])).toEqual(['ready', 'delivery', 'delivery', 'delivery', 'summary']);
+    expect(objects.at(-1)).toEqual({ kind: 'summary', delivered: 1, failed: 2, interrupted: 0, refused: 0 }); // SIGTERM is a normal stop: no error document
     expect(result.stdout).not.toContain(fake.secret);
     expect(result.stderr).toBe('');
   });

@@ -6,13 +6,14 @@
  * (a successful POST's answer is saved and replayed with `Idempotent-Replayed: true`;
  * reusing a key with other parameters is an idempotency_error). Faults can be injected:
  * an error status (429, 500, with any headers) or a connection dropped before or after
- * the request took effect. Every request is recorded.
+ * the request took effect, or an answer held (never sent). Every request is recorded, awaitably.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EVENT_TYPES } from '../../src/flows/event-types.js';
 import { parseForm, type FormParams, type FormValue } from './fake-stripe/form.js';
+import { Recorder } from './recorder.js';
 
 export interface FakeEndpoint {
   id: string;
@@ -34,9 +35,11 @@ export interface RecordedRequest {
   query: Record<string, string>;
   headers: IncomingHttpHeaders;
   body: FormParams;
-  /** The status answered, or 'dropped' when the connection was cut. */
-  status: number | 'dropped';
+  /** The status answered, 'dropped' when the connection was cut, 'held' while it waits for an answer that never comes. */
+  status: number | 'dropped' | 'held';
   at: number;
+  /** A held request: resolves when the client closes the connection. */
+  closed?: Promise<void>;
 }
 
 export interface Fault {
@@ -49,6 +52,8 @@ export interface Fault {
   message?: string;
   /** Cut the connection instead of answering: before the request takes effect, or after. */
   drop?: 'before' | 'after';
+  /** Never answer: the request stays in flight until the client gives up (or close()). */
+  hold?: boolean;
   /** How many matching requests it hits (default 1). */
   times?: number;
 }
@@ -75,7 +80,8 @@ export type FakeEndpointsApi = Awaited<ReturnType<typeof startFakeEndpointsApi>>
 /** `keys`: the only API keys accepted (default: any well-formed key). */
 export async function startFakeEndpointsApi(options: { keys?: string[] } = {}) {
   const endpoints: (FakeEndpoint & { connect: boolean })[] = [];
-  const requests: RecordedRequest[] = [];
+  const log = new Recorder<RecordedRequest>((request) => `${request.method} ${request.path}`);
+  const requests = log.items;
   const faults: (Fault & { left: number })[] = [];
   const saved = new Map<string, { fingerprint: string; answer: Answer }>();
 
@@ -94,8 +100,13 @@ export async function startFakeEndpointsApi(options: { keys?: string[] } = {}) {
         status: 0,
         at: Date.now(),
       };
-      requests.push(record);
       const fault = takeFault(record);
+      if (fault?.hold) {
+        record.status = 'held';
+        record.closed = new Promise((resolve) => res.on('close', () => resolve()));
+      }
+      log.push(record);
+      if (fault?.hold) return;
       if (fault?.drop === 'before') return drop(res, record);
       const answer = fault?.status ? { ...faultAnswer(fault.status, fault.message), headers: fault.headers } : handle(record, raw);
       if (fault?.drop === 'after') return drop(res, record);
@@ -209,6 +220,8 @@ export async function startFakeEndpointsApi(options: { keys?: string[] } = {}) {
   return {
     apiBase,
     requests,
+    /** The first request (seen or to come) for `METHOD /path`. */
+    waitForRequest: (what: string) => log.waitFor((request) => `${request.method} ${request.path}` === what, what),
     /** Requests that could change something (POST, DELETE). */
     writes: () => requests.filter((request) => request.method !== 'GET'),
     /** The endpoints that exist, oldest first, as the API would show them. */

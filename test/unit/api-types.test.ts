@@ -7,7 +7,7 @@
 import type Stripe from 'stripe';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as api from '../../src/index.js';
-import type { AuditReport, DeleteReport, EndpointsReport, Flow, FlowReport, Listener, ListenerEvent, RegisterReport, StepFailure, StripeCli } from '../../src/index.js';
+import type { AuditReport, DeleteReport, EndpointsReport, Flow, FlowReport, ListenDelivery, Listener, ListenerEvent, ListenSummary, RegisterReport, StepFailure, StripeCli } from '../../src/index.js';
 import { EnvironmentError, FailedError, InterruptedError, UsageError } from '../../src/errors.js';
 import type { OfflineReportJson } from '../../src/ui/trigger-flow-offline.js';
 import type { registerReport } from '../../src/endpoints/reports.js';
@@ -34,7 +34,8 @@ describe('the public API\'s types', () => {
     expectTypeOf(api.triggerFlow).parameter(0).toHaveProperty('stepTimeout').toEqualTypeOf<number | undefined>();
     expectTypeOf(api.startListener).returns.toEqualTypeOf<Promise<Listener>>();
     expectTypeOf<Listener['events']>().toEqualTypeOf<AsyncIterable<ListenerEvent>>();
-    expectTypeOf<Listener['stop']>().toEqualTypeOf<() => Promise<void>>();
+    expectTypeOf<Listener['stop']>().toEqualTypeOf<() => Promise<ListenSummary>>();
+    expectTypeOf<Awaited<ReturnType<Listener['waitFor']>>>().toEqualTypeOf<ListenDelivery>();
     expectTypeOf(api.replay).returns.toEqualTypeOf<Promise<FlowReport>>();
     expectTypeOf(api.registerEndpoint).returns.toEqualTypeOf<Promise<RegisterReport>>();
     expectTypeOf(api.listEndpoints).returns.toEqualTypeOf<Promise<EndpointsReport>>();
@@ -89,7 +90,9 @@ describe('the public API\'s types', () => {
     expectTypeOf<ReturnType<typeof reportJson>>().toEqualTypeOf<FlowReport>();
     expectTypeOf<OfflineReportJson>().toExtend<FlowReport>();
     expectTypeOf<ReturnType<typeof registerReport>>().toEqualTypeOf<RegisterReport>();
-    expectTypeOf<ReturnType<typeof listenEventJson>>().toEqualTypeOf<ListenerEvent | undefined>();
+    // listen --json's objects are a part of the Listener's events (which add the recording's notices and `dropped`).
+    expectTypeOf<NonNullable<ReturnType<typeof listenEventJson>>>().toExtend<ListenerEvent>();
+    expectTypeOf<Exclude<ListenerEvent['kind'], NonNullable<ReturnType<typeof listenEventJson>>['kind']>>().toEqualTypeOf<'record-skipped' | 'record-failed' | 'dropped'>();
     expectTypeOf<Extract<ListenerEvent, { kind: 'delivery' }>['status']>().toEqualTypeOf<number | null>();
     expectTypeOf<AuditReport['checks'][number]['name']>().toEqualTypeOf<string>();
   });

@@ -1,0 +1,31 @@
+/**
+ * --record's policy for a run, one for `listen`, `trigger-flow --record` and the library's startListener:
+ * the writer decides each entry's outcome (livemode without --live, a secret of ours in it, not an event,
+ * a failed write); this turns what was not written into notices, as data, for the caller to show or hand on.
+ */
+import type { RecordSink } from '../relay/listener.js';
+import type { Recorder, RecordOutcome } from './writer.js';
+
+export type SkipReason = Exclude<RecordOutcome, 'recorded' | 'failed'>;
+
+export type RecordNotice =
+  /** An event not written. `first`: the first for its reason this run (the CLI warns once; the summary counts them all). */
+  | { kind: 'record-skipped'; reason: SkipReason; id?: string; type?: string; first: boolean }
+  /** Writing stopped (the disk is full, …); told once: later events are counted as not recorded. */
+  | { kind: 'record-failed'; error: string };
+
+/** The sink the relay writes to: each entry to `recorder`, and a notice for each one not written. */
+export function recordingSink(recorder: Recorder, onNotice: (notice: RecordNotice) => void): RecordSink {
+  const seen = new Set<RecordOutcome>();
+  return {
+    forbid: (secret) => recorder.forbid(secret),
+    write(entry) {
+      const outcome = recorder.write(entry);
+      if (outcome === 'recorded') return;
+      const first = !seen.has(outcome);
+      seen.add(outcome);
+      if (outcome !== 'failed') return onNotice({ kind: 'record-skipped', reason: outcome, id: entry.id, type: entry.type, first });
+      if (first) onNotice({ kind: 'record-failed', error: recorder.summary().error ?? `${recorder.path} is closed` });
+    },
+  };
+}
