@@ -288,7 +288,7 @@ export const demoCommand = (start: Start) =>
 
 const replayDefinition = () =>
   new Command('replay')
-    .description('send a recording\'s events to the app again, re-signed, byte for byte, in recorded order')
+    .description('send a recording\'s events to the app again, re-signed, byte for byte, in the order they arrived')
     .argument('<file>', 'a recording (NDJSON) written by `listen --record` or `trigger-flow --record`')
     .option('-f, --forward-to <url>', 'the app\'s webhook URL', 'http://localhost:4242/webhook')
     .addOption(new Option('--secret <secret>', 'signing secret the app verifies with (prefer STRIPE_WEBHOOK_SECRET: ps shows flags)'))
