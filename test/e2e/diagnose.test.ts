@@ -8,6 +8,7 @@ import { maskSecret } from '../../src/lib/redact.js';
 import { startApp, type App } from '../support/app.js';
 import { runCli, sandbox, STRIPE_BIN } from '../support/cli.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
+import { startListen, stopListens } from '../support/listen-cli.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { TEST_API_KEY } from '../support/stripe-cli.js';
 
@@ -19,6 +20,7 @@ let receiver: Receiver | undefined;
 let app: App | undefined;
 let fake: FakeStripe | undefined;
 afterEach(async () => {
+  await stopListens();
   await Promise.all([receiver?.close(), app?.close(), fake?.close()]);
   receiver = app = fake = undefined;
 });
@@ -59,6 +61,26 @@ describe('an app that verifies with another secret', () => {
       `hint  the app answered 400 to events signed with the \`stripe listen\` session's secret ${maskSecret(fake.secret)}: if the app verifies with another, run \`stripe-hooks listen --dotenv .env\` and restart the app, or give the app that secret`,
     );
     expect(result.stdout + result.stderr).not.toContain(fake.secret);
+  });
+
+  it('listen: the first 400 gets the same hint, once, and a 404 the path hint', async () => {
+    fake = await startFakeStripe();
+    receiver = await startReceiver({ secret: APP_SECRET });
+    app = await startApp({ answer: () => ({ status: 404, body: EXPRESS_404, headers: { 'Content-Type': 'text/html; charset=utf-8' } }) });
+    const cli = startListen(fake.url, ['-f', receiver.url, '--route', `charge.*=${app.url('/webhooks')}`, '--events', 'customer.created,charge.succeeded']);
+    await cli.waitForLine(/Ready — forwarding/, 'stderr');
+    for (const type of ['customer.created', 'customer.created', 'charge.succeeded']) {
+      const event = fake.emit(type);
+      await cli.waitForLine(new RegExp(event.id));
+    }
+    await cli.waitForLine(/hint: the app has no webhook handler/, 'stderr');
+    cli.child.kill('SIGINT');
+    const { stdout, stderr } = await cli.child;
+    const secretHints = stderr.split('\n').filter((line) => line.includes(`hint: the app answered 400 to events signed with the \`stripe listen\` session's secret ${maskSecret(fake.secret)}`));
+    expect(secretHints).toHaveLength(1);
+    expect(stderr).toContain(`hint: the app has no webhook handler at ${app.url('/webhooks')} (it answered 404): check the path in --route`);
+    expect(stdout).toContain('Cannot POST /webhooks');
+    expect(stdout + stderr).not.toContain(fake.secret);
   });
 });
 
