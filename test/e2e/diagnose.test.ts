@@ -76,7 +76,8 @@ describe('an app that verifies with another secret', () => {
     await cli.waitForLine(/hint: the app has no webhook handler/, 'stderr');
     cli.child.kill('SIGINT');
     const { stdout, stderr } = await cli.child;
-    const secretHints = stderr.split('\n').filter((line) => line.includes(`hint: the app answered 400 to events signed with the \`stripe listen\` session's secret ${maskSecret(fake.secret)}`));
+    const hint = `hint: the app answered 400 to events signed with the \`stripe listen\` session's secret ${maskSecret(fake.secret)}`;
+    const secretHints = stderr.split('\n').filter((line) => line.includes(hint));
     expect(secretHints).toHaveLength(1);
     expect(stderr).toContain(`hint: the app has no webhook handler at ${app.url('/webhooks')} (it answered 404): check the path in --route`);
     expect(stdout).toContain('Cannot POST /webhooks');
