@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
+import { shellCommand } from '../../src/lib/shell.js';
 import { BIN, ROOT, sandbox, tempDir } from './cli.js';
 
 interface ActionStep { id?: string; if?: string; shell?: string; run?: string; uses?: string; env?: Record<string, string> }
@@ -72,10 +73,13 @@ export function parseOutputFile(text: string): Record<string, string> {
   return outputs;
 }
 
+/**
+ * `npx` is a shell script running a `.cjs` file: an extension-less Node script would take its module type from
+ * whatever package.json lies above the temp dir, and a `"type": "module"` one there breaks `require`.
+ */
 function writeNpxShim(dir: string, callLog: string): void {
-  const shim = join(dir, 'npx');
-  writeFileSync(shim, `#!/usr/bin/env node
-const { appendFileSync } = require('node:fs');
+  const script = join(dir, 'npx-shim.cjs');
+  writeFileSync(script, `const { appendFileSync } = require('node:fs');
 const { spawnSync } = require('node:child_process');
 const argv = process.argv.slice(2);
 appendFileSync(${JSON.stringify(callLog)}, JSON.stringify(argv) + '\\n');
@@ -84,6 +88,8 @@ if (yes !== '--yes' || !/^stripe-hooks@/.test(spec || '')) { console.error('npx 
 const child = spawnSync(process.execPath, ['--', ${JSON.stringify(BIN)}, ...rest], { stdio: 'inherit' });
 process.exit(child.status === null ? 1 : child.status);
 `);
+  const shim = join(dir, 'npx');
+  writeFileSync(shim, `#!/bin/sh\nexec ${shellCommand([process.execPath, script])} "$@"\n`);
   chmodSync(shim, 0o755);
 }
 
