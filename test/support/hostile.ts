@@ -61,7 +61,7 @@ const OWN = new Set(['add-mask', 'notice', 'error', 'stop-commands', 'resume-com
 export function foreignCommands(commands: WorkflowCommand[], secrets: string[]): string[] {
   // The action's own annotations all say title=stripe-hooks.
   const own = (command: WorkflowCommand) => OWN.has(command.name) && (!['error', 'notice'].includes(command.name) || command.properties === 'title=stripe-hooks');
-  const problems = commands.filter((command) => !own(command)).map((command) => `a ${command.name} command ran: ${JSON.stringify(command)}`);
+  const problems = commands.filter((command) => !own(command)).map((command) => `a \`${command.name}\` command ran: ${JSON.stringify(command)}`);
   const masked = commands.filter((command) => command.name === 'add-mask').map((command) => command.value);
   if (masked.some((value) => !secrets.includes(value))) problems.push(`masked ${JSON.stringify(masked)}, not only the secrets`);
   const stops = commands.filter((command) => command.name === 'stop-commands');
