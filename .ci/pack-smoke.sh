@@ -12,6 +12,8 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir" "$repo/$tarball"' EXIT
 cp "$tarball" "$dir/"
 cd "$dir"
+# A package.json of its own: npx resolves ./x.tgz against the nearest one, which could be any above the temp dir.
+echo '{ "name": "pack-smoke", "private": true }' > package.json
 npx --yes "./$tarball" --help > help.txt
 grep -q 'Usage: stripe-hooks' help.txt
 npx --yes "./$tarball" --version

@@ -2,14 +2,26 @@
 // Markdown table for the job summary. `node action/summary.js REPORT`; never fails the step itself.
 import { appendFileSync, readFileSync } from 'node:fs';
 
-/** One line, whatever the app answered: a newline could start a workflow command in the log. */
-const oneLine = (text) => String(text).replace(/[\r\n]+/g, ' ');
-const cell = (text) => oneLine(text).replace(/\|/g, '\\|');
+/**
+ * Report text is untrusted: a fork's recording sets event types and ids, the app sets its answers. In the log it
+ * stays on one line, other control characters shown as escapes, and the legacy `##[command]` form (acted on
+ * anywhere in a line) broken; every line starts with our own words, so none can start `::command`. The action
+ * also prints all of it between ::stop-commands:: and a random token.
+ */
+const text = (value) =>
+  String(value ?? '')
+    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/##\[/g, '# #[');
+const HTML = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+/** A Markdown table cell or list item: no HTML, no pipe ending the cell, no code, emphasis, link or image. */
+const cell = (value) => text(value).replace(/[&<>]/g, (c) => HTML[c]).replace(/[\\`*_[\]~|]/g, '\\$&');
 
 function read(path) {
   try {
-    const text = readFileSync(path, 'utf8').trim();
-    return text ? JSON.parse(text) : { error: { message: 'the CLI wrote no report (see its output above)' } };
+    const raw = readFileSync(path, 'utf8').trim();
+    return raw ? JSON.parse(raw) : { error: { message: 'the CLI wrote no report (see its output above)' } };
   } catch (error) {
     return { error: { message: `the report ${path} is not readable JSON: ${error.message}` } };
   }
@@ -17,19 +29,19 @@ function read(path) {
 
 function logLines(report) {
   if (report.error) {
-    return [`stripe-hooks: ${report.error.kind ?? 'error'}: ${oneLine(report.error.message)}`, ...(report.error.hint ? [`hint: ${oneLine(report.error.hint)}`] : [])];
+    return [`stripe-hooks: ${text(report.error.kind ?? 'error')}: ${text(report.error.message)}`, ...(report.error.hint ? [`hint: ${text(report.error.hint)}`] : [])];
   }
   const steps = report.steps ?? [];
   const passed = steps.filter((s) => s.ok).length;
-  const lines = [`${report.flow}: ${report.ok ? 'passed' : 'FAILED'} (${report.mode}) — ${passed} of ${steps.length} steps passed${report.seed === undefined ? '' : `, seed ${report.seed}`}`];
+  const lines = [`flow ${text(report.flow)}: ${report.ok ? 'passed' : 'FAILED'} (${text(report.mode)}) — ${passed} of ${steps.length} steps passed${report.seed === undefined ? '' : `, seed ${text(report.seed)}`}`];
   for (const [i, step] of steps.entries()) {
-    if (!step.ok && step.failure !== 'skipped') lines.push(`step ${i + 1} ${step.event}: ${oneLine(step.error)}`);
+    if (!step.ok && step.failure !== 'skipped') lines.push(`step ${i + 1} ${text(step.event)}: ${text(step.error)}`);
   }
-  if (report.burst) lines.push(`burst: ${report.burst.count} events, ${report.burst.failures} failed`);
+  if (report.burst) lines.push(`burst: ${text(report.burst.count)} events, ${text(report.burst.failures)} failed`);
   if (report.audit) {
     const checks = report.audit.checks ?? [];
     lines.push(`audit: ${report.audit.ok ? 'passed' : 'FAILED'} — ${checks.filter((c) => c.ok).length} of ${checks.length} checks passed`);
-    for (const check of checks) if (check.fix) lines.push(`fix ${check.name}: ${oneLine(check.fix)}`);
+    for (const check of checks) if (check.fix) lines.push(`fix ${text(check.name)}: ${text(check.fix)}`);
   }
   return lines;
 }
@@ -40,7 +52,7 @@ function markdown(report, lines) {
     out.push('| # | event | event id | status | ms | result |', '| --- | --- | --- | --- | --- | --- |');
     for (const [i, s] of report.steps.entries()) {
       const result = s.ok ? 'ok' : s.failure === 'skipped' ? 'skipped' : cell(s.error ?? 'failed');
-      out.push(`| ${i + 1} | ${cell(s.event)} | ${cell(s.eventId ?? '-')} | ${s.status ?? '-'} | ${s.ms} | ${result} |`);
+      out.push(`| ${i + 1} | ${cell(s.event)} | ${cell(s.eventId ?? '-')} | ${cell(s.status ?? '-')} | ${cell(s.ms)} | ${result} |`);
     }
     out.push('');
   }

@@ -15,8 +15,10 @@ export const testKey = 'sk_test_stripehooks_harness_key';
 export async function loadSupport() {
   const startFakeStripe = await loadFakeStripe();
   const from = (name) => import(join(root, '.bench', 'test', 'support', `${name}.js`));
-  const [cli, lines, receiver, release, tar] = await Promise.all(['cli', 'lines', 'receiver', 'release-server', 'tar'].map(from));
+  const [cli, lines, receiver, release, tar, action, hostile] = await Promise.all(['cli', 'lines', 'receiver', 'release-server', 'tar', 'action-runner', 'hostile'].map(from));
   return {
+    action,
+    hostile,
     startFakeStripe,
     startReceiver: receiver.startReceiver,
     sandbox: cli.sandbox,

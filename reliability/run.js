@@ -3,12 +3,13 @@
 // One line per category; exit 1 if any trial failed its criterion, with the failures listed.
 import { cpus, loadavg } from 'node:os';
 import { loadSupport } from './lib.js';
+import { actionHostile } from './action-hostile.js';
 import { archives } from './archives.js';
 import { envKill } from './env-kill.js';
 import { malformed } from './malformed.js';
 import { signals } from './signals.js';
 
-const CATEGORIES = { signals, malformed, 'env-kill': envKill, archives };
+const CATEGORIES = { signals, malformed, 'env-kill': envKill, archives, 'action-hostile': actionHostile };
 const only = process.argv.slice(2);
 const support = await loadSupport();
 console.log(`node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at the start`);

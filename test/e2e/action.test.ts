@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/cli.js';
 import { loadAction, parseOutputFile, runAction, type ActionRun } from '../support/action-runner.js';
+import { foreignCommands, hostileRecording, INJECTIONS } from '../support/hostile.js';
 import { startReceiver, type Receiver, type ReceiverOptions } from '../support/receiver.js';
 
 const secret = 'whsec_actionSecret0123456789abcdefXYZ';
@@ -79,7 +80,7 @@ describe('action.yml', () => {
     // The steps fail-fast skipped (failure "skipped") are not failures of their own: no log line, "skipped" in the table.
     expect(report.steps.slice(7).map((s) => s.failure)).toEqual(['skipped', 'skipped']);
     expect(run.log).not.toMatch(/^step [89] /m);
-    expect(run.summary).toMatch(/^\| 8 \| [\w.]+ \| - \| - \| 0 \| skipped \|$/m);
+    expect(run.summary).toMatch(/^\| 8 \| [\w.\\]+ \| - \| - \| 0 \| skipped \|$/m); // `_` escaped: payment\_intent
     expectKeptSecret(run, secret);
   });
 
@@ -113,23 +114,60 @@ describe('action.yml', () => {
     expect(readReport(run).seed).toBe(7);
     expect(run.npxCalls[0]?.slice(-3)).toEqual(['--seed', '7', '--duplicate']);
 
-    const injected = await runAction({ 'forward-to': rx.url, secret, args: '$(touch pwned) *', flow: 'payment"; touch pwned2; "' });
+    const injected = await runAction({ 'forward-to': rx.url, secret, args: '$(touch pwned) *' });
     expect(injected.exitCode).toBe(2);
     expect(injected.npxCalls[0]?.slice(-3)).toEqual(['$(touch', 'pwned)', '*']); // no globbing either
-    expect(injected.npxCalls[0]).toContain('payment"; touch pwned2; "');
     expect(readReport(injected).error).toMatchObject({ kind: 'usage' });
-    expect(existsSync(join(injected.workspace, 'pwned')) || existsSync(join(injected.workspace, 'pwned2'))).toBe(false);
+    expect(existsSync(join(injected.workspace, 'pwned'))).toBe(false);
   });
 
-  it('refuses a secret in args and a malformed boolean or version, before running anything', async () => {
-    const refused: Record<string, string>[] = [{ args: '--secret whsec_inArgsIsVisible' }, { args: '--api-key=sk_test_x' }, { offline: 'yes' }, { version: 'file:../evil' }];
+  it('refuses a secret in args or flow, a flow that is no name or relative path, a malformed boolean or version, before running anything', async () => {
+    const refused: Record<string, string>[] = [
+      { args: '--secret whsec_inArgsIsVisible' }, { args: '--api-key=sk_test_x' }, { offline: 'yes' }, { version: 'file:../evil' },
+      { flow: '--secret=whsec_inFlowIsVisible' }, { flow: '-sk_test_x' }, { flow: '/etc/evil' }, { flow: 'payment"; touch evil; "' }, { flow: '' },
+    ];
     for (const inputs of refused) {
       const run = await runAction({ 'forward-to': 'http://127.0.0.1:9/webhook', ...inputs });
-      expect(run.exitCode).toBe(2);
+      expect(run.exitCode, JSON.stringify(inputs)).toBe(2);
       expect(run.npxCalls).toEqual([]);
-      expect(run.log).toMatch(/^::error title=stripe-hooks::/m);
-      expect(run.log).not.toMatch(/whsec_inArgs|sk_test_x|evil/);
+      expect(run.commands.map((command) => command.name)).toEqual(['error']);
+      expect(run.log).not.toMatch(/whsec_in|sk_test_x|evil/);
     }
+  });
+
+  it.each([
+    ['a two-line secret input', { secret: `${secret}\n::error::pwned` }, {}],
+    ['a secret input with a CR', { secret: `${secret}\r::warning::pwned` }, {}],
+    ['an api-key input with a tab', { 'api-key': `${apiKey}\tpwned`, offline: 'false' }, {}],
+    ['a two-line STRIPE_WEBHOOK_SECRET from the job', {}, { STRIPE_WEBHOOK_SECRET: `${secret}\n::add-mask::pwned` }],
+  ])('refuses %s before anything runs, naming it but never echoing it', async (_what, inputs: Record<string, string>, jobEnv: NodeJS.ProcessEnv) => {
+    const run = await runAction({ 'forward-to': 'http://127.0.0.1:9/webhook', ...inputs }, jobEnv);
+    expect(run.exitCode).toBe(2);
+    expect(run.npxCalls).toEqual([]);
+    expect(run.commands).toEqual([{ name: 'error', properties: 'title=stripe-hooks', value: expect.stringMatching(/^input (secret|api-key) .* newline, space or control character/) as string }]);
+    expect(run.log).not.toMatch(/pwned|whsec_|sk_test_/);
+  });
+
+  it('a recording whose event types and ids carry workflow commands runs none of them: only the action\'s own, the log and table intact', async () => {
+    const rx = await app({ status: 500 }); // a failed step: its event type is in the log too
+    for (const injection of INJECTIONS) {
+      const run = await runAction({ 'forward-to': rx.url, secret, flow: 'hostile.ndjson', args: '--file hostile.ndjson' }, {}, { 'hostile.ndjson': hostileRecording(injection) });
+      // The step fails (1); a CLI that refuses such a recording outright (2) is as good: the escaping must hold either way.
+      expect([1, 2], run.log).toContain(run.exitCode);
+      expect(run.log).toMatch(/^(step 1 charge\.succeeded|stripe-hooks: usage: )/m);
+      expect(foreignCommands(run.commands, [secret]), `${JSON.stringify(injection)}\n${run.log}`).toEqual([]);
+      expect(run.commands.map((command) => command.name)).toEqual(['add-mask', 'stop-commands', 'resume-commands']);
+      expect(run.summary).not.toMatch(/[<>]/);
+      expect(run.outputs).toEqual({ ok: 'false', report: expect.stringMatching(/report\.json$/) as string });
+      expectKeptSecret(run, secret);
+    }
+  });
+
+  it('masks each secret before any other output, and writes outputs in the heredoc form with a random delimiter', async () => {
+    const rx = await app();
+    const run = await runAction({ 'forward-to': rx.url, secret, offline: 'true' }, { STRIPE_API_KEY: apiKey });
+    expect(run.raw.split('\n').slice(0, 2)).toEqual([`::add-mask::${secret}`, `::add-mask::${apiKey}`]);
+    expect(run.outputText).toMatch(/^ok<<ghadelimiter_[0-9a-f]{32}\ntrue\nghadelimiter_[0-9a-f]{32}\nreport<<ghadelimiter_[0-9a-f]{32}\n.*\nghadelimiter_[0-9a-f]{32}\n$/);
   });
 
   it('live: sets up the Stripe CLI first with the key in env only; a failed setup is the report', async () => {

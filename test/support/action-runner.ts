@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
+import { shellCommand } from '../../src/lib/shell.js';
 import { BIN, ROOT, sandbox, tempDir } from './cli.js';
 
 interface ActionStep { id?: string; if?: string; shell?: string; run?: string; uses?: string; env?: Record<string, string> }
@@ -29,14 +30,68 @@ export interface ActionRun {
   exitCode: number;
   /** Everything the steps printed, workflow commands taken out and NOT masked: what a log shows if masking failed. */
   log: string;
+  /** Everything the steps printed, as printed. */
+  raw: string;
+  /** What the steps wrote to GITHUB_OUTPUT, as written. */
+  outputText: string;
   /** The values the steps asked the runner to mask (`::add-mask::`). */
   masks: string[];
+  /** Every workflow command the runner would act on, in order (see workflowCommands). */
+  commands: WorkflowCommand[];
   /** Each npx call's argv. */
   npxCalls: string[][];
   /** What was appended to GITHUB_STEP_SUMMARY. */
   summary: string;
   /** The job's working directory. */
   workspace: string;
+}
+
+export interface WorkflowCommand {
+  /** The command's name (`error`, `add-mask`, `stop-commands`, …); `resume-commands` for `::TOKEN::`. */
+  name: string;
+  /** Its parameters, as written (`title=…`). */
+  properties: string;
+  /** What follows the command: the message, the masked value, the stop token. */
+  value: string;
+}
+
+/**
+ * The workflow commands a runner acts on in a step's output, as it reads them: lines end at \n, \r or \r\n; a
+ * line is a command when it starts (after spaces) with `::name …::`, or holds the legacy `##[name …]` anywhere;
+ * nothing between `::stop-commands::TOKEN` and `::TOKEN::` counts.
+ */
+export function workflowCommands(log: string): WorkflowCommand[] {
+  const commands: WorkflowCommand[] = [];
+  let stopped: string | undefined;
+  for (const line of log.split(/\r\n|\r|\n/)) {
+    if (stopped !== undefined) {
+      if (line.trim() === `::${stopped}::`) {
+        commands.push({ name: 'resume-commands', properties: '', value: stopped });
+        stopped = undefined;
+      }
+      continue;
+    }
+    const command = parseCommand(line);
+    if (!command) continue;
+    commands.push(command);
+    if (command.name === 'stop-commands') stopped = command.value;
+  }
+  return commands;
+}
+
+function parseCommand(line: string): WorkflowCommand | undefined {
+  const text = line.trimStart();
+  const end = text.startsWith('::') ? text.indexOf('::', 2) : -1;
+  const [head, properties] = end > 2 ? split(text.slice(2, end)) : [];
+  if (head !== undefined) return { name: head, properties: properties ?? '', value: text.slice(end + 2) };
+  const legacy = /##\[([^\s\]]+) ?([^\]]*)\](.*)$/.exec(line);
+  return legacy ? { name: legacy[1] ?? '', properties: legacy[2] ?? '', value: legacy[3] ?? '' } : undefined;
+}
+
+/** `name properties` at the first space. */
+function split(info: string): [string, string] {
+  const space = info.indexOf(' ');
+  return space < 0 ? [info, ''] : [info.slice(0, space), info.slice(space + 1)];
 }
 
 type Context = Record<string, Record<string, unknown>>;
@@ -72,10 +127,13 @@ export function parseOutputFile(text: string): Record<string, string> {
   return outputs;
 }
 
+/**
+ * `npx` is a shell script running a `.cjs` file: an extension-less Node script would take its module type from
+ * whatever package.json lies above the temp dir, and a `"type": "module"` one there breaks `require`.
+ */
 function writeNpxShim(dir: string, callLog: string): void {
-  const shim = join(dir, 'npx');
-  writeFileSync(shim, `#!/usr/bin/env node
-const { appendFileSync } = require('node:fs');
+  const script = join(dir, 'npx-shim.cjs');
+  writeFileSync(script, `const { appendFileSync } = require('node:fs');
 const { spawnSync } = require('node:child_process');
 const argv = process.argv.slice(2);
 appendFileSync(${JSON.stringify(callLog)}, JSON.stringify(argv) + '\\n');
@@ -84,19 +142,23 @@ if (yes !== '--yes' || !/^stripe-hooks@/.test(spec || '')) { console.error('npx 
 const child = spawnSync(process.execPath, ['--', ${JSON.stringify(BIN)}, ...rest], { stdio: 'inherit' });
 process.exit(child.status === null ? 1 : child.status);
 `);
+  const shim = join(dir, 'npx');
+  writeFileSync(shim, `#!/bin/sh\nexec ${shellCommand([process.execPath, script])} "$@"\n`);
   chmodSync(shim, 0o755);
 }
 
-export async function runAction(inputs: Record<string, string>, jobEnv: NodeJS.ProcessEnv = {}): Promise<ActionRun> {
+/** Runs the action with `inputs`, the job's environment `jobEnv`, and `files` (path: text) in the job's workspace. */
+export async function runAction(inputs: Record<string, string>, jobEnv: NodeJS.ProcessEnv = {}, files: Record<string, string> = {}): Promise<ActionRun> {
   const action = loadAction();
   for (const name of Object.keys(inputs)) if (!(name in action.inputs)) throw new Error(`action-runner: no input ${name}`);
   const root = tempDir('stripe-hooks-action-');
   const [temp, bin, workspace] = ['temp', 'bin', 'workspace'].map((name) => join(root, name)) as [string, string, string];
   for (const dir of [temp, bin, workspace]) mkdirSync(dir);
+  for (const [path, text] of Object.entries(files)) writeFileSync(join(workspace, path), text);
   const callLog = join(root, 'npx-calls.ndjson');
   writeNpxShim(bin, callLog);
-  const files = { GITHUB_ENV: join(root, 'env'), GITHUB_STEP_SUMMARY: join(root, 'summary.md') };
-  for (const file of Object.values(files)) writeFileSync(file, '');
+  const runnerFiles = { GITHUB_ENV: join(root, 'env'), GITHUB_STEP_SUMMARY: join(root, 'summary.md') };
+  for (const file of Object.values(runnerFiles)) writeFileSync(file, '');
 
   const context: Context = {
     inputs: Object.fromEntries(Object.entries(action.inputs).map(([name, input]) => [name, inputs[name] ?? input.default ?? ''])),
@@ -106,6 +168,7 @@ export async function runAction(inputs: Record<string, string>, jobEnv: NodeJS.P
   };
   const { env: base } = sandbox();
   let log = '';
+  let outputText = '';
   let exitCode = 0;
   for (const [index, step] of action.runs.steps.entries()) {
     if (step.if !== undefined || step.uses !== undefined || step.run === undefined) throw new Error(`action-runner: step ${index} is not a plain run step`);
@@ -118,7 +181,7 @@ export async function runAction(inputs: Record<string, string>, jobEnv: NodeJS.P
     const result = await execa('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
       cwd: workspace,
       env: {
-        ...base, ...jobEnv, ...files, ...env,
+        ...base, ...jobEnv, ...runnerFiles, ...env,
         PATH: `${bin}:${dirname(process.execPath)}:${base.PATH ?? ''}`,
         GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: output, GITHUB_WORKSPACE: workspace, RUNNER_TEMP: temp, CI: 'true',
       },
@@ -128,19 +191,23 @@ export async function runAction(inputs: Record<string, string>, jobEnv: NodeJS.P
       stdin: 'ignore',
     });
     log += `${result.all ?? ''}\n`;
+    outputText += readFileSync(output, 'utf8');
     if (step.id) context.steps = { ...context.steps, [step.id]: { outputs: parseOutputFile(readFileSync(output, 'utf8')) } };
     exitCode = result.exitCode ?? 1;
     if (exitCode !== 0) break; // later steps would need `if: always()`, which this action does not use
   }
 
-  const masks = [...log.matchAll(/^::add-mask::(.*)$/gm)].map((match) => match[1] ?? '');
+  const commands = workflowCommands(log);
   return {
     outputs: Object.fromEntries(Object.entries(action.outputs).map(([name, output]) => [name, substitute(output.value, context)])),
     exitCode,
     log: log.replace(/^::add-mask::.*\n/gm, ''),
-    masks,
+    raw: log,
+    outputText,
+    masks: commands.filter((command) => command.name === 'add-mask').map((command) => command.value),
+    commands,
     npxCalls: existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as string[]) : [],
-    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    summary: readFileSync(runnerFiles.GITHUB_STEP_SUMMARY, 'utf8'),
     workspace,
   };
 }

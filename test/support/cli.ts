@@ -5,9 +5,10 @@
 import { execa, type ResultPromise } from 'execa';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
-export const ROOT = resolve(import.meta.dirname, '..', '..');
+/** The checkout: two levels up, or three when the reliability scripts run this compiled in .bench/test/support. */
+export const ROOT = ((up) => (basename(up) === '.bench' ? dirname(up) : up))(resolve(import.meta.dirname, '..', '..'));
 export const BIN = join(ROOT, 'bin', 'stripe-hooks.js');
 
 /** The real Stripe CLI binary from the @stripe/cli devDependency. */

@@ -32,6 +32,16 @@ function tree(files: Record<string, string>): string {
   return root;
 }
 
+/**
+ * A tree meant to have no package.json above it: shared (mode 0777, as /tmp is) so the walk ends there, whatever
+ * lies above the temp dir (TMPDIR may be under a project with a package.json of its own).
+ */
+function bareTree(files: Record<string, string>): string {
+  const root = tree(files);
+  chmodSync(root, 0o777);
+  return root;
+}
+
 const locate = (cwd: string, PATH = '') => locateStripeCli({ cwd, env: { HOME: tempDir(), PATH }, platform });
 
 describe('a binary above the project root is never run', () => {
@@ -55,7 +65,7 @@ describe('a binary above the project root is never run', () => {
   });
 
   it('without any package.json only cwd\'s own node_modules is searched', async () => {
-    const top = tree({ 'a/b/': '' });
+    const top = bareTree({ 'a/b/': '' });
     const foreign = tracedStandIn(join(top, 'a', PACKAGE_BIN), '6.6.6');
     expect(await locate(join(top, 'a', 'b'))).toEqual({ broken: [], explicit: false });
     expect(ran(foreign)).toBe(false);
@@ -122,7 +132,7 @@ describe('the project root', () => {
   it('with no marker, the nearest package.json; with none, cwd', async () => {
     const top = tree({ 'package.json': '{}', 'app/package.json': '{}', 'app/a/b/': '', 'plain/x/': '' });
     expect(await projectRoot(join(top, 'app', 'a', 'b'))).toBe(join(top, 'app'));
-    const bare = tree({ 'x/y/': '' });
+    const bare = bareTree({ 'x/y/': '' });
     expect(await projectRoot(join(bare, 'x', 'y'))).toBe(join(bare, 'x', 'y'));
   });
 });

@@ -1,0 +1,54 @@
+/**
+ * action/summary.js on its own, fed crafted reports: whatever a report holds, no line it prints starts a workflow
+ * command (it does not count on the action's ::stop-commands:: around it), and the job summary's Markdown keeps
+ * its table shape, with no HTML.
+ */
+import { execa } from 'execa';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { workflowCommands } from '../support/action-runner.js';
+import { ROOT, tempDir } from '../support/cli.js';
+import { hostileError, hostileReport, INJECTIONS } from '../support/hostile.js';
+
+async function summarize(report: unknown): Promise<{ log: string; markdown: string }> {
+  const dir = tempDir('stripe-hooks-summary-');
+  const [path, markdown] = [join(dir, 'report.json'), join(dir, 'summary.md')];
+  writeFileSync(path, JSON.stringify(report));
+  writeFileSync(markdown, '');
+  const result = await execa(process.execPath, [join(ROOT, 'action', 'summary.js'), path], { env: { GITHUB_STEP_SUMMARY: markdown }, reject: false });
+  expect(result.exitCode, result.stderr).toBe(0);
+  return { log: result.stdout, markdown: readFileSync(markdown, 'utf8') };
+}
+
+/** The log's lines as a runner reads them (\n, \r and \r\n end one): each starts with the summary's own words. */
+const lines = (log: string) => log.split(/\r\n|\r|\n/);
+const OWN_LINE = /^(flow |step \d+ |burst: |audit: |fix |stripe-hooks: |hint: |report: )/;
+
+describe('action/summary.js with hostile report text', () => {
+  it.each(INJECTIONS)('a report: one line per item, no workflow command, the table intact (%j)', async (injection) => {
+    const { log, markdown } = await summarize(hostileReport(injection));
+    expect(workflowCommands(log)).toEqual([]);
+    expect(lines(log).filter((line) => !OWN_LINE.test(line))).toEqual([]);
+    expect(lines(log)).toHaveLength(6); // flow, one failed step, burst, audit, one fix, report
+    expect(log).toContain('step 1 charge.succeeded');
+
+    const rows = markdown.split('\n').filter((line) => line.startsWith('|'));
+    expect(rows).toHaveLength(4); // header, rule, two steps
+    for (const row of rows) expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(8); // six cells: no forged one
+    expect(markdown).not.toMatch(/[<>]/);
+    expect(markdown.split('\n').filter((line) => line !== '' && !/^(### stripe-hooks|- |\| )/.test(line))).toEqual([]);
+  });
+
+  it.each(INJECTIONS)('an error document: the error and hint lines only (%j)', async (injection) => {
+    const { log, markdown } = await summarize(hostileError(injection));
+    expect(workflowCommands(log)).toEqual([]);
+    expect(lines(log).map((line) => OWN_LINE.exec(line)?.[1])).toEqual(['stripe-hooks: ', 'hint: ', 'report: ']);
+    expect(markdown).not.toMatch(/[<>]/);
+  });
+
+  it('shows control characters as escapes and breaks the legacy ##[command] form', async () => {
+    const { log } = await summarize(hostileError('\u0007 ##[error]x'));
+    expect(log).toContain('stripe-hooks: usage\\u0007 # #[error]x: bad input');
+  });
+});
