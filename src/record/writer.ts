@@ -26,9 +26,8 @@ import { closeSync, constants, existsSync, fchmodSync, fstatSync, ftruncateSync,
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 import { findSecrets } from '../lib/secrets.js';
-import type { RecordedAnswer } from './format.js';
+import { MAX_EVENT_BYTES, parseRecordingLine, recordingLine, type RecordedAnswer } from './format.js';
 import { lockRecording } from './lock.js';
-import { parseRecordingLine, recordingLine } from './format.js';
 
 /** One request the relay forwarded and the app's answer, as the relay hands it over. */
 export interface RecordEntry {
@@ -45,8 +44,11 @@ export interface RecordEntry {
   answer: RecordedAnswer;
 }
 
-/** What became of one entry ('not-event': not a Stripe event in UTF-8 JSON, a line no replay could read). */
-export type RecordOutcome = 'recorded' | 'livemode' | 'secret' | 'not-event' | 'failed';
+/**
+ * What became of one entry ('not-event': not a Stripe event in UTF-8 JSON, a line no replay could read;
+ * 'too-large': its line would be over MAX_EVENT_BYTES, which readers refuse).
+ */
+export type RecordOutcome = 'recorded' | 'livemode' | 'secret' | 'not-event' | 'too-large' | 'failed';
 
 export interface RecordSummary {
   path: string;
@@ -124,8 +126,10 @@ export function openRecorder(path: string, options: RecorderOptions): Recorder {
     if (!open || summary.error !== undefined) return 'failed';
     const line = recordingLine({ ...entry, run, body: entry.body, headers: withoutSecrets(entry.headers) });
     for (const secret of forbidden) if (line.includes(secret)) return 'secret';
+    const bytes = Buffer.from(line, 'utf8');
+    if (bytes.length > MAX_EVENT_BYTES + 1) return 'too-large'; // + 1: the newline
     try {
-      writeWhole(fd, Buffer.from(line, 'utf8'));
+      writeWhole(fd, bytes);
       return 'recorded';
     } catch (error) {
       summary.error = `cannot write to ${path}: ${(error as Error).message}`;

@@ -7,6 +7,7 @@ import { chownSync, existsSync, linkSync, readdirSync, readFileSync, statSync, s
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
+import { MAX_EVENT_BYTES } from '../../src/record/format.js';
 import { openRecorder } from '../../src/record/writer.js';
 import { tempDir } from '../support/cli.js';
 
@@ -76,5 +77,17 @@ describe('--record on a hostile path', () => {
     expect(refusal(join(dir, 'rec.ndjson')).message).toMatch(/its lock .*rec\.ndjson\.lock is a symbolic link/);
     expect(readFileSync(victim, 'utf8')).toBe(VICTIM);
     expect(readdirSync(dir).sort()).toEqual(['rec.ndjson.lock', 'victim.ndjson']);
+  });
+
+  it('writes no line over 16 MiB (readers refuse one): the event is counted as not recorded', () => {
+    const path = join(tempDir(), 'rec.ndjson');
+    const recorder = openRecorder(path, { live: false });
+    // Under the relay's body cap, but each newline doubles once the body is a JSON string.
+    const body = JSON.stringify({ id: 'evt_big', type: 'charge.succeeded', pad: '\n'.repeat(MAX_EVENT_BYTES / 2) });
+    const entry = { receivedAt: 0, body, headers: {}, id: 'evt_big', type: 'charge.succeeded', answer: { status: 200, ms: 1 } };
+    expect(recorder.write(entry)).toBe('too-large');
+    recorder.close();
+    expect(readFileSync(path, 'utf8')).toBe('');
+    expect(recorder.summary()).toMatchObject({ recorded: 0, notRecorded: 1 });
   });
 });
