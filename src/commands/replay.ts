@@ -27,6 +27,7 @@ export async function run(file: string, options: ReplayOptions, ctx: Context): P
 
   if (options.dryRun) return renderReplayPreview(ctx.out, replayPreview(recording, entries, { url, copies, shuffle, seed }));
 
+  const sample = options.audit ? await auditSample(recording, entries) : undefined;
   const secret = await signing.settle();
   renderReplayStart(ctx.out, { count: entries.length, shown: recording.shown, url, redeliveries: recording.redeliveries, torn: recording.torn, ...(shuffle && { seed }) });
   const settings = { url, secret: secret.value, seed, timeoutMs: options.forwardTimeout, signal: ctx.signal };
@@ -45,7 +46,7 @@ export async function run(file: string, options: ReplayOptions, ctx: Context): P
   } finally {
     progress.stop();
   }
-  const audit = options.audit ? await auditHandler({ ...settings, sample: await auditSample(recording, entries) }) : undefined;
+  const audit = sample ? await auditHandler({ ...settings, sample }) : undefined;
 
   renderOfflineReports(ctx.out, report, audit, shuffle ? seed : undefined);
   const failure = runFailure(report, { audit, secret: signingSecret(secret), forwardTo: url.href });

@@ -10,7 +10,7 @@ import { checkInteger } from '../lib/option-values.js';
 import type { RecordNotice, SkipReason } from '../record/policy.js';
 import type { ListenDelivery, ListenerEvent as ListenJson } from '../relay/listen-json.js';
 
-/** An event the recording left out: `livemode` (no `live: true`), `secret` (it holds the key or a signing secret), `not-event`. */
+/** An event the recording left out: `livemode` (no `live: true`), `secret` (it holds the key or a signing secret), `not-event`, `too-large` (a line over 16 MiB). */
 export interface ListenRecordSkipped {
   kind: 'record-skipped';
   time: string;

@@ -52,6 +52,29 @@ export interface AuditOptions {
 /** A parsed event body. */
 export type AuditSample = { id: string; data?: { object?: Record<string, unknown> } } & Record<string, unknown>;
 
+/** How deep a sample may nest: Stripe's events go about 10 levels; copying one serialises it, recursively. */
+export const MAX_SAMPLE_DEPTH = 64;
+
+/**
+ * A recorded body as the audit's sample; throws (for the caller's `file:line`) when it is not an object or
+ * nests deeper than MAX_SAMPLE_DEPTH, which JSON.stringify would overflow the stack on. Counted on the text,
+ * without recursion.
+ */
+export function auditSampleOf(body: string): AuditSample {
+  let depth = 0;
+  for (let i = 0, inString = false; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // an escape: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_SAMPLE_DEPTH) throw new Error(`the event nests deeper than ${MAX_SAMPLE_DEPTH} levels, too deep to audit with (Stripe's events nest about 10)`);
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return JSON.parse(body) as AuditSample;
+}
+
 // Older than the SDKs' 300 s tolerance by a clear margin, so clock skew cannot excuse accepting it.
 const STALE_BY_S = 2 * SIGNATURE_TOLERANCE_S;
 // Audit events come from their own instances so they never share ids with a flow run of the same seed.

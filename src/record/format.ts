@@ -16,6 +16,24 @@ import type { DeliveryFailure } from '../relay/record.js';
 
 export const RECORDING_VERSION = 1;
 
+/**
+ * The largest event body the relay accepts, and the longest recording line written or read: Stripe's events are
+ * tens of KiB, and a reader that stops here never builds a string V8 cannot hold.
+ */
+export const MAX_EVENT_BYTES = 16 << 20;
+
+// Fatal: bytes that are not UTF-8 would be read as U+FFFD and sent as such, not as recorded. ignoreBOM: kept, not eaten.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** A recording line's bytes as text; throws (for the caller's `file:line`) when they are not UTF-8. */
+export function lineText(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new Error('the line is not valid UTF-8, so its event could not be sent byte for byte (a recording is UTF-8 text)');
+  }
+}
+
 export interface RecordedAnswer {
   /** The app's status; null when it never answered (then `failure` says why). */
   status: number | null;
@@ -96,6 +114,8 @@ export function parseRecordingLine(text: string): RecordedEvent {
   const l = line as Partial<Record<keyof RecordingLine, unknown>>;
   if (l.v !== RECORDING_VERSION) throw new Error(`unknown recording version ${JSON.stringify(l.v)} (this stripe-hooks reads v${RECORDING_VERSION})`);
   if (typeof l.event !== 'string') throw new Error('"event" is not a string (the raw event body)');
+  // A lone surrogate (\ud800) has no UTF-8 bytes: it would be sent as U+FFFD, not as the body recorded.
+  if (/\p{Cs}/u.test(l.event)) throw new Error('"event" holds a lone surrogate (\\ud800–\\udfff), which no UTF-8 body can: it is not a body Stripe sent');
   let event: unknown;
   try {
     event = JSON.parse(l.event);

@@ -6,7 +6,8 @@
  * newline), so the second run is refused instead. A lock whose pid is gone (a
  * writer killed with -9) is stale and taken over.
  */
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, linkSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 
 export interface RecordingLock {
@@ -33,7 +34,7 @@ export function lockRecording(path: string): RecordingLock {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') return { release() {} }; // a directory we cannot add files to: openRecorder says why
-      const holder = lockHolder(lockPath);
+      const holder = lockHolder(lockPath, path);
       if (holder !== undefined && alive(holder)) {
         throw new UsageError(`--record ${path}: another stripe-hooks run (pid ${holder}) is recording to it`, {
           hint: 'stop that run first, or record to another file',
@@ -49,10 +50,19 @@ export function lockRecording(path: string): RecordingLock {
   }
 }
 
-/** The lock appears whole, pid included (written aside, then linked: link fails if the lock exists). */
+/**
+ * The lock appears whole, pid included (written aside, then linked: link fails if the lock exists). The aside
+ * name is unguessable and opened O_EXCL | O_NOFOLLOW, so a link planted there cannot redirect the write.
+ */
 function takeLock(lockPath: string): void {
-  const aside = `${lockPath}.${process.pid}`;
-  writeFileSync(aside, `${process.pid}\n`, { mode: 0o600 });
+  const aside = `${lockPath}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
+  const fd = openSync(aside, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+  try {
+    writeSync(fd, `${process.pid}\n`);
+  } finally {
+    closeSync(fd);
+  }
   try {
     linkSync(aside, lockPath);
   } finally {
@@ -60,12 +70,23 @@ function takeLock(lockPath: string): void {
   }
 }
 
-function lockHolder(lockPath: string): number | undefined {
+/** The pid in the lock; a planted symbolic link is refused rather than read through (or waited on: O_NONBLOCK). */
+function lockHolder(lockPath: string, path: string): number | undefined {
+  let fd: number;
   try {
-    const pid = Number.parseInt(readFileSync(lockPath, 'utf8'), 10);
+    fd = openSync(lockPath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOOP') return undefined;
+    throw new UsageError(`--record ${path}: its lock ${lockPath} is a symbolic link, not a lock stripe-hooks wrote`, { hint: `remove ${lockPath}, or record to another file` });
+  }
+  try {
+    const text = Buffer.alloc(32);
+    const pid = Number.parseInt(text.toString('latin1', 0, readSync(fd, text, 0, text.length, 0)), 10);
     return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
+  } finally {
+    closeSync(fd);
   }
 }
 

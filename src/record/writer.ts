@@ -22,13 +22,12 @@
  *   body is Stripe's bytes and is never altered.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fchmodSync, fstatSync, ftruncateSync, openSync, readlinkSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 import { findSecrets } from '../lib/secrets.js';
-import type { RecordedAnswer } from './format.js';
+import { MAX_EVENT_BYTES, parseRecordingLine, recordingLine, type RecordedAnswer } from './format.js';
 import { lockRecording } from './lock.js';
-import { parseRecordingLine, recordingLine } from './format.js';
 
 /** One request the relay forwarded and the app's answer, as the relay hands it over. */
 export interface RecordEntry {
@@ -45,8 +44,11 @@ export interface RecordEntry {
   answer: RecordedAnswer;
 }
 
-/** What became of one entry ('not-event': not a Stripe event in UTF-8 JSON, a line no replay could read). */
-export type RecordOutcome = 'recorded' | 'livemode' | 'secret' | 'not-event' | 'failed';
+/**
+ * What became of one entry ('not-event': not a Stripe event in UTF-8 JSON, a line no replay could read;
+ * 'too-large': its line would be over MAX_EVENT_BYTES, which readers refuse).
+ */
+export type RecordOutcome = 'recorded' | 'livemode' | 'secret' | 'not-event' | 'too-large' | 'failed';
 
 export interface RecordSummary {
   path: string;
@@ -124,8 +126,10 @@ export function openRecorder(path: string, options: RecorderOptions): Recorder {
     if (!open || summary.error !== undefined) return 'failed';
     const line = recordingLine({ ...entry, run, body: entry.body, headers: withoutSecrets(entry.headers) });
     for (const secret of forbidden) if (line.includes(secret)) return 'secret';
+    const bytes = Buffer.from(line, 'utf8');
+    if (bytes.length > MAX_EVENT_BYTES + 1) return 'too-large'; // + 1: the newline
     try {
-      writeWhole(fd, Buffer.from(line, 'utf8'));
+      writeWhole(fd, bytes);
       return 'recorded';
     } catch (error) {
       summary.error = `cannot write to ${path}: ${(error as Error).message}`;
@@ -151,15 +155,16 @@ function withoutSecrets(headers: RecordEntry['headers']): RecordEntry['headers']
 }
 
 function openFile(path: string): { fd: number; created: boolean; tightened: boolean; cut: number } {
-  const { O_WRONLY, O_APPEND, O_CREAT, O_EXCL } = constants;
+  // O_NOFOLLOW: a link planted at the path (a shared /tmp) must not send customer data to its target.
+  const { O_WRONLY, O_RDWR, O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
   try {
-    return { fd: openSync(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, 0o600), created: true, tightened: false, cut: 0 };
+    return { fd: openSync(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600), created: true, tightened: false, cut: 0 };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw openError(path, error);
   }
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDWR | O_APPEND);
+    fd = openSync(path, O_RDWR | O_APPEND | O_NOFOLLOW);
   } catch (error) {
     throw openError(path, error);
   }
@@ -172,6 +177,21 @@ function openFile(path: string): { fd: number; created: boolean; tightened: bool
 }
 
 /**
+ * Only a file that is ours alone is appended to: another user who owns it (or a hard link's other name) could
+ * read the customer data we add, and running as root (CI) must not write into a file someone planted.
+ */
+function assertOwn(stat: { isFile(): boolean; uid: number; nlink: number }, path: string): void {
+  if (!stat.isFile()) throw new UsageError(`--record ${path} is not a regular file`, { hint: 'name a file, e.g. --record events.ndjson' });
+  const euid = process.geteuid?.();
+  if (euid !== undefined && stat.uid !== euid) {
+    throw new UsageError(`--record ${path} belongs to another user (uid ${stat.uid}), who could read what is recorded`, { hint: 'name a new file, in a directory only you can write to' });
+  }
+  if (stat.nlink !== 1) {
+    throw new UsageError(`--record ${path} has ${stat.nlink} hard links: the recording could be read through another name`, { hint: 'name a new file' });
+  }
+}
+
+/**
  * An existing file must be a recording we may append to. A last line without its newline is one a kill cut
  * short: Linux ends a write at a page boundary when SIGKILL arrives, so a line longer than a page (4 KiB) can
  * be torn even though it was one write call. It is dropped, so the new lines follow whole ones. Returns whether
@@ -180,7 +200,7 @@ function openFile(path: string): { fd: number; created: boolean; tightened: bool
 function checkExisting(fd: number, path: string): { tightened: boolean; cut: number } {
   const stat = fstatSync(fd);
   let cut = 0;
-  if (!stat.isFile()) throw new UsageError(`--record ${path} is not a regular file`, { hint: 'name a file, e.g. --record events.ndjson' });
+  assertOwn(stat, path);
   if (stat.size > 0) {
     const head = Buffer.alloc(Math.min(stat.size, 1 << 20));
     readSync(fd, head, 0, head.length, 0);
@@ -220,9 +240,25 @@ function lastNewline(fd: number, size: number): number {
 
 function openError(path: string, error: unknown): UsageError {
   const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ELOOP') return linkError(path);
   if (code === 'ENOENT') return new UsageError(`--record ${path}: the directory ${dirname(path)} does not exist`, { hint: `create it first (mkdir -p ${dirname(path)}), or name a file in an existing directory` });
   if (code === 'EISDIR') return new UsageError(`--record ${path} is a directory`, { hint: `name a file, e.g. --record ${path.replace(/\/+$/, '')}/events.ndjson` });
   if (code === 'EACCES' || code === 'EPERM') return new UsageError(`--record ${path}: no permission to write there`, { hint: 'name a file in a directory you can write to' });
   if (code === 'ENOTDIR') return new UsageError(`--record ${path}: a part of the path is not a directory`, { hint: 'name a file in an existing directory' });
   return new UsageError(`--record ${path}: cannot open it (${code ?? String(error)})`, { hint: 'name a file in a directory you can write to' });
+}
+
+/** The path is a symbolic link (O_NOFOLLOW refused it): say where it points, and whether that exists. */
+function linkError(path: string): UsageError {
+  let target = '?';
+  let dangling = false;
+  try {
+    target = readlinkSync(path);
+    dangling = !existsSync(path); // follows the link
+  } catch {
+    // gone or not a link any more: the message still says what was refused
+  }
+  return new UsageError(`--record ${path} is a symbolic link (to ${target}${dangling ? ', which does not exist' : ''}); --record never follows one`, {
+    hint: 'name the file itself, or a new file',
+  });
 }

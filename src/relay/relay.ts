@@ -13,6 +13,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RecordEntry } from '../record/writer.js';
+import { MAX_EVENT_BYTES as MAX_REQUEST } from '../record/format.js'; // larger bodies are refused (Stripe's events are tens of KiB)
 import { Admission, type Refusal } from './admission.js';
 import { bodyExcerpt, eventFacts, type Delivery, type Received } from './record.js';
 import { ReorderQueue } from './reorder.js';
@@ -29,8 +30,6 @@ function lifecycleRank(type: string | undefined): number {
   if (type?.endsWith('.created')) return 0;
   return type?.endsWith('.deleted') ? 2 : 1;
 }
-/** Larger bodies are refused (Stripe's events are tens of KiB at most). */
-const MAX_REQUEST = 16 << 20;
 
 export interface RelayOptions {
   routing: Routing;

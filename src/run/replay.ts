@@ -7,7 +7,7 @@
 import { UsageError } from '../errors.js';
 import type { Flow } from '../flows/types.js';
 import { isEventGlob, matchesGlob } from '../lib/glob.js';
-import type { AuditSample } from '../offline/audit.js';
+import { auditSampleOf, type AuditSample } from '../offline/audit.js';
 import { openBodies, recordingAsFlow, type Recording, type RecordingEntry } from '../record/read.js';
 import type { EventSource } from './offline-driver.js';
 import { deliveryOrder, runOfflineFlow, type OfflineRunOptions } from './offline-runner.js';
@@ -57,11 +57,15 @@ export function replayFlow(recording: Recording, entries: readonly RecordingEntr
   return recordingAsFlow(recording, entries, `the events recorded in ${recording.shown}`);
 }
 
-/** The recording's first chosen event, parsed: the audit's sample. */
+/** The recording's first chosen event, parsed: the audit's sample. Read before the replay, so a bad one stops it before anything is sent. */
 export async function auditSample(recording: Recording, entries: readonly RecordingEntry[]): Promise<AuditSample> {
   const reader = await openBodies(recording);
+  const entry = entries[0]!;
   try {
-    return JSON.parse(await reader.body(entries[0]!)) as AuditSample;
+    return auditSampleOf(await reader.body(entry));
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${recording.shown}:${entry.line}: ${(error as Error).message}`, { hint: 'audit with another event: --since or --only choose the first one sent' });
   } finally {
     await reader.close();
   }

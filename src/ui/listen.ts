@@ -109,6 +109,7 @@ const NOT_RECORDED: Record<SkipReason, (id: string) => string> = {
   livemode: (id) => `livemode event ${id} not recorded (live customer data): add --live to record livemode events`,
   secret: (id) => `event ${id} not recorded: it holds this run's API key or signing secret`,
   'not-event': () => 'a request not recorded: it is not a Stripe event in UTF-8 JSON, which a replay could not read',
+  'too-large': (id) => `event ${id} not recorded: its line would be over 16 MiB, which a replay refuses`,
 };
 
 /**

@@ -49,6 +49,16 @@ describe('replay: the recording and the run around it', () => {
     expect(receiver.deliveries).toHaveLength(0);
   });
 
+  it('--audit with a sample nested 200,000 levels deep: exit 2 naming its line, before anything is sent', async () => {
+    receiver = await startReceiver({ secret });
+    const deep = `{"id":"evt_deep","object":"event","type":"charge.succeeded","data":{"object":{"id":"ch_1","x":${'['.repeat(200_000)}${']'.repeat(200_000)}}}}`;
+    const line = `${JSON.stringify({ v: 1, receivedAt: '2026-12-01T10:00:00.000Z', event: deep, headers: {}, answer: { status: 200, ms: 1 } })}\n`;
+    const recorded = writeRecording((lines) => [lines[0]!, line, ...lines.slice(1)]);
+    const result = await replay(recorded, ['--forward-to', receiver.url, '--audit', '--since', 'evt_deep'], { STRIPE_WEBHOOK_SECRET: secret });
+    expectUsageError(result, "error rec.ndjson:2: the event nests deeper than 64 levels, too deep to audit with (Stripe's events nest about 10)");
+    expect(receiver.deliveries).toHaveLength(0);
+  });
+
   it('a recorded redelivery (the same id on a later line) is sent once and said so', async () => {
     receiver = await startReceiver({ secret });
     const recorded = writeRecording((lines) => [...lines, lines[1]!]);

@@ -1,9 +1,9 @@
 /** Reading a recording: every line checked first (file:line on a bad one), bodies read back byte-exact by offset. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { recordingLine } from '../../src/record/format.js';
+import { MAX_EVENT_BYTES, recordingLine } from '../../src/record/format.js';
 import { looksLikeRecording, openBodies, readRecording } from '../../src/record/read.js';
 import { tempDir } from '../support/cli.js';
 
@@ -97,10 +97,53 @@ describe('readRecording', () => {
     writeFileSync(join(dir, file), line(body('evt_9', 'invoice.paid')));
     const reader = await openBodies(recording);
     try {
-      expect((await usageError(reader.body(recording.entries[0]!))).message).toMatch(/^rec\.ndjson:1 changed during the replay: holds evt_9, not evt_1/);
+      expect((await usageError(reader.body(recording.entries[0]!))).message).toBe('rec.ndjson:1 changed during the replay: its bytes are not those checked');
     } finally {
       await reader.close();
     }
+  });
+
+  it('a line rewritten in place with the same id and length is not sent either', async () => {
+    const { dir, file } = write(line(body('evt_1', 'invoice.paid')) + line(body('evt_2', 'invoice.paid')));
+    const recording = await readRecording(file, dir);
+    const path = join(dir, file);
+    // Same id, same byte length, another type: only a check of the bytes themselves tells.
+    const rewritten = readFileSync(path, 'utf8').replace('invoice.paid', 'invoice.void');
+    expect(rewritten.length).toBe(readFileSync(path, 'utf8').length);
+    writeFileSync(path, rewritten);
+    const reader = await openBodies(recording);
+    try {
+      expect((await usageError(reader.body(recording.entries[0]!))).message).toBe('rec.ndjson:1 changed during the replay: its bytes are not those checked');
+      expect(JSON.parse(await reader.body(recording.entries[1]!))).toMatchObject({ id: 'evt_2', type: 'invoice.paid' });
+    } finally {
+      await reader.close();
+    }
+  });
+});
+
+describe('readRecording on hostile lines', () => {
+  it('refuses a line longer than 16 MiB as file:line, valid as it may be', async () => {
+    const { dir, file } = write(line(body('evt_1', 'invoice.paid')) + line(body('evt_2', 'invoice.paid', { pad: 'x'.repeat(MAX_EVENT_BYTES) })));
+    const error = await usageError(readRecording(file, dir));
+    expect(error.message).toBe('rec.ndjson:2: the line is longer than 16 MiB, the largest event stripe-hooks records');
+    expect(error.hint).toBeTruthy();
+  });
+
+  it('refuses a line whose bytes are not UTF-8 (they would be sent as U+FFFD), but a torn last line is still left out', async () => {
+    const good = Buffer.from(line(body('evt_1', 'invoice.paid', { name: 'caf\u00e9' })));
+    const at = good.indexOf('caf') + 3;
+    const bad = Buffer.concat([good.subarray(0, at), Buffer.from([0xe9]), good.subarray(at + 2)]); // Latin-1 é
+    const { dir, file } = write('');
+    writeFileSync(join(dir, file), Buffer.concat([good, bad]));
+    expect((await usageError(readRecording(file, dir))).message).toMatch(/^rec\.ndjson:2: the line is not valid UTF-8/);
+    writeFileSync(join(dir, file), Buffer.concat([good, good.subarray(0, at + 1)])); // killed inside the é: torn, not an error
+    expect((await readRecording(file, dir)).torn).toBe(2);
+  });
+
+  it('refuses an event holding a lone surrogate, which no UTF-8 body can', async () => {
+    // In the line's `event` string itself (the body's own JSON escapes, `"\\ud800"`, are plain ASCII and fine).
+    const { dir, file } = write(line(body('evt_1', 'invoice.paid', { name: 'LONE' }).replace('LONE', '\ud800')));
+    expect((await usageError(readRecording(file, dir))).message).toMatch(/^rec\.ndjson:1: "event" holds a lone surrogate/);
   });
 });
 
