@@ -30,7 +30,11 @@ const clock = (at: number) => new Date(at).toTimeString().slice(0, 8);
 
 /** A function that renders each event as it comes. */
 export function listenRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) => void {
-  return out.json ? jsonRenderer(out, setup) : humanRenderer(out, setup);
+  const render = out.json ? jsonRenderer(out, setup) : humanRenderer(out, setup);
+  return (event) => {
+    if (event.kind === 'ready') out.secret(event.secret); // the session's: masked wherever it shows up
+    render(event);
+  };
 }
 
 function jsonRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) => void {

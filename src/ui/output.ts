@@ -37,6 +37,8 @@ export class Output {
   private readonly stderr: Writable & { isTTY?: boolean };
   /** Exact secret values the user asked to see (e.g. --print-secret). */
   private readonly allowed: string[] = [];
+  /** Secrets this run knows, longest first (one may contain another): masked wherever they appear. */
+  private readonly known: string[] = [];
 
   constructor(options: OutputOptions) {
     this.json = options.json;
@@ -60,8 +62,18 @@ export class Output {
   }
 
   /** The text as it may be written: secrets masked, control characters other than our colours and line breaks shown as escapes. */
+  /**
+   * Masks one secret the run knows (its API key, the signing secret it signs with, the session's) wherever it
+   * appears, whatever its shape. Values under 6 characters are left alone: masking them would garble ordinary words.
+   */
+  secret(value: string | undefined): void {
+    if (value === undefined || value.length < 6 || this.known.includes(value)) return;
+    this.known.push(value);
+    this.known.sort((a, b) => b.length - a.length);
+  }
+
   redact(text: string): string {
-    return terminalSafe(redact(text, this.allowed), this.colour);
+    return terminalSafe(redact(text, this.allowed, this.known), this.colour);
   }
 
   /** A line of data on stdout (human mode). */
@@ -71,7 +83,7 @@ export class Output {
 
   /** One JSON document (or NDJSON record) on stdout. */
   data(value: unknown): void {
-    this.stdout.write(jsonSafe(JSON.stringify(redactDeep(value, this.allowed))) + '\n');
+    this.stdout.write(jsonSafe(JSON.stringify(redactDeep(value, this.allowed, this.known))) + '\n');
   }
 
   /** A note for the human on stderr; silent in --json mode so machines see only JSON. */

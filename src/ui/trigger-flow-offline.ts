@@ -48,6 +48,7 @@ export async function offlineSecret(
   return {
     settle: async () => {
       const secret = given ?? (await generateSecret(sources));
+      where.out.secret(secret.value); // masked everywhere (an app may echo it), unless announced below
       announceSecret(where.out, secret);
       return secret;
     },

@@ -86,3 +86,17 @@ describe("an app whose answers hold escape sequences", () => {
     }
   });
 });
+
+describe('an app that echoes the signing secret', () => {
+  it('trigger-flow --offline --secret whsec_test_secret: the secret appears nowhere, plain, --verbose and --json', async () => {
+    const short = 'whsec_test_secret';
+    const app = await startApp({ answer: (request) => ({ status: 400, body: `No signatures found matching the expected signature for payload; secret ${short}; header ${String(request.headers['stripe-signature'])}` }) });
+    apps.push(app);
+    for (const extra of [[], ['--verbose'], ['--json'], ['--audit', '--continue-on-error']]) {
+      const result = await runCli(['trigger-flow', 'payment', '--offline', '--forward-to', app.url(), '--secret', short, ...extra]);
+      expect(result.exitCode, result.stderr).toBe(1);
+      expect(result.stdout + result.stderr).toContain('whsec_test_…');
+      expect(result.stdout + result.stderr).not.toContain(short);
+    }
+  });
+});
