@@ -7,8 +7,9 @@ import { archives } from './archives.js';
 import { envKill } from './env-kill.js';
 import { malformed } from './malformed.js';
 import { signals } from './signals.js';
+import { terminalHostile } from './terminal-hostile.js';
 
-const CATEGORIES = { signals, malformed, 'env-kill': envKill, archives };
+const CATEGORIES = { signals, malformed, 'env-kill': envKill, archives, 'terminal-hostile': terminalHostile };
 const only = process.argv.slice(2);
 const support = await loadSupport();
 console.log(`node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at the start`);
