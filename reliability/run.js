@@ -9,8 +9,9 @@ import { envKill } from './env-kill.js';
 import { malformed } from './malformed.js';
 import { recordingsHostile } from './recordings-hostile.js';
 import { signals } from './signals.js';
+import { terminalHostile } from './terminal-hostile.js';
 
-const CATEGORIES = { signals, malformed, 'env-kill': envKill, archives, 'action-hostile': actionHostile, 'recordings-hostile': recordingsHostile };
+const CATEGORIES = { signals, malformed, 'env-kill': envKill, archives, 'action-hostile': actionHostile, 'recordings-hostile': recordingsHostile, 'terminal-hostile': terminalHostile };
 const only = process.argv.slice(2);
 const support = await loadSupport();
 console.log(`node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at the start`);

@@ -33,6 +33,7 @@ export function createContext(
   const verbose = Boolean(options.verbose);
   const out = new Output({ json, verbose, color: colorEnabled(options.color !== false, env, process.stdout) });
   const apiKey = options.apiKey || undefined;
+  out.secret(apiKey);
   if (apiKey && options.apiKeyFromFlag) warnSecretFlag(out, '--api-key');
   return {
     cwd: io.cwd ?? process.cwd(),

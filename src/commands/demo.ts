@@ -18,6 +18,7 @@ export async function run(ctx: Context): Promise<void> {
   // Always the built-in flow: a `payment` flow in the user's config must not change the demo.
   const flow = BUILTIN_FLOWS.find((candidate) => candidate.name === 'payment')!;
   const secret = generateWebhookSecret();
+  ctx.out.secret(secret);
   const seed = randomSeed();
   const apiVersion = SDK_API_VERSION;
   const app = await startWebhookApp({ secret, log: (line) => ctx.out.debug(`example app: ${line}`) });

@@ -52,7 +52,10 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
   let secret: string | undefined; // the session's, for the hint when the app refuses its signatures
   const running = runLiveFlow(ctx, {
     plan,
-    onSecret: (value) => (secret = value),
+    onSecret: (value) => {
+      secret = value;
+      ctx.out.secret(value);
+    },
     onProven: (cli) => reportStripeCli(ctx.out, cli),
     continueOnError: Boolean(options.continueOnError),
     relay: { serial: options.serial ? { windowMs: options.reorderWindow } : undefined, forwardTimeoutMs: options.forwardTimeout, record },

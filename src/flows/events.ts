@@ -1,5 +1,7 @@
 /** Event-type validation against the SDK-derived list, with "did you mean". */
 import { UsageError } from '../errors.js';
+import { EVENT_TYPE_FORM, isEventTypeShape } from '../lib/grammar.js';
+import { quoted } from '../lib/sanitize.js';
 import { suggest } from '../lib/suggest.js';
 import { BUILTIN_FLOWS } from './builtin.js';
 import { EVENT_TYPES, type EventType } from './event-types.js';
@@ -13,9 +15,11 @@ export function isEventType(value: string): value is EventType {
 
 /** Explains an unknown event type in one line: the closest valid type, or that none is close. */
 export function unknownEventMessage(value: string): { message: string; hint: string } {
+  // A value that is not even shaped like a type (escape sequences, a megabyte) is not compared with every known one.
+  if (!isEventTypeShape(value)) return { message: `${quoted(value)} is not an event type`, hint: `an event type is ${EVENT_TYPE_FORM}` };
   const close = suggest(value, EVENT_TYPES);
   return {
-    message: `unknown event type "${value}"`,
+    message: `unknown event type ${quoted(value)}`,
     hint: close
       ? `did you mean "${close}"?`
       : 'no Stripe event type is close to it; see https://docs.stripe.com/api/events/types',

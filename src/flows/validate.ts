@@ -3,6 +3,7 @@
  * `Flow`s. Pure: a problem is thrown as a FlowShapeError carrying the path of
  * the offending node, so the loader can point at its line and column.
  */
+import { quoted } from '../lib/sanitize.js';
 import { suggest } from '../lib/suggest.js';
 import { isEventType, unknownEventMessage } from './events.js';
 import type { Flow, FlowStep } from './types.js';
@@ -36,7 +37,7 @@ function rejectUnknownKeys(value: Record<string, unknown>, allowed: readonly str
   for (const key of Object.keys(value)) {
     if (allowed.includes(key)) continue;
     const close = suggest(key, allowed);
-    throw new FlowShapeError([...path, key], `${what} has an unknown field "${key}"`, close ? `did you mean "${close}"?` : `allowed: ${allowed.join(', ')}`, true);
+    throw new FlowShapeError([...path, key], `${what} has an unknown field ${quoted(key)}`, close ? `did you mean "${close}"?` : `allowed: ${allowed.join(', ')}`, true);
   }
 }
 
@@ -45,7 +46,7 @@ function stringList(value: unknown, path: NodePath, label: string, pattern: RegE
   return items.map((item, i) => {
     const at = Array.isArray(value) ? [...path, i] : path;
     if (typeof item !== 'string' || !pattern.test(item)) {
-      throw new FlowShapeError(at, `${label} ${JSON.stringify(item)} is not in the form ${example}`, `e.g. ${label}: ["${example.replace(/\w+$/, 'x')}"]`);
+      throw new FlowShapeError(at, `${label} ${quoted(item)} is not in the form ${example}`, `e.g. ${label}: ["${example.replace(/\w+$/, 'x')}"]`);
     }
     return item;
   });
@@ -92,7 +93,7 @@ function parseStep(value: unknown, path: NodePath, label: string): FlowStep {
 /** One flow: `{ description?, steps }` or a bare list of steps. `path` points at it in the document. */
 export function parseFlow(value: unknown, name: string, source: string, path: NodePath, allowName = false): Flow {
   if (!FLOW_NAME.test(name)) {
-    throw new FlowShapeError(path, `flow name "${name}" is not allowed`, 'use letters, digits, ".", "_" and "-", starting with a letter or digit');
+    throw new FlowShapeError(path, `flow name ${quoted(name)} is not allowed`, 'use letters, digits, ".", "_" and "-", starting with a letter or digit');
   }
   const what = `flow "${name}"`;
   const body = Array.isArray(value) ? { steps: value } : value;

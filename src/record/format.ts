@@ -12,6 +12,8 @@
  *
  *   {"v":1,"run":"5f0c1a2b","seq":0,"receivedAt":"2026-12-01T10:00:00.000Z","event":"{…}","headers":{…},"answer":{"status":200,"ms":3.1}}
  */
+import { EVENT_ID_FORM, EVENT_TYPE_FORM, isEventId, isEventTypeShape } from '../lib/grammar.js';
+import { quoted } from '../lib/sanitize.js';
 import type { DeliveryFailure } from '../relay/record.js';
 
 export const RECORDING_VERSION = 1;
@@ -124,7 +126,9 @@ export function parseRecordingLine(text: string): RecordedEvent {
   }
   const e = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
   if (typeof e.id !== 'string' || !e.id.startsWith('evt_')) throw new Error('"event" has no evt_ id');
-  if (typeof e.type !== 'string' || e.type === '') throw new Error(`event ${e.id} has no type`);
+  if (!isEventId(e.id)) throw new Error(`"event" has the id ${quoted(e.id)}, not ${EVENT_ID_FORM}`);
+  if (e.type === undefined || e.type === '') throw new Error(`event ${e.id} has no type`);
+  if (!isEventTypeShape(e.type)) throw new Error(`event ${e.id} has the type ${quoted(e.type)}, not ${EVENT_TYPE_FORM}`);
   const headers: Record<string, string> = {};
   if (typeof l.headers === 'object' && l.headers !== null) {
     for (const [name, value] of Object.entries(l.headers)) if (typeof value === 'string') headers[name] = value;

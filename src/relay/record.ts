@@ -4,6 +4,7 @@
  */
 import { brotliDecompressSync, constants, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
 import { answerText } from '../lib/answer.js';
+import { isEventId, isEventTypeShape } from '../lib/grammar.js';
 import { redact } from '../lib/redact.js';
 import type { FailureClass } from './upstream.js';
 
@@ -54,7 +55,10 @@ export interface Delivery extends Received {
 
 const EXCERPT_BYTES = 2048;
 
-/** The facts of a Stripe event body; empty when it is not one. */
+/**
+ * The facts of a Stripe event body; empty when it is not one. An id or type not in Stripe's form (lib/grammar.ts)
+ * is left out, as for a body that is not an event: it would reach the screen, and no Stripe event has one.
+ */
 export function eventFacts(body: Buffer): EventFacts {
   let event: unknown;
   try {
@@ -66,8 +70,8 @@ export function eventFacts(body: Buffer): EventFacts {
   const e = event as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   return {
-    id: text(e.id),
-    type: text(e.type),
+    id: isEventId(e.id) ? e.id : undefined,
+    type: isEventTypeShape(e.type) ? e.type : undefined,
     livemode: typeof e.livemode === 'boolean' ? e.livemode : undefined,
     account: text(e.account),
     apiVersion: e.api_version === null ? null : text(e.api_version),

@@ -3,6 +3,7 @@
  * correct handler does, what came back), then how to fix each failure, then a
  * one-line summary. Everything goes to stdout: the report is the command's data.
  */
+import { shown } from '../lib/sanitize.js';
 import type { AuditReport } from '../offline/audit.js';
 import type { Output } from './output.js';
 import { table } from './table.js';
@@ -13,7 +14,7 @@ export function renderAuditReport(report: AuditReport, out: Output): void {
     String(i + 1),
     check.title,
     check.expected,
-    check.detail,
+    shown(check.detail),
     check.ok ? c.green('pass') : c.red('FAIL'),
   ]);
   out.line(table(['check', 'sent', 'expects', 'answer', 'result'], rows));

@@ -2,6 +2,7 @@
  * `trigger-flow --dry-run` and `--list` for a human: the plan as a shell script
  * one could paste (the key stays in the environment), and the flow catalogue.
  */
+import { shown } from '../lib/sanitize.js';
 import { shellCommand } from '../lib/shell.js';
 import type { Routing } from '../relay/routing.js';
 import type { FlowPlan } from '../run/plan.js';
@@ -14,7 +15,7 @@ const seconds = (ms: number) => `${ms / 1000} s`;
 export function renderPlan(plan: FlowPlan, out: Output): void {
   const { flow } = plan;
   const { c } = out;
-  out.line(c.dim(`# flow ${flow.name} (${flow.source}): ${flow.steps.length} steps${flow.description ? ` — ${flow.description}` : ''}`));
+  out.line(c.dim(`# flow ${flow.name} (${flow.source}): ${flow.steps.length} steps${flow.description ? ` — ${shown(flow.description)}` : ''}`));
   out.line(c.dim('# the API key reaches every stripe process in STRIPE_API_KEY, never on its command line'));
   if (plan.listen) {
     for (const line of relayLines(plan.listen.routing)) out.line(c.dim(line));
@@ -53,7 +54,7 @@ export function planJson(plan: FlowPlan): Record<string, unknown> {
 }
 
 export function renderFlowList(flows: readonly Flow[], out: Output): void {
-  out.line(table(['flow', 'steps', 'source', 'description'], flows.map((flow) => [flow.name, String(flow.steps.length), flow.source, flow.description])));
+  out.line(table(['flow', 'steps', 'source', 'description'], flows.map((flow) => [shown(flow.name), String(flow.steps.length), shown(flow.source), shown(flow.description)])));
   out.line();
   out.line(out.c.dim('run one: stripe-hooks trigger-flow <flow>   show its commands: --dry-run'));
 }

@@ -3,6 +3,7 @@
  * events that arrived as side effects, burst figures, and a one-line summary.
  * Everything goes to stdout: the report is the command's data.
  */
+import { shown } from '../lib/sanitize.js';
 import type { FlowReport, StepResult } from '../run/report.js';
 import type { Output } from './output.js';
 import { statusText } from './status.js';
@@ -16,13 +17,13 @@ function statusCell(out: Output, status: number | null): string {
 
 function resultCell(out: Output, step: StepResult, unverified: boolean): string {
   if (step.failure === 'skipped') return out.c.dim('skipped');
-  if (!step.ok) return out.c.red(`FAIL ${step.error ?? ''}`.trim());
+  if (!step.ok) return out.c.red(`FAIL ${shown(step.error ?? '')}`.trim());
   if (!unverified) return out.c.green('ok');
   return out.c.yellow(step.trigger === null ? 'not checked' : 'fired (unverified)');
 }
 
 function triggerCell(out: Output, step: StepResult, mode: FlowReport['mode']): string {
-  if (step.trigger !== null) return step.trigger;
+  if (step.trigger !== null) return shown(step.trigger);
   return out.c.dim(mode === 'offline' || mode === 'replay' ? '-' : '(observed)');
 }
 
@@ -31,9 +32,9 @@ export function renderFlowReport(report: FlowReport, out: Output): void {
   const { c } = out;
   const rows = report.steps.map((step, i) => [
     String(i + 1),
-    step.event,
+    shown(step.event),
     triggerCell(out, step, report.mode),
-    step.eventId ?? c.dim('-'),
+    step.eventId === null ? c.dim('-') : shown(step.eventId),
     statusCell(out, step.status),
     step.failure === 'skipped' ? c.dim('-') : ms(step.ms),
     resultCell(out, step, unverified),

@@ -3,7 +3,8 @@
  * delivery on stdout (with the start of the app's answer under a non-2xx);
  * with --json, one NDJSON object per event on stdout and nothing else there.
  */
-import { is2xx, oneLine } from '../lib/answer.js';
+import { is2xx } from '../lib/answer.js';
+import { shown } from '../lib/sanitize.js';
 import { listenEventJson, type ListenSettings } from '../relay/listen-json.js';
 import type { RecordSink, RelayedEvent } from '../relay/listener.js';
 import type { ListenSummary } from '../listen/summary.js';
@@ -29,7 +30,11 @@ const clock = (at: number) => new Date(at).toTimeString().slice(0, 8);
 
 /** A function that renders each event as it comes. */
 export function listenRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) => void {
-  return out.json ? jsonRenderer(out, setup) : humanRenderer(out, setup);
+  const render = out.json ? jsonRenderer(out, setup) : humanRenderer(out, setup);
+  return (event) => {
+    if (event.kind === 'ready') out.secret(event.secret); // the session's: masked wherever it shows up
+    render(event);
+  };
 }
 
 function jsonRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) => void {
@@ -49,7 +54,7 @@ function humanRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) =
   const targets = liveTargets(routing);
   const hinted = new Set<string>();
   const routed = routing.routes.length > 0;
-  const row = (at: number, type = '?', id = '?') => `${c.dim(clock(at))}  ${type.padEnd(34)} ${id.padEnd(30)}`;
+  const row = (at: number, type = '?', id = '?') => `${c.dim(clock(at))}  ${shown(type).padEnd(34)} ${shown(id).padEnd(30)}`;
   return (event) => {
     switch (event.kind) {
       case 'ready':
@@ -75,8 +80,8 @@ function humanRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) =
         const note = d.reordered ? c.dim('  (reordered)') : '';
         // Whole milliseconds on screen, as before the relay; --json keeps its tenths.
         out.line(`${row(event.at, d.type, d.id)} ${answer}  ${Math.round(d.ms)} ms${where}${note}`);
-        if (d.failure !== undefined) out.line(c.dim(`          ${d.error ?? ''}`));
-        else if (!is2xx(d.status) && d.body) out.line(c.dim(`          ${oneLine(d.body, 160)}`));
+        if (d.failure !== undefined) out.line(c.dim(`          ${shown(d.error ?? '')}`));
+        else if (!is2xx(d.status) && d.body) out.line(c.dim(`          ${shown(d.body, 160)}`));
         // What the answer most likely means (a wrong secret, a wrong path, the app down), once per kind of answer.
         const failure = d.failure ?? (is2xx(d.status) ? undefined : 'status');
         const hint = failure && deliveryHint({ failure, status: d.status }, { secret, target: { url: d.url, flag: targets(d.type ?? '')?.flag ?? '--forward-to' } });
@@ -88,7 +93,7 @@ function humanRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) =
         return;
       }
       case 'cli-error':
-        return out.warn(`stripe listen: ${event.message}`);
+        return out.warn(`stripe listen: ${shown(event.message)}`);
       case 'received':
         return; // shown with its answer
       case 'refused':

@@ -2,11 +2,14 @@
  * The only place that knows about the terminal. stdout carries data (tables,
  * NDJSON, the JSON report); everything for a watching human (spinners, progress,
  * notes) goes to stderr, and spinners only when stderr is a terminal. Every
- * string passes through `redact` on its way out.
+ * string passes through `redact` on its way out, then through the sanitizer's last
+ * guard (lib/sanitize.ts): renderers sanitize each outside value they interpolate with
+ * `shown`, and whatever control character one missed still reaches no terminal.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Writable } from 'node:stream';
 import { redact, redactDeep } from '../lib/redact.js';
+import { jsonSafe, terminalSafe } from '../lib/sanitize.js';
 
 export interface OutputOptions {
   json: boolean;
@@ -29,16 +32,20 @@ export class Output {
   readonly json: boolean;
   readonly verbose: boolean;
   readonly c: ChalkInstance;
+  private readonly colour: boolean;
   private readonly stdout: Writable & { isTTY?: boolean };
   private readonly stderr: Writable & { isTTY?: boolean };
   /** Exact secret values the user asked to see (e.g. --print-secret). */
   private readonly allowed: string[] = [];
+  /** Secrets this run knows, longest first (one may contain another): masked wherever they appear. */
+  private readonly known: string[] = [];
 
   constructor(options: OutputOptions) {
     this.json = options.json;
     this.verbose = options.verbose;
     this.stdout = options.stdout ?? process.stdout;
     this.stderr = options.stderr ?? process.stderr;
+    this.colour = options.color;
     this.c = new Chalk({ level: options.color ? 1 : 0 });
   }
 
@@ -54,8 +61,19 @@ export class Output {
     this.allowed.push(secret);
   }
 
+  /** The text as it may be written: secrets masked, control characters other than our colours and line breaks shown as escapes. */
+  /**
+   * Masks one secret the run knows (its API key, the signing secret it signs with, the session's) wherever it
+   * appears, whatever its shape. Values under 6 characters are left alone: masking them would garble ordinary words.
+   */
+  secret(value: string | undefined): void {
+    if (value === undefined || value.length < 6 || this.known.includes(value)) return;
+    this.known.push(value);
+    this.known.sort((a, b) => b.length - a.length);
+  }
+
   redact(text: string): string {
-    return redact(text, this.allowed);
+    return terminalSafe(redact(text, this.allowed, this.known), this.colour);
   }
 
   /** A line of data on stdout (human mode). */
@@ -65,7 +83,7 @@ export class Output {
 
   /** One JSON document (or NDJSON record) on stdout. */
   data(value: unknown): void {
-    this.stdout.write(JSON.stringify(redactDeep(value, this.allowed)) + '\n');
+    this.stdout.write(jsonSafe(JSON.stringify(redactDeep(value, this.allowed, this.known))) + '\n');
   }
 
   /** A note for the human on stderr; silent in --json mode so machines see only JSON. */

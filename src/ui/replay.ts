@@ -3,6 +3,7 @@
  * the recording. The report, progress bar and secret warnings are trigger-flow
  * --offline's (ui/trigger-flow-offline.ts).
  */
+import { shown } from '../lib/sanitize.js';
 import type { ReplayPreview } from '../run/replay.js';
 import type { Output } from './output.js';
 import { table } from './table.js';
@@ -21,6 +22,6 @@ export function renderReplayStart(out: Output, settings: { count: number; shown:
 export function renderReplayPreview(out: Output, preview: ReplayPreview): void {
   if (out.json) return out.data(preview);
   out.line(`POST ${preview.forwardTo}, re-signed, ${preview.copies === 2 ? 'each twice' : 'one at a time'}:`);
-  out.line(table(['#', 'event', 'evt id', 'line'], preview.events.map((event, i) => [String(i + 1), event.type, event.id, String(event.line)])));
+  out.line(table(['#', 'event', 'evt id', 'line'], preview.events.map((event, i) => [String(i + 1), shown(event.type), shown(event.id), String(event.line)])));
   out.line(out.c.dim(`dry run: nothing sent${preview.seed === undefined ? '' : ` (shuffled with --seed ${preview.seed})`}`));
 }

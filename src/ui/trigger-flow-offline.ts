@@ -3,6 +3,7 @@
  * the dry-run table, and the flow report followed by the handler audit.
  */
 import type { AuditReport } from '../offline/audit.js';
+import { shown } from '../lib/sanitize.js';
 import { SECRET_ENV } from '../lib/secrets.js';
 import { generateSecret, givenSecret, type SecretChoice } from '../offline/secret.js';
 import { objectId } from '../offline/synthesize.js';
@@ -47,6 +48,7 @@ export async function offlineSecret(
   return {
     settle: async () => {
       const secret = given ?? (await generateSecret(sources));
+      where.out.secret(secret.value); // masked everywhere (an app may echo it), unless announced below
       announceSecret(where.out, secret);
       return secret;
     },
@@ -79,7 +81,7 @@ export async function progressBar(out: Output, total: number): Promise<ProgressB
 export function renderPreview(out: Output, preview: OfflinePreview): void {
   if (out.json) return out.data(preview);
   out.line(`POST ${preview.forwardTo}, signed, ${preview.copies === 2 ? 'each twice' : 'one at a time'}, api_version ${preview.apiVersion}:`);
-  out.line(table(['#', 'event', 'evt id', 'object'], preview.events.map((event, i) => [String(i + 1), event.type, event.id, objectId(event)])));
+  out.line(table(['#', 'event', 'evt id', 'object'], preview.events.map((event, i) => [String(i + 1), shown(event.type), shown(event.id), shown(objectId(event))])));
   const instances = preview.repeat > 1 ? `; ${preview.repeat} instances in all, each with fresh ids` : '';
   out.line(out.c.dim(`dry run: nothing sent (seed ${preview.seed}${instances})`));
 }

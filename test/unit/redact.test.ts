@@ -65,3 +65,13 @@ describe('maskSecret', () => {
     expect(maskSecret('short')).toBe('…');
   });
 });
+
+describe('secrets the run knows', () => {
+  it('are masked wherever they appear, whatever their length or shape, unless allowed', () => {
+    expect(redact('bad signature for whsec_test_secret', [], ['whsec_test_secret'])).toBe('bad signature for whsec_test_…');
+    expect(redact('secret=my-signing-secret-value;', [], ['my-signing-secret-value'])).toBe('secret=…alue;');
+    expect(redact('xwhsec_test_secretx', [], ['whsec_test_secret'])).not.toContain('whsec_test_secret');
+    expect(redact('whsec_test_secret', ['whsec_test_secret'], ['whsec_test_secret'])).toBe('whsec_test_secret');
+    expect(redactDeep({ body: ['whsec_test_secret'] }, [], ['whsec_test_secret'])).toEqual({ body: ['whsec_test_…'] });
+  });
+});

@@ -63,11 +63,11 @@ describe('listenRenderer', () => {
     expect(body).toBe(`          ${'x'.repeat(159)}…`);
   });
 
-  it("a human never gets the app's control characters: escape sequences in a body are shown as spaces", () => {
+  it("a human never gets the app's control characters: escape sequences in a body are shown as their escapes", () => {
     const { out, text } = captured(false);
     const render = listenRenderer(out, { ...setup, routing: { forwardTo: routing.forwardTo, routes: [] }, serial: false });
     render({ kind: 'delivery', at, delivery: { ...paid, body: 'bad\x1b[2J\x07sig\r\n' } });
-    expect(text.out.trimEnd().split('\n')[1]).toBe('          bad [2J sig');
+    expect(text.out.trimEnd().split('\n')[1]).toBe('          bad\\x1b[2J\\x07sig');
   });
 
   it('--json: one NDJSON object per event and nothing on stderr; the body only for a non-2xx answer', () => {
