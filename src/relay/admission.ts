@@ -58,3 +58,73 @@ export class Admission {
     return Math.abs(this.now() / 1000 - t) <= SIGNATURE_TOLERANCE_S ? 'admit' : 'stale';
   }
 }
+
+/**
+ * What the relay spends on requests it has not verified yet, since anyone who reads the token from `ps` can send
+ * them: bytes buffered across all connections, open connections, and how long headers and bodies may take. A
+ * verified delivery is no longer counted: its wait for the app's answer is the app's time.
+ */
+export interface Limits {
+  /** Unverified body bytes held across all connections; a request that would pass it gets 503 and is closed. */
+  unverifiedBytes: number;
+  /** Open connections; past it a new one evicts the oldest that never carried a verified delivery. */
+  connections: number;
+  /** From a request's first byte to the end of its headers, then to the end of its body (408 and closed). */
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+}
+
+export const LIMITS: Limits = { unverifiedBytes: 32 << 20, connections: 64, headersTimeoutMs: 5_000, bodyTimeoutMs: 5_000 };
+
+/** A count of bytes held against a cap, with its high-water mark. */
+export class Budget {
+  held = 0;
+  peak = 0;
+
+  constructor(private readonly cap: number) {}
+
+  /** Counts `bytes` if they fit under the cap; false (nothing counted) if they would pass it. */
+  take(bytes: number): boolean {
+    if (this.held + bytes > this.cap) return false;
+    this.held += bytes;
+    this.peak = Math.max(this.peak, this.held);
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.held -= bytes;
+  }
+}
+
+/**
+ * Open connections, at most `cap`. At the cap, a new connection evicts the oldest one that has not carried a
+ * verified delivery (a flood of idle or slow ones cannot lock out the Stripe CLI); when every one has, it is
+ * refused itself.
+ */
+export class ConnectionGate<Socket extends { destroy(): void; once(event: 'close', listener: () => void): unknown }> {
+  private readonly trusted = new Set<Socket>();
+  /** In arrival order: the first is the oldest. */
+  private readonly untrusted = new Set<Socket>();
+
+  constructor(private readonly cap: number) {}
+
+  get open(): number {
+    return this.trusted.size + this.untrusted.size;
+  }
+
+  admit(socket: Socket): void {
+    if (this.open >= this.cap) {
+      const oldest = this.untrusted.values().next();
+      if (oldest.done) return socket.destroy();
+      this.untrusted.delete(oldest.value);
+      oldest.value.destroy();
+    }
+    this.untrusted.add(socket);
+    socket.once('close', () => this.trusted.delete(socket) || this.untrusted.delete(socket));
+  }
+
+  /** The socket carried a verified delivery: it is the Stripe CLI's, and stays. */
+  trust(socket: Socket): void {
+    if (this.untrusted.delete(socket)) this.trusted.add(socket);
+  }
+}
