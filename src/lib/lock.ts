@@ -7,14 +7,14 @@
  * recording: a second is refused at once) and by .env writes (each waits its turn).
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 
 export interface Lock {
   release(): void;
 }
 
-/** The lock, or who holds it: a live pid, or undefined when a stale lock could not be taken over. */
+/** The lock, or who holds it: a live pid, or undefined when it kept changing hands or could not be taken over. */
 export type Attempt = Lock | { holder: number | undefined };
 
 /**
@@ -22,22 +22,15 @@ export type Attempt = Lock | { holder: number | undefined };
  * are thrown for the caller to word.
  */
 export function tryLock(lockPath: string): Attempt {
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     try {
       link(lockPath);
       return held(lockPath);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const holder = lockHolder(lockPath);
-    if (holder?.pid !== undefined && alive(holder.pid)) return { holder: holder.pid };
-    // Stale (or not a lock at all: no pid, a symlink). Removed only if it is still the file we judged, as another
-    // process may have taken it over meanwhile; unlink removes a symlink itself, never what it points to.
-    try {
-      if (holder && lstatSync(lockPath).ino === holder.ino) unlinkSync(lockPath);
-    } catch {
-      // gone already: the next attempt sees who has it now
-    }
+    const holder = liveHolder(lockPath);
+    if (holder !== undefined) return { holder };
   }
   return { holder: undefined };
 }
@@ -78,28 +71,38 @@ function link(lockPath: string): void {
   }
 }
 
-/** The lock's inode and the pid in it (none when it is not a regular file holding one); undefined when it is gone. */
-function lockHolder(lockPath: string): { pid: number | undefined; ino: number } | undefined {
-  let fd: number | undefined;
+/**
+ * The live pid holding the lock; undefined once the lock is gone, or was stale (its pid dead, no pid, a planted
+ * symlink) and has been removed, so the caller tries again.
+ */
+function liveHolder(lockPath: string): number | undefined {
+  let fd: number;
   try {
     fd = openSync(lockPath, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    // A symlink is no lock of ours: unlink removes the link itself, never what it points to.
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') removeIf(lockPath, (stats) => stats.isSymbolicLink());
+    return undefined; // or gone meanwhile
+  }
+  try {
     const buffer = Buffer.alloc(32);
     const pid = Number.parseInt(buffer.subarray(0, readSync(fd, buffer)).toString('utf8'), 10);
-    return { pid: Number.isSafeInteger(pid) && pid > 0 ? pid : undefined, ino: fstatSync(fd).ino };
-  } catch {
-    // A symlink (ELOOP), or gone meanwhile
-    const stats = lstatOrUndefined(lockPath);
-    return stats && { pid: undefined, ino: stats.ino };
+    if (Number.isSafeInteger(pid) && pid > 0 && alive(pid)) return pid;
+    // Stale. Removed only if the name still points at the file read: another writer may have replaced it since
+    // (the open descriptor keeps this inode from being reused by that new lock).
+    const { ino } = fstatSync(fd);
+    removeIf(lockPath, (stats) => stats.ino === ino);
+    return undefined;
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    closeSync(fd);
   }
 }
 
-function lstatOrUndefined(path: string) {
+function removeIf(path: string, test: (stats: Stats) => boolean): void {
   try {
-    return lstatSync(path);
+    if (test(lstatSync(path))) unlinkSync(path);
   } catch {
-    return undefined;
+    // gone already: the next attempt sees who has it now
   }
 }
 

@@ -11,7 +11,7 @@ import { parse } from 'dotenv';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const WRITERS = 8;
-const ROUNDS = 5;
+const ROUNDS = 25;
 const ENV_FILE = new URL('../../dist/lib/env-file.js', import.meta.url).href;
 // Writes KEY_<writer>_<round> for each round in turn: a key lost once is never written again, so it shows.
 const WRITER = `
