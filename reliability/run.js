@@ -7,9 +7,10 @@ import { archives } from './archives.js';
 import { envConcurrent } from './env-concurrent.js';
 import { envKill } from './env-kill.js';
 import { malformed } from './malformed.js';
+import { relayAbuse } from './relay-abuse.js';
 import { signals } from './signals.js';
 
-const CATEGORIES = { signals, malformed, 'env-kill': envKill, 'env-concurrent': envConcurrent, archives };
+const CATEGORIES = { signals, malformed, 'env-kill': envKill, 'env-concurrent': envConcurrent, archives, 'relay-abuse': relayAbuse };
 const only = process.argv.slice(2);
 const support = await loadSupport();
 console.log(`node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at the start`);

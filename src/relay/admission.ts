@@ -65,7 +65,10 @@ export class Admission {
  * verified delivery is no longer counted: its wait for the app's answer is the app's time.
  */
 export interface Limits {
-  /** Unverified body bytes held across all connections; a request that would pass it gets 503 and is closed. */
+  /**
+   * Unverified body bytes held across all connections. Past it, the request holding the most gets 503 and is
+   * closed (the one that would pass the cap, if it would then hold the most itself).
+   */
   unverifiedBytes: number;
   /** Open connections; past it a new one evicts the oldest that never carried a verified delivery. */
   connections: number;
@@ -76,23 +79,42 @@ export interface Limits {
 
 export const LIMITS: Limits = { unverifiedBytes: 32 << 20, connections: 64, headersTimeoutMs: 5_000, bodyTimeoutMs: 5_000 };
 
-/** A count of bytes held against a cap, with its high-water mark. */
-export class Budget {
+/**
+ * Bytes held against a cap, by holder, with the high-water mark. A holder whose next bytes do not fit evicts the
+ * largest other holder, as long as that one holds more than it would: a flood of big unverified bodies cannot
+ * keep a Stripe event (tens of KiB) out, and whoever holds the most is the first to go.
+ */
+export class Budget<Holder> {
   held = 0;
   peak = 0;
+  private readonly holders = new Map<Holder, { bytes: number; evict: () => void }>();
 
   constructor(private readonly cap: number) {}
 
-  /** Counts `bytes` if they fit under the cap; false (nothing counted) if they would pass it. */
-  take(bytes: number): boolean {
-    if (this.held + bytes > this.cap) return false;
+  /** Counts `bytes` for `holder` if they fit (evicting bigger holders as needed); false (nothing counted) if not. */
+  take(holder: Holder, bytes: number, evict: () => void): boolean {
+    const mine = this.holders.get(holder) ?? { bytes: 0, evict };
+    while (this.held + bytes > this.cap) {
+      let largest: Holder | undefined;
+      for (const [other, { bytes: theirs }] of this.holders) if (other !== holder && theirs > (largest === undefined ? 0 : this.holders.get(largest)!.bytes)) largest = other;
+      const victim = largest === undefined ? undefined : this.holders.get(largest)!;
+      if (!victim || victim.bytes <= mine.bytes + bytes) return false;
+      this.give(largest!);
+      victim.evict();
+    }
+    mine.bytes += bytes;
+    this.holders.set(holder, mine);
     this.held += bytes;
     this.peak = Math.max(this.peak, this.held);
     return true;
   }
 
-  give(bytes: number): void {
-    this.held -= bytes;
+  /** Everything `holder` held is free again (once; later calls do nothing). */
+  give(holder: Holder): void {
+    const entry = this.holders.get(holder);
+    if (!entry) return;
+    this.holders.delete(holder);
+    this.held -= entry.bytes;
   }
 }
 

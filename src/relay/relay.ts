@@ -116,7 +116,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const upstream = createUpstream({ skipVerify: options.skipVerify });
   const admission = new Admission();
   const limits = { ...LIMITS, ...options.limits };
-  const budget = new Budget(limits.unverifiedBytes);
+  const budget = new Budget<IncomingMessage>(limits.unverifiedBytes);
   const gate = new ConnectionGate<Socket>(limits.connections);
   let seq = 0;
   let self = '';
@@ -171,14 +171,23 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   server.requestTimeout = limits.headersTimeoutMs + limits.bodyTimeoutMs; // until the body is in, not the app's answer
   server.on('connection', (socket: Socket) => gate.admit(socket));
 
-  /** The body, read and judged; its bytes count against the unverified budget until the verdict. */
-  async function receive(req: IncomingMessage): Promise<Buffer | Refusal | 'large'> {
+  /**
+   * The body, read and judged; its bytes count against the unverified budget until the verdict. `evicted`: a
+   * smaller request needed the room, and this one has had its 503.
+   */
+  async function receive(req: IncomingMessage, res: ServerResponse): Promise<Buffer | Refusal | 'large' | 'evicted'> {
+    let evicted = false;
+    const evict = () => {
+      evicted = true;
+      refuse(res, 'busy');
+      req.destroy();
+    };
     let size = 0;
     try {
       const chunks: Buffer[] = [];
       for await (const chunk of req as AsyncIterable<Buffer>) {
         if (size + chunk.length > MAX_REQUEST) return 'large';
-        if (!budget.take(chunk.length)) return 'busy';
+        if (!budget.take(req, chunk.length, evict)) return 'busy';
         size += chunk.length;
         chunks.push(chunk);
       }
@@ -187,9 +196,13 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       const judged = admission.judge(body, typeof signature === 'string' ? signature : undefined);
       if (typeof judged !== 'string') options.log?.('relay: holding a request until the session secret is known');
       const verdict = await judged;
+      if (evicted) return 'evicted';
       return verdict === 'admit' ? body : verdict;
+    } catch (error) {
+      if (evicted) return 'evicted';
+      throw error;
     } finally {
-      budget.give(size);
+      budget.give(req);
     }
   }
 
@@ -197,7 +210,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     const kind = routeOf(req.url ?? '', token);
     if (kind === undefined) return refuse(res, 'token');
     if (req.method !== 'POST') return void res.writeHead(405, { Allow: 'POST', Connection: 'close' }).end();
-    const body = await receive(req);
+    const body = await receive(req, res);
+    if (body === 'evicted') return;
     if (body === 'large') return void res.writeHead(413, { Connection: 'close' }).end();
     if (typeof body === 'string') return refuse(res, body);
     gate.trust(req.socket);
