@@ -5,13 +5,25 @@ import { cpus, loadavg } from 'node:os';
 import { loadSupport } from './lib.js';
 import { actionHostile } from './action-hostile.js';
 import { archives } from './archives.js';
+import { envConcurrent } from './env-concurrent.js';
 import { envKill } from './env-kill.js';
 import { malformed } from './malformed.js';
 import { recordingsHostile } from './recordings-hostile.js';
+import { relayAbuse } from './relay-abuse.js';
 import { signals } from './signals.js';
 import { terminalHostile } from './terminal-hostile.js';
 
-const CATEGORIES = { signals, malformed, 'env-kill': envKill, archives, 'action-hostile': actionHostile, 'recordings-hostile': recordingsHostile, 'terminal-hostile': terminalHostile };
+const CATEGORIES = {
+  signals,
+  malformed,
+  'env-kill': envKill,
+  'env-concurrent': envConcurrent,
+  archives,
+  'relay-abuse': relayAbuse,
+  'action-hostile': actionHostile,
+  'recordings-hostile': recordingsHostile,
+  'terminal-hostile': terminalHostile,
+};
 const only = process.argv.slice(2);
 const support = await loadSupport();
 console.log(`node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at the start`);

@@ -36,6 +36,8 @@ export interface EngineFailure {
   code: string;
   /** The total deadline passed (as opposed to an error from the connection). */
   deadline: boolean;
+  /** The app did answer, but not in valid HTTP: what was wrong with it (a `reset`: the app may have acted). */
+  invalid?: string;
   ms: number;
 }
 
@@ -147,7 +149,10 @@ class Exchange implements Dispatcher.DispatchHandlers {
 
   onError(error: Error): void {
     const code = codeOf(error) || error.message;
-    this.settle({ kind: 'failure', failure: classify(error, this.connected), code, deadline: false, ms: this.ms() });
+    const failure: EngineFailure = { kind: 'failure', failure: classify(error, this.connected), code, deadline: false, ms: this.ms() };
+    const invalid = invalidAnswer(code, this.raw);
+    if (invalid) failure.invalid = invalid;
+    this.settle(failure);
   }
 
   private expire(): void {
@@ -181,6 +186,17 @@ function parseHeaders(raw: Buffer[] | string[] | null): IncomingHttpHeaders {
     else headers[name] = seen === undefined ? value : `${seen as string}, ${value}`;
   }
   return headers;
+}
+
+/** What is wrong with an answer undici's parser refused (HPE_…, a length mismatch); undefined for other errors. */
+function invalidAnswer(code: string, raw: Buffer[] | string[] | null): string | undefined {
+  if (!code.startsWith('HPE_') && code !== 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') return undefined;
+  // Request smuggling's classic shape: llhttp refuses the headers, and undici reports that as a length mismatch
+  // when a Content-Length was among them (before handing any headers over).
+  if (code === 'HPE_UNEXPECTED_CONTENT_LENGTH' || (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' && raw === null)) {
+    return 'Content-Length with Transfer-Encoding, or two Content-Lengths';
+  }
+  return code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' ? 'its body does not match its Content-Length' : code;
 }
 
 /** The first error's code: with several addresses tried, Node throws an AggregateError of them. */

@@ -11,8 +11,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { EnvironmentError } from '../errors.js';
 
 export interface TarEntry {
@@ -24,7 +23,8 @@ export interface TarEntry {
 }
 
 const BLOCK = 512;
-const MAX_UNPACKED = 1024 * 1024 * 1024;
+/** The whole archive, unpacked: the Stripe CLI's is ~32 MiB (its binary), so this leaves room to grow, not to bomb. */
+const MAX_UNPACKED = 256 * 1024 * 1024;
 
 function unsafe(message: string): EnvironmentError {
   return new EnvironmentError(`unsafe or corrupt archive: ${message}`, {
@@ -129,17 +129,33 @@ export function readTar(archive: Buffer): TarEntry[] {
   return entries;
 }
 
-async function gunzipArchive(compressed: Buffer, maxBytes = MAX_UNPACKED): Promise<Buffer> {
-  try {
-    return await promisify(gunzip)(compressed, { maxOutputLength: maxBytes });
-  } catch (error) {
-    throw unsafe(`cannot decompress (${(error as Error).message})`);
-  }
+/**
+ * Inflates chunk by chunk, keeping a running count, and stops at the first chunk that would pass `maxBytes`: a
+ * gzip bomb costs at most the cap in memory, never what it would inflate to. `inflated` sees the count.
+ */
+function gunzipArchive(compressed: Buffer, maxBytes: number, inflated?: (bytes: number) => void): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const gunzip = createGunzip();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    gunzip.on('data', (chunk: Buffer) => {
+      if (size + chunk.length > maxBytes) {
+        gunzip.destroy();
+        return reject(unsafe(`cannot decompress: it unpacks to more than ${Math.round(maxBytes / 2 ** 20)} MiB`));
+      }
+      size += chunk.length;
+      inflated?.(size);
+      chunks.push(chunk);
+    });
+    gunzip.on('end', () => resolve(Buffer.concat(chunks, size)));
+    gunzip.on('error', (error) => reject(unsafe(`cannot decompress (${error.message})`)));
+    gunzip.end(compressed);
+  });
 }
 
 /** Checks every entry of a .tar.gz, then writes them under `target` (which should be new and empty). */
-export async function extractTarGz(compressed: Buffer, target: string, options: { maxBytes?: number } = {}): Promise<TarEntry[]> {
-  const entries = readTar(await gunzipArchive(compressed, options.maxBytes));
+export async function extractTarGz(compressed: Buffer, target: string, options: { maxBytes?: number; inflated?: (bytes: number) => void } = {}): Promise<TarEntry[]> {
+  const entries = readTar(await gunzipArchive(compressed, options.maxBytes ?? MAX_UNPACKED, options.inflated));
   for (const entry of entries) {
     const path = join(target, ...entry.name.split('/'));
     if (entry.type === 'directory') await mkdir(path, { recursive: true, mode: entry.mode | 0o700 });

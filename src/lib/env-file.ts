@@ -3,14 +3,17 @@
  * every other line and comment stays byte for byte, an existing key is replaced
  * in place (never duplicated), a new file is created 0600, and the write is
  * atomic (temp file in the same directory + rename) so a crash never leaves a
- * half-written file. A symlinked file is written through to its target. Reading
- * uses dotenv's own parser, so values read the way the app's dotenv reads them.
+ * half-written file. A symlinked file is written through to its target. Writers
+ * take turns (a lock beside the target, lib/lock.ts): each reads, changes and
+ * renames while no other does, so no writer's key is lost to another's rename.
+ * Reading uses dotenv's own parser, so values read the way the app's dotenv reads them.
  */
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse } from 'dotenv';
 import { EnvironmentError, UsageError } from '../errors.js';
+import { waitForLock, type Lock } from './lock.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -101,10 +104,37 @@ async function writeTarget(path: string): Promise<string> {
   }
 }
 
+/** How long a write waits for another writer of the same file (each takes milliseconds). */
+const LOCK_WAIT_MS = 10_000;
+
 export async function writeEnvValue(shownPath: string, key: string, value: string): Promise<{ created: boolean }> {
   validateEnvKey(key);
   validateEnvValue(key, value);
   const path = await writeTarget(shownPath);
+  const lock = await lockEnv(path);
+  try {
+    return await writeLocked(path, key, value);
+  } finally {
+    lock.release();
+  }
+}
+
+async function lockEnv(path: string): Promise<Lock> {
+  const lockPath = `${path}.lock`;
+  let attempt;
+  try {
+    attempt = await waitForLock(lockPath, LOCK_WAIT_MS);
+  } catch (error) {
+    throw fileError(path, error);
+  }
+  if ('release' in attempt) return attempt;
+  const who = attempt.holder === undefined ? 'a lock that cannot be taken over' : `another writer (pid ${attempt.holder})`;
+  throw new EnvironmentError(`cannot write ${path}: ${who} has held ${lockPath} for over ${LOCK_WAIT_MS / 1000} s`, {
+    hint: `nothing was written; remove ${lockPath} if nothing is writing to it`,
+  });
+}
+
+async function writeLocked(path: string, key: string, value: string): Promise<{ created: boolean }> {
   let existing = '';
   let mode = 0o600;
   let created = true;

@@ -7,14 +7,15 @@
  * `onDelivery`), and each is reported exactly once: answered, failed, or
  * `interrupted` when the relay closes first (in flight, or held by --serial).
  * Only requests with the per-run token and signed with the session's secret are
- * taken (admission.ts); the rest get 403 and an `onRefused`.
+ * taken (admission.ts); the rest get 403 and an `onRefused`. Until a request is
+ * verified, what it may cost is bounded (admission.ts `LIMITS`).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { RecordEntry } from '../record/writer.js';
 import { MAX_EVENT_BYTES as MAX_REQUEST } from '../record/format.js'; // larger bodies are refused (Stripe's events are tens of KiB)
-import { Admission, type Refusal } from './admission.js';
+import { Admission, Budget, ConnectionGate, LIMITS, type Limits, type Refusal } from './admission.js';
 import { bodyExcerpt, eventFacts, type Delivery, type Received } from './record.js';
 import { ReorderQueue } from './reorder.js';
 import { targetFor, type Routing } from './routing.js';
@@ -49,6 +50,8 @@ export interface RelayOptions {
   onRecord?: (entry: RecordEntry) => void;
   /** Diagnostics for --verbose. */
   log?: (text: string) => void;
+  /** Tighter (or looser) bounds on unverified requests than `LIMITS`: tests. */
+  limits?: Partial<Limits>;
 }
 
 export interface Relay {
@@ -61,6 +64,8 @@ export interface Relay {
   expectSignedBy(secret: string): void;
   /** Stops taking deliveries; those in flight or queued are reported `interrupted`, in arrival order. */
   close(): Promise<void>;
+  /** What unverified requests hold now: open connections, and body bytes (now and at most). */
+  load(): { connections: number; unverifiedBytes: number; peakUnverifiedBytes: number };
 }
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) and the length, which the sender recomputes.
@@ -109,6 +114,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const timeoutMs = options.timeoutMs ?? FORWARD_TIMEOUT_MS;
   const upstream = createUpstream({ skipVerify: options.skipVerify });
   const admission = new Admission();
+  const limits = { ...LIMITS, ...options.limits };
+  const budget = new Budget<IncomingMessage>(limits.unverifiedBytes);
+  const gate = new ConnectionGate<Socket>(limits.connections);
   let seq = 0;
   let self = '';
   let closing: Promise<void> | undefined;
@@ -138,12 +146,14 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     }
   }
 
+  /** Refused, and its connection closed: whatever is left of its body is never read. */
   function refuse(res: ServerResponse, reason: Refusal): void {
     options.onRefused?.(reason);
-    if (reason === 'closed' || reason === 'busy') return void res.writeHead(503, { 'Content-Type': 'text/plain' }).end('stripe-hooks relay: not taking deliveries\n');
+    const headers = { 'Content-Type': 'text/plain', Connection: 'close' };
+    if (reason === 'closed' || reason === 'busy') return void res.writeHead(503, headers).end('stripe-hooks relay: not taking deliveries\n');
     const why = reason === 'token' ? 'forbidden' : reason === 'stale' ? 'signature too old' : 'not signed by Stripe';
     options.log?.(`relay: refused a request (${why})`); // never its path: it may hold the token
-    res.writeHead(403, { 'Content-Type': 'text/plain' }).end(`stripe-hooks relay: ${why}\n`);
+    res.writeHead(403, headers).end(`stripe-hooks relay: ${why}\n`);
   }
 
   function bug(res: ServerResponse, error: unknown): void {
@@ -153,19 +163,57 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   const queue = options.serial && new ReorderQueue<Job>(options.serial.windowMs, deliver);
 
-  const server = createServer((req, res) => void take(req, res).catch((error: unknown) => bug(res, error)));
+  // Node checks these deadlines on each tick of connectionsCheckingInterval: a tick well inside the shorter one.
+  const tick = Math.min(1_000, limits.headersTimeoutMs / 2);
+  const server = createServer({ connectionsCheckingInterval: tick }, (req, res) => void take(req, res).catch((error: unknown) => bug(res, error)));
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.headersTimeoutMs + limits.bodyTimeoutMs; // until the body is in, not the app's answer
+  server.on('connection', (socket: Socket) => gate.admit(socket));
+
+  /**
+   * The body, read and judged; its bytes count against the unverified budget until the verdict. `evicted`: a
+   * smaller request needed the room, and this one has had its 503.
+   */
+  async function receive(req: IncomingMessage, res: ServerResponse): Promise<Buffer | Refusal | 'large' | 'evicted'> {
+    let evicted = false;
+    const evict = () => {
+      evicted = true;
+      refuse(res, 'busy');
+      req.destroy();
+    };
+    let size = 0;
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        if (size + chunk.length > MAX_REQUEST) return 'large';
+        if (!budget.take(req, chunk.length, evict)) return 'busy';
+        size += chunk.length;
+        chunks.push(chunk);
+      }
+      const body = Buffer.concat(chunks);
+      const signature = req.headers['stripe-signature'];
+      const judged = admission.judge(body, typeof signature === 'string' ? signature : undefined);
+      if (typeof judged !== 'string') options.log?.('relay: holding a request until the session secret is known');
+      const verdict = await judged;
+      if (evicted) return 'evicted';
+      return verdict === 'admit' ? body : verdict;
+    } catch (error) {
+      if (evicted) return 'evicted';
+      throw error;
+    } finally {
+      budget.give(req);
+    }
+  }
 
   async function take(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const kind = routeOf(req.url ?? '', token);
     if (kind === undefined) return refuse(res, 'token');
-    if (req.method !== 'POST') return void res.writeHead(405, { Allow: 'POST' }).end();
-    const body = await readBody(req);
-    if (body === undefined) return void res.writeHead(413).end();
-    const signature = req.headers['stripe-signature'];
-    const judged = admission.judge(body, typeof signature === 'string' ? signature : undefined);
-    if (typeof judged !== 'string') options.log?.('relay: holding a request until the session secret is known');
-    const verdict = await judged;
-    if (verdict !== 'admit') return refuse(res, verdict);
+    if (req.method !== 'POST') return void res.writeHead(405, { Allow: 'POST', Connection: 'close' }).end();
+    const body = await receive(req, res);
+    if (body === 'evicted') return;
+    if (body === 'large') return void res.writeHead(413, { Connection: 'close' }).end();
+    if (typeof body === 'string') return refuse(res, body);
+    gate.trust(req.socket);
     if (closing) return refuse(res, 'closed');
     const facts = eventFacts(body);
     const connect = kind === 'connect';
@@ -188,6 +236,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   return {
     url: (kind) => `http://${self}/${token}/${kind}`,
     expectSignedBy: (secret) => admission.learn(secret),
+    load: () => ({ connections: gate.open, unverifiedBytes: budget.held, peakUnverifiedBytes: budget.peak }),
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         admission.close();
@@ -209,17 +258,6 @@ function routeOf(path: string, token: string): 'forward' | 'connect' | undefined
   const match = /^\/([0-9a-f]{32})\/(forward|connect)(?:[/?]|$)/.exec(path);
   if (!match || !timingSafeEqual(Buffer.from(match[1]!), Buffer.from(token))) return undefined;
   return match[2] as 'forward' | 'connect';
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** What the Stripe CLI gets back: the app's answer as it was, or 502/504 saying why there was none. */

@@ -45,7 +45,8 @@ function sendable(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !REFUSED.has(name.toLowerCase())));
 }
 
-function describe({ failure, code, deadline }: EngineFailure, url: URL, timeoutMs: number): string {
+function describe({ failure, code, deadline, invalid }: EngineFailure, url: URL, timeoutMs: number): string {
+  if (invalid) return `the app's answer is not valid HTTP (${invalid})`;
   switch (failure) {
     case 'dns':
       return `cannot resolve ${url.hostname}`;

@@ -14,7 +14,7 @@ import { tempDir } from '../support/cli.js';
 import { buildTar, buildTarGz, type TestEntry } from '../support/tar.js';
 
 /** Extracts into a fresh dir inside a parent, so anything escaping would show up in the parent. */
-async function extractInSandbox(archive: Buffer, options: { maxBytes?: number } = {}) {
+async function extractInSandbox(archive: Buffer, options: Parameters<typeof extractTarGz>[2] = {}) {
   const parent = tempDir('stripe-hooks-tar-');
   const target = join(parent, 'target');
   mkdirSync(target);
@@ -122,6 +122,18 @@ describe('safeEntryName', () => {
     expect(bomb.length).toBeLessThan(10_000);
     const { target, error } = await extractInSandbox(bomb, { maxBytes: 1024 * 1024 });
     expect((error as Error).message).toMatch(/cannot decompress/);
+    expect(readdirSync(target)).toEqual([]);
+  });
+
+  it('a 2 MiB gzip bomb (2 GiB inflated) is refused at the default cap, never holding more than 256 MiB', async () => {
+    const chunk = gzipSync(Buffer.alloc(64 << 20)); // concatenated gzip members inflate as one stream
+    const bomb = Buffer.concat(Array.from({ length: 32 }, () => chunk));
+    expect(bomb.length).toBeLessThan(3 << 20);
+    let counted = 0;
+    const { target, error } = await extractInSandbox(bomb, { inflated: (bytes) => (counted = bytes) });
+    expect((error as Error).message).toMatch(/cannot decompress: it unpacks to more than 256 MiB/);
+    expect(counted).toBeGreaterThan(0);
+    expect(counted).toBeLessThanOrEqual(256 << 20);
     expect(readdirSync(target)).toEqual([]);
   });
 });

@@ -69,14 +69,16 @@ describe('--record on a hostile path', () => {
     expect(state(path)).toEqual(before);
   });
 
-  it('refuses a lock that is a symbolic link, leaving its target and the directory as they were', () => {
+  it('never follows a lock that is a symbolic link: the link is removed (not its target) and the lock taken', () => {
     const dir = tempDir();
     const victim = join(dir, 'victim.ndjson');
     writeFileSync(victim, VICTIM, { mode: 0o600 });
     symlinkSync(victim, join(dir, 'rec.ndjson.lock'));
-    expect(refusal(join(dir, 'rec.ndjson')).message).toMatch(/its lock .*rec\.ndjson\.lock is a symbolic link/);
+    const recorder = openRecorder(join(dir, 'rec.ndjson'), { live: false });
+    expect(readFileSync(join(dir, 'rec.ndjson.lock'), 'utf8')).toBe(`${process.pid}\n`); // our lock, a file of its own
+    recorder.close();
     expect(readFileSync(victim, 'utf8')).toBe(VICTIM);
-    expect(readdirSync(dir).sort()).toEqual(['rec.ndjson.lock', 'victim.ndjson']);
+    expect(readdirSync(dir).sort()).toEqual(['rec.ndjson', 'victim.ndjson']);
   });
 
   it('writes no line over 16 MiB (readers refuse one): the event is counted as not recorded', () => {

@@ -62,6 +62,28 @@ describe('upstream failures, each from a real one', () => {
     expect(target.requests).toHaveLength(1); // a fresh socket that failed is not retried
   });
 
+  it('reset, saying so: an answer that is not valid HTTP (both Content-Length and Transfer-Encoding)', async () => {
+    const target = await app((request) => {
+      request.socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n');
+    });
+    const result = failure(await post(`${target.origin}/webhook`));
+    expect(result.failure).toBe('reset');
+    expect(result.message).toBe("the app's answer is not valid HTTP (Content-Length with Transfer-Encoding, or two Content-Lengths)");
+  });
+
+  it('reset, saying so: two Content-Lengths; a short body then a close stays a plain reset', async () => {
+    const twice = await app((request) => request.socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok'));
+    expect(failure(await post(`${twice.origin}/webhook`)).message).toBe("the app's answer is not valid HTTP (Content-Length with Transfer-Encoding, or two Content-Lengths)");
+    const short = await app((request) => request.socket.end('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nok'));
+    expect(failure(await post(`${short.origin}/webhook`))).toMatchObject({ failure: 'reset', message: 'the app closed the connection without answering' });
+  });
+
+  it('reset, saying so: a status line that is not HTTP', async () => {
+    const target = await app((request) => request.socket.end('HTTP/1.1 2xx OK\r\n\r\n'));
+    const result = failure(await post(`${target.origin}/webhook`));
+    expect([result.failure, result.message]).toEqual(['reset', "the app's answer is not valid HTTP (HPE_INVALID_STATUS)"]);
+  });
+
   it('timeout: the app never answers', async () => {
     const target = await app(() => undefined);
     const result = failure(await post(`${target.origin}/webhook`, { timeoutMs: 200 }));
