@@ -73,7 +73,8 @@ export function createDeliverer(
 
 const headerText = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(', ') : value);
 
-function failureText({ failure, code, deadline }: EngineFailure, url: URL, timeoutMs: number): string {
+function failureText({ failure, code, deadline, invalid }: EngineFailure, url: URL, timeoutMs: number): string {
+  if (invalid) return `the app's answer is not valid HTTP (${invalid})`;
   if (deadline) return `no answer within ${timeoutMs / 1000} s${timeoutMs >= DELIVERY_TIMEOUT_MS ? ' (Stripe gives up then and retries later)' : ''}`;
   switch (failure) {
     case 'refused':
