@@ -202,7 +202,8 @@ function checkExisting(fd: number, path: string): { tightened: boolean; cut: num
   let cut = 0;
   assertOwn(stat, path);
   if (stat.size > 0) {
-    const head = Buffer.alloc(Math.min(stat.size, 1 << 20));
+    // The first line may be as long as any (up to the cap), newline included.
+    const head = Buffer.alloc(Math.min(stat.size, MAX_EVENT_BYTES + 1));
     readSync(fd, head, 0, head.length, 0);
     const newline = head.indexOf(10);
     let recording = newline > 0;

@@ -44,6 +44,17 @@ describe('the recorder', () => {
     expect(parseRecordingLine(lines(path)[2]!).run).not.toBe(a!.run);
   });
 
+  it('appends to a recording whose first line is longer than 1 MiB (lines may be up to 16 MiB)', () => {
+    const path = join(tempDir(), 'rec.ndjson');
+    const first = openRecorder(path, { live: false });
+    expect(first.write(entry({}, { padding: 'x'.repeat(2 << 20) }))).toBe('recorded');
+    first.close();
+    const again = openRecorder(path, { live: false });
+    expect(again.write(entry())).toBe('recorded');
+    again.close();
+    expect(lines(path).slice(0, 2).map((line) => parseRecordingLine(line).type)).toEqual(['charge.succeeded', 'charge.succeeded']);
+  });
+
   it('takes over the lock of a writer that is gone (killed with -9)', () => {
     const path = join(tempDir(), 'rec.ndjson');
     writeFileSync(`${path}.lock`, '2147483646\n'); // no such process
