@@ -61,7 +61,6 @@ export class Output {
     this.allowed.push(secret);
   }
 
-  /** The text as it may be written: secrets masked, control characters other than our colours and line breaks shown as escapes. */
   /**
    * Masks one secret the run knows (its API key, the signing secret it signs with, the session's) wherever it
    * appears, whatever its shape. Values under 6 characters are left alone: masking them would garble ordinary words.
@@ -72,6 +71,7 @@ export class Output {
     this.known.sort((a, b) => b.length - a.length);
   }
 
+  /** The text as it may be written: secrets masked, control characters other than our colours and line breaks shown as escapes. */
   redact(text: string): string {
     return terminalSafe(redact(text, this.allowed, this.known), this.colour);
   }
