@@ -53,7 +53,7 @@ const TABLE = [
   [['listen', '--ready-timeout', 'soon'], 2],
   [['listen', '--header', 'no-colon-here'], 2],
   [['listen', '--dotenv', '.env', '--env-key', '1BAD'], 2],
-  [['listen', '--forward-connect-to', 'nope'], 2],
+  [['listen', '--forward-connect-to', 'ftp://127.0.0.1/hook'], 2], // 'nope' is a host name (http://nope/): listen would run
   // register-endpoint and endpoints
   [['register-endpoint'], 2],
   [['register-endpoint', '--url', 'nope', '--flow', 'payment'], 2],
