@@ -9,7 +9,8 @@ const unusedVars = ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_',
 
 export default defineConfig(
   // examples/ are separate projects (own dependencies); their TypeScript tests are outside the type-aware program.
-  { ignores: ['dist/', '.bench/', 'node_modules/', 'coverage/', 'examples/**/*.ts'] },
+  // action/dist/ is generated (npm run build:action).
+  { ignores: ['dist/', 'action/dist/', '.bench/', 'node_modules/', 'coverage/', 'examples/**/*.ts'] },
   js.configs.recommended,
   {
     rules: {

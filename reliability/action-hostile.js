@@ -26,7 +26,7 @@ const REFUSED = [
 const LEAKS = /whsec_rel|sk_test_rel|pwned/;
 
 function shown(run, secret) {
-  const where = { log: run.log, summary: run.summary, outputs: JSON.stringify(run.outputs), argv: run.npxCalls.flat().join(' ') };
+  const where = { log: run.log, summary: run.summary, outputs: JSON.stringify(run.outputs), argv: run.nodeCalls.flat().join(' ') };
   return Object.entries(where).filter(([, text]) => text.includes(secret)).map(([name]) => `the secret in the ${name}`);
 }
 
@@ -61,7 +61,7 @@ async function refused(support, [what, inputs, jobEnv = {}]) {
   const own = run.commands.length === 1 && run.commands[0].name === 'error' && run.commands[0].properties === 'title=stripe-hooks';
   const problems = [
     run.exitCode !== 2 && `exit ${run.exitCode}, expected 2`,
-    run.npxCalls.length > 0 && `ran ${JSON.stringify(run.npxCalls)}`,
+    run.cliCalls.length > 0 && `ran ${JSON.stringify(run.cliCalls)}`,
     !own && `workflow commands ${JSON.stringify(run.commands)}, expected one ::error title=stripe-hooks::`,
     LEAKS.test(run.raw) && 'the value in the log',
   ].filter(Boolean);

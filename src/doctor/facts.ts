@@ -60,7 +60,7 @@ export function loginFacts(env: NodeJS.ProcessEnv): LoginFacts {
   return { configPath, loggedIn: /^\s*(test_mode_api_key|live_mode_api_key|account_id)\s*=/m.test(text) };
 }
 
-const REQUIRED_NODE = '20.12.0';
+const REQUIRED_NODE = '20.18.1';
 
 export function nodeFacts(version = process.versions.node): NodeFacts {
   const [major = 0, minor = 0] = version.split('.').map(Number);

@@ -1,19 +1,22 @@
 /**
- * The GitHub Action (action.yml) run step by step as a runner would (test/support/action-runner.ts), with
- * `npx stripe-hooks@<version>` resolving to this checkout's built CLI, against a receiver on 127.0.0.1 that
- * verifies every delivery with the SDK's constructEvent.
+ * The GitHub Action (action.yml) run step by step as a runner would (test/support/action-runner.ts): its committed
+ * bundle (action/dist, `npm run build:action`) from a copy of the action with no node_modules, against a receiver
+ * on 127.0.0.1 that verifies every delivery with the SDK's constructEvent.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT } from '../support/cli.js';
+import { ROOT, tempDir } from '../support/cli.js';
 import { loadAction, parseOutputFile, runAction, type ActionRun } from '../support/action-runner.js';
+import { registryEnv, startFakeRegistry } from '../support/fake-registry.js';
+import { npmPackageTarball, realStripeBinary } from '../support/tar.js';
 import { foreignCommands, hostileRecording, INJECTIONS } from '../support/hostile.js';
 import { startReceiver, type Receiver, type ReceiverOptions } from '../support/receiver.js';
 
 const secret = 'whsec_actionSecret0123456789abcdefXYZ';
 const apiKey = 'sk_test_actionKey0123456789abcdefghijklmnop';
-const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 let receiver: Receiver | undefined;
 
 afterEach(async () => {
@@ -31,7 +34,7 @@ const readReport = (run: ActionRun): Report => JSON.parse(readFileSync(run.outpu
 
 /** Neither argv nor the log (before the runner's masking) nor the outputs carry the value. */
 function expectKeptSecret(run: ActionRun, value: string): void {
-  expect(run.npxCalls.flat().join(' ')).not.toContain(value);
+  expect(run.nodeCalls.flat().join(' ')).not.toContain(value);
   expect(run.log).not.toContain(value);
   expect(JSON.stringify(run.outputs) + run.summary).not.toContain(value);
 }
@@ -40,7 +43,7 @@ describe('action.yml', () => {
   it('is a composite action with the documented inputs and outputs, and no expression inside a script', () => {
     const action = loadAction();
     expect(action.runs.using).toBe('composite');
-    expect(Object.keys(action.inputs)).toEqual(['flow', 'forward-to', 'offline', 'audit', 'secret', 'api-key', 'version', 'args']);
+    expect(Object.keys(action.inputs)).toEqual(['flow', 'forward-to', 'offline', 'audit', 'secret', 'api-key', 'args']);
     expect(action.inputs['forward-to']?.required).toBe(true);
     expect([action.inputs.flow?.default, action.inputs.offline?.default, action.inputs.audit?.default]).toEqual(['payment', 'true', 'false']);
     expect(Object.keys(action.outputs)).toEqual(['ok', 'report']);
@@ -50,7 +53,7 @@ describe('action.yml', () => {
     }
   });
 
-  it('runs the offline payment flow: ok=true, a report with 9 passing steps, the default version from package.json', async () => {
+  it('runs the offline payment flow with its own bundle, no npx: ok=true, a report with 9 passing steps', async () => {
     const rx = await app();
     const run = await runAction({ 'forward-to': rx.url, secret });
     expect(run.exitCode, run.log).toBe(0);
@@ -60,7 +63,8 @@ describe('action.yml', () => {
     expect(report).toMatchObject({ ok: true, mode: 'offline' });
     expect(report.steps).toHaveLength(9);
     expect(rx.deliveries.filter((d) => d.verified)).toHaveLength(9);
-    expect(run.npxCalls).toEqual([['--yes', `stripe-hooks@${version}`, '--json', 'trigger-flow', 'payment', '--forward-to', rx.url, '--offline']]);
+    expect(run.cliCalls).toEqual([['--json', 'trigger-flow', 'payment', '--forward-to', rx.url, '--offline']]);
+    expect(run.npxCalls).toEqual([]);
     expect(run.log).toContain('payment: passed (offline) — 9 of 9 steps passed');
     expect(run.summary).toContain('| 9 | transfer.created |');
     expect(run.masks).toEqual([secret]);
@@ -69,13 +73,12 @@ describe('action.yml', () => {
 
   it('fails the step when the app fails, after writing ok=false and the report', async () => {
     const rx = await app({ status: { 'charge.succeeded': 500 } });
-    const run = await runAction({ 'forward-to': rx.url, secret, version: 'latest' });
+    const run = await runAction({ 'forward-to': rx.url, secret });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.ok).toBe('false');
     const report = readReport(run);
     expect(report.ok).toBe(false);
     expect(report.steps.filter((s) => s.ok)).toHaveLength(6);
-    expect(run.npxCalls[0]?.[1]).toBe('stripe-hooks@latest');
     expect(run.log).toMatch(/step 7 charge\.succeeded: the app answered 500/);
     // The steps fail-fast skipped (failure "skipped") are not failures of their own: no log line, "skipped" in the table.
     expect(report.steps.slice(7).map((s) => s.failure)).toEqual(['skipped', 'skipped']);
@@ -91,7 +94,7 @@ describe('action.yml', () => {
     const report = readReport(run);
     expect(report.audit).toMatchObject({ ok: true });
     expect(report.audit?.checks).toHaveLength(7);
-    expect(run.npxCalls[0]).toContain('--audit');
+    expect(run.cliCalls[0]).toContain('--audit');
     expect(run.log).toContain('audit: passed — 7 of 7 checks passed');
     expectKeptSecret(run, secret);
   });
@@ -112,24 +115,24 @@ describe('action.yml', () => {
     const run = await runAction({ 'forward-to': rx.url, secret, args: '--seed 7\n  --duplicate' });
     expect(run.exitCode, run.log).toBe(0);
     expect(readReport(run).seed).toBe(7);
-    expect(run.npxCalls[0]?.slice(-3)).toEqual(['--seed', '7', '--duplicate']);
+    expect(run.cliCalls[0]?.slice(-3)).toEqual(['--seed', '7', '--duplicate']);
 
     const injected = await runAction({ 'forward-to': rx.url, secret, args: '$(touch pwned) *' });
     expect(injected.exitCode).toBe(2);
-    expect(injected.npxCalls[0]?.slice(-3)).toEqual(['$(touch', 'pwned)', '*']); // no globbing either
+    expect(injected.cliCalls[0]?.slice(-3)).toEqual(['$(touch', 'pwned)', '*']); // no globbing either
     expect(readReport(injected).error).toMatchObject({ kind: 'usage' });
     expect(existsSync(join(injected.workspace, 'pwned'))).toBe(false);
   });
 
-  it('refuses a secret in args or flow, a flow that is no name or relative path, a malformed boolean or version, before running anything', async () => {
+  it('refuses a secret in args or flow, a flow that is no name or relative path, a malformed boolean, before running anything', async () => {
     const refused: Record<string, string>[] = [
-      { args: '--secret whsec_inArgsIsVisible' }, { args: '--api-key=sk_test_x' }, { offline: 'yes' }, { version: 'file:../evil' },
+      { args: '--secret whsec_inArgsIsVisible' }, { args: '--api-key=sk_test_x' }, { offline: 'yes' }, { audit: 'evil' },
       { flow: '--secret=whsec_inFlowIsVisible' }, { flow: '-sk_test_x' }, { flow: '/etc/evil' }, { flow: 'payment"; touch evil; "' }, { flow: '' },
     ];
     for (const inputs of refused) {
       const run = await runAction({ 'forward-to': 'http://127.0.0.1:9/webhook', ...inputs });
       expect(run.exitCode, JSON.stringify(inputs)).toBe(2);
-      expect(run.npxCalls).toEqual([]);
+      expect(run.cliCalls).toEqual([]);
       expect(run.commands.map((command) => command.name)).toEqual(['error']);
       expect(run.log).not.toMatch(/whsec_in|sk_test_x|evil/);
     }
@@ -143,7 +146,7 @@ describe('action.yml', () => {
   ])('refuses %s before anything runs, naming it but never echoing it', async (_what, inputs: Record<string, string>, jobEnv: NodeJS.ProcessEnv) => {
     const run = await runAction({ 'forward-to': 'http://127.0.0.1:9/webhook', ...inputs }, jobEnv);
     expect(run.exitCode).toBe(2);
-    expect(run.npxCalls).toEqual([]);
+    expect(run.cliCalls).toEqual([]);
     expect(run.commands).toEqual([{ name: 'error', properties: 'title=stripe-hooks', value: expect.stringMatching(/^input (secret|api-key) .* newline, space or control character/) as string }]);
     expect(run.log).not.toMatch(/pwned|whsec_|sk_test_/);
   });
@@ -177,10 +180,59 @@ describe('action.yml', () => {
     );
     expect(run.exitCode).toBe(3);
     expect(run.outputs.ok).toBe('false');
-    expect(run.npxCalls).toEqual([['--yes', `stripe-hooks@${version}`, 'setup', '--yes', '--json']]);
+    expect(run.cliCalls).toEqual([['setup', '--yes', '--json']]);
     expect(readReport(run).error).toMatchObject({ kind: 'environment' });
     expect(run.masks).toEqual([apiKey]);
     expectKeptSecret(run, apiKey);
+  });
+
+  it('refuses audit with offline: false before anything runs (the audit forges events with the offline secret)', async () => {
+    const run = await runAction({ 'forward-to': 'http://127.0.0.1:9/webhook', offline: 'false', audit: 'true', 'api-key': apiKey });
+    expect(run.exitCode).toBe(2);
+    expect(run.cliCalls).toEqual([]);
+    expect(run.commands).toEqual([
+      { name: 'add-mask', properties: '', value: apiKey },
+      { name: 'error', properties: 'title=stripe-hooks', value: expect.stringMatching(/^input audit needs offline: true/) as string },
+    ]);
+    expect(run.outputs.ok).toBe('');
+  });
+
+  it('live: the bundle installs the Stripe CLI through the runner\'s npm (a registry on 127.0.0.1), then runs the flow', async () => {
+    const name = '@stripe/cli-linux-x64';
+    const registry = await startFakeRegistry([{ name, version: '1.52.0', tarball: npmPackageTarball(name, '1.52.0', realStripeBinary()) }]);
+    try {
+      const cache = tempDir('stripe-hooks-action-cache-');
+      // npm and nothing else after node: no `stripe` (nor the @stripe/cli shim npm test puts on PATH).
+      const tools = tempDir('stripe-hooks-tools-');
+      symlinkSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim(), join(tools, 'npm'));
+      const run = await runAction(
+        { 'forward-to': 'http://127.0.0.1:9/webhook', offline: 'false', 'api-key': apiKey },
+        // No Stripe API here: the live flow fails to reach it, after setup.
+        { ...registryEnv(registry, join(cache, 'npm')), XDG_CACHE_HOME: cache, PATH: tools, STRIPE_HOOKS_API_BASE: 'http://127.0.0.1:9' },
+      );
+      expect(registry.tarballRequests(), run.log).toHaveLength(1);
+      expect(existsSync(join(cache, 'stripe-hooks', 'stripe-cli', '1.52.0', 'stripe'))).toBe(true);
+      expect(run.cliCalls.map((argv) => argv.slice(0, 3))).toEqual([['setup', '--yes', '--json'], ['--json', 'trigger-flow', 'payment']]);
+      expect(run.exitCode, run.log).toBe(3);
+      expect(run.outputs.ok).toBe('false');
+      expect(readReport(run).error?.message).toMatch(/^cannot reach the Stripe API .*127\.0\.0\.1:9/); // the installed Stripe CLI's own words
+      expectKeptSecret(run, apiKey);
+    } finally {
+      await registry.close();
+    }
+  });
+
+  it('ships a bundle that is the CLI of this package version', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const result = await execa(process.execPath, [join(ROOT, 'action', 'dist', 'stripe-hooks.mjs'), '--version'], { reject: false });
+    expect(result.stdout).toBe(version);
+  });
+
+  it("runs the bundle's demo to the end: the example app is not also started as the standalone server", async () => {
+    const bundle = join(ROOT, 'action', 'dist', 'stripe-hooks.mjs');
+    const result = await execa(process.execPath, [bundle, '--json', 'demo'], { env: { STRIPE_WEBHOOK_SECRET: secret, PORT: '0' }, reject: false, timeout: 20_000 });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true });
   });
 
   it('reads both forms of GITHUB_OUTPUT', () => {

@@ -2,15 +2,16 @@
  * Runs the composite action in action.yml the way a GitHub runner does, on this machine: `${{ … }}` expressions
  * substituted into `env:` values and outputs (nowhere else), each `run:` step as `bash --noprofile --norc -eo
  * pipefail <script>`, a fresh GITHUB_OUTPUT file per step, GITHUB_ENV, GITHUB_STEP_SUMMARY and RUNNER_TEMP, and
- * workflow commands (`::add-mask::`) taken out of the log. `npx` is a PATH-first shim that records its argv and
- * runs this checkout's built CLI, so `npx --yes stripe-hooks@<version>` needs no network.
+ * workflow commands (`::add-mask::`) taken out of the log. The action runs from a copy of what `uses:` checks out
+ * (action.yml, action/ with its committed bundle, package.json) in a temp dir with no node_modules above it, as on
+ * a runner. `node` is a PATH-first shim that records its argv and runs the real node; `npx` one that records and fails.
  */
 import { execa } from 'execa';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { shellCommand } from '../../src/lib/shell.js';
-import { BIN, ROOT, sandbox, tempDir } from './cli.js';
+import { ROOT, sandbox, tempDir } from './cli.js';
 
 interface ActionStep { id?: string; if?: string; shell?: string; run?: string; uses?: string; env?: Record<string, string> }
 export interface ActionYaml {
@@ -38,7 +39,11 @@ export interface ActionRun {
   masks: string[];
   /** Every workflow command the runner would act on, in order (see workflowCommands). */
   commands: WorkflowCommand[];
-  /** Each npx call's argv. */
+  /** The argv after `node` of each run of the action's bundle, action/dist/stripe-hooks.mjs. */
+  cliCalls: string[][];
+  /** Each `node` call's argv (the bundle's runs, the summary, any other). */
+  nodeCalls: string[][];
+  /** Each `npx` call's argv: the action must make none (it would fetch from a registry). */
   npxCalls: string[][];
   /** What was appended to GITHUB_STEP_SUMMARY. */
   summary: string;
@@ -127,25 +132,41 @@ export function parseOutputFile(text: string): Record<string, string> {
   return outputs;
 }
 
+/** The parts of a checkout that `uses: stripe-hooks/stripe-hooks@<ref>` gives a runner and the action reads. */
+const ACTION_FILES = ['action.yml', 'action', 'package.json'];
+let actionCopy: string | undefined;
+
+/** One copy per process (the bundle is 1.5 MB), in a temp dir with no node_modules above it. */
+function actionPath(): string {
+  if (actionCopy) return actionCopy;
+  const dir = tempDir('stripe-hooks-action-path-');
+  for (const file of ACTION_FILES) cpSync(join(ROOT, file), join(dir, file), { recursive: true });
+  return (actionCopy = dir);
+}
+
 /**
- * `npx` is a shell script running a `.cjs` file: an extension-less Node script would take its module type from
- * whatever package.json lies above the temp dir, and a `"type": "module"` one there breaks `require`.
+ * `node` and `npx` on PATH first, each appending its argv as a JSON line to `<dir>/<name>-calls.ndjson`; `node`
+ * then runs the real node, `npx` exits 97. The recorder is a `.cjs` file run by a shell script: an extension-less
+ * Node script would take its module type from whatever package.json lies above the temp dir.
  */
-function writeNpxShim(dir: string, callLog: string): void {
-  const script = join(dir, 'npx-shim.cjs');
+function writeShims(dir: string): void {
+  const script = join(dir, 'record.cjs');
   writeFileSync(script, `const { appendFileSync } = require('node:fs');
 const { spawnSync } = require('node:child_process');
-const argv = process.argv.slice(2);
-appendFileSync(${JSON.stringify(callLog)}, JSON.stringify(argv) + '\\n');
-const [yes, spec, ...rest] = argv;
-if (yes !== '--yes' || !/^stripe-hooks@/.test(spec || '')) { console.error('npx shim: unexpected ' + JSON.stringify(argv)); process.exit(97); }
-const child = spawnSync(process.execPath, ['--', ${JSON.stringify(BIN)}, ...rest], { stdio: 'inherit' });
+const [name, ...argv] = process.argv.slice(2);
+appendFileSync(require('node:path').join(__dirname, name + '-calls.ndjson'), JSON.stringify(argv) + '\\n');
+if (name !== 'node') { console.error(name + ' shim: the action must not run ' + name); process.exit(97); }
+const child = spawnSync(process.execPath, argv, { stdio: 'inherit' });
 process.exit(child.status === null ? 1 : child.status);
 `);
-  const shim = join(dir, 'npx');
-  writeFileSync(shim, `#!/bin/sh\nexec ${shellCommand([process.execPath, script])} "$@"\n`);
-  chmodSync(shim, 0o755);
+  for (const name of ['node', 'npx']) {
+    writeFileSync(join(dir, name), `#!/bin/sh\nexec ${shellCommand([process.execPath, script, name])} "$@"\n`);
+    chmodSync(join(dir, name), 0o755);
+  }
 }
+
+const readCalls = (file: string): string[][] =>
+  existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as string[]) : [];
 
 /** Runs the action with `inputs`, the job's environment `jobEnv`, and `files` (path: text) in the job's workspace. */
 export async function runAction(inputs: Record<string, string>, jobEnv: NodeJS.ProcessEnv = {}, files: Record<string, string> = {}): Promise<ActionRun> {
@@ -155,14 +176,13 @@ export async function runAction(inputs: Record<string, string>, jobEnv: NodeJS.P
   const [temp, bin, workspace] = ['temp', 'bin', 'workspace'].map((name) => join(root, name)) as [string, string, string];
   for (const dir of [temp, bin, workspace]) mkdirSync(dir);
   for (const [path, text] of Object.entries(files)) writeFileSync(join(workspace, path), text);
-  const callLog = join(root, 'npx-calls.ndjson');
-  writeNpxShim(bin, callLog);
+  writeShims(bin);
   const runnerFiles = { GITHUB_ENV: join(root, 'env'), GITHUB_STEP_SUMMARY: join(root, 'summary.md') };
   for (const file of Object.values(runnerFiles)) writeFileSync(file, '');
 
   const context: Context = {
     inputs: Object.fromEntries(Object.entries(action.inputs).map(([name, input]) => [name, inputs[name] ?? input.default ?? ''])),
-    github: { action_path: ROOT, workspace },
+    github: { action_path: actionPath(), workspace },
     runner: { temp, os: 'Linux' },
     steps: {},
   };
@@ -182,7 +202,7 @@ export async function runAction(inputs: Record<string, string>, jobEnv: NodeJS.P
       cwd: workspace,
       env: {
         ...base, ...jobEnv, ...runnerFiles, ...env,
-        PATH: `${bin}:${dirname(process.execPath)}:${base.PATH ?? ''}`,
+        PATH: `${bin}:${dirname(process.execPath)}:${jobEnv.PATH ?? base.PATH ?? ''}`, // the job's PATH after the shims and node
         GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: output, GITHUB_WORKSPACE: workspace, RUNNER_TEMP: temp, CI: 'true',
       },
       extendEnv: false,
@@ -198,6 +218,8 @@ export async function runAction(inputs: Record<string, string>, jobEnv: NodeJS.P
   }
 
   const commands = workflowCommands(log);
+  const nodeCalls = readCalls(join(bin, 'node-calls.ndjson'));
+  const bundle = join(actionPath(), 'action', 'dist', 'stripe-hooks.mjs');
   return {
     outputs: Object.fromEntries(Object.entries(action.outputs).map(([name, output]) => [name, substitute(output.value, context)])),
     exitCode,
@@ -206,7 +228,9 @@ export async function runAction(inputs: Record<string, string>, jobEnv: NodeJS.P
     outputText,
     masks: commands.filter((command) => command.name === 'add-mask').map((command) => command.value),
     commands,
-    npxCalls: existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as string[]) : [],
+    cliCalls: nodeCalls.filter(([script]) => script === bundle).map(([, ...argv]) => argv),
+    nodeCalls,
+    npxCalls: readCalls(join(bin, 'npx-calls.ndjson')),
     summary: readFileSync(runnerFiles.GITHUB_STEP_SUMMARY, 'utf8'),
     workspace,
   };
