@@ -1,12 +1,13 @@
 /**
  * Entry point: parses argv, runs one command, and is the only place that turns
- * an outcome into an exit code. Command modules are imported on demand.
+ * an outcome into an exit code. Command handlers are imported on demand.
  */
 import { setFlagsFromString } from 'node:v8';
 import { CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { ExitCode, StripeHooksError, InterruptedError, UsageError } from './errors.js';
 import { buildProgram } from './program.js';
-import type { Context } from './context.js';
+import { createContext, type Context } from './context.js';
+import { Output, colorEnabled } from './ui/output.js';
 
 /** Runs the CLI; sets process.exitCode instead of exiting so output is flushed. */
 export async function main(argv: string[]): Promise<void> {
@@ -31,7 +32,6 @@ export async function main(argv: string[]): Promise<void> {
   let commanderMessage = '';
   const program = buildProgram({
     launch: async (globals, _name, load, args) => {
-      const { createContext } = await import('./context.js');
       context = createContext(globals, controller.signal);
       await (await load())(...args, context);
       if (controller.signal.aborted) throw controller.signal.reason;
@@ -53,14 +53,14 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
     process.exitCode = ExitCode.ok;
   } catch (error) {
-    process.exitCode = await report(error, commanderMessage, argv, context);
+    process.exitCode = report(error, commanderMessage, argv, context);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 }
 
-async function report(error: unknown, commanderMessage: string, argv: string[], context: Context | undefined): Promise<number> {
+function report(error: unknown, commanderMessage: string, argv: string[], context: Context | undefined): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
     // `help <command>` asked for help (exit 0); help shown because something was missing (`endpoints` alone) is a usage error.
@@ -68,7 +68,6 @@ async function report(error: unknown, commanderMessage: string, argv: string[], 
     if (error.code === 'commander.executeSubCommandAsync') return ExitCode.usage;
     error = usageError(error, commanderMessage);
   }
-  const { Output, colorEnabled } = await import('./ui/output.js');
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   const out =
     context?.out ??
