@@ -84,7 +84,7 @@ describe('install from the npm registry', () => {
       skipped: [],
       apiKey: { present: false, from: null, mode: null, kind: null, recognised: null },
       login: { configPath: join(b.home, '.config', 'stripe', 'config.toml'), loggedIn: false },
-      node: { version: process.versions.node, required: '>=20.12.0', supported: true },
+      node: { version: process.versions.node, required: '>=20.18.1', supported: true },
     });
     expect(execFileSync(binary, ['version'], { env: { HOME: b.home, STRIPE_CLI_TELEMETRY_OPTOUT: '1' }, encoding: 'utf8' })).toContain('stripe version 1.52.0');
     expect(readdirSync(cacheOf(b))).toEqual(['1.52.0']);
