@@ -2,7 +2,6 @@
  * Entry point: parses argv, runs one command, and is the only place that turns
  * an outcome into an exit code. Command handlers are imported on demand.
  */
-import { setFlagsFromString } from 'node:v8';
 import { CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { ExitCode, StripeHooksError, InterruptedError, UsageError } from './errors.js';
 import { buildProgram } from './program.js';
@@ -11,12 +10,6 @@ import { Output, colorEnabled } from './ui/output.js';
 
 /** Runs the CLI; sets process.exitCode instead of exiting so output is flushed. */
 export async function main(argv: string[]): Promise<void> {
-  // Undici (delivery/engine.ts) parses HTTP with llhttp compiled to WebAssembly. V8's optimising tier recompiles
-  // its one huge parser function in the background soon after start, holding ~28 MB of compiler memory at once: a
-  // third of a burst's peak RSS (measured: 89 MB vs 60 MB after one request). The baseline tier parses a small
-  // answer in microseconds. Set here, for the CLI's own process, and not in the engine: a program importing the
-  // library may have WebAssembly of its own.
-  setFlagsFromString('--liftoff-only');
   const controller = new AbortController();
   let context: Context | undefined;
   // First signal: ask the running command to stop its children and finish. Second: give up at once.
