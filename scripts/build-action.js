@@ -23,12 +23,6 @@ const LICENSES = join(dist, 'LICENSES.txt');
  */
 const REWRITES = [
   {
-    file: 'src/delivery/engine.ts',
-    from: "createRequire(import.meta.url)('undici/lib/dispatcher/agent.js')",
-    // A require esbuild sees, so undici's Agent is inlined: next to the bundle there is no node_modules.
-    to: "require('undici/lib/dispatcher/agent.js')",
-  },
-  {
     file: 'src/demo/app.ts',
     from: 'import.meta.url === pathToFileURL(process.argv[1]).href',
     // In the bundle import.meta.url is the bundle, which is argv[1]: `demo` would also start the standalone server.

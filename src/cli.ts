@@ -1,21 +1,15 @@
 /**
  * Entry point: parses argv, runs one command, and is the only place that turns
- * an outcome into an exit code. Command modules are imported on demand.
+ * an outcome into an exit code. Command handlers are imported on demand.
  */
-import { setFlagsFromString } from 'node:v8';
 import { CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { ExitCode, StripeHooksError, InterruptedError, UsageError } from './errors.js';
 import { buildProgram } from './program.js';
-import type { Context } from './context.js';
+import { createContext, type Context } from './context.js';
+import { Output, colorEnabled } from './ui/output.js';
 
 /** Runs the CLI; sets process.exitCode instead of exiting so output is flushed. */
 export async function main(argv: string[]): Promise<void> {
-  // Undici (delivery/engine.ts) parses HTTP with llhttp compiled to WebAssembly. V8's optimising tier recompiles
-  // its one huge parser function in the background soon after start, holding ~28 MB of compiler memory at once: a
-  // third of a burst's peak RSS (measured: 89 MB vs 60 MB after one request). The baseline tier parses a small
-  // answer in microseconds. Set here, for the CLI's own process, and not in the engine: a program importing the
-  // library may have WebAssembly of its own.
-  setFlagsFromString('--liftoff-only');
   const controller = new AbortController();
   let context: Context | undefined;
   // First signal: ask the running command to stop its children and finish. Second: give up at once.
@@ -31,7 +25,6 @@ export async function main(argv: string[]): Promise<void> {
   let commanderMessage = '';
   const program = buildProgram({
     launch: async (globals, _name, load, args) => {
-      const { createContext } = await import('./context.js');
       context = createContext(globals, controller.signal);
       await (await load())(...args, context);
       if (controller.signal.aborted) throw controller.signal.reason;
@@ -53,14 +46,14 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
     process.exitCode = ExitCode.ok;
   } catch (error) {
-    process.exitCode = await report(error, commanderMessage, argv, context);
+    process.exitCode = report(error, commanderMessage, argv, context);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 }
 
-async function report(error: unknown, commanderMessage: string, argv: string[], context: Context | undefined): Promise<number> {
+function report(error: unknown, commanderMessage: string, argv: string[], context: Context | undefined): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
     // `help <command>` asked for help (exit 0); help shown because something was missing (`endpoints` alone) is a usage error.
@@ -68,7 +61,6 @@ async function report(error: unknown, commanderMessage: string, argv: string[], 
     if (error.code === 'commander.executeSubCommandAsync') return ExitCode.usage;
     error = usageError(error, commanderMessage);
   }
-  const { Output, colorEnabled } = await import('./ui/output.js');
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   const out =
     context?.out ??

@@ -1,23 +1,21 @@
 /**
- * The root command: global options, help, and every command from src/definitions/
- * wired in. Nothing here imports a command module: each definition loads its
- * handler only when it runs, so `--help` stays fast.
+ * The root command: global options, help, and every command's definition
+ * (src/commands/<name>/definition.ts) wired in. Each definition loads its handler
+ * only when it runs, so `--help` loads no handler.
  */
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
-import type { Context } from './context.js';
+import { createContext } from './context.js';
+import { UsageError } from './errors.js';
 import { packageVersion } from './lib/package-info.js';
-import {
-  demoCommand,
-  endpointsCommand,
-  examples,
-  listenCommand,
-  registerEndpointCommand,
-  replayCommand,
-  setupCommand,
-  triggerFlowCommand,
-  type Handler,
-  type Start,
-} from './definitions/index.js';
+import { suggest } from './lib/suggest.js';
+import { demoCommand } from './commands/demo/definition.js';
+import { endpointsCommand } from './commands/endpoints/definition.js';
+import { listenCommand } from './commands/listen/definition.js';
+import { examples, type Handler, type Start } from './commands/options.js';
+import { registerEndpointCommand } from './commands/register-endpoint/definition.js';
+import { replayCommand } from './commands/replay/definition.js';
+import { setupCommand } from './commands/setup/definition.js';
+import { triggerFlowCommand } from './commands/trigger-flow/definition.js';
 
 const root = (version: string) =>
   new Command('stripe-hooks')
@@ -61,9 +59,7 @@ export type Launch = <A extends unknown[]>(globals: GlobalOptions, name: string,
 
 /** Without cli.ts: a Context that no signal aborts. */
 const launchPlain: Launch = async (globals, _name, load, args) => {
-  const { createContext } = await import('./context.js');
-  const ctx: Context = createContext(globals, new AbortController().signal);
-  await (await load())(...args, ctx);
+  await (await load())(...args, createContext(globals, new AbortController().signal));
 };
 
 /**
@@ -97,10 +93,9 @@ function strictHelpCommand(parent: CommandUnknownOpts): void {
   const help = new Command('help')
     .description('display help for command')
     .argument('[command]', 'the command to explain')
-    .action(async (name) => {
+    .action((name) => {
       const target = name === undefined ? parent : parent.commands.find((command) => command.name() === name || command.aliases().includes(name));
       if (target) return target.help();
-      const [{ UsageError }, { suggest }] = await Promise.all([import('./errors.js'), import('./lib/suggest.js')]);
       const close = suggest(name!, parent.commands.map((command) => command.name()));
       const usage = `\`${[parent.parent ? 'stripe-hooks' : '', parent.name()].filter(Boolean).join(' ')} --help\``;
       throw new UsageError(`unknown command '${name}'`, { hint: close ? `Did you mean ${close}?` : `run ${usage} for the commands` });

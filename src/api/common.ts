@@ -66,7 +66,7 @@ export function requireSecret(secret: string): string {
   return secret.trim();
 }
 
-// The limits `trigger-flow --seed` and `--forward-timeout` take (src/definitions/index.ts).
+// The limits `trigger-flow --seed` and `--forward-timeout` take (src/commands/trigger-flow/definition.ts).
 const MAX_SEED = 0xffffffff;
 
 export const checkSeed = (seed: number | undefined): number | undefined => (seed === undefined ? undefined : checkInteger(seed, 'seed', 0, MAX_SEED));

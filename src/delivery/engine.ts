@@ -9,14 +9,13 @@
  * stream, promise or AbortController per request, as a burst sends 90,000 of them.
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import { createRequire } from 'node:module';
-import type { Agent as UndiciAgent, Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { bothLoopbacks } from '../lib/localhost.js';
 
-// The Agent alone, not undici's index: that also loads fetch, WebSocket, caches and mocks, ~6 MB more resident
-// memory (measured: +17.3 MB vs +11.6 MB) for nothing this program calls. undici 6 has no `exports` map, so the
-// path is reachable; package.json pins the 6.29 line and the unit tests exercise it.
-const Agent = createRequire(import.meta.url)('undici/lib/dispatcher/agent.js') as typeof UndiciAgent;
+// Undici's public entry (its index) is all we import, and it also loads fetch, WebSocket, caches and mocks: measured
+// +160 ms and +7.5 MB over its Agent alone (docs/benchmarks.md). Loaded when the first engine is created, not on
+// import: a command that sends nothing pays nothing, and the relay's load overlaps `stripe listen` starting.
+let undici: Promise<typeof import('undici')> | undefined;
 
 export type FailureClass = 'refused' | 'timeout' | 'tls' | 'reset' | 'dns';
 
@@ -63,51 +62,60 @@ export interface Engine {
 export const MAX_BODY = 1 << 20;
 
 export function createEngine(options: EngineOptions = {}): Engine {
-  const agent = new Agent({
-    connections: options.connections ?? null,
-    // The engine's own deadline bounds each request whole; undici's partial timers would only add work.
-    headersTimeout: 0,
-    bodyTimeout: 0,
-    connect: { ...bothLoopbacks, rejectUnauthorized: !options.skipVerify, timeout: 0 },
-  });
+  let agent: Agent | undefined;
+  const ready = (undici ??= import('undici')).then(
+    ({ Agent }) =>
+      (agent = new Agent({
+        connections: options.connections ?? null,
+        // The engine's own deadline bounds each request whole; undici's partial timers would only add work.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+        connect: { ...bothLoopbacks, rejectUnauthorized: !options.skipVerify, timeout: 0 },
+      })),
+  );
   const maxBody = options.maxBody ?? MAX_BODY;
   let closed = false;
   const close = () => {
     if (closed) return;
     closed = true;
     options.signal?.removeEventListener('abort', close);
-    void agent.destroy().catch(() => undefined);
+    void ready.then((created) => created.destroy()).catch(() => undefined);
   };
   if (options.signal?.aborted) close();
   options.signal?.addEventListener('abort', close, { once: true });
 
+  // The deadline (and the time measured) starts once undici is loaded: only the first requests ever wait for it.
+  const send = (to: Agent, url: URL, body: string | Buffer, headers: OutgoingHttpHeaders, timeoutMs: number) =>
+    new Promise<EngineResult>((resolve) => {
+      const handler = new Exchange(resolve, maxBody, timeoutMs);
+      // Undici coerces numbers (a Content-Length) itself; its type only admits strings.
+      const request: Dispatcher.DispatchOptions = { origin: url.origin, path: url.pathname + url.search, method: 'POST', headers: headers as Record<string, string>, body };
+      try {
+        to.dispatch(request, handler);
+      } catch (error) {
+        handler.fail(error as Error); // invalid headers, or the engine is closed
+      }
+    });
   return {
-    post: (url, body, headers, timeoutMs) =>
-      new Promise<EngineResult>((resolve) => {
-        const handler = new Exchange(resolve, maxBody, timeoutMs);
-        // Undici coerces numbers (a Content-Length) itself; its type only admits strings.
-        const request: Dispatcher.DispatchOptions = { origin: url.origin, path: url.pathname + url.search, method: 'POST', headers: headers as Record<string, string>, body };
-        try {
-          agent.dispatch(request, handler);
-        } catch (error) {
-          handler.onError(error as Error); // invalid headers, or the engine is closed
-        }
-      }),
+    post: (url, body, headers, timeoutMs) => (agent ? send(agent, url, body, headers, timeoutMs) : ready.then((created) => send(created, url, body, headers, timeoutMs))),
     close,
   };
 }
 
-/** One request's undici handler: collects the answer, enforces the deadline, settles once. */
-class Exchange implements Dispatcher.DispatchHandlers {
+/**
+ * One request's undici handler (undici 7's handler API: `onRequestStart` … `onResponseError`): collects the answer,
+ * enforces the deadline, settles once.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
   private readonly started = performance.now();
   private readonly timer: NodeJS.Timeout;
-  private abort: ((error?: Error) => void) | undefined;
-  /** The request was given a connection (and so may have reached the app). */
-  private connected = false;
+  /** Set once the request was given a connection (and so may have reached the app). */
+  private controller: Dispatcher.DispatchController | undefined;
   private expired = false;
   private settled = false;
   private status = 0;
-  private raw: Buffer[] | string[] | null = null;
+  /** The answer's headers; undefined until they arrived. */
+  private headers: IncomingHttpHeaders | undefined;
   private chunks: Buffer[] = [];
   private size = 0;
 
@@ -119,38 +127,39 @@ class Exchange implements Dispatcher.DispatchHandlers {
     this.timer = setTimeout(() => this.expire(), timeoutMs);
   }
 
-  onConnect(abort: (error?: Error) => void): void {
-    this.abort = abort;
-    this.connected = true;
-    if (this.expired) abort(); // the deadline passed while it waited for a connection
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.expired) controller.abort(deadlineError()); // the deadline passed while it waited for a connection
   }
 
-  onHeaders(status: number, raw: Buffer[] | string[] | null): boolean {
+  onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
     this.status = status;
-    this.raw = raw;
-    return true;
+    this.headers = headers;
   }
 
-  onData(chunk: Buffer): boolean {
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.size < this.maxBody) this.chunks.push(chunk);
     this.size += chunk.length;
-    return true;
   }
 
-  onComplete(): void {
+  onResponseEnd(): void {
     const { chunks, size, maxBody } = this;
     const body = chunks.length === 1 && size <= maxBody ? chunks[0]! : Buffer.concat(chunks).subarray(0, maxBody);
-    const answer: EngineAnswer = { kind: 'answer', status: this.status, headers: parseHeaders(this.raw), body, ms: this.ms() };
+    const answer: EngineAnswer = { kind: 'answer', status: this.status, headers: nodeHeaders(this.headers), body, ms: this.ms() };
     // Undici frees the connection for the next request one event-loop turn after the answer (a setImmediate it
     // schedules once this returns). Settling after it lets the caller's next request reuse that connection
     // instead of opening another (or queueing behind the pool).
     queueMicrotask(() => setImmediate(() => this.settle(answer)));
   }
 
-  onError(error: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    this.fail(error);
+  }
+
+  fail(error: Error): void {
     const code = codeOf(error) || error.message;
-    const failure: EngineFailure = { kind: 'failure', failure: classify(error, this.connected), code, deadline: false, ms: this.ms() };
-    const invalid = invalidAnswer(code, this.raw);
+    const failure: EngineFailure = { kind: 'failure', failure: classify(error, this.controller !== undefined), code, deadline: false, ms: this.ms() };
+    const invalid = invalidAnswer(code, this.headers !== undefined) ?? parserReason(error);
     if (invalid) failure.invalid = invalid;
     this.settle(failure);
   }
@@ -158,7 +167,7 @@ class Exchange implements Dispatcher.DispatchHandlers {
   private expire(): void {
     this.expired = true;
     this.settle({ kind: 'failure', failure: 'timeout', code: 'ETIMEDOUT', deadline: true, ms: this.ms() });
-    this.abort?.();
+    this.controller?.abort(deadlineError());
   }
 
   private settle(result: EngineResult): void {
@@ -174,29 +183,41 @@ class Exchange implements Dispatcher.DispatchHandlers {
   }
 }
 
-/** Raw header pairs as Node's IncomingHttpHeaders: lower-case names, set-cookie a list, other repeats joined. */
-function parseHeaders(raw: Buffer[] | string[] | null): IncomingHttpHeaders {
-  const headers: Record<string, string | string[]> = {};
-  if (!raw) return headers;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!.toString('latin1').toLowerCase();
-    const value = raw[i + 1]!.toString('latin1');
-    const seen = headers[name];
-    if (name === 'set-cookie') headers[name] = [...((seen as string[] | undefined) ?? []), value];
-    else headers[name] = seen === undefined ? value : `${seen as string}, ${value}`;
+const deadlineError = () => Object.assign(new Error('the request passed its deadline'), { code: 'ETIMEDOUT' });
+
+/**
+ * Undici's parsed headers (lower-case names, a repeated header as a list) as Node's IncomingHttpHeaders: set-cookie
+ * always a list, other repeats joined with ", ".
+ */
+function nodeHeaders(headers: IncomingHttpHeaders = {}): IncomingHttpHeaders {
+  for (const [name, value] of Object.entries(headers)) {
+    if (name === 'set-cookie') headers[name] = typeof value === 'string' ? [value] : value;
+    else if (Array.isArray(value)) headers[name] = value.join(', ');
   }
   return headers;
 }
 
+const SMUGGLING = 'Content-Length with Transfer-Encoding, or two Content-Lengths';
+
 /** What is wrong with an answer undici's parser refused (HPE_…, a length mismatch); undefined for other errors. */
-function invalidAnswer(code: string, raw: Buffer[] | string[] | null): string | undefined {
+function invalidAnswer(code: string, hadHeaders: boolean): string | undefined {
   if (!code.startsWith('HPE_') && code !== 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') return undefined;
   // Request smuggling's classic shape: llhttp refuses the headers, and undici reports that as a length mismatch
   // when a Content-Length was among them (before handing any headers over).
-  if (code === 'HPE_UNEXPECTED_CONTENT_LENGTH' || (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' && raw === null)) {
-    return 'Content-Length with Transfer-Encoding, or two Content-Lengths';
+  if (code === 'HPE_UNEXPECTED_CONTENT_LENGTH' || (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' && !hadHeaders)) {
+    return SMUGGLING;
   }
   return code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' ? 'its body does not match its Content-Length' : code;
+}
+
+/**
+ * Undici 7's parser errors carry no code (it looks llhttp's error number up in a table keyed by name), only the
+ * parser's reason in the message: "Response does not match the HTTP/1.1 protocol (Invalid status code)".
+ */
+function parserReason(error: Error): string | undefined {
+  if (error.name !== 'HTTPParserError' || (error as NodeJS.ErrnoException).code) return undefined;
+  const reason = /\(([^)]*)\)$/.exec(error.message)?.[1] ?? error.message;
+  return /content-length/i.test(reason) ? SMUGGLING : reason;
 }
 
 /** The first error's code: with several addresses tried, Node throws an AggregateError of them. */

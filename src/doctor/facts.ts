@@ -63,7 +63,9 @@ export function loginFacts(env: NodeJS.ProcessEnv): LoginFacts {
 const REQUIRED_NODE = '20.18.1';
 
 export function nodeFacts(version = process.versions.node): NodeFacts {
-  const [major = 0, minor = 0] = version.split('.').map(Number);
-  const [needMajor = 0, needMinor = 0] = REQUIRED_NODE.split('.').map(Number);
-  return { version, required: `>=${REQUIRED_NODE}`, supported: major > needMajor || (major === needMajor && minor >= needMinor) };
+  const have = version.split('.').map(Number);
+  const need = REQUIRED_NODE.split('.').map(Number);
+  // The first part that differs decides (major, then minor, then patch: undici 7 needs 20.18.1, not 20.18.0).
+  const at = need.findIndex((part, i) => (have[i] ?? 0) !== part);
+  return { version, required: `>=${REQUIRED_NODE}`, supported: at === -1 || (have[at] ?? 0) > need[at]! };
 }

@@ -5,13 +5,13 @@
  * more than 300 s old. Any secret signs: the app verifies with whatever it was given
  * (offline/secret.ts warns when it is not shaped like Stripe's).
  */
-import { createRequire } from 'node:module';
 import { utf8 } from './bytes.js';
 
-// node:crypto is loaded on the first signature, not on import: the library's entry imports this module
-// (signPayload is synchronous), and crypto's internals were the larger part of `import('stripe-hooks')`.
+// node:crypto is loaded on the first signature, not on import: the library's entry imports this module, and
+// crypto's internals are most of `import('stripe-hooks')`'s cost (docs/benchmarks.md). A static import would be
+// hoisted by any bundle; process.getBuiltinModule (Node >= 20.16) loads it synchronously, as signPayload needs.
 let crypto: typeof import('node:crypto') | undefined;
-const hmac = (secret: string) => (crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHmac('sha256', secret);
+const hmac = (secret: string) => (crypto ??= process.getBuiltinModule('node:crypto')).createHmac('sha256', secret);
 
 /** The SDKs' default tolerance for the signature's timestamp, in seconds. */
 export const SIGNATURE_TOLERANCE_S = 300;

@@ -15,7 +15,7 @@ import { cacheRoot, cachedBinary, cachedVersions } from '../installer/cache.js';
 import { binaryName, currentPlatform, DEFAULT_CLI_VERSION, npmPackage, type Platform } from '../installer/platform.js';
 import { checkBinaryCached } from './probe-cache.js';
 import { projectRoot, upTo } from './project-root.js';
-import type { BinaryCheck, BinaryProblem, CheckOptions } from './version.js';
+import { checkBinary, type BinaryCheck, type BinaryProblem, type CheckOptions } from './version.js';
 
 export type CliSource = '--stripe-bin' | 'STRIPE_HOOKS_STRIPE_BIN' | 'PATH' | 'node_modules' | 'cache';
 
@@ -112,8 +112,8 @@ function explicitCandidate(input: Pick<LocateInput, 'cwd' | 'env' | 'stripeBin'>
   return { path: resolve(input.cwd, input.stripeBin), source };
 }
 
-/** `stripe version`, every time (what `setup` wants); loaded only when a binary is proven for real. */
-const proveForReal: Prove = async (path, options) => (await import('./version.js')).checkBinary(path, options);
+/** `stripe version`, every time (what `setup` wants). */
+const proveForReal: Prove = checkBinary;
 
 export function checkOptions(input: LocateInput, platform: Platform): CheckOptions {
   return { env: input.env, cwd: input.cwd, platform, signal: input.signal, timeoutMs: input.timeoutMs };

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { cacheRoot } from '../installer/cache.js';
-import type { BinaryCheck, CheckOptions } from './version.js';
+import { checkBinary, type BinaryCheck, type CheckOptions } from './version.js';
 
 /** Everything that changes when the file at a path is no longer the one that was proven. */
 export interface BinaryIdentity {
@@ -104,7 +104,6 @@ export async function checkBinaryCached(path: string, options: CheckOptions): Pr
   const identity = await binaryIdentity(path);
   const known = identity && (await readProbes(options.env, identity)).version;
   if (known) return { ok: true, path, version: known };
-  const { checkBinary } = await import('./version.js'); // only on a miss: one module less to start with
   const result = await checkBinary(path, options);
   // Under the identity taken before the run: if the file changed meanwhile, the entry just never matches.
   if (result.ok && identity) await saveProbes(options.env, identity, { version: result.version });

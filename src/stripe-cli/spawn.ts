@@ -10,6 +10,7 @@ import { runChild, startChild } from '../lib/child-process.js';
 import { EnvironmentError, UsageError } from '../errors.js';
 import type { Environment } from '../lib/environment.js';
 import { redact } from '../lib/redact.js';
+import { createInterface } from 'node:readline';
 
 /** What it takes to run the Stripe CLI: the binary plus the bits of the environment it needs. */
 export interface StripeTarget {
@@ -168,7 +169,6 @@ export interface StripeProcess {
 
 /** Starts a long-running Stripe CLI command (`listen`) with its output read line by line. */
 export async function spawnStripe(target: StripeTarget, args: string[], options: { graceMs?: number } = {}): Promise<StripeProcess> {
-  const { createInterface } = await import('node:readline');
   const child = await startChild(target.bin, args, { env: stripeEnv(target), cwd: target.cwd, graceMs: options.graceMs ?? 3000 });
   if ('failed' in child) throw spawnFailure(target, child.failed);
 

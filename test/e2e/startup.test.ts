@@ -16,13 +16,17 @@ async function importsOf(args: string[]): Promise<string[]> {
 
 describe('lazy start-up', () => {
   it.each([['--help'], ['listen', '--help'], ['trigger-flow', '--help'], ['replay', '--help'], ['register-endpoint', '--help']])(
-    '`%s` loads no SDK, prompt, spinner or command module',
+    '`%s` loads no SDK, prompt, spinner, undici or command handler',
     async (...args) => {
       const imports = await importsOf(args);
       expect(imports.some((url) => url.endsWith('/dist/cli.js'))).toBe(true); // the trace works
-      for (const heavy of ['/node_modules/stripe/', '/node_modules/@inquirer/', '/node_modules/ora/', '/node_modules/execa/', '/dist/commands/']) {
+      expect(imports.some((url) => url.endsWith('/dist/commands/listen/definition.js'))).toBe(true); // definitions are there
+      for (const heavy of ['/node_modules/stripe/', '/node_modules/@inquirer/', '/node_modules/ora/', '/node_modules/execa/', '/node_modules/undici/']) {
         expect(imports.filter((url) => url.includes(heavy)), heavy).toEqual([]);
       }
+      // Each command's definition (and the options they share) loads for help; its handler only when it runs.
+      const handlers = imports.filter((url) => url.includes('/dist/commands/') && !/\/dist\/commands\/(options|[\w-]+\/definition)\.js$/.test(url));
+      expect(handlers).toEqual([]);
     },
   );
 });

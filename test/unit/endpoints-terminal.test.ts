@@ -11,8 +11,8 @@ import { startFakeEndpointsApi, type FakeEndpointsApi } from '../support/fake-en
 
 const prompt = vi.hoisted(() => ({ confirm: vi.fn(), secret: vi.fn() }));
 vi.mock('../../src/ui/prompt.js', () => prompt);
-const { runDelete } = await import('../../src/commands/endpoints.js');
-const { run: register } = await import('../../src/commands/register-endpoint.js');
+const { runDelete } = await import('../../src/commands/endpoints/handler.js');
+const { run: register } = await import('../../src/commands/register-endpoint/handler.js');
 
 let fake: FakeEndpointsApi;
 beforeEach(async () => {

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SetupOptions } from '../../src/definitions/index.js';
+import type { SetupOptions } from '../../src/commands/setup/definition.js';
 import { EnvironmentError } from '../../src/errors.js';
 import { installDecision } from '../../src/installer/consent.js';
 import { releaseAssets } from '../../src/installer/platform.js';
@@ -20,7 +20,7 @@ import { writeStandIn } from '../support/stand-ins.js';
 
 const prompt = vi.hoisted(() => ({ confirm: vi.fn(), secret: vi.fn() }));
 vi.mock('../../src/ui/prompt.js', () => prompt);
-const { run: setup } = await import('../../src/commands/setup.js');
+const { run: setup } = await import('../../src/commands/setup/handler.js');
 
 const { archive: ARCHIVE, checksums: CHECKSUMS } = releaseAssets('1.52.0', { os: 'linux', arch: 'x64' });
 let server: StaticServer;

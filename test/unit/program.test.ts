@@ -1,7 +1,7 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildProgram, type Launch } from '../../src/program.js';
-import { withDotenv } from '../../src/definitions/index.js';
+import { withDotenv } from '../../src/commands/options.js';
 
 interface Received {
   name: string;

@@ -81,7 +81,7 @@ describe('upstream failures, each from a real one', () => {
   it('reset, saying so: a status line that is not HTTP', async () => {
     const target = await app((request) => request.socket.end('HTTP/1.1 2xx OK\r\n\r\n'));
     const result = failure(await post(`${target.origin}/webhook`));
-    expect([result.failure, result.message]).toEqual(['reset', "the app's answer is not valid HTTP (HPE_INVALID_STATUS)"]);
+    expect([result.failure, result.message]).toEqual(['reset', "the app's answer is not valid HTTP (Invalid status code)"]);
   });
 
   it('timeout: the app never answers', async () => {

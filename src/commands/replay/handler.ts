@@ -4,17 +4,17 @@
  * or send the chosen events and, with --audit, audit the handler with the first of
  * them; render both. Exit 1 when an event was not answered 2xx or a check failed.
  */
-import type { Context } from '../context.js';
-import type { ReplayOptions } from '../definitions/index.js';
-import { auditHandler } from '../offline/audit.js';
-import { signingSecret } from '../offline/secret.js';
-import { readRecording } from '../record/read.js';
-import { offlineSettings } from '../run/offline-settings.js';
-import { runFailure } from '../run/outcome.js';
-import type { FlowReport } from '../run/report.js';
-import { auditSample, parseOnly, replayPreview, runReplay, selectEvents } from '../run/replay.js';
-import { renderReplayPreview, renderReplayStart } from '../ui/replay.js';
-import { offlineSecret, progressBar, renderOfflineReports } from '../ui/trigger-flow-offline.js';
+import type { Context } from '../../context.js';
+import type { ReplayOptions } from './definition.js';
+import { auditHandler } from '../../offline/audit.js';
+import { signingSecret } from '../../offline/secret.js';
+import { readRecording } from '../../record/read.js';
+import { offlineSettings } from '../../run/offline-settings.js';
+import { runFailure } from '../../run/outcome.js';
+import type { FlowReport } from '../../run/report.js';
+import { auditSample, parseOnly, replayPreview, runReplay, selectEvents } from '../../run/replay.js';
+import { renderReplayPreview, renderReplayStart } from '../../ui/replay.js';
+import { offlineSecret, progressBar, renderOfflineReports } from '../../ui/trigger-flow-offline.js';
 
 export async function run(file: string, options: ReplayOptions, ctx: Context): Promise<void> {
   const { url, seed } = offlineSettings({ forwardTo: options.forwardTo, seed: options.seed });

@@ -1,14 +1,14 @@
 /** `register-endpoint`: create, update or leave alone one webhook endpoint, idempotently. */
 import { resolve } from 'node:path';
-import type { Context } from '../context.js';
-import type { RegisterEndpointOptions } from '../definitions/index.js';
-import { openEndpointsApi, registerEndpoint, type RegisterResult } from '../endpoints/api.js';
-import { desiredEndpoint } from '../endpoints/desired.js';
-import { assertHttpsForLive } from '../endpoints/url.js';
-import { assertWritableDirectory, validateEnvKey, writeEnvValue } from '../lib/env-file.js';
-import { SDK_API_VERSION } from '../lib/api-version.js';
-import { apiKeyPrompt } from '../ui/api-key-prompt.js';
-import { renderRegistration } from '../ui/register-endpoint.js';
+import type { Context } from '../../context.js';
+import type { RegisterEndpointOptions } from './definition.js';
+import { openEndpointsApi, registerEndpoint, type RegisterResult } from '../../endpoints/api.js';
+import { desiredEndpoint } from '../../endpoints/desired.js';
+import { assertHttpsForLive } from '../../endpoints/url.js';
+import { assertWritableDirectory, validateEnvKey, writeEnvValue } from '../../lib/env-file.js';
+import { SDK_API_VERSION } from '../../lib/api-version.js';
+import { apiKeyPrompt } from '../../ui/api-key-prompt.js';
+import { renderRegistration } from '../../ui/register-endpoint.js';
 
 export async function run(options: RegisterEndpointOptions, ctx: Context): Promise<void> {
   const { envKey } = options;

@@ -3,17 +3,17 @@
  * sent), settle the signing secret, then preview (--dry-run) or run the flow and, with
  * --audit, the handler audit; render both. Exit 1 when a step or check failed.
  */
-import type { Context } from '../context.js';
-import type { TriggerFlowOptions } from '../definitions/index.js';
-import type { Flow } from '../flows/types.js';
-import { auditHandler } from '../offline/audit.js';
-import { signingSecret } from '../offline/secret.js';
-import { offlinePreview } from '../run/offline-preview.js';
-import { plannedDeliveries, runOfflineFlow } from '../run/offline-runner.js';
-import { offlineSettings } from '../run/offline-settings.js';
-import { runFailure } from '../run/outcome.js';
-import type { FlowReport } from '../run/report.js';
-import { offlineSecret, progressBar, renderOfflineReports, renderPreview } from '../ui/trigger-flow-offline.js';
+import type { Context } from '../../context.js';
+import type { TriggerFlowOptions } from './definition.js';
+import type { Flow } from '../../flows/types.js';
+import { auditHandler } from '../../offline/audit.js';
+import { signingSecret } from '../../offline/secret.js';
+import { offlinePreview } from '../../run/offline-preview.js';
+import { plannedDeliveries, runOfflineFlow } from '../../run/offline-runner.js';
+import { offlineSettings } from '../../run/offline-settings.js';
+import { runFailure } from '../../run/outcome.js';
+import type { FlowReport } from '../../run/report.js';
+import { offlineSecret, progressBar, renderOfflineReports, renderPreview } from '../../ui/trigger-flow-offline.js';
 
 export async function runOffline(flow: Flow, options: TriggerFlowOptions, ctx: Context): Promise<void> {
   const { url, seed, apiVersion } = offlineSettings(options);

@@ -2,17 +2,18 @@
  * `stripe-hooks setup`: find the Stripe CLI (installing it, with consent, when
  * missing) and report what is usable. Exit 0 when a working CLI is there, 3 not.
  */
-import { isCI, type Context } from '../context.js';
-import type { SetupOptions } from '../definitions/index.js';
-import { setupReport } from '../doctor/report.js';
-import { EnvironmentError, UsageError } from '../errors.js';
-import { cacheRoot, parseCliVersion } from '../installer/cache.js';
-import { installCommand, installDecision } from '../installer/consent.js';
-import { installStripeCli, type Installed } from '../installer/install.js';
-import { currentPlatform, DEFAULT_CLI_VERSION } from '../installer/platform.js';
-import { parseDownloadBase } from '../installer/release.js';
-import { brokenCliError, locateInput, locateStripeCli, type LocateResult } from '../stripe-cli/locate.js';
-import { renderSetupReport } from '../ui/setup.js';
+import { isCI, type Context } from '../../context.js';
+import type { SetupOptions } from './definition.js';
+import { setupReport } from '../../doctor/report.js';
+import { EnvironmentError, UsageError } from '../../errors.js';
+import { cacheRoot, parseCliVersion } from '../../installer/cache.js';
+import { installCommand, installDecision } from '../../installer/consent.js';
+import { installStripeCli, type Installed } from '../../installer/install.js';
+import { currentPlatform, DEFAULT_CLI_VERSION } from '../../installer/platform.js';
+import { parseDownloadBase } from '../../installer/release.js';
+import { brokenCliError, locateInput, locateStripeCli, type LocateResult } from '../../stripe-cli/locate.js';
+import { confirm } from '../../ui/prompt.js';
+import { renderSetupReport } from '../../ui/setup.js';
 
 function parseOptions(options: SetupOptions) {
   const version = options.cliVersion === undefined ? DEFAULT_CLI_VERSION : parseCliVersion(options.cliVersion);
@@ -30,7 +31,6 @@ async function consentToInstall(ctx: Context, options: SetupOptions, version: st
   if (decision === 'install') return;
   const where = cacheRoot(ctx.env);
   if (decision === 'ask') {
-    const { confirm } = await import('../ui/prompt.js');
     const from = options.fromRelease ? 'its GitHub release' : 'the npm registry';
     if (await confirm(`The Stripe CLI was not found. Install version ${version} from ${from} into ${where}?`, true)) return;
   }

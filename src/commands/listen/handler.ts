@@ -3,33 +3,36 @@
  * relay (`startRelayedListener`), then render each delivery (src/ui/listen.ts).
  */
 import { resolve } from 'node:path';
-import type { Context } from '../context.js';
-import type { ListenOptions } from '../definitions/index.js';
-import { abortError, InterruptedError, UsageError } from '../errors.js';
-import { builtinFlowEvents, parseEventList } from '../flows/events.js';
-import { parseForwardUrl } from '../lib/forward-url.js';
-import { listenTally } from '../listen/summary.js';
-import { startRelayedListener, type RelayedListenerOptions } from '../relay/listener.js';
-import { parseRoute, type Routing } from '../relay/routing.js';
-import { buildPrintSecretArgs, headerArg, type ListenArgs } from '../stripe-cli/listen.js';
-import { locateUnproven, startWhileProving } from '../stripe-cli/while-proving.js';
-import { stripeTarget } from '../stripe-cli/spawn.js';
-import { reportStripeCli } from '../ui/stripe-cli.js';
+import type { Context } from '../../context.js';
+import type { ListenOptions } from './definition.js';
+import { abortError, InterruptedError, UsageError } from '../../errors.js';
+import { builtinFlowEvents, parseEventList } from '../../flows/events.js';
+import { validateEnvKey, writeEnvValue } from '../../lib/env-file.js';
+import { flowEventTypes } from '../../flows/load.js';
+import { parseForwardUrl } from '../../lib/forward-url.js';
+import { listenTally } from '../../listen/summary.js';
+import { startRelayedListener, type RelayedListenerOptions } from '../../relay/listener.js';
+import { parseRoute, type Routing } from '../../relay/routing.js';
+import { openRecorder } from '../../record/writer.js';
+import { printSecretOf } from '../../stripe-cli/print-secret.js';
+import { buildPrintSecretArgs, headerArg, type ListenArgs } from '../../stripe-cli/listen.js';
+import { locateUnproven, startWhileProving } from '../../stripe-cli/while-proving.js';
+import { stripeTarget } from '../../stripe-cli/spawn.js';
+import { recordingOnScreen, renderListenSummary, renderSecret, listenRenderer } from '../../ui/listen.js';
+import { reportStripeCli } from '../../ui/stripe-cli.js';
 
 /** At most one of --events, --flow, --all (commander refuses more); none: the built-in flows' events. */
 async function eventSelection(options: ListenOptions, ctx: Context): Promise<ListenArgs['events']> {
   if (options.all) return 'all';
   if (options.events !== undefined) return parseEventList(options.events);
-  if (options.flow !== undefined) return (await import('../flows/load.js')).flowEventTypes(options.flow, { cwd: ctx.cwd });
+  if (options.flow !== undefined) return flowEventTypes(options.flow, { cwd: ctx.cwd });
   return builtinFlowEvents(); // the Stripe CLI refuses to listen without a selection
 }
 
 export async function run(options: ListenOptions, ctx: Context): Promise<void> {
   // Every check before anything is spawned: a usage error never leaves a child behind.
   const envFile = options.dotenv === undefined ? undefined : resolve(ctx.cwd, options.dotenv);
-  // Loaded only when needed (--flow's reader too), or once `stripe listen` runs: each module delays it (docs/benchmarks.md).
-  const envFiles = envFile === undefined ? undefined : await import('../lib/env-file.js');
-  envFiles?.validateEnvKey(options.envKey);
+  if (envFile) validateEnvKey(options.envKey);
   const routing: Routing = {
     forwardTo: parseForwardUrl(options.forwardTo),
     forwardConnectTo: options.forwardConnectTo === undefined ? undefined : parseForwardUrl(options.forwardConnectTo, '--forward-connect-to'),
@@ -42,11 +45,10 @@ export async function run(options: ListenOptions, ctx: Context): Promise<void> {
   const target = stripeTarget(ctx, unproven.path);
 
   if (options.printSecret) {
-    const [{ printSecretOf }, { renderSecret }] = await Promise.all([import('../stripe-cli/print-secret.js'), import('../ui/listen.js')]);
     const cli = await unproven.require();
     reportStripeCli(ctx.out, cli);
     const secret = await printSecretOf({ ...target, bin: cli.path }, buildPrintSecretArgs({ apiBase: ctx.apiBase }), options.readyTimeout, ctx.signal);
-    if (envFile) await envFiles?.writeEnvValue(envFile, options.envKey, secret);
+    if (envFile) await writeEnvValue(envFile, options.envKey, secret);
     return renderSecret(ctx.out, secret);
   }
 
@@ -63,10 +65,9 @@ export async function run(options: ListenOptions, ctx: Context): Promise<void> {
     signal: ctx.signal,
     log: (text) => ctx.out.debug(text),
   };
-  const ui = import('../ui/listen.js');
   // Opened last of the checks, before anything runs: a bad path is a usage error, and a run that never starts leaves no file.
-  const recorder = options.record === undefined ? undefined : (await import('../record/writer.js')).openRecorder(resolve(ctx.cwd, options.record), { live: Boolean(options.live), secrets: [ctx.apiKey] });
-  if (recorder) relayed.record = (await ui).recordingOnScreen(ctx.out, recorder, Boolean(options.live));
+  const recorder = options.record === undefined ? undefined : openRecorder(resolve(ctx.cwd, options.record), { live: Boolean(options.live), secrets: [ctx.apiKey] });
+  if (recorder) relayed.record = recordingOnScreen(ctx.out, recorder, Boolean(options.live));
   // `stripe listen` starts at once; the binary is proven meanwhile (`stripe version`, unless cached).
   const starting = startWhileProving(unproven, (bin, signal) => startRelayedListener({ ...relayed, target: { ...target, bin }, signal }), ctx.signal);
   const spinner = ctx.out.spinner('Connecting to Stripe…'); // ora loads while the CLI starts
@@ -75,7 +76,7 @@ export async function run(options: ListenOptions, ctx: Context): Promise<void> {
     .catch(async (error: unknown) => {
       recorder?.close({ discard: true });
       if (!ctx.signal.aborted) throw error;
-      (await ui).renderListenSummary(ctx.out, listenTally().summary()); // Ctrl+C while connecting: a stop like any other
+      renderListenSummary(ctx.out, listenTally().summary()); // Ctrl+C while connecting: a stop like any other
       throw stopped(ctx);
     });
   let ended = false;
@@ -83,8 +84,8 @@ export async function run(options: ListenOptions, ctx: Context): Promise<void> {
   void proven.then((cli) => ended || reportStripeCli(ctx.out, cli), () => {});
   const tally = listenTally();
   try {
-    if (envFile) await envFiles?.writeEnvValue(envFile, options.envKey, listener.secret);
-    const render = (await ui).listenRenderer(ctx.out, { routing, events, serial: Boolean(options.serial), envFile, envKey: options.envKey, record: recorder?.path });
+    if (envFile) await writeEnvValue(envFile, options.envKey, listener.secret);
+    const render = listenRenderer(ctx.out, { routing, events, serial: Boolean(options.serial), envFile, envKey: options.envKey, record: recorder?.path });
     for await (const event of listener.events) {
       tally.add(event);
       render(event);
@@ -95,7 +96,7 @@ export async function run(options: ListenOptions, ctx: Context): Promise<void> {
     ended = true;
     await listener.stop(); // no-op when it is gone already; never return with a child running
     recorder?.close(); // the relay is closed: nothing more comes
-    (await ui).renderListenSummary(ctx.out, tally.summary(recorder?.summary()));
+    renderListenSummary(ctx.out, tally.summary(recorder?.summary()));
   }
   if (ctx.signal.aborted) throw stopped(ctx);
 }

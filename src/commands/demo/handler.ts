@@ -4,15 +4,15 @@
  * loopback port, runs the offline `payment` flow and the handler audit against it,
  * prints both reports and stops the app. `--json`: one object with both reports.
  */
-import type { Context } from '../context.js';
-import { startWebhookApp } from '../demo/app.js';
-import { BUILTIN_FLOWS } from '../flows/builtin.js';
-import { SDK_API_VERSION } from '../lib/api-version.js';
-import { auditHandler } from '../offline/audit.js';
-import { generateWebhookSecret, randomSeed } from '../offline/random.js';
-import { runOfflineFlow } from '../run/offline-runner.js';
-import { runFailure } from '../run/outcome.js';
-import { renderDemo, renderNextSteps } from '../ui/demo.js';
+import type { Context } from '../../context.js';
+import { startWebhookApp } from '../../demo/app.js';
+import { BUILTIN_FLOWS } from '../../flows/builtin.js';
+import { SDK_API_VERSION } from '../../lib/api-version.js';
+import { auditHandler } from '../../offline/audit.js';
+import { generateWebhookSecret, randomSeed } from '../../offline/random.js';
+import { runOfflineFlow } from '../../run/offline-runner.js';
+import { runFailure } from '../../run/outcome.js';
+import { renderDemo, renderNextSteps } from '../../ui/demo.js';
 
 export async function run(ctx: Context): Promise<void> {
   // Always the built-in flow: a `payment` flow in the user's config must not change the demo.

@@ -1,14 +1,14 @@
 /**
  * `stripe-hooks trigger-flow`: resolve the flow (or list them), then hand it to
- * the live or the offline runner, each loaded only when it runs, so an offline
- * run never loads the Stripe CLI plumbing and a live one never loads the
- * event synthesis.
+ * the live runner (./live.ts) or the offline one (./offline.ts).
  */
-import type { Context } from '../context.js';
-import type { TriggerFlowOptions } from '../definitions/index.js';
-import { UsageError } from '../errors.js';
-import { assertLiveRunnable, listFlows, resolveFlow } from '../flows/load.js';
-import { renderFlowList } from '../ui/flow-plan.js';
+import type { Context } from '../../context.js';
+import type { TriggerFlowOptions } from './definition.js';
+import { UsageError } from '../../errors.js';
+import { assertLiveRunnable, listFlows, resolveFlow } from '../../flows/load.js';
+import { renderFlowList } from '../../ui/flow-plan.js';
+import { runLive } from './live.js';
+import { runOffline } from './offline.js';
 
 export async function run(name: string | undefined, options: TriggerFlowOptions, ctx: Context): Promise<void> {
   const sources = { cwd: ctx.cwd, file: options.file };
@@ -25,10 +25,7 @@ export async function run(name: string | undefined, options: TriggerFlowOptions,
     });
   }
   if (options.live && options.record === undefined) throw new UsageError('--live works only with --record', { hint: 'add --record FILE, or drop --live' });
-  if (options.offline) {
-    // Offline mode (no Stripe CLI, no account) lives in its own module, loaded only when asked for.
-    return (await import('./trigger-flow-offline.js')).runOffline(flow, options, ctx);
-  }
+  if (options.offline) return runOffline(flow, options, ctx);
   assertLiveRunnable(flow);
-  return (await import('./trigger-flow-live.js')).runLive(flow, options, ctx);
+  return runLive(flow, options, ctx);
 }

@@ -4,18 +4,23 @@
  * Exit 1 when a step failed, after the report is printed.
  */
 import { resolve } from 'node:path';
-import type { Context } from '../context.js';
-import { offlineOnlyGiven, type TriggerFlowOptions } from '../definitions/index.js';
-import { UsageError } from '../errors.js';
-import type { Flow } from '../flows/types.js';
-import { runLiveFlow } from '../run/live-runner.js';
-import { planFlow } from '../run/plan.js';
-import { reportJson } from '../run/report.js';
-import { parseForwardUrl } from '../lib/forward-url.js';
-import { parseRoute } from '../relay/routing.js';
-import { planJson, renderPlan } from '../ui/flow-plan.js';
-import { stepSpinners } from '../ui/trigger-flow-live.js';
-import { reportStripeCli } from '../ui/stripe-cli.js';
+import type { Context } from '../../context.js';
+import { offlineOnlyGiven, type TriggerFlowOptions } from './definition.js';
+import { UsageError } from '../../errors.js';
+import type { Flow } from '../../flows/types.js';
+import { runLiveFlow } from '../../run/live-runner.js';
+import { planFlow } from '../../run/plan.js';
+import { listenSecret, liveTargets } from '../../run/diagnose.js';
+import { runFailure } from '../../run/outcome.js';
+import { reportJson } from '../../run/report.js';
+import { openRecorder } from '../../record/writer.js';
+import { parseForwardUrl } from '../../lib/forward-url.js';
+import { parseRoute } from '../../relay/routing.js';
+import { planJson, renderPlan } from '../../ui/flow-plan.js';
+import { renderFlowReport } from '../../ui/flow-report.js';
+import { recordingOnScreen, renderRecordSummary } from '../../ui/listen.js';
+import { stepSpinners } from '../../ui/trigger-flow-live.js';
+import { reportStripeCli } from '../../ui/stripe-cli.js';
 
 export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Context): Promise<void> {
   const misplaced = offlineOnlyGiven(options);
@@ -45,9 +50,8 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
   }
 
   // Opened before `stripe listen` starts: a bad path is a usage error before anything runs.
-  const recorder = recordPath === undefined ? undefined : (await import('../record/writer.js')).openRecorder(recordPath, { live: Boolean(options.live), secrets: [ctx.apiKey] });
-  const recording = recorder && (await import('../ui/listen.js'));
-  const record = recorder && recording?.recordingOnScreen(ctx.out, recorder, Boolean(options.live));
+  const recorder = recordPath === undefined ? undefined : openRecorder(recordPath, { live: Boolean(options.live), secrets: [ctx.apiKey] });
+  const record = recorder && recordingOnScreen(ctx.out, recorder, Boolean(options.live));
   const progress = stepSpinners(ctx.out, plan.steps.length);
   let secret: string | undefined; // the session's, for the hint when the app refuses its signatures
   const running = runLiveFlow(ctx, {
@@ -62,8 +66,6 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
     onProgress: progress.update,
     log: (text) => ctx.out.debug(text),
   }).finally(progress.done);
-  // What only the end needs loads while the flow runs: each module loaded first delays `stripe listen`.
-  const reporting = Promise.all([import('../run/outcome.js'), import('../ui/flow-report.js'), import('../run/diagnose.js')]);
   // A run that failed before it recorded anything leaves no file it created; the relay is closed once it settles.
   const report = await running.then(
     (done) => (recorder?.close(), done),
@@ -72,12 +74,11 @@ export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Cont
       throw error;
     },
   );
-  const [{ runFailure }, { renderFlowReport }, { listenSecret, liveTargets }] = await reporting;
   const recorded = recorder?.summary();
 
   if (ctx.json) ctx.out.data({ ...reportJson(report), ...(recorded && { record: recorded }) });
   else renderFlowReport(report, ctx.out);
-  if (recorded && recording && !ctx.json) recording.renderRecordSummary(ctx.out, recorded);
+  if (recorded && !ctx.json) renderRecordSummary(ctx.out, recorded);
   const failure = runFailure(report, { secret: secret === undefined ? undefined : listenSecret(secret), target: plan.listen ? liveTargets(plan.listen.routing) : undefined });
   if (failure) throw failure;
 }

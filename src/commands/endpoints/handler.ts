@@ -1,10 +1,11 @@
 /** `endpoints list` and `endpoints delete`: the webhook endpoints of the account the key belongs to. */
-import type { Context } from '../context.js';
-import type { EndpointsDeleteOptions, EndpointsListOptions } from '../definitions/index.js';
-import { deleteEndpoint, deleteTarget, findEndpoint, listEndpoints, openEndpointsApi } from '../endpoints/api.js';
-import { UsageError } from '../errors.js';
-import { apiKeyPrompt } from '../ui/api-key-prompt.js';
-import { renderDeleted, renderEndpointList } from '../ui/endpoints.js';
+import type { Context } from '../../context.js';
+import type { EndpointsDeleteOptions, EndpointsListOptions } from './definition.js';
+import { deleteEndpoint, deleteTarget, findEndpoint, listEndpoints, openEndpointsApi } from '../../endpoints/api.js';
+import { UsageError } from '../../errors.js';
+import { apiKeyPrompt } from '../../ui/api-key-prompt.js';
+import { confirm } from '../../ui/prompt.js';
+import { renderDeleted, renderEndpointList } from '../../ui/endpoints.js';
 
 export async function runList(options: EndpointsListOptions, ctx: Context): Promise<void> {
   const api = await openEndpointsApi(ctx, { live: options.live, ask: apiKeyPrompt(ctx.canPrompt) });
@@ -21,7 +22,6 @@ export async function runDelete(id: string | undefined, options: EndpointsDelete
   const api = await openEndpointsApi(ctx, { live: options.live, ask: apiKeyPrompt(ctx.canPrompt) });
   const endpoint = await findEndpoint(api, target);
   if (!options.yes) {
-    const { confirm } = await import('../ui/prompt.js');
     if (!(await confirm(`Delete webhook endpoint ${endpoint.id} (${endpoint.url})? Stripe stops sending it events at once.`))) {
       ctx.out.note('nothing deleted');
       return;

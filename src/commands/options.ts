@@ -1,0 +1,79 @@
+/**
+ * What every command definition (src/commands/<name>/definition.ts) is built from: the handler and start types,
+ * the examples block, and the options two or more commands share, so each is defined once.
+ */
+import { Option } from '@commander-js/extra-typings';
+import type { Context } from '../context.js';
+import { parseInteger, parseSeconds } from '../lib/option-values.js';
+
+/** A command's handler: its arguments and typed options, then the Context. */
+export type Handler<A extends unknown[]> = (...args: [...A, Context]) => Promise<void>;
+
+/** The parsed options of a definition (commander infers them from its .option() calls). */
+export type OptionsOf<C extends () => { opts(): object }> = ReturnType<ReturnType<C>['opts']>;
+
+/**
+ * Runs one command: `load` imports its handler only now (so `--help` loads no command module),
+ * and the caller supplies the Context. `name` is the command's path, e.g. "endpoints delete".
+ */
+export type Start = <A extends unknown[]>(name: string, load: () => Promise<Handler<A>>, ...args: A) => Promise<void>;
+
+export function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
+}
+
+/** For repeatable options: every value, in order. */
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/**
+ * `--env-file`, kept as an alias of `--dotenv`: Node (20 to 24, nodejs/node#54232) claims `--env-file` anywhere on
+ * its command line, even after the script, and exits 9 before our code runs when that path is missing or not a
+ * file. `withDotenv` folds it into `dotenv`, the one name handlers read.
+ */
+export const envFileAlias = () =>
+  new Option('--env-file <path>', 'alias of --dotenv; Node may intercept it, see docs/README.md#--dotenv-and---env-file').conflicts('dotenv');
+
+/** The options a handler sees: `--env-file` folded into `dotenv` (commander refuses both at once). */
+export function withDotenv<O extends { envFile?: string; dotenv?: string }>({ envFile, ...options }: O): Omit<O, 'envFile'> & { dotenv?: string } {
+  return { ...options, dotenv: options.dotenv ?? envFile };
+}
+
+const longFlag = (flags: string) => /--[\w-]+/.exec(flags)?.[0] ?? flags;
+
+/** An option of seconds (> 0, at most an hour), parsed to milliseconds. */
+export function secondsOption<const F extends string>(flags: F, description: string) {
+  const flag = longFlag(flags);
+  return new Option(flags, description).argParser((value: string) => parseSeconds(value, flag));
+}
+
+/** An option holding a whole number from `min` to `max` (`example` goes in the hint of an error). */
+export function integerOption<const F extends string>(flags: F, description: string, min: number, max: number, example?: number) {
+  const flag = longFlag(flags);
+  return new Option(flags, description).argParser((value: string) => parseInteger(value, flag, min, max, example));
+}
+
+/**
+ * How live deliveries pass through the relay (src/relay/): routes, order, and the app's time limit.
+ * Shared by listen and trigger-flow; `--forward-timeout` also bounds offline deliveries.
+ */
+export const relayOptions = {
+  route: () =>
+    // Parsed by the handler (relay/routing.ts): --help loads no more modules than it must.
+    new Option('--route <glob=url>', "send event types matching GLOB to URL instead, e.g. 'invoice.*=localhost:4000/billing' (repeatable; first match wins)")
+      .argParser(collect),
+  serial: () => new Option('--serial', 'forward one event at a time, in the order Stripe created them (waits --reorder-window for stragglers)'),
+  reorderWindow: () =>
+    integerOption('--reorder-window <ms>', 'how long each event waits for an earlier-created one (implies --serial)', 0, 10_000, 250)
+      .default(250)
+      .implies({ serial: true }),
+  forwardTimeout: () =>
+    new Option('--forward-timeout <seconds>', "fail a delivery the app has not answered within this many seconds (at most Stripe's 30)")
+      .argParser((value: string) => parseSeconds(value, '--forward-timeout', 30))
+      .default(30_000, '30'),
+};
+
+/** --record and --live, shared by listen and the live trigger-flow (the recorder: src/record/writer.ts). */
+export const recordOptions = {
+  record: () => new Option('--record <file>', 'append every event the relay delivers to FILE, one NDJSON line each (created 0600; replay it later)'),
+  live: () => new Option('--live', 'with --record: record livemode events too (live customer data; refused by default)'),
+};
