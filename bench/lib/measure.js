@@ -1,7 +1,7 @@
 // Shared by the benchmarks (bench/run.js runs only the .js files directly in bench/, not this folder).
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const stripeBin = join(root, 'node_modules', '@stripe', 'cli-linux-x64', 'bin', 'stripe');
@@ -31,8 +31,19 @@ export async function interleavedMedians(runs, ...measures) {
   return times.map(median);
 }
 
-/** The test harness's fake Stripe (TypeScript), compiled to .bench/ since plain Node 20 cannot import .ts. */
-export async function loadFakeStripe() {
+/**
+ * Compiles the test harness and the src/ modules that scripts import on their own (tsconfig.bench.json) to .bench/,
+ * one file per module, since plain Node 20 cannot import .ts and dist/ is a bundle.
+ */
+export function compileToBench() {
   execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.bench.json')], { stdio: 'inherit' });
+}
+
+/** The URL of src/<module>.ts as compileToBench() left it. */
+export const benchSource = (module) => pathToFileURL(join(root, '.bench', 'src', `${module}.js`)).href;
+
+/** The test harness's fake Stripe. */
+export async function loadFakeStripe() {
+  compileToBench();
   return (await import(join(root, '.bench', 'test', 'support', 'fake-stripe', 'server.js'))).startFakeStripe;
 }

@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourcesOf } from '../support/bundle.js';
 import { BIN, ROOT, tempDir } from '../support/cli.js';
 
 async function importsOf(args: string[]): Promise<string[]> {
@@ -20,9 +21,12 @@ describe('lazy start-up', () => {
     async (...args) => {
       const imports = await importsOf(args);
       expect(imports.some((url) => url.endsWith('/dist/cli.js'))).toBe(true); // the trace works
-      for (const heavy of ['/node_modules/stripe/', '/node_modules/@inquirer/', '/node_modules/ora/', '/node_modules/execa/', '/dist/commands/']) {
+      for (const heavy of ['/node_modules/stripe/', '/node_modules/@inquirer/', '/node_modules/ora/', '/node_modules/execa/']) {
         expect(imports.filter((url) => url.includes(heavy)), heavy).toEqual([]);
       }
+      const ours = sourcesOf(imports);
+      expect(ours).toContain('src/definitions/index.ts'); // the source maps are read
+      expect(ours.filter((source) => source.startsWith('src/commands/'))).toEqual([]);
     },
   );
 });
