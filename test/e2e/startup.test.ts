@@ -1,5 +1,6 @@
 import { execa } from 'execa';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import module from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sourcesOf } from '../support/bundle.js';
@@ -29,4 +30,26 @@ describe('lazy start-up', () => {
       expect(ours.filter((source) => source.startsWith('src/commands/'))).toEqual([]);
     },
   );
+});
+
+describe("Node's compile cache", () => {
+  const version = (env: NodeJS.ProcessEnv) => execa(process.execPath, [BIN, '--version'], { env: { ...env, NODE_COMPILE_CACHE: undefined }, reject: false });
+
+  it('holds the bundle where Node has one (22.1 and later: its default dir under the temp dir), and nothing on Node 20', async () => {
+    const tmp = tempDir();
+    const result = await version({ TMPDIR: tmp });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const cache = join(tmp, 'node-compile-cache');
+    const entries = existsSync(cache) ? readdirSync(cache, { recursive: true }) : [];
+    if (module.enableCompileCache) expect(entries.length).toBeGreaterThan(0);
+    else expect(entries).toEqual([]);
+  });
+
+  it('a cache dir that cannot be created is no error', async () => {
+    const file = join(tempDir(), 'not-a-dir');
+    writeFileSync(file, '');
+    const result = await version({ TMPDIR: file });
+    expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^\d+\.\d+\.\d+$/);
+  });
 });
