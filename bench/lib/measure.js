@@ -1,5 +1,6 @@
 // Shared by the benchmarks (bench/run.js runs only the .js files directly in bench/, not this folder).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -16,6 +17,32 @@ export function median(values) {
 export function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** A sample's median and interquartile range, for printing. */
+export const medianAndSpread = (values) =>
+  `${median(values).toFixed(1)} ms (IQR ${percentile(values, 25).toFixed(1)}–${percentile(values, 75).toFixed(1)})`;
+
+/**
+ * Times each command ([label, arguments to this Node, spawn options]) `runs` times, interleaved after one warm-up
+ * run each, and prints each one's median and spread, and its ratio to the last (the baseline). Returns the first's ratio.
+ */
+export function timeInterleaved(name, runs, commands) {
+  const time = (args, options) => {
+    const start = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, args, { stdio: 'ignore', ...options });
+    if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}`);
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  for (const [, args, options] of commands) time(args, options); // the file cache (and Node's compile cache) warm
+  const times = commands.map(() => []);
+  for (let i = 0; i < runs; i++) for (const [index, [, args, options]] of commands.entries()) times[index].push(time(args, options));
+  const base = median(times.at(-1));
+  console.log(`${name}: node ${process.version}, ${runs} interleaved runs, load average ${loadavg()[0].toFixed(1)}`);
+  for (const [index, [label]] of commands.entries()) {
+    console.log(`${name}: ${label} ${medianAndSpread(times[index])}${index < commands.length - 1 ? `, ratio ${(median(times[index]) / base).toFixed(2)}` : ''}`);
+  }
+  return median(times[0]) / base;
 }
 
 /**
