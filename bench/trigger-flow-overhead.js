@@ -13,14 +13,14 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bareListen, BARE_READY, benchEnv, startUntilReady } from './lib/listeners.js';
-import { interleavedMedians, loadFakeStripe, root, stripeBin } from './lib/measure.js';
+import { benchSource, interleavedMedians, loadFakeStripe, root, stripeBin } from './lib/measure.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 const target = 1.1;
 
 const startFakeStripe = await loadFakeStripe();
-const { BUILTIN_FLOWS } = await import(join(root, 'dist', 'flows', 'builtin.js'));
-const { flowEvents } = await import(join(root, 'dist', 'flows', 'events.js'));
+const { BUILTIN_FLOWS } = await import(benchSource('flows/builtin'));
+const { flowEvents } = await import(benchSource('flows/events'));
 
 const fake = await startFakeStripe();
 // The app: answers every delivery 200 at once (the wrapper's cost is what is measured, not the app's).

@@ -5,11 +5,9 @@
 // A version other than the default, so the checksums file is consulted (the default's may be pinned).
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { releaseAssets } from '../dist/installer/platform.js';
 import { remove, runCli } from './lib.js';
 
 const VERSION = '1.50.0';
-const { archive: ARCHIVE, checksums: CHECKSUMS } = releaseAssets(VERSION, { os: 'linux', arch: 'x64' });
 
 /** [what, entries given the stand-in binary and an outside path, expected message, checksum of another archive?] */
 function cases(stripe, outside) {
@@ -28,6 +26,7 @@ async function attempt(support, [what, entries, message, tampered], outside) {
   const box = support.sandbox({ PATH: support.tempDir('stripe-hooks-empty-path-') });
   const cache = join(box.home, '.cache', 'stripe-hooks', 'stripe-cli');
   const archive = support.buildTarGz(entries);
+  const { archive: ARCHIVE, checksums: CHECKSUMS } = support.releaseAssets(VERSION, { os: 'linux', arch: 'x64' });
   const server = await support.startReleaseServer(VERSION, {
     [ARCHIVE]: archive,
     [CHECKSUMS]: support.checksumsFile({ [ARCHIVE]: tampered ? support.buildTarGz([]) : archive }),

@@ -1,16 +1,15 @@
-// Concurrent .env writers: 8 processes write through the real writeEnvValue (dist/lib/env-file.js) at the same
+// Concurrent .env writers: 8 processes write through the real writeEnvValue (src/lib/env-file.ts) at the same
 // time, each its own key per round, 100 rounds. Every write is a read-modify-write of the whole file, so without
 // taking turns one writer's rename drops another's key. A key is written once, so a key lost stays lost.
 import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { pathToFileURL } from 'node:url';
 import { parse } from 'dotenv';
-import { remove, root } from './lib.js';
+import { benchSource, remove } from './lib.js';
 
 const WRITER = (rounds) => `
-import { writeEnvValue } from ${JSON.stringify(pathToFileURL(join(root, 'dist', 'lib', 'env-file.js')).href)};
+import { writeEnvValue } from ${JSON.stringify(benchSource('lib/env-file'))};
 const [file, writer] = process.argv.slice(1);
 for (let round = 0; round < ${rounds}; round++) await writeEnvValue(file, \`KEY_\${writer}_\${round}\`, \`whsec_\${writer}_\${round}\`);
 `;

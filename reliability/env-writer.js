@@ -1,6 +1,6 @@
 // Spawned by env-kill.js: writes KEY=whsec_reliability_<n> into a dotenv file through the real code
-// (dist/lib/env-file.js), n = 0, 1, 2, … until it is killed. Says "writing" once the first write is in.
-import { writeEnvValue } from '../dist/lib/env-file.js';
+// (src/lib/env-file.ts, compiled to .bench/ by the run), n = 0, 1, 2, … until it is killed. Says "writing" once the first write is in.
+import { writeEnvValue } from '../.bench/src/lib/env-file.js';
 
 const [file, key] = process.argv.slice(2);
 for (let n = 0; ; n++) {

@@ -3,9 +3,9 @@
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
-import { loadFakeStripe, root, stripeBin } from '../bench/lib/measure.js';
+import { benchSource, loadFakeStripe, root, stripeBin } from '../bench/lib/measure.js';
 
-export { root, stripeBin };
+export { benchSource, root, stripeBin };
 export const bin = join(root, 'bin', 'stripe-hooks.js');
 
 /** A test-mode key the fake Stripe accepts (the harness's TEST_API_KEY). */
@@ -16,6 +16,7 @@ export async function loadSupport() {
   const startFakeStripe = await loadFakeStripe();
   const from = (name) => import(join(root, '.bench', 'test', 'support', `${name}.js`));
   const [cli, lines, receiver, release, tar, action, hostile] = await Promise.all(['cli', 'lines', 'receiver', 'release-server', 'tar', 'action-runner', 'hostile'].map(from));
+  const { releaseAssets } = await import(benchSource('installer/platform'));
   return {
     action,
     hostile,
@@ -25,6 +26,7 @@ export async function loadSupport() {
     tempDir: cli.tempDir,
     startReleaseServer: release.startReleaseServer,
     checksumsFile: release.checksumsFile,
+    releaseAssets,
     buildTarGz: tar.buildTarGz,
     standInStripe: tar.standInStripe,
     watchLines: lines.watchLines,

@@ -1,5 +1,5 @@
 // The relay under abuse: anyone who reads its token from `ps` can connect. The built relay runs in a child
-// process (dist/relay/relay.js, as `listen` starts it, the session secret known) in front of a no-op app, while
+// process (src/relay/relay.ts, as `listen` starts it, the session secret known) in front of a no-op app, while
 // this process keeps 200 connections sending unsigned bodies slowly (each announcing 16 MiB, sending 1 MiB at
 // once, then 32 KiB every 100 ms; a closed one is opened again 250 ms later) and sends a signed delivery every 250 ms on a new connection. The
 // criteria: the relay's RSS (from /proc) stays under the bound, its own count of unverified bytes never passes
@@ -10,17 +10,15 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
-import { root } from './lib.js';
+import { benchSource } from './lib.js';
 
 const RSS_BOUND_MIB = 256; // a relay at rest is ~55 MiB; the 32 MiB of bodies, and the garbage of evicted ones
 const CAP = 32 << 20;
 
 const CHILD = `
 import { createServer } from 'node:http';
-import { startRelay } from ${JSON.stringify(pathToFileURL(join(root, 'dist', 'relay', 'relay.js')).href)};
+import { startRelay } from ${JSON.stringify(benchSource('relay/relay'))};
 const app = createServer((req, res) => req.resume().on('end', () => res.end('ok')));
 await new Promise((resolve) => app.listen(0, '127.0.0.1', resolve));
 const refused = {};

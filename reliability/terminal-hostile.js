@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { pool, remove, root, runCli } from './lib.js';
+import { benchSource, pool, remove, runCli } from './lib.js';
 
 const HOSTILE = {
   clear: '\u001b[2J',
@@ -31,8 +31,8 @@ async function hostileApp() {
 }
 
 export async function terminalHostile(support) {
-  const { recordingLine } = await import(join(root, 'dist', 'record', 'format.js'));
-  const { matchesGlob } = await import(join(root, 'dist', 'lib', 'glob.js'));
+  const { recordingLine } = await import(benchSource('record/format'));
+  const { matchesGlob } = await import(benchSource('lib/glob'));
   const app = await hostileApp();
   const boxes = [];
   const box = (files) => {

@@ -18,9 +18,7 @@ function newest(dir) {
 }
 
 const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
-const sources = Math.max(newest(join(root, 'src')), statSync(join(root, 'tsconfig.json')).mtimeMs);
-if (sources > built) {
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], {
-    stdio: 'inherit',
-  });
+const inputs = ['tsconfig.json', 'scripts/build.js'].map((file) => statSync(join(root, file)).mtimeMs);
+if (Math.max(newest(join(root, 'src')), ...inputs) > built) {
+  execFileSync(process.execPath, [join(root, 'scripts', 'build.js')], { stdio: 'inherit' });
 }

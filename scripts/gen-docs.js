@@ -4,15 +4,17 @@
  * `--help`. Each command's table goes between `<!-- options:start -->` and `<!-- options:end -->` in
  * docs/<command>.md; the global options go into docs/README.md the same way.
  *
- *   node scripts/gen-docs.js           rewrite the tables (needs a build: it reads dist/program.js)
+ *   node scripts/gen-docs.js           rewrite the tables (from src/program.ts, compiled to .bench/ first)
  *   node scripts/gen-docs.js --check   exit 1, naming the stale files, when docs/ differs from what it would write
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildProgram } from '../dist/program.js';
+import { benchSource, compileToBench } from '../bench/lib/measure.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+compileToBench();
+const { buildProgram } = await import(benchSource('program'));
 const docs = join(root, 'docs');
 const START = '<!-- options:start -->';
 const END = '<!-- options:end -->';

@@ -1,6 +1,6 @@
-/** This package's own version, read from the package.json that ships beside dist/. */
-import { readFileSync } from 'node:fs';
+/** This package's own version, from its package.json (found by the package's own name, wherever the bundle put this code). */
+import { createRequire } from 'node:module';
 
 export function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return (createRequire(import.meta.url)('stripe-hooks/package.json') as { version: string }).version;
 }

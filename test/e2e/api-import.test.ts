@@ -8,6 +8,7 @@ import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourcesOf } from '../support/bundle.js';
 import { ROOT, tempDir } from '../support/cli.js';
 
 async function importsOf(script: string): Promise<{ urls: string[]; stdout: string }> {
@@ -22,14 +23,13 @@ async function importsOf(script: string): Promise<{ urls: string[]; stdout: stri
 }
 
 const HEAVY = ['/node_modules/stripe/', '/node_modules/undici/', '/node_modules/commander/', '/node_modules/@commander-js/', '/node_modules/chalk/',
-  '/node_modules/ora/', '/node_modules/@inquirer/', '/node_modules/execa/', '/node_modules/yaml/', '/dist/api/', '/dist/commands/', '/dist/ui/'];
+  '/node_modules/ora/', '/node_modules/@inquirer/', '/node_modules/execa/', '/node_modules/yaml/'];
 
 describe('importing stripe-hooks', () => {
   it('loads only the entry and four small modules, nothing heavy', async () => {
     const { urls, stdout } = await importsOf("const api = await import('stripe-hooks'); console.log(Object.keys(api).length)");
     expect(Number(stdout)).toBe(14);
-    const ours = urls.filter((url) => url.startsWith('file:')).map((url) => url.slice(url.indexOf('/dist/')));
-    expect(ours).toEqual(['/dist/index.js', '/dist/errors.js', '/dist/flows/builtin.js', '/dist/offline/sign.js', '/dist/offline/bytes.js']);
+    expect(sourcesOf(urls).sort()).toEqual(['src/errors.ts', 'src/flows/builtin.ts', 'src/index.ts', 'src/offline/bytes.ts', 'src/offline/sign.ts']);
     for (const heavy of HEAVY) expect(urls.filter((url) => url.includes(heavy)), heavy).toEqual([]);
     expect(urls).not.toContain('node:crypto'); // loaded on the first signature
   });
@@ -38,9 +38,9 @@ describe('importing stripe-hooks', () => {
     const { urls } = await importsOf(
       "const api = await import('stripe-hooks'); api.signPayload({ payload: '{}', secret: 'whsec_x' }); api.builtinFlows.length;",
     );
-    expect(urls.filter((url) => url.includes('/dist/api/'))).toEqual([]);
+    expect(sourcesOf(urls).filter((source) => source.startsWith('src/api/'))).toEqual([]);
     const called = await importsOf("const api = await import('stripe-hooks'); await api.synthesizeEvents({ flow: 'payment', seed: 1 });");
-    expect(called.urls.some((url) => url.endsWith('/dist/api/offline.js'))).toBe(true);
+    expect(sourcesOf(called.urls)).toContain('src/api/offline.ts');
     expect(called.urls.filter((url) => url.includes('/node_modules/stripe/'))).toEqual([]); // types only: the SDK itself is not needed
   });
 });

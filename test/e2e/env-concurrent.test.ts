@@ -1,5 +1,5 @@
 /**
- * Concurrent `.env` writers: real processes running the built writeEnvValue at once, each with its own keys. Every
+ * Concurrent `.env` writers: real processes running writeEnvValue (src/lib/env-file.ts, bundled alone) at once, each with its own keys. Every
  * write is a read-modify-write of the whole file; without taking turns, one writer's rename drops another's key.
  */
 import { execFile } from 'node:child_process';
@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'dotenv';
 import { afterEach, describe, expect, it } from 'vitest';
+import { bundleAlone } from '../support/bundle.js';
 
 const WRITERS = 8;
 const ROUNDS = 25;
-const ENV_FILE = new URL('../../dist/lib/env-file.js', import.meta.url).href;
 // Writes KEY_<writer>_<round> for each round in turn: a key lost once is never written again, so it shows.
-const WRITER = `
-import { writeEnvValue } from ${JSON.stringify(ENV_FILE)};
+const writerScript = (envFile: string) => `
+import { writeEnvValue } from ${JSON.stringify(envFile)};
 const [file, writer, rounds] = process.argv.slice(1);
 for (let round = 0; round < Number(rounds); round++) await writeEnvValue(file, \`KEY_\${writer}_\${round}\`, \`whsec_\${writer}_\${round}\`);
 `;
@@ -30,7 +30,8 @@ describe('.env writers at the same time', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stripe-hooks-env-'));
     dirs.push(dir);
     const file = join(dir, '.env');
-    const run = (writer: number) => promisify(execFile)(process.execPath, ['--input-type=module', '-e', WRITER, file, String(writer), String(ROUNDS)]);
+    const script = writerScript(await bundleAlone('src/lib/env-file.ts'));
+    const run = (writer: number) => promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, file, String(writer), String(ROUNDS)]);
     await Promise.all(Array.from({ length: WRITERS }, (_, writer) => run(writer)));
     const values = parse(readFileSync(file, 'utf8'));
     const expected = Object.fromEntries(Array.from({ length: WRITERS * ROUNDS }, (_, i) => [`KEY_${i % WRITERS}_${Math.floor(i / WRITERS)}`, `whsec_${i % WRITERS}_${Math.floor(i / WRITERS)}`]));

@@ -1,7 +1,9 @@
 import { execa } from 'execa';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import module from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourcesOf } from '../support/bundle.js';
 import { BIN, ROOT, tempDir } from '../support/cli.js';
 
 async function importsOf(args: string[]): Promise<string[]> {
@@ -20,13 +22,35 @@ describe('lazy start-up', () => {
     async (...args) => {
       const imports = await importsOf(args);
       expect(imports.some((url) => url.endsWith('/dist/cli.js'))).toBe(true); // the trace works
-      expect(imports.some((url) => url.endsWith('/dist/commands/listen/definition.js'))).toBe(true); // definitions are there
       for (const heavy of ['/node_modules/stripe/', '/node_modules/@inquirer/', '/node_modules/ora/', '/node_modules/execa/', '/node_modules/undici/']) {
         expect(imports.filter((url) => url.includes(heavy)), heavy).toEqual([]);
       }
       // Each command's definition (and the options they share) loads for help; its handler only when it runs.
-      const handlers = imports.filter((url) => url.includes('/dist/commands/') && !/\/dist\/commands\/(options|[\w-]+\/definition)\.js$/.test(url));
-      expect(handlers).toEqual([]);
+      const ours = sourcesOf(imports);
+      expect(ours).toContain('src/commands/listen/definition.ts'); // the source maps are read
+      expect(ours.filter((source) => source.startsWith('src/commands/') && !/^src\/commands\/(options|[\w-]+\/definition)\.ts$/.test(source))).toEqual([]);
     },
   );
+});
+
+describe("Node's compile cache", () => {
+  const version = (env: NodeJS.ProcessEnv) => execa(process.execPath, [BIN, '--version'], { env: { ...env, NODE_COMPILE_CACHE: undefined }, reject: false });
+
+  it('holds the bundle where Node has one (22.1 and later: its default dir under the temp dir), and nothing on Node 20', async () => {
+    const tmp = tempDir();
+    const result = await version({ TMPDIR: tmp });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const cache = join(tmp, 'node-compile-cache');
+    const entries = existsSync(cache) ? readdirSync(cache, { recursive: true }) : [];
+    if ('enableCompileCache' in module) expect(entries.length).toBeGreaterThan(0);
+    else expect(entries).toEqual([]);
+  });
+
+  it('a cache dir that cannot be created is no error', async () => {
+    const file = join(tempDir(), 'not-a-dir');
+    writeFileSync(file, '');
+    const result = await version({ TMPDIR: file });
+    expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^\d+\.\d+\.\d+$/);
+  });
 });

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { runChild, startChild } from '../../src/lib/child-process.js';
-import { ROOT, tempDir } from '../support/cli.js';
+import { bundleAlone } from '../support/bundle.js';
+import { tempDir } from '../support/cli.js';
 import { writeFile } from '../support/stand-ins.js';
 
 const base = { env: { PATH: '/usr/bin:/bin' } as NodeJS.ProcessEnv, cwd: '/', graceMs: 200, timeoutMs: 10_000, maxBuffer: 1_000_000 };
@@ -74,7 +75,7 @@ describe('startChild', () => {
 
   it('when our process exits first, the child is signalled too', async () => {
     const fifo = heldFifo();
-    const script = `const { startChild } = await import(${JSON.stringify(join(ROOT, 'dist', 'lib', 'child-process.js'))});
+    const script = `const { startChild } = await import(${JSON.stringify(await bundleAlone('src/lib/child-process.ts'))});
       const child = await startChild('/bin/sh', ['-c', "exec 3>'${fifo.path}'; echo held; exec sleep 30"], { env: {}, cwd: '/', graceMs: 1000 });
       child.stdout.once('data', () => process.exit(0));`;
     expect((await execa(process.execPath, ['--input-type=module', '-e', script], { reject: false })).exitCode).toBe(0);

@@ -1,0 +1,30 @@
+/**
+ * The build is a bundle (scripts/build.js): dist/ holds the entries and hashed chunks, not a file per module. These
+ * say which of our modules a process loaded, and give a child process one module of its own to import.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { ROOT, tempDir } from './cli.js';
+
+/** The src/ modules inside the dist/ files among `urls` (import URLs, in load order), read from their source maps. */
+export function sourcesOf(urls: string[]): string[] {
+  const sources = urls
+    .filter((url) => url.startsWith(pathToFileURL(join(ROOT, 'dist')).href + '/'))
+    .flatMap((url) => {
+      const file = fileURLToPath(url);
+      const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
+      return map.sources.map((source) => relative(ROOT, resolve(dirname(file), source)));
+    });
+  return [...new Set(sources)];
+}
+
+/** `src/<module>.ts` and everything it imports, dependencies included, as one file in a temp dir; its file URL. */
+export async function bundleAlone(module: string): Promise<string> {
+  const outfile = join(tempDir('stripe-hooks-bundle-'), `${basename(module, '.ts')}.mjs`);
+  // A CommonJS dependency inlined into ESM still calls require() (dotenv does): give it one.
+  const banner = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+  await build({ entryPoints: [join(ROOT, module)], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', banner: { js: banner }, logLevel: 'warning' });
+  return pathToFileURL(outfile).href;
+}
