@@ -147,7 +147,9 @@ describe('listen: an app that is down or slow', () => {
     const event = fake.emit('charge.succeeded');
     const delivery = await deliveryLine(cli, event.id);
     expect(delivery).toMatchObject({ id: event.id, status: null, failure: 'timeout', error: 'no answer within 1 s' });
-    expect(delivery.ms).toBeGreaterThanOrEqual(1000);
+    // Node's timers run on the event loop's cached whole-millisecond clock, so a 1000 ms timer can fire at 999.x ms
+    // by performance.now() (seen: 999.9 with 4 test workers on a loaded machine): at least 999, not 1000.
+    expect(delivery.ms).toBeGreaterThanOrEqual(999);
     expect(delivery.ms).toBeLessThan(2000);
     expect(await fake.waitForResponse(event.id)).toMatchObject({ status: 504, body: 'stripe-hooks relay: no answer within 1 s\n' });
   });

@@ -138,7 +138,7 @@ describe('listen --record refuses what cannot work, before anything runs', () =>
 
   it('a recording whose run cannot start (no Stripe backend) leaves no file behind', async () => {
     const box = sandbox();
-    const result = await listen(['--record', 'events.ndjson', '--ready-timeout', '5'], box);
+    const result = await listen(['--record', 'events.ndjson', '--ready-timeout', '1'], box);
     expect(result.exitCode).toBe(3);
     expect(existsSync(join(box.cwd, 'events.ndjson'))).toBe(false);
   });
