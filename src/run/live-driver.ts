@@ -37,6 +37,8 @@ export function createLiveDriver(options: LiveDriverOptions): Driver<PlannedStep
   let target = options.target; // the binary that proved to work, once known
   let listener: RelayedListener | undefined;
   let stopped = false;
+  /** The binary's proof (`stripe version`, at low priority) may outlast the run: stop() waits for it. */
+  let proof: Promise<unknown> | undefined;
   return {
     observes: plan.listen !== null,
     async start(sink, signal) {
@@ -52,7 +54,7 @@ export function createLiveDriver(options: LiveDriverOptions): Driver<PlannedStep
         listener = started.started;
         options.onSecret?.(listener.secret);
         target = { ...target, bin: started.path };
-        void started.proven.then((cli) => stopped || options.onProven?.(cli), () => {}); // nothing after the run
+        proof = started.proven.then((cli) => stopped || options.onProven?.(cli), () => {}); // nothing after the run
         options.onListener?.('ready');
       } else {
         const cli = await options.unproven.require();
@@ -70,6 +72,7 @@ export function createLiveDriver(options: LiveDriverOptions): Driver<PlannedStep
     async stop() {
       stopped = true;
       await listener?.stop();
+      await proof; // leave no `stripe version` child behind (a loaded machine runs it late)
     },
   };
 }
