@@ -202,13 +202,15 @@ describe('action.yml', () => {
     const registry = await startFakeRegistry([{ name, version: '1.52.0', tarball: npmPackageTarball(name, '1.52.0', realStripeBinary()) }]);
     try {
       const cache = tempDir('stripe-hooks-action-cache-');
-      // npm and nothing else after node: no `stripe` (nor the @stripe/cli shim npm test puts on PATH).
+      // npm and the system's own tools (od, tr, mktemp: the action's script needs them, and the Node that runs the
+      // tests may live in a directory of its own, as Node 24 does in CI): no `stripe`, nor the @stripe/cli shim npm
+      // test puts on PATH.
       const tools = tempDir('stripe-hooks-tools-');
       symlinkSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim(), join(tools, 'npm'));
       const run = await runAction(
         { 'forward-to': 'http://127.0.0.1:9/webhook', offline: 'false', 'api-key': apiKey },
         // No Stripe API here: the live flow fails to reach it, after setup.
-        { ...registryEnv(registry, join(cache, 'npm')), XDG_CACHE_HOME: cache, PATH: tools, STRIPE_HOOKS_API_BASE: 'http://127.0.0.1:9' },
+        { ...registryEnv(registry, join(cache, 'npm')), XDG_CACHE_HOME: cache, PATH: [tools, '/usr/bin', '/bin'].join(':'), STRIPE_HOOKS_API_BASE: 'http://127.0.0.1:9' },
       );
       expect(registry.tarballRequests(), run.log).toHaveLength(1);
       expect(existsSync(join(cache, 'stripe-hooks', 'stripe-cli', '1.52.0', 'stripe'))).toBe(true);
