@@ -15,11 +15,14 @@ export const testKey = 'sk_test_stripehooks_harness_key';
 export async function loadSupport() {
   const startFakeStripe = await loadFakeStripe();
   const from = (name) => import(join(root, '.bench', 'test', 'support', `${name}.js`));
-  const [cli, lines, receiver, release, tar, action, hostile] = await Promise.all(['cli', 'lines', 'receiver', 'release-server', 'tar', 'action-runner', 'hostile'].map(from));
+  const [cli, lines, receiver, release, tar, action, hostile, terminal] = await Promise.all(
+    ['cli', 'lines', 'receiver', 'release-server', 'tar', 'action-runner', 'hostile', 'hostile-terminal'].map(from),
+  );
   const { releaseAssets } = await import(benchSource('installer/platform'));
   return {
     action,
     hostile,
+    terminal,
     startFakeStripe,
     startReceiver: receiver.startReceiver,
     sandbox: cli.sandbox,

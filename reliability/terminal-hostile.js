@@ -7,33 +7,25 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { benchSource, pool, remove, runCli } from './lib.js';
 
-const HOSTILE = {
-  clear: '\u001b[2J',
-  title: '\u001b]0;title\u0007',
-  hyperlink: '\u001b]8;;http://x\u0007link\u001b]8;;\u0007',
-  c1csi: '\u009b31m',
-  bidi: '\u202e',
-  ciCommand: '\n::error::owned',
-};
-// eslint-disable-next-line no-control-regex -- control characters are what this finds
-const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const SECRET = 'whsec_terminalHostileReliability0001';
 
 const event = (i, patch = {}) => ({ id: `evt_hostile${i}`, object: 'event', type: 'invoice.paid', api_version: '2025-01-27.acacia', created: 1_764_000_000 + i, livemode: false, data: { object: { id: `in_${i}`, object: 'invoice' } }, ...patch });
 
-async function hostileApp() {
+/** An app whose every answer is a 400 carrying `text`. */
+async function hostileApp(text) {
   const server = createServer((req, res) => {
     req.resume();
-    req.on('end', () => res.writeHead(400, { 'content-type': 'text/plain' }).end(`bad ${Object.values(HOSTILE).join(' ')}`));
+    req.on('end', () => res.writeHead(400, { 'content-type': 'text/plain' }).end(`bad ${text}`));
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${server.address().port}/webhook`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 export async function terminalHostile(support) {
+  const { HOSTILE, RAW_CONTROL } = support.terminal;
   const { recordingLine } = await import(benchSource('record/format'));
   const { matchesGlob } = await import(benchSource('lib/glob'));
-  const app = await hostileApp();
+  const app = await hostileApp(Object.values(HOSTILE).join(' '));
   const boxes = [];
   const box = (files) => {
     const made = support.sandbox();

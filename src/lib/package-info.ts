@@ -1,6 +1,19 @@
-/** This package's own version, from its package.json (found by the package's own name, wherever the bundle put this code). */
-import { createRequire } from 'node:module';
+/**
+ * This package's own version, from the nearest package.json above this code that is stripe-hooks': wherever the
+ * build put it (dist/cli.js, a chunk in dist/chunks/, the Action's bundle in action/dist/, the sources).
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export function packageVersion(): string {
-  return (createRequire(import.meta.url)('stripe-hooks/package.json') as { version: string }).version;
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    try {
+      const found = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      if (found.name === 'stripe-hooks' && typeof found.version === 'string') return found.version;
+    } catch {
+      // none here, or another project's that does not parse: look further up
+    }
+    if (dirname(dir) === dir) throw new Error('stripe-hooks: its own package.json is not above its code');
+  }
 }
