@@ -18,19 +18,6 @@ const BUNDLE = join(dist, 'stripe-hooks.mjs');
 const LICENSES = join(dist, 'LICENSES.txt');
 
 /**
- * Source text esbuild cannot follow, rewritten in the bundle only. Each must match exactly once, so a change in
- * src/ fails the build here rather than shipping a bundle that breaks at run time.
- */
-const REWRITES = [
-  {
-    file: 'src/demo/app.ts',
-    from: 'import.meta.url === pathToFileURL(process.argv[1]).href',
-    // In the bundle import.meta.url is the bundle, which is argv[1]: `demo` would also start the standalone server.
-    to: 'false',
-  },
-];
-
-/**
  * Prompts need a terminal; the action has none (CI=true, no TTY), and @inquirer/prompts would be a third of the
  * bundle (iconv-lite, for its editor prompt). Reached anyway, the stand-in says what to do instead.
  */
@@ -47,14 +34,6 @@ const plugin = {
   setup(b) {
     b.onResolve({ filter: /^@inquirer\/prompts$/ }, () => ({ path: 'no-prompts', namespace: 'stripe-hooks-action' }));
     b.onLoad({ filter: /.*/, namespace: 'stripe-hooks-action' }, () => ({ contents: NO_PROMPTS, loader: 'ts', resolveDir: root }));
-    for (const rewrite of REWRITES) {
-      const path = join(root, rewrite.file);
-      b.onLoad({ filter: new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }, () => {
-        const text = readFileSync(path, 'utf8');
-        if (text.split(rewrite.from).length !== 2) throw new Error(`${rewrite.file} no longer holds ${rewrite.from} once: update REWRITES in scripts/build-action.js`);
-        return { contents: text.replace(rewrite.from, rewrite.to), loader: 'ts' };
-      });
-    }
   },
 };
 

@@ -17,7 +17,6 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import Stripe from 'stripe';
 
 export interface WebhookAppOptions {
@@ -171,19 +170,3 @@ export async function startWebhookApp(
 }
 
 // `node dist/demo/app.js`: the example as a standalone server.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const secret = process.env.STRIPE_WEBHOOK_SECRET;
-  const port = Number(process.env.PORT ?? 4242);
-  if (secret) {
-    startWebhookApp({ secret, port, log: console.log }).then(
-      (app) => console.log(`listening at ${app.url}`),
-      (error: Error) => {
-        console.error(`cannot listen on port ${port}: ${error.message}`);
-        process.exitCode = 1;
-      },
-    );
-  } else {
-    console.error('set STRIPE_WEBHOOK_SECRET to the endpoint\'s signing secret (whsec_…)');
-    process.exitCode = 1;
-  }
-}
