@@ -20,7 +20,7 @@ npx --yes "./$tarball" --version
 
 # The declarations, their maps and the sources the maps point at are in the tarball.
 tar -tzf "$tarball" > contents.txt
-for file in package/dist/index.d.ts package/dist/index.d.ts.map package/src/index.ts package/dist/index.js; do
+for file in package/dist/index.d.ts package/dist/index.d.ts.map package/src/index.ts package/dist/index.js package/dist/LICENSES.txt; do
   grep -qx "$file" contents.txt || { echo "pack smoke: $file missing from the tarball" >&2; exit 1; }
 done
 

@@ -21,7 +21,8 @@ describe('lazy start-up', () => {
     '`%s` loads no SDK, prompt, spinner, undici or command handler',
     async (...args) => {
       const imports = await importsOf(args);
-      expect(imports.some((url) => url.endsWith('/dist/cli.js'))).toBe(true); // the trace works
+      // One file of ours: the build puts everything help needs, commander and chalk included, into dist/cli.js.
+      expect(imports.filter((url) => url.includes('/dist/') || url.includes('/node_modules/'))).toEqual([expect.stringMatching(/\/dist\/cli\.js$/)]);
       for (const heavy of ['/node_modules/stripe/', '/node_modules/@inquirer/', '/node_modules/ora/', '/node_modules/execa/', '/node_modules/undici/']) {
         expect(imports.filter((url) => url.includes(heavy)), heavy).toEqual([]);
       }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { rolldown } from 'rolldown';
 import { ROOT, tempDir } from './cli.js';
 
 /** The src/ modules inside the dist/ files among `urls` (import URLs, in load order), read from their source maps. */
@@ -22,9 +22,9 @@ export function sourcesOf(urls: string[]): string[] {
 
 /** `src/<module>.ts` and everything it imports, dependencies included, as one file in a temp dir; its file URL. */
 export async function bundleAlone(module: string): Promise<string> {
-  const outfile = join(tempDir('stripe-hooks-bundle-'), `${basename(module, '.ts')}.mjs`);
-  // A CommonJS dependency inlined into ESM still calls require() (dotenv does): give it one.
-  const banner = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
-  await build({ entryPoints: [join(ROOT, module)], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', banner: { js: banner }, logLevel: 'warning' });
-  return pathToFileURL(outfile).href;
+  const file = join(tempDir('stripe-hooks-bundle-'), `${basename(module, '.ts')}.mjs`);
+  const bundle = await rolldown({ input: join(ROOT, module), platform: 'node', resolve: { extensionAlias: { '.js': ['.ts', '.js'] } }, logLevel: 'warn' });
+  await bundle.write({ file, format: 'esm', codeSplitting: false });
+  await bundle.close();
+  return pathToFileURL(file).href;
 }
