@@ -29,7 +29,7 @@ function read(path) {
 
 function logLines(report) {
   if (report.error) {
-    return [`stripe-hooks: ${text(report.error.kind ?? 'error')}: ${text(report.error.message)}`, ...(report.error.hint ? [`hint: ${text(report.error.hint)}`] : [])];
+    return [`stripe-hooks: ${text(report.error.code ?? 'error')}: ${text(report.error.message)}`, ...(report.error.hint ? [`hint: ${text(report.error.hint)}`] : [])];
   }
   const steps = report.steps ?? [];
   const passed = steps.filter((s) => s.ok).length;

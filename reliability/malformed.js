@@ -112,8 +112,8 @@ async function check(support, apiBase, [args, code, { env = {}, files = {} } = {
     } catch {
       problems.push(`stdout is not one JSON document: ${JSON.stringify(result.stdout.slice(0, 120))}`);
     }
-    if (document && (Object.keys(document).join() !== 'error' || document.error.code !== code || !document.error.message)) {
-      problems.push(`not {"error":{code: ${code}, message…}}: ${result.stdout.slice(0, 160)}`);
+    if (document && (Object.keys(document).join() !== 'error' || document.error.exitCode !== code || !document.error.message)) {
+      problems.push(`not {"error":{exitCode: ${code}, message…}}: ${result.stdout.slice(0, 160)}`);
     }
   } else {
     const lines = result.stderr.trimEnd().split('\n');

@@ -77,8 +77,9 @@ function report(error: unknown, commanderMessage: string, argv: string[], contex
   }
   // Anything else is our bug, not the user's mistake: say so briefly.
   const message = error instanceof Error ? error.message : String(error);
+  // Not one of StripeHooksErrorCode: no library caller ever sees this code, only --json's reader.
   out.error({
-    kind: 'internal',
+    code: 'ERR_STRIPE_HOOKS_INTERNAL',
     exitCode: ExitCode.failed,
     message: `unexpected error: ${message}`,
     hint: verbose ? undefined : 'this is a bug in stripe-hooks; re-run with --verbose for details and report it',

@@ -13,37 +13,49 @@ export const ExitCode = {
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
-export type ErrorKind = 'failed' | 'usage' | 'environment' | 'interrupted' | 'terminated';
+/**
+ * What went wrong, as a string the way Node names its own errors (`err.code === 'ERR_…'`): one per exit code.
+ * The exit code itself is `exitCode`.
+ */
+export type StripeHooksErrorCode =
+  | 'ERR_STRIPE_HOOKS_USAGE'
+  | 'ERR_STRIPE_HOOKS_ENVIRONMENT'
+  | 'ERR_STRIPE_HOOKS_FAILED'
+  | 'ERR_STRIPE_HOOKS_INTERRUPTED'
+  | 'ERR_STRIPE_HOOKS_TERMINATED';
+
+const EXIT_CODES = {
+  ERR_STRIPE_HOOKS_FAILED: ExitCode.failed,
+  ERR_STRIPE_HOOKS_USAGE: ExitCode.usage,
+  ERR_STRIPE_HOOKS_ENVIRONMENT: ExitCode.environment,
+  ERR_STRIPE_HOOKS_INTERRUPTED: ExitCode.interrupted,
+  ERR_STRIPE_HOOKS_TERMINATED: ExitCode.terminated,
+} as const satisfies Record<StripeHooksErrorCode, ExitCodeValue>;
 
 export class StripeHooksError extends Error {
-  /** The CLI's exit code for this error: 1 failed, 2 usage, 3 environment, 130/143 interrupted. */
-  readonly code: ExitCodeValue;
-  readonly kind: ErrorKind;
+  readonly code: StripeHooksErrorCode;
+  /** The CLI's exit code for this error: 1 failed, 2 usage, 3 environment, 130 interrupted, 143 terminated. */
+  readonly exitCode: (typeof EXIT_CODES)[StripeHooksErrorCode];
   /** A short follow-up line telling the user what to do next. */
   readonly hint?: string;
   /** The command's --json document already states this outcome: set only the exit code, print no second document.
    * An InterruptedError so marked prints nothing in human mode either (the command said how it stopped). */
   readonly reported: boolean;
 
-  constructor(kind: ErrorKind, message: string, options: { hint?: string; cause?: unknown; reported?: boolean } = {}) {
+  constructor(code: StripeHooksErrorCode, message: string, options: { hint?: string; cause?: unknown; reported?: boolean } = {}) {
     super(message, { cause: options.cause });
     this.name = 'StripeHooksError';
-    this.kind = kind;
-    this.code = ExitCode[kind];
+    this.code = code;
+    this.exitCode = EXIT_CODES[code];
     this.hint = options.hint;
     this.reported = options.reported ?? false;
-  }
-
-  /** The name the CLI's code and tests use for `code`. */
-  get exitCode(): ExitCodeValue {
-    return this.code;
   }
 }
 
 /** The user asked for something that cannot work as written: bad flag, URL, flow, event or file. */
 export class UsageError extends StripeHooksError {
   constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
-    super('usage', message, options);
+    super('ERR_STRIPE_HOOKS_USAGE', message, options);
     this.name = 'UsageError';
   }
 }
@@ -51,7 +63,7 @@ export class UsageError extends StripeHooksError {
 /** The machine is not ready: Stripe CLI missing or broken, no key, network or API down. */
 export class EnvironmentError extends StripeHooksError {
   constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
-    super('environment', message, options);
+    super('ERR_STRIPE_HOOKS_ENVIRONMENT', message, options);
     this.name = 'EnvironmentError';
   }
 }
@@ -59,7 +71,7 @@ export class EnvironmentError extends StripeHooksError {
 /** The tool worked but the thing under test did not: a step or delivery failed. */
 export class FailedError extends StripeHooksError {
   constructor(message: string, options: { hint?: string; cause?: unknown; reported?: boolean } = {}) {
-    super('failed', message, options);
+    super('ERR_STRIPE_HOOKS_FAILED', message, options);
     this.name = 'FailedError';
   }
 }
@@ -69,7 +81,7 @@ export class InterruptedError extends StripeHooksError {
   readonly signal: 'SIGINT' | 'SIGTERM';
   constructor(signal: 'SIGINT' | 'SIGTERM' = 'SIGINT', options: { message?: string; cause?: unknown; reported?: boolean } = {}) {
     const { message = signal === 'SIGINT' ? 'Interrupted' : 'Terminated', ...rest } = options;
-    super(signal === 'SIGINT' ? 'interrupted' : 'terminated', message, rest);
+    super(signal === 'SIGINT' ? 'ERR_STRIPE_HOOKS_INTERRUPTED' : 'ERR_STRIPE_HOOKS_TERMINATED', message, rest);
     this.name = 'InterruptedError';
     this.signal = signal;
   }

@@ -16,7 +16,7 @@ import type { FlowReport } from './run/report.js';
 import type { DeleteReport, EndpointsReport, RegisterReport } from './endpoints/reports.js';
 import type Stripe from 'stripe';
 
-export { StripeHooksError, type ErrorKind } from './errors.js';
+export { StripeHooksError, type StripeHooksErrorCode } from './errors.js';
 export type { Flow, FlowStep } from './flows/types.js';
 export type { FlowReport, StepResult, StepFailure, SideEffect, BurstStats } from './run/report.js';
 export type { AuditReport, AuditCheck } from './offline/audit.js';

@@ -31,7 +31,7 @@ export function apiEnvironment(options: { apiKey?: string; apiBase?: string; str
 /**
  * Runs `work`; once `signal` has aborted, whatever it throws (the abort's reason, a
  * half-finished request's error) becomes the one error an interrupted run gives,
- * kind 'interrupted' with the signal's reason as its cause.
+ * ERR_STRIPE_HOOKS_INTERRUPTED with the signal's reason as its cause.
  */
 export async function interruptible<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
   try {

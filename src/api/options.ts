@@ -1,7 +1,7 @@
 /**
  * The library's option objects, one per function (docs/api.md). Every field is
  * named; an unknown one is a type error. `signal` stops the work: the function
- * then rejects with a StripeHooksError of kind 'interrupted', nothing left running.
+ * then rejects with a StripeHooksError of code ERR_STRIPE_HOOKS_INTERRUPTED, nothing left running.
  */
 import type { Flow } from '../flows/types.js';
 
@@ -14,7 +14,7 @@ interface Abortable {
 
 /** The Stripe API side: the key defaults to STRIPE_API_KEY, the base to STRIPE_HOOKS_API_BASE (then Stripe's). */
 interface StripeAccess {
-  /** A test key (sk_test_… or rk_test_…); never asked for: without one (here or in STRIPE_API_KEY) the call throws kind 'environment'. */
+  /** A test key (sk_test_… or rk_test_…); never asked for: without one (here or in STRIPE_API_KEY) the call throws ERR_STRIPE_HOOKS_ENVIRONMENT. */
   apiKey?: string;
   /** A local Stripe API (stripe-mock, a test backend) as http://127.0.0.1:PORT. */
   apiBase?: string;

@@ -83,7 +83,7 @@ export class ListenerStream {
     for (const waiter of this.waiters) waiter.reject(this.endError(error, waiter.what));
   }
 
-  /** The first matching delivery from now on; rejects kind 'failed' after `timeout` ms (default 30 s) or once the listener ends. */
+  /** The first matching delivery from now on; rejects ERR_STRIPE_HOOKS_FAILED after `timeoutMs` (default 30,000) or once the listener ends. */
   waitFor(match: DeliveryMatch, options: { timeout?: number } = {}): Promise<ListenDelivery> {
     const timeout = checkInteger(options.timeout ?? WAIT_MS, 'timeout', 1, 2 ** 31 - 1, 5000);
     const what = typeof match === 'string' ? `${match} delivery` : 'matching delivery';

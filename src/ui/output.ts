@@ -114,9 +114,9 @@ export class Output {
   }
 
   /** Error report: JSON on stdout in --json mode, one red line (plus hint) on stderr otherwise. */
-  error(error: { message: string; hint?: string; exitCode: number; kind: string }): void {
+  error(error: { message: string; hint?: string; code: string; exitCode: number }): void {
     if (this.json) {
-      this.data({ error: { kind: error.kind, code: error.exitCode, message: error.message, hint: error.hint } });
+      this.data({ error: { code: error.code, exitCode: error.exitCode, message: error.message, hint: error.hint } });
       return;
     }
     this.stderr.write(this.redact(`${this.c.red('error')} ${error.message}`) + '\n');

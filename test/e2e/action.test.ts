@@ -29,7 +29,7 @@ async function app(options: ReceiverOptions = {}): Promise<Receiver> {
   return receiver;
 }
 
-interface Report { ok: boolean; mode: string; seed?: number; steps: { ok: boolean; eventId: string | null; failure?: string }[]; audit?: { ok: boolean; checks: unknown[] }; error?: { kind: string; message: string } }
+interface Report { ok: boolean; mode: string; seed?: number; steps: { ok: boolean; eventId: string | null; failure?: string }[]; audit?: { ok: boolean; checks: unknown[] }; error?: { code: string; exitCode: number; message: string } }
 const readReport = (run: ActionRun): Report => JSON.parse(readFileSync(run.outputs.report ?? '', 'utf8')) as Report;
 
 /** Neither argv nor the log (before the runner's masking) nor the outputs carry the value. */
@@ -120,7 +120,7 @@ describe('action.yml', () => {
     const injected = await runAction({ 'forward-to': rx.url, secret, args: '$(touch pwned) *' });
     expect(injected.exitCode).toBe(2);
     expect(injected.cliCalls[0]?.slice(-3)).toEqual(['$(touch', 'pwned)', '*']); // no globbing either
-    expect(readReport(injected).error).toMatchObject({ kind: 'usage' });
+    expect(readReport(injected).error).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE' });
     expect(existsSync(join(injected.workspace, 'pwned'))).toBe(false);
   });
 
@@ -181,7 +181,7 @@ describe('action.yml', () => {
     expect(run.exitCode).toBe(3);
     expect(run.outputs.ok).toBe('false');
     expect(run.cliCalls).toEqual([['setup', '--yes', '--json']]);
-    expect(readReport(run).error).toMatchObject({ kind: 'environment' });
+    expect(readReport(run).error).toMatchObject({ code: 'ERR_STRIPE_HOOKS_ENVIRONMENT' });
     expect(run.masks).toEqual([apiKey]);
     expectKeptSecret(run, apiKey);
   });

@@ -67,12 +67,12 @@ describe('triggerFlow', () => {
   it('without a key anywhere: kind environment (code 3), not a prompt', async () => {
     fake = await startFakeStripe();
     const error = await rejection(triggerFlow({ flow: 'invoice', forwardTo: 'localhost:1/hook', apiBase: fake.url, stripeBin: STRIPE_BIN }));
-    expect(error).toMatchObject({ kind: 'environment', code: 3 });
+    expect(error).toMatchObject({ code: 'ERR_STRIPE_HOOKS_ENVIRONMENT', exitCode: 3 });
     expect(children()).toEqual([]);
   });
 
   it('a bad apiBase is a usage error before anything runs', async () => {
-    expect(await rejection(triggerFlow({ flow: 'payment', forwardTo: 'localhost:1', apiKey: TEST_API_KEY, apiBase: 'nope', stripeBin: STRIPE_BIN }))).toMatchObject({ code: 2 });
+    expect(await rejection(triggerFlow({ flow: 'payment', forwardTo: 'localhost:1', apiKey: TEST_API_KEY, apiBase: 'nope', stripeBin: STRIPE_BIN }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE' });
   });
 });
 
@@ -114,11 +114,11 @@ describe('startListener', () => {
     const test = fake.emit('charge.succeeded');
     expect(await listener.waitFor((delivery) => delivery.id === test.id)).toMatchObject({ kind: 'delivery', status: 200 });
     const late = await rejection(listener.waitFor('charge.succeeded', { timeout: 50 }));
-    expect(late).toMatchObject({ kind: 'failed', message: 'no charge.succeeded delivery within 0.05 s' });
+    expect(late).toMatchObject({ code: 'ERR_STRIPE_HOOKS_FAILED', message: 'no charge.succeeded delivery within 0.05 s' });
 
     expect(await listener.stop()).toEqual({ delivered: 2, failed: 0, interrupted: 0, refused: 0, record: { path: record, recorded: 1, livemodeSkipped: 1, notRecorded: 0 } });
     expect(children()).toEqual([]);
-    expect(await rejection(listener.waitFor('charge.succeeded'))).toMatchObject({ kind: 'failed', message: 'the listener stopped before a charge.succeeded delivery' });
+    expect(await rejection(listener.waitFor('charge.succeeded'))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_FAILED', message: 'the listener stopped before a charge.succeeded delivery' });
     const seen: ListenerEvent[] = [];
     for await (const event of listener.events) seen.push(event); // what was never read is still there, then the end
     expect(seen.filter((event) => event.kind === 'record-skipped')).toEqual([{ kind: 'record-skipped', time: expect.any(String), reason: 'livemode', id: live.id, type: 'charge.succeeded' }]);
@@ -147,7 +147,7 @@ describe('startListener', () => {
       for await (const event of listener.events) if (event.kind === 'ready') controller.abort();
     })();
     const error = await rejection(iterating);
-    expect(error).toMatchObject({ kind: 'interrupted', message: 'Interrupted' });
+    expect(error).toMatchObject({ code: 'ERR_STRIPE_HOOKS_INTERRUPTED', message: 'Interrupted' });
     expect(error.cause).toBe(controller.signal.reason);
     expect(await listener.stop()).toEqual({ delivered: 0, failed: 0, interrupted: 0, refused: 0 });
     expect(children()).toEqual([]);
@@ -176,10 +176,10 @@ describe('registerEndpoint, listEndpoints, deleteEndpoint', () => {
   it('refuses without a key (kind environment), a live key, and bad input (code 2), sending nothing', async () => {
     endpointsApi = await startFakeEndpointsApi();
     const apiBase = endpointsApi.apiBase;
-    expect(await rejection(listEndpoints({ apiBase }))).toMatchObject({ kind: 'environment', code: 3 });
-    expect(await rejection(listEndpoints({ apiBase, apiKey: 'sk_live_51notForTests' }))).toMatchObject({ code: 3 });
-    expect(await rejection(registerEndpoint({ apiBase, apiKey: 'sk_test_x', url: 'https://a.test/hook', events: ['invoice.piad'] }))).toMatchObject({ code: 2 });
-    expect(await rejection(deleteEndpoint({ apiBase, apiKey: 'sk_test_x' }))).toMatchObject({ code: 2 });
+    expect(await rejection(listEndpoints({ apiBase }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_ENVIRONMENT', exitCode: 3 });
+    expect(await rejection(listEndpoints({ apiBase, apiKey: 'sk_live_51notForTests' }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_ENVIRONMENT' });
+    expect(await rejection(registerEndpoint({ apiBase, apiKey: 'sk_test_x', url: 'https://a.test/hook', events: ['invoice.piad'] }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE' });
+    expect(await rejection(deleteEndpoint({ apiBase, apiKey: 'sk_test_x' }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE' });
     expect(endpointsApi.requests).toHaveLength(0);
   });
 });
@@ -196,7 +196,7 @@ describe('an endpoint call cut by its signal', () => {
     controller.abort(reason);
     const error = await rejection(listing);
     expect(Date.now() - aborted).toBeLessThan(1000); // not the SDK's 30 s timeout, nor its retries' backoff
-    expect(error).toMatchObject({ kind: 'interrupted', code: 130, message: 'Interrupted: test over' });
+    expect(error).toMatchObject({ code: 'ERR_STRIPE_HOOKS_INTERRUPTED', exitCode: 130, message: 'Interrupted: test over' });
     expect(error.cause).toBe(reason);
     await held.closed; // the connection was cut, not left waiting
     expect(endpointsApi.requests).toHaveLength(1); // and not retried
@@ -207,6 +207,6 @@ describe('locateStripeCli', () => {
   it('finds and proves the binary it is given, and says a broken one is broken', async () => {
     const cli = await locateStripeCli({ stripeBin: STRIPE_BIN });
     expect(cli).toEqual({ path: STRIPE_BIN, version: expect.stringMatching(/^\d+\.\d+\.\d+/), source: '--stripe-bin' });
-    expect(await rejection(locateStripeCli({ stripeBin: join(tempDir(), 'stripe') }))).toMatchObject({ kind: 'environment' });
+    expect(await rejection(locateStripeCli({ stripeBin: join(tempDir(), 'stripe') }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_ENVIRONMENT' });
   });
 });

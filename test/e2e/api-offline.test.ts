@@ -70,11 +70,11 @@ describe('deliverFlow', () => {
   it('rejects bad input with a usage error (code 2) before anything is sent', async () => {
     const { url, deliveries } = await app();
     const bad = await rejection(deliverFlow({ flow: 'payment', forwardTo: 'ftp://nowhere', secret }));
-    expect(bad).toMatchObject({ code: 2, kind: 'usage' });
+    expect(bad).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE', exitCode: 2 });
     expect(bad.message).not.toContain('\n');
-    expect(await rejection(deliverFlow({ flow: 'paymnet', forwardTo: url, secret }))).toMatchObject({ code: 2, message: 'unknown flow "paymnet"' });
-    expect(await rejection(deliverFlow({ flow: 'payment', forwardTo: url, secret: ' ' }))).toMatchObject({ code: 2 });
-    expect(await rejection(deliverFlow({ flow: 'payment', forwardTo: url, secret, repeat: 0 }))).toMatchObject({ code: 2 });
+    expect(await rejection(deliverFlow({ flow: 'paymnet', forwardTo: url, secret }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE', message: 'unknown flow "paymnet"' });
+    expect(await rejection(deliverFlow({ flow: 'payment', forwardTo: url, secret: ' ' }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE' });
+    expect(await rejection(deliverFlow({ flow: 'payment', forwardTo: url, secret, repeat: 0 }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE' });
     const shapeless = { name: 'x', description: '', source: 'test', steps: [{ event: 'invoice.craeted' }] } as unknown as Flow;
     expect((await rejection(deliverFlow({ flow: shapeless, forwardTo: url, secret }))).message).toMatch(/unknown event type "invoice.craeted"/);
     expect(deliveries).toHaveLength(0);
@@ -90,13 +90,13 @@ describe('deliverFlow', () => {
     });
     const started = Date.now();
     const error = await rejection(deliverFlow({ flow: 'payment', forwardTo: url, secret, signal: controller.signal }));
-    expect(error).toMatchObject({ kind: 'interrupted', code: 130 });
+    expect(error).toMatchObject({ code: 'ERR_STRIPE_HOOKS_INTERRUPTED', exitCode: 130 });
     expect(Date.now() - started).toBeLessThan(4000);
     const sent = deliveries.length;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(deliveries.length).toBe(sent);
     // An already aborted signal sends nothing.
-    expect(await rejection(deliverFlow({ flow: 'payment', forwardTo: url, secret, signal: AbortSignal.abort() }))).toMatchObject({ kind: 'interrupted' });
+    expect(await rejection(deliverFlow({ flow: 'payment', forwardTo: url, secret, signal: AbortSignal.abort() }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_INTERRUPTED' });
     expect(deliveries.length).toBe(sent);
   });
 
@@ -136,7 +136,7 @@ describe('replay', () => {
     expect(deliveries.every((d) => d.verified)).toBe(true);
     const shuffled = await replay({ file, forwardTo: url, secret, shuffle: true, seed: 9 });
     expect(shuffled.seed).toBe(9);
-    expect((await rejection(replay({ file: join(tempDir(), 'missing.ndjson'), forwardTo: url, secret }))).code).toBe(2);
+    expect((await rejection(replay({ file: join(tempDir(), 'missing.ndjson'), forwardTo: url, secret }))).code).toBe('ERR_STRIPE_HOOKS_USAGE');
   });
 });
 

@@ -43,14 +43,14 @@ describe('cli frame', () => {
     }
     const json = await runCli(['--json', 'help', 'nope']);
     expect(json.exitCode).toBe(2);
-    expect(JSON.parse(json.stdout)).toMatchObject({ error: { kind: 'usage', code: 2, message: "unknown command 'nope'" } });
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'ERR_STRIPE_HOOKS_USAGE', exitCode: 2, message: "unknown command 'nope'" } });
   });
 
   it('reports an unknown option as a usage error, as JSON under --json', async () => {
     const result = await runCli(['setup', '--bogus', '--json']);
     expect(result.exitCode).toBe(2);
     expect(JSON.parse(result.stdout)).toEqual({
-      error: { kind: 'usage', code: 2, message: "unknown option '--bogus'", hint: 'run `stripe-hooks --help` for usage' },
+      error: { code: 'ERR_STRIPE_HOOKS_USAGE', exitCode: 2, message: "unknown option '--bogus'", hint: 'run `stripe-hooks --help` for usage' },
     });
   });
 

@@ -58,7 +58,7 @@ describe('a recording with escape sequences in a type or id', () => {
       expectClean(human);
       const json = await runCli([...args, '--json'], { box: recorded.box, env });
       expect(json.exitCode).toBe(2);
-      expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 2 } });
+      expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'ERR_STRIPE_HOOKS_USAGE', exitCode: 2 } });
       expectClean(json);
     }
   });

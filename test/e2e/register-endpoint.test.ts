@@ -254,7 +254,7 @@ describe('register-endpoint reports API errors', () => {
     fake.fault({ method: 'POST', path: '/v1/webhook_endpoints', status: 400, message });
     const result = await register(['--url', URL, '--events', 'invoice.paid', '--json']);
     expect(result.exitCode).toBe(2);
-    expect(JSON.parse(result.stdout)).toEqual({ error: { kind: 'usage', code: 2, message } });
+    expect(JSON.parse(result.stdout)).toEqual({ error: { code: 'ERR_STRIPE_HOOKS_USAGE', exitCode: 2, message } });
     expect(fake.endpoints()).toEqual([]);
   });
 });

@@ -48,8 +48,8 @@ describe('nothing installed', () => {
     expect(result.exitCode).toBe(3);
     expect(JSON.parse(result.stdout)).toEqual({
       error: {
-        kind: 'environment',
-        code: 3,
+        code: 'ERR_STRIPE_HOOKS_ENVIRONMENT',
+        exitCode: 3,
         message: 'Stripe CLI not found',
         hint: `run \`npx stripe-hooks setup --yes --cli-version 1.50.0\` to install it into ${cacheOf(b)}, or pass --stripe-bin`,
       },

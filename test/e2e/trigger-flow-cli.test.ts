@@ -104,7 +104,7 @@ describe('bad flows and options: exit 2 before anything starts', () => {
     expect(results[2].stderr).toMatch(/^error --stripe-account "-x" is not an account id/);
     expect(results[3].stderr).toMatch(/^error --step-timeout "soon" is not a number of seconds/);
     expect(results[4].stderr).toMatch(/^error --forward-to "ftp:\/\/localhost:4242\/webhook" must be an http\(s\) URL/);
-    expect(JSON.parse(results[5].stdout)).toEqual({ error: { kind: 'usage', code: 2, message: 'unknown flow "paymnt"', hint: expect.stringContaining('known flows') } });
+    expect(JSON.parse(results[5].stdout)).toEqual({ error: { code: 'ERR_STRIPE_HOOKS_USAGE', exitCode: 2, message: 'unknown flow "paymnt"', hint: expect.stringContaining('known flows') } });
   });
 });
 

@@ -38,7 +38,7 @@ export function hostileReport(injection: string): Record<string, unknown> {
 
 /** An error document (usage, environment) with an injection in each of its strings. */
 export function hostileError(injection: string): Record<string, unknown> {
-  return { error: { kind: `usage${injection}`, code: 2, message: `bad input${injection}`, hint: `fix it${injection}` } };
+  return { error: { code: `ERR_STRIPE_HOOKS_USAGE${injection}`, exitCode: 2, message: `bad input${injection}`, hint: `fix it${injection}` } };
 }
 
 /** A recording (`listen --record`'s NDJSON) of two events whose types and ids carry the injection. */

@@ -49,6 +49,6 @@ describe('action/summary.js with hostile report text', () => {
 
   it('shows control characters as escapes and breaks the legacy ##[command] form', async () => {
     const { log } = await summarize(hostileError('\u0007 ##[error]x'));
-    expect(log).toContain('stripe-hooks: usage\\u0007 # #[error]x: bad input');
+    expect(log).toContain('stripe-hooks: ERR_STRIPE_HOOKS_USAGE\\u0007 # #[error]x: bad input');
   });
 });

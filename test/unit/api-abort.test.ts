@@ -17,7 +17,7 @@ describe('interruptible', () => {
   it('AbortSignal.timeout(): kind interrupted, says it timed out, the TimeoutError as cause', async () => {
     const signal = AbortSignal.timeout(5);
     const error = await rejection(interruptible(signal, untilAborted(signal)));
-    expect(error).toMatchObject({ kind: 'interrupted', code: 130, message: 'timed out (AbortSignal.timeout)' });
+    expect(error).toMatchObject({ code: 'ERR_STRIPE_HOOKS_INTERRUPTED', exitCode: 130, message: 'timed out (AbortSignal.timeout)' });
     expect(error.cause).toBe(signal.reason);
     expect((error.cause as DOMException).name).toBe('TimeoutError');
   });
@@ -27,7 +27,7 @@ describe('interruptible', () => {
     const running = interruptible(controller.signal, untilAborted(controller.signal));
     controller.abort();
     const error = await rejection(running);
-    expect(error).toMatchObject({ kind: 'interrupted', message: 'Interrupted' });
+    expect(error).toMatchObject({ code: 'ERR_STRIPE_HOOKS_INTERRUPTED', message: 'Interrupted' });
     expect((error.cause as DOMException).name).toBe('AbortError');
   });
 
@@ -38,7 +38,7 @@ describe('interruptible', () => {
     let ran = false;
     const error = await rejection(interruptible(controller.signal, async () => void (ran = true)));
     expect(ran).toBe(false); // an already aborted signal starts nothing
-    expect(error).toMatchObject({ kind: 'interrupted', message: 'Interrupted: shutting down' });
+    expect(error).toMatchObject({ code: 'ERR_STRIPE_HOOKS_INTERRUPTED', message: 'Interrupted: shutting down' });
     expect(error.cause).toBe(reason);
   });
 

@@ -97,12 +97,24 @@ describe('the public API\'s types', () => {
     expectTypeOf<AuditReport['checks'][number]['name']>().toEqualTypeOf<string>();
   });
 
-  it('StripeHooksError carries code and kind, and every error of the core is one', () => {
-    expectTypeOf<api.StripeHooksError['code']>().toEqualTypeOf<0 | 1 | 2 | 3 | 130 | 143>();
-    expectTypeOf<api.StripeHooksError['kind']>().toEqualTypeOf<'failed' | 'usage' | 'environment' | 'interrupted' | 'terminated'>();
+  it('StripeHooksError carries a string code (as Node\'s errors do) and the exit code apart, and every error of the core is one', () => {
+    expectTypeOf<api.StripeHooksError['code']>().toEqualTypeOf<api.StripeHooksErrorCode>();
+    expectTypeOf<api.StripeHooksErrorCode>().toEqualTypeOf<
+      'ERR_STRIPE_HOOKS_USAGE' | 'ERR_STRIPE_HOOKS_ENVIRONMENT' | 'ERR_STRIPE_HOOKS_FAILED' | 'ERR_STRIPE_HOOKS_INTERRUPTED' | 'ERR_STRIPE_HOOKS_TERMINATED'
+    >();
+    expectTypeOf<api.StripeHooksError['exitCode']>().toEqualTypeOf<1 | 2 | 3 | 130 | 143>();
+    // One name per meaning: no `kind` beside `code`.
+    expectTypeOf<api.StripeHooksError>().not.toHaveProperty('kind');
     expectTypeOf<api.StripeHooksError['hint']>().toEqualTypeOf<string | undefined>();
     const errors = [new UsageError('u'), new EnvironmentError('e'), new FailedError('f'), new InterruptedError('SIGTERM')];
     for (const error of errors) expect(error).toBeInstanceOf(api.StripeHooksError);
-    expect(errors.map((error) => [error.kind, error.code])).toEqual([['usage', 2], ['environment', 3], ['failed', 1], ['terminated', 143]]);
+    expect(errors.map((error) => [error.code, error.exitCode])).toEqual([
+      ['ERR_STRIPE_HOOKS_USAGE', 2],
+      ['ERR_STRIPE_HOOKS_ENVIRONMENT', 3],
+      ['ERR_STRIPE_HOOKS_FAILED', 1],
+      ['ERR_STRIPE_HOOKS_TERMINATED', 143],
+    ]);
+    expect(new InterruptedError().code).toBe('ERR_STRIPE_HOOKS_INTERRUPTED');
+    expect(new InterruptedError().exitCode).toBe(130);
   });
 });

@@ -33,9 +33,9 @@ describe('ListenerStream', () => {
     const never = stream.waitFor('invoice.paid', { timeout: 60_000 });
     for (let n = 1; n <= QUEUE_LIMIT + 5; n++) stream.push(delivery(n));
     expect(await third).toEqual(delivery(3));
-    await expect(stream.waitFor('charge.succeeded', { timeout: 1 })).rejects.toMatchObject({ kind: 'failed', message: 'no charge.succeeded delivery within 0.001 s' });
+    await expect(stream.waitFor('charge.succeeded', { timeout: 1 })).rejects.toMatchObject({ code: 'ERR_STRIPE_HOOKS_FAILED', message: 'no charge.succeeded delivery within 0.001 s' });
     stream.end();
-    await expect(never).rejects.toMatchObject({ kind: 'failed', message: 'the listener stopped before a invoice.paid delivery' });
+    await expect(never).rejects.toMatchObject({ code: 'ERR_STRIPE_HOOKS_FAILED', message: 'the listener stopped before a invoice.paid delivery' });
   });
 
   it('after an abort, waitFor rejects kind interrupted with the reason as cause', async () => {
@@ -44,6 +44,6 @@ describe('ListenerStream', () => {
     const waiting = stream.waitFor('charge.succeeded');
     controller.abort(new Error('done'));
     stream.end(controller.signal.reason);
-    await expect(waiting).rejects.toMatchObject({ kind: 'interrupted', message: 'Interrupted: done', cause: controller.signal.reason });
+    await expect(waiting).rejects.toMatchObject({ code: 'ERR_STRIPE_HOOKS_INTERRUPTED', message: 'Interrupted: done', cause: controller.signal.reason });
   });
 });

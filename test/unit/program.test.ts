@@ -68,10 +68,10 @@ describe('argv -> handler options', () => {
 
   it('option values are parsed by the definition, in our error model', async () => {
     await expect(parse(['listen', '--ready-timeout', 'soon'])).rejects.toMatchObject({
-      kind: 'usage',
+      code: 'ERR_STRIPE_HOOKS_USAGE',
       message: '--ready-timeout "soon" is not a number of seconds',
     });
-    await expect(parse(['trigger-flow', 'payment', '--offline', '--repeat', '0'])).rejects.toMatchObject({ kind: 'usage' });
+    await expect(parse(['trigger-flow', 'payment', '--offline', '--repeat', '0'])).rejects.toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE' });
     await expect(parse(['listen', '--flow', 'payment', '--all'])).rejects.toMatchObject({ code: 'commander.conflictingOption' });
     await expect(parse(['trigger-flow', 'payment', '--offline', '--stripe-account', 'acct_1'])).rejects.toMatchObject({ code: 'commander.conflictingOption' });
   });

@@ -43,7 +43,7 @@ describe('the last guard', () => {
       out.note(ALL_HOSTILE);
       out.warn(ALL_HOSTILE);
       out.debug(ALL_HOSTILE);
-      out.error({ message: ALL_HOSTILE, hint: ALL_HOSTILE, exitCode: 2, kind: 'usage' });
+      out.error({ message: ALL_HOSTILE, hint: ALL_HOSTILE, exitCode: 2, code: 'ERR_STRIPE_HOOKS_USAGE' });
       new Output({ json: true, color, verbose: false, stdout, stderr }).data({ type: ALL_HOSTILE });
       const withoutColours = color ? written.replace(/\u001b\[\d+m/g, '') : written; // eslint-disable-line no-control-regex -- chalk's own
       expect(withoutColours).not.toMatch(RAW_CONTROL);
