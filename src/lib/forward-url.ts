@@ -14,6 +14,8 @@ export function parseForwardUrl(value: string, flag = '--forward-to', hint = `us
   if (given === '' || given.startsWith('-')) throw new UsageError(`${flag} needs a URL`, { hint });
   let text = /^\d+$/.test(given) ? `localhost:${given}` : given.startsWith('/') ? `localhost${given}` : given;
   const scheme = SCHEME.exec(text)?.[1];
+  // `ht!tp://x` has no scheme, and http:// in front would make `ht!tp` its host: a typo, not a host name.
+  if (scheme === undefined && text.includes('://')) throw new UsageError(`${flag} "${given}" must be an http(s) URL`, { hint });
   if (scheme === undefined) text = `http://${text}`;
   else if (!/^https?$/i.test(scheme)) throw new UsageError(`${flag} "${given}" must be an http(s) URL`, { hint });
   try {

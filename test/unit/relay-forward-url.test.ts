@@ -43,6 +43,8 @@ describe('parseForwardUrl', () => {
     ['http://', /--forward-to "http:\/\/" is not a URL/],
     ['not a url', /--forward-to "not a url" is not a URL/],
     ['localhost:notaport/x', /is not a URL/],
+    // No scheme before ://, so http:// in front would have made `ht!tp` the host.
+    ['ht!tp://nope', /--forward-to "ht!tp:\/\/nope" must be an http\(s\) URL/],
   ])('refuses %j', (value, message) => {
     const error = usageError(() => parseForwardUrl(value));
     expect(error.message).toMatch(message);
