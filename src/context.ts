@@ -7,6 +7,7 @@ import { Output, colorEnabled } from './ui/output.js';
 import { warnSecretFlag } from './ui/secret-flag.js';
 import { parseApiBase } from './lib/option-values.js';
 import type { Environment } from './lib/environment.js';
+import { CLI_NAMES } from './lib/option-name.js';
 import type { GlobalOptions } from './program.js';
 
 /** What core modules get (the Environment: cwd, env, key, --api-base, signal), plus the terminal, which they never see. */
@@ -44,6 +45,7 @@ export function createContext(
     stripeBin: options.stripeBin || undefined,
     apiKey,
     apiBase: parseApiBase(options.apiBase),
+    names: CLI_NAMES,
     canPrompt: (io.stdinIsTTY ?? Boolean(process.stdin.isTTY)) && !isCI(env),
     signal,
   };

@@ -2,8 +2,9 @@
  * stripe-hooks as a library (docs/api.md): the package's only entry. Importing it
  * must stay cheap for a test suite, so it loads only the error class, the
  * built-in flows and the signer; each function loads its implementation
- * (src/api/) on its first call, and with it the SDK, undici or the Stripe CLI
- * plumbing it needs. Nothing here prints, prompts or exits.
+ * (src/api/) on its first call, which checks the options before anything else
+ * (src/api/check.ts), and with it the SDK, undici or the Stripe CLI plumbing it
+ * needs. Nothing here prints, prompts or exits.
  */
 import { UsageError } from './errors.js';
 import { BUILTIN_FLOWS } from './flows/builtin.js';
@@ -39,6 +40,7 @@ export type {
   SignPayloadOptions,
   SynthesizeEventsOptions,
   LocateStripeCliOptions,
+  WaitForOptions,
   StripeCli,
 } from './api/options.js';
 
@@ -82,9 +84,17 @@ export async function deleteEndpoint(options: Options.DeleteEndpointOptions): Pr
 
 /** A Stripe-Signature header value for `payload`, as Stripe computes it: `t=<seconds>,v1=<HMAC-SHA256>`. */
 export function signPayload(options: Options.SignPayloadOptions): string {
-  if (typeof options.secret !== 'string' || options.secret === '') throw new UsageError('secret is empty', { hint: 'give the signing secret the app verifies with' });
-  if (options.timestamp !== undefined && !Number.isInteger(options.timestamp)) throw new UsageError(`timestamp ${options.timestamp} is not whole unix seconds`);
-  return signatureHeader(options.payload, options.secret, options.timestamp);
+  // Checked here, by hand, as check.ts's rules would: they load with the other functions, and this one is synchronous.
+  if (typeof options !== 'object' || options === null) throw new UsageError('signPayload takes an options object', { hint: "e.g. signPayload({ payload, secret: 'whsec_…' })" });
+  const { payload, secret, timestamp, ...rest } = options;
+  const [unknown] = Object.keys(rest);
+  if (unknown !== undefined) throw new UsageError(`signPayload has no option ${JSON.stringify(unknown).slice(0, 60)}`, { hint: 'its options: payload, secret, timestamp' });
+  if (typeof payload !== 'string') throw new UsageError('payload must be a string: the exact body that will be sent');
+  if (typeof secret !== 'string' || secret.trim() === '') throw new UsageError('secret is empty', { hint: 'give the signing secret the app verifies with' });
+  if (timestamp !== undefined && !(Number.isInteger(timestamp) && timestamp >= 0)) {
+    throw new UsageError(`timestamp: ${String(timestamp).slice(0, 40)} is not whole unix seconds`, { hint: 'e.g. timestamp: 1700000000' });
+  }
+  return signatureHeader(payload, secret, timestamp);
 }
 
 /** The events a flow's offline run sends, typed by the SDK; the same ids and payloads for the same seed (and `now`). */
@@ -97,6 +107,7 @@ export const builtinFlows: readonly Flow[] = BUILTIN_FLOWS;
 
 /** A flow file (YAML or JSON, one flow) or a recording, relative to the cwd. */
 export async function loadFlow(path: string): Promise<Flow> {
+  if (typeof path !== 'string' || path.trim() === '') throw new UsageError('loadFlow takes the path of a flow file or a recording', { hint: "e.g. loadFlow('flows/refund.yaml')" });
   return (await import('./api/flows.js')).loadFlow(path);
 }
 

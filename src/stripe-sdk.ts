@@ -9,6 +9,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvironmentError, UsageError } from './errors.js';
+import { CLI_NAMES, type OptionNames } from './lib/option-name.js';
 import { isLiveKey } from './lib/stripe-key.js';
 
 export type { Stripe };
@@ -81,6 +82,8 @@ export interface ApiKeyOptions {
   live?: boolean;
   /** Asks the user for the key; the command offers it only where it may ask (a terminal, not CI). */
   ask?: () => Promise<string>;
+  /** How the hints name the options; absent: the CLI's flags. */
+  names?: OptionNames;
 }
 
 /**
@@ -88,17 +91,23 @@ export interface ApiKeyOptions {
  * A live key is refused unless the user said --live: nothing is sent with it.
  */
 export async function resolveApiKey(given: string | undefined, options: ApiKeyOptions = {}): Promise<string> {
+  const names = options.names ?? CLI_NAMES;
   let key = given?.trim();
   if (!key && options.ask) key = (await options.ask()).trim();
   if (!key) {
     throw new EnvironmentError('no API key', {
-      hint: 'set STRIPE_API_KEY or pass --api-key (a test key, sk_test_… or rk_test_…)',
+      hint: `set STRIPE_API_KEY or pass ${names.apiKey.name} (a test key, sk_test_… or rk_test_…)`,
     });
   }
   if (isLiveKey(key) && !options.live) {
-    throw new EnvironmentError('refusing to use a live-mode API key without --live', {
-      hint: 'pass --live to manage live endpoints, or use a test key (sk_test_…)',
-    });
+    // Where there is no --live (the library), live endpoints stay a deliberate step of the CLI's.
+    throw names.live
+      ? new EnvironmentError(`refusing to use a live-mode API key without ${names.live.name}`, {
+          hint: `pass ${names.live.name} to manage live endpoints, or use a test key (sk_test_…)`,
+        })
+      : new EnvironmentError('refusing to use a live-mode API key: the library manages test-mode endpoints only', {
+          hint: 'use a test key (sk_test_…); manage live endpoints with `stripe-hooks register-endpoint --live`',
+        });
   }
   return key;
 }
@@ -161,14 +170,14 @@ export function retryAfter(value: string | undefined, now = Date.now()): number 
 }
 
 /** Turns an SDK error into our error model: 401/403 and network are the environment's, 400/404 the user's. */
-export function toHooksError(error: unknown, apiBase?: URL): unknown {
+export function toHooksError(error: unknown, apiBase?: URL, names: OptionNames = CLI_NAMES): unknown {
   const stripeError = asStripeError(error);
   if (!stripeError) return error;
   const where = apiBase ? apiBase.host : 'api.stripe.com';
   switch (stripeError.type) {
     case 'StripeAuthenticationError':
       return new EnvironmentError('invalid API key', {
-        hint: 'check STRIPE_API_KEY / --api-key; keys are at https://dashboard.stripe.com/apikeys',
+        hint: `check STRIPE_API_KEY / ${names.apiKey.name}; keys are at https://dashboard.stripe.com/apikeys`,
         cause: error,
       });
     case 'StripePermissionError':
@@ -182,7 +191,7 @@ export function toHooksError(error: unknown, apiBase?: URL): unknown {
       return new EnvironmentError('Stripe kept rate-limiting the requests', { hint: 'wait a minute and run it again', cause: error });
     case 'StripeConnectionError':
       return new EnvironmentError(`cannot reach the Stripe API at ${where}`, {
-        hint: 'check the network (or --api-base); the request was retried',
+        hint: `check the network (or ${names.apiBase.name}); the request was retried`,
         cause: error,
       });
     default:
@@ -194,10 +203,10 @@ export function toHooksError(error: unknown, apiBase?: URL): unknown {
 }
 
 /** One SDK call as the rest of the tool wants it: rate limits retried, errors in our model. */
-export async function stripeCall<T>(call: () => Promise<T>, options: RetryOptions & { apiBase?: URL } = {}): Promise<T> {
+export async function stripeCall<T>(call: () => Promise<T>, options: RetryOptions & { apiBase?: URL; names?: OptionNames } = {}): Promise<T> {
   try {
     return await withRateLimitRetry(call, options);
   } catch (error) {
-    throw toHooksError(error, options.apiBase);
+    throw toHooksError(error, options.apiBase, options.names);
   }
 }

@@ -1,14 +1,17 @@
 /**
  * What every library function shares with the CLI's context: the environment it
- * runs in (the process's cwd and env, the options in place of the global flags),
- * the flow a FlowInput names, and turning an abort into the CLI's 'interrupted' error.
+ * runs in (the process's cwd and env, the options in place of the global flags,
+ * messages naming the library's options), the flow a FlowInput names, and turning
+ * an abort into the CLI's 'interrupted' error. The options themselves were checked
+ * at the entry (check.ts); what is left here needs the implementation.
  */
 import { abortError, UsageError } from '../errors.js';
-import { isLoaded, resolveFlow } from '../flows/load.js';
+import { resolveFlow } from '../flows/load.js';
 import type { Flow } from '../flows/types.js';
-import { FlowShapeError, parseFlow } from '../flows/validate.js';
+import { FlowShapeError, parseFlowObject } from '../flows/validate.js';
 import type { Environment } from '../lib/environment.js';
-import { checkInteger, parseApiBase } from '../lib/option-values.js';
+import { LIBRARY_NAMES } from '../lib/option-name.js';
+import { parseApiBase } from '../lib/option-values.js';
 import { refuseApiKey } from '../lib/secrets.js';
 import type { FlowInput } from './options.js';
 
@@ -23,8 +26,9 @@ export function apiEnvironment(options: { apiKey?: string; apiBase?: string; str
     env,
     stripeBin: options.stripeBin ?? (env.STRIPE_HOOKS_STRIPE_BIN || undefined),
     apiKey: options.apiKey ?? (env.STRIPE_API_KEY || undefined),
-    apiBase: parseApiBase(options.apiBase ?? env.STRIPE_HOOKS_API_BASE),
+    apiBase: options.apiBase === undefined ? parseApiBase(env.STRIPE_HOOKS_API_BASE, 'STRIPE_HOOKS_API_BASE') : new URL(options.apiBase.trim()),
     signal: options.signal ?? NO_SIGNAL,
+    names: LIBRARY_NAMES,
   };
 }
 
@@ -43,33 +47,22 @@ export async function interruptible<T>(signal: AbortSignal | undefined, work: ()
   }
 }
 
-/** A flow by name (as the CLI looks it up from the cwd), or a flow object, checked as a flow file's would be. */
+/**
+ * A flow by name (as the CLI looks it up from the cwd), or a flow object, checked by its shape as a flow file's
+ * would be: a copy of one loadFlow returned (spread, or through JSON) is as good as the original.
+ */
 export async function resolveFlowInput(flow: FlowInput): Promise<Flow> {
   if (typeof flow === 'string') return resolveFlow(flow, { cwd: process.cwd() });
-  if (typeof flow !== 'object' || flow === null) throw new UsageError('flow must be a flow name or a flow object', { hint: "e.g. flow: 'payment'" });
-  if (isLoaded(flow)) return flow; // from loadFlow: checked when read (a recording's name and types would not pass parseFlow)
-  const { name, source, ...body } = flow;
   try {
-    return parseFlow(body, typeof name === 'string' ? name : '', typeof source === 'string' ? source : 'flow object', []);
+    return parseFlowObject(flow);
   } catch (error) {
-    if (error instanceof FlowShapeError) throw new UsageError(error.message, { hint: error.hint });
+    if (error instanceof FlowShapeError) throw new UsageError(`flow: ${error.message}`, { hint: error.hint });
     throw error;
   }
 }
 
 /** A signing secret: any non-empty text but an API key (the app verifies with whatever it was given). */
 export function requireSecret(secret: string): string {
-  if (typeof secret !== 'string' || secret.trim() === '') {
-    throw new UsageError('secret is empty', { hint: 'give the signing secret your app verifies with, e.g. its STRIPE_WEBHOOK_SECRET' });
-  }
   refuseApiKey(secret.trim(), 'the secret option');
   return secret.trim();
 }
-
-// The limits `trigger-flow --seed` and `--forward-timeout` take (src/commands/trigger-flow/definition.ts).
-const MAX_SEED = 0xffffffff;
-
-export const checkSeed = (seed: number | undefined): number | undefined => (seed === undefined ? undefined : checkInteger(seed, 'seed', 0, MAX_SEED));
-
-/** A per-delivery limit in ms, at most Stripe's 30 s. */
-export const checkTimeout = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : checkInteger(ms, 'timeoutMs', 1, 30_000, 5000));

@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { abortError, UsageError } from '../errors.js';
 import { assertLiveRunnable } from '../flows/load.js';
 import { assertEventType, builtinFlowEvents } from '../flows/events.js';
-import { parseForwardUrl } from '../lib/forward-url.js';
-import { parseSeconds } from '../lib/option-values.js';
+import type { Environment } from '../lib/environment.js';
+import { option } from '../lib/option-name.js';
 import { listenTally, type ListenSummary } from '../listen/summary.js';
 import { ListenerStream, noticeEvent, type DeliveryMatch, type ListenerEvent } from '../listen/stream.js';
 import { recordingSink } from '../record/policy.js';
@@ -15,23 +15,33 @@ import type { Routing } from '../relay/routing.js';
 import { READY_TIMEOUT_MS, runLiveFlow } from '../run/live-runner.js';
 import { planFlow } from '../run/plan.js';
 import { reportJson, type FlowReport } from '../run/report.js';
-import { stripeTarget } from '../stripe-cli/spawn.js';
+import { stripeCliApiBase, stripeTarget } from '../stripe-cli/spawn.js';
 import { locateUnproven, startWhileProving } from '../stripe-cli/while-proving.js';
+import { checkOptions } from './check.js';
 import { apiEnvironment, interruptible, resolveFlowInput } from './common.js';
-import type { StartListenerOptions, TriggerFlowOptions } from './options.js';
+import type { StartListenerOptions, TriggerFlowOptions, WaitForOptions } from './options.js';
+import { RULES } from './rules.js';
 
 // `trigger-flow --step-timeout`'s default.
-const STEP_TIMEOUT_S = 30;
+const STEP_TIMEOUT_MS = 30_000;
+
+/** The environment of a live run: its API base must be one the Stripe CLI takes (checked before anything starts). */
+function liveEnvironment(options: TriggerFlowOptions | StartListenerOptions): Environment {
+  const environment = apiEnvironment(options);
+  if (environment.apiBase) stripeCliApiBase(environment.apiBase, options.apiBase === undefined ? 'STRIPE_HOOKS_API_BASE' : option('apiBase'));
+  return environment;
+}
 
 export function triggerFlow(options: TriggerFlowOptions): Promise<FlowReport> {
+  checkOptions('triggerFlow', options, RULES.triggerFlow);
   return interruptible(options.signal, async () => {
-    const environment = apiEnvironment(options);
+    const environment = liveEnvironment(options);
     const flow = await resolveFlowInput(options.flow);
-    assertLiveRunnable(flow); // a recording loaded with loadFlow
+    assertLiveRunnable(flow, `use deliverFlow for fresh events of its types, or replay({ file: ${JSON.stringify(flow.source)} }) to send the recorded events themselves`);
     const plan = planFlow(flow, {
-      routing: { forwardTo: parseForwardUrl(options.forwardTo, 'forwardTo'), routes: [] },
+      routing: { forwardTo: new URL(options.url.trim()).href, routes: [] },
       apiBase: environment.apiBase,
-      stepTimeoutMs: parseSeconds(String(options.stepTimeout ?? STEP_TIMEOUT_S), 'stepTimeout'),
+      stepTimeoutMs: options.stepTimeoutMs ?? STEP_TIMEOUT_MS,
       listen: true,
     });
     return reportJson(await runLiveFlow(environment, { plan, continueOnError: Boolean(options.continueOnError) }));
@@ -43,8 +53,8 @@ export interface Listener {
   secret: string;
   /** `listen --json`'s objects from `ready` on, plus the recording's notices and `dropped`; at most QUEUE_LIMIT kept unread (docs/api.md). */
   events: AsyncIterable<ListenerEvent>;
-  /** The first matching delivery from the call on (docs/api.md); rejects kind 'failed' after `timeout` ms or when the listener ends first. */
-  waitFor(match: DeliveryMatch, options?: { timeout?: number }): Promise<ListenDelivery>;
+  /** The first matching delivery from the call on (docs/api.md); rejects ERR_STRIPE_HOOKS_FAILED after `timeoutMs` or when the listener ends first. */
+  waitFor(match: DeliveryMatch, options?: WaitForOptions): Promise<ListenDelivery>;
   /** Stops `stripe listen` (resolves once it is gone) and the relay; closes the recording. Resolves with the run's counts. */
   stop(): Promise<ListenSummary>;
 }
@@ -55,16 +65,28 @@ function eventTypes(events: string[] | undefined): string[] {
   return [...new Set(events.map((type) => assertEventType(type, 'events')))];
 }
 
+/** waitFor's arguments, checked as any options are: a rejection, like every problem of a promise-returning call. */
+function waitForChecked(stream: ListenerStream, match: DeliveryMatch, options: WaitForOptions = {}): Promise<ListenDelivery> {
+  try {
+    if (typeof match !== 'string' && typeof match !== 'function') throw new UsageError('waitFor takes an event type or a test of the delivery', { hint: "e.g. waitFor('invoice.paid')" });
+    checkOptions('waitFor', options, RULES.waitFor);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return stream.waitFor(match, options);
+}
+
 export function startListener(options: StartListenerOptions): Promise<Listener> {
+  checkOptions('startListener', options, RULES.startListener);
   const { signal } = options;
   return interruptible(signal, async () => {
-    const environment = apiEnvironment(options);
-    const routing: Routing = { forwardTo: parseForwardUrl(options.forwardTo, 'forwardTo'), routes: [] };
+    const environment = liveEnvironment(options);
+    const routing: Routing = { forwardTo: new URL(options.url.trim()).href, routes: [] };
     const events = eventTypes(options.events);
     const unproven = await locateUnproven(environment);
     const target = stripeTarget(environment, unproven.path);
     const stream = new ListenerStream(signal);
-    const recorder = options.record === undefined ? undefined : openRecorder(resolve(environment.cwd, options.record), { live: Boolean(options.live), secrets: [environment.apiKey] });
+    const recorder = options.record === undefined ? undefined : openRecorder(resolve(environment.cwd, options.record), { live: Boolean(options.live), secrets: [environment.apiKey], option: environment.names.record });
     const record = recorder && recordingSink(recorder, (notice) => stream.push(noticeEvent(notice)));
     const { started, proven } = await startWhileProving(
       unproven,
@@ -105,6 +127,6 @@ export function startListener(options: StartListenerOptions): Promise<Listener> 
         await stop(); // a consumer that breaks out of the loop stops the listener too
       }
     }
-    return { secret: started.secret, events: relayed(), waitFor: (match, waitOptions) => stream.waitFor(match, waitOptions), stop };
+    return { secret: started.secret, events: relayed(), waitFor: (match, waitOptions) => waitForChecked(stream, match, waitOptions), stop };
   });
 }

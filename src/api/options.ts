@@ -1,7 +1,9 @@
 /**
  * The library's option objects, one per function (docs/api.md). Every field is
- * named; an unknown one is a type error. `signal` stops the work: the function
- * then rejects with a StripeHooksError of code ERR_STRIPE_HOOKS_INTERRUPTED, nothing left running.
+ * named; an unknown one is a type error, and a usage error at run time (each
+ * object is checked by the rules in rules.ts). Durations are milliseconds, and
+ * their names end in `Ms`. `signal` stops the work: the function then rejects
+ * with a StripeHooksError of code ERR_STRIPE_HOOKS_INTERRUPTED, nothing left running.
  */
 import type { Flow } from '../flows/types.js';
 
@@ -27,8 +29,8 @@ interface StripeBinary {
 
 export interface DeliverFlowOptions extends Abortable {
   flow: FlowInput;
-  /** The app's webhook URL (localhost:4242/webhook works). */
-  forwardTo: string;
+  /** The app's webhook URL, absolute: http://localhost:4242/webhook. */
+  url: string;
   /** The signing secret the app verifies with. */
   secret: string;
   /** Fixes ids, payloads and the shuffle order; random (and in the report) when not given. */
@@ -45,12 +47,12 @@ export interface DeliverFlowOptions extends Abortable {
   continueOnError?: boolean;
   /** The events' api_version; the SDK's pinned version by default. */
   apiVersion?: string;
-  /** Per-delivery limit in ms (default 30,000, Stripe's). */
+  /** Per-delivery limit in ms, 1 to 30,000 (default 30,000, Stripe's). */
   timeoutMs?: number;
 }
 
 export interface AuditHandlerOptions extends Abortable {
-  forwardTo: string;
+  url: string;
   secret: string;
   /** Audit with the first event of this flow rather than a payment_intent.succeeded. */
   flow?: FlowInput;
@@ -61,14 +63,14 @@ export interface AuditHandlerOptions extends Abortable {
 
 export interface TriggerFlowOptions extends Abortable, StripeAccess, StripeBinary {
   flow: FlowInput;
-  forwardTo: string;
-  /** Seconds each step may take (default 30). */
-  stepTimeout?: number;
+  url: string;
+  /** Milliseconds each step may take, 1 to 3,600,000 (default 30,000); a step's own `timeout` in a flow file wins. */
+  stepTimeoutMs?: number;
   continueOnError?: boolean;
 }
 
 export interface StartListenerOptions extends Abortable, StripeAccess, StripeBinary {
-  forwardTo: string;
+  url: string;
   /** Event types to listen for; default: every event of the built-in flows. */
   events?: string[];
   /** Append every delivered event to this NDJSON file (replay reads it). */
@@ -80,7 +82,7 @@ export interface StartListenerOptions extends Abortable, StripeAccess, StripeBin
 export interface ReplayOptions extends Abortable {
   /** A recording (listen --record), relative to the cwd. */
   file: string;
-  forwardTo: string;
+  url: string;
   secret: string;
   /** Event-type globs: only matching events are sent (e.g. ['invoice.*']). */
   only?: string[];
@@ -133,6 +135,12 @@ export interface SynthesizeEventsOptions {
 }
 
 export interface LocateStripeCliOptions extends Abortable, StripeBinary {}
+
+/** A Listener's `waitFor(match, options)`. */
+export interface WaitForOptions {
+  /** How long to wait, in ms (default 30,000): then it rejects with ERR_STRIPE_HOOKS_FAILED. */
+  timeoutMs?: number;
+}
 
 export interface StripeCli {
   path: string;

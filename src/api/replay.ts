@@ -1,19 +1,21 @@
 /** The library's replay: a recording re-signed and re-sent, over the core `stripe-hooks replay` runs. */
+import { option } from '../lib/option-name.js';
 import { readRecording } from '../record/read.js';
 import { offlineSettings } from '../run/offline-settings.js';
 import { reportJson, type FlowReport } from '../run/report.js';
-import { parseOnly, runReplay, selectEvents } from '../run/replay.js';
-import { checkSeed, checkTimeout, interruptible, requireSecret } from './common.js';
+import { runReplay, selectEvents } from '../run/replay.js';
+import { interruptible, requireSecret } from './common.js';
 import type { ReplayOptions } from './options.js';
+import { checkOptions } from './check.js';
+import { RULES } from './rules.js';
 
 export function replay(options: ReplayOptions): Promise<FlowReport> {
+  checkOptions('replay', options, RULES.replay);
   return interruptible(options.signal, async () => {
-    const seed = checkSeed(options.seed);
-    const settings = offlineSettings({ forwardTo: options.forwardTo, seed });
+    const settings = offlineSettings({ forwardTo: options.url, seed: options.seed });
     const secret = requireSecret(options.secret);
-    const only = options.only === undefined ? undefined : parseOnly(options.only.join(','));
     const recording = await readRecording(options.file, process.cwd());
-    const entries = selectEvents(recording, { only, since: options.since });
+    const entries = selectEvents(recording, { only: options.only, since: options.since }, { only: option('only'), since: option('since') });
     const shuffle = Boolean(options.shuffle);
     const report = await runReplay({
       url: settings.url,
@@ -24,7 +26,7 @@ export function replay(options: ReplayOptions): Promise<FlowReport> {
       duplicate: Boolean(options.duplicate),
       shuffle,
       continueOnError: Boolean(options.continueOnError),
-      timeoutMs: checkTimeout(options.timeoutMs),
+      timeoutMs: options.timeoutMs,
       signal: options.signal,
     });
     // As the CLI: the seed is stated only when it chose an order.

@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { Environment } from '../lib/environment.js';
+import type { OptionNames } from '../lib/option-name.js';
 import { isLiveKey } from '../lib/stripe-key.js';
 import { createStripeClient, resolveApiKey, stripeCall, type ApiKeyOptions, type RetryOptions, type Stripe } from '../stripe-sdk.js';
 import type { DesiredEndpoint } from './desired.js';
@@ -21,17 +22,19 @@ import { normaliseEndpointUrl, sameUrl } from './url.js';
 export interface EndpointsApi extends RetryOptions {
   stripe: Stripe;
   apiBase?: URL;
+  /** How errors name the options (--api-key or apiKey, …). */
+  names?: OptionNames;
 }
 
 /** Resolves the key (refusing a live one without --live) and makes the client; sends nothing. */
 export async function openEndpointsApi(
-  environment: Pick<Environment, 'apiKey' | 'apiBase' | 'signal'>,
-  options: ApiKeyOptions,
+  environment: Pick<Environment, 'apiKey' | 'apiBase' | 'signal' | 'names'>,
+  options: Omit<ApiKeyOptions, 'names'>,
 ): Promise<EndpointsApi & { liveKey: boolean }> {
-  const { apiBase, signal } = environment;
-  const apiKey = await resolveApiKey(environment.apiKey, options);
+  const { apiBase, signal, names } = environment;
+  const apiKey = await resolveApiKey(environment.apiKey, { ...options, names });
   const stripe = await createStripeClient({ apiKey, apiBase, signal });
-  return { stripe, apiBase, signal, liveKey: isLiveKey(apiKey) };
+  return { stripe, apiBase, signal, names, liveKey: isLiveKey(apiKey) };
 }
 
 export interface RegisterResult {

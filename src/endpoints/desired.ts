@@ -4,6 +4,8 @@
  */
 import { UsageError } from '../errors.js';
 import { parseApiVersion } from '../lib/api-version.js';
+import { named, type Named } from '../lib/option-name.js';
+import { quoted } from '../lib/sanitize.js';
 import { parseEventList } from '../flows/events.js';
 import { flowEventTypes } from '../flows/load.js';
 import { normaliseEndpointUrl } from './url.js';
@@ -39,7 +41,7 @@ export interface RegisterOptions {
 
 export async function desiredEndpoint(options: RegisterOptions, defaultApiVersion: string, cwd: string): Promise<DesiredEndpoint> {
   if (options.url === undefined) throw new UsageError('--url is required', { hint: 'e.g. --url https://app.example.com/webhook' });
-  const apiVersion = options.apiVersion === undefined ? undefined : parseApiVersion(options.apiVersion, `e.g. --api-version ${defaultApiVersion}`);
+  const apiVersion = options.apiVersion === undefined ? undefined : parseApiVersion(options.apiVersion, '--api-version', defaultApiVersion);
   return {
     url: normaliseEndpointUrl(options.url),
     events: await selectEvents(options, cwd),
@@ -73,19 +75,26 @@ export async function selectEvents(options: Pick<RegisterOptions, 'events' | 'fl
   return parseEventList(options.events!);
 }
 
-/** `k=v` entries; `k=` removes the key. Stripe's limits (40-char keys, 500-char values) are checked here. */
+/** `k=v` entries; `k=` removes the key. */
 export function parseMetadata(entries: readonly string[]): Record<string, string> {
   const metadata: Record<string, string> = {};
   for (const entry of entries) {
     const at = entry.indexOf('=');
     const key = at === -1 ? '' : entry.slice(0, at).trim();
     if (!key) throw new UsageError(`--metadata "${entry}" is not key=value`, { hint: 'e.g. --metadata deploy=web-1 (key= removes the key)' });
-    if (key.length > 40 || /[[\]]/.test(key)) {
-      throw new UsageError(`--metadata key "${key}" is not allowed`, { hint: 'keys are at most 40 characters, without [ or ]' });
+    metadata[key] = entry.slice(at + 1);
+  }
+  return checkMetadata(metadata);
+}
+
+/** Stripe's limits (1 to 40-character keys without brackets, values up to 500), named as the caller's option. */
+export function checkMetadata(metadata: Record<string, string>, name: Named = '--metadata'): Record<string, string> {
+  const option = named(name).name;
+  for (const [key, value] of Object.entries(metadata)) {
+    if (key === '' || key.length > 40 || /[[\]]/.test(key)) {
+      throw new UsageError(`${option} key ${quoted(key)} is not allowed`, { hint: 'keys are at most 40 characters, without [ or ]' });
     }
-    const value = entry.slice(at + 1);
-    if (value.length > 500) throw new UsageError(`--metadata value for "${key}" is longer than 500 characters`);
-    metadata[key] = value;
+    if (value.length > 500) throw new UsageError(`${option} value for ${quoted(key)} is longer than 500 characters`);
   }
   return metadata;
 }

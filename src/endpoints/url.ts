@@ -1,5 +1,6 @@
 /** Endpoint URLs: validated before any request, and compared in one canonical form. */
 import { UsageError } from '../errors.js';
+import type { Named } from '../lib/option-name.js';
 import { parseHttpUrl } from '../lib/option-values.js';
 
 const EXAMPLE = 'e.g. --url https://app.example.com/webhook';
@@ -10,7 +11,7 @@ const EXAMPLE = 'e.g. --url https://app.example.com/webhook';
  * dropped because it never reaches the server. Path, trailing slash and query stay:
  * they are what the app's router sees.
  */
-export function normaliseEndpointUrl(value: string, flag = '--url'): string {
+export function normaliseEndpointUrl(value: string, flag: Named = '--url'): string {
   const url = parseHttpUrl(value.trim(), flag, EXAMPLE, 'is not an absolute URL');
   url.hash = '';
   return url.href;

@@ -101,15 +101,6 @@ async function loadDocument(path: string, shown: string, kind: 'file' | 'config'
 
 const RECORDING_EXTENSIONS = new Set(['.ndjson', '.jsonl']);
 
-/** Flows read from a recording: live mode refuses them (see assertLiveRunnable). */
-const RECORDED = new WeakSet<Flow>();
-
-/** Flows this module read and checked from a file: the library takes them back as they are (see isLoaded). */
-const LOADED = new WeakSet<Flow>();
-
-/** Whether `flow` is one loadFlowFile returned, already checked (a recording's, whose name and types a flow file could not have, included). */
-export const isLoaded = (flow: Flow): boolean => LOADED.has(flow);
-
 /**
  * A recording used as a flow: the sequence of its event types, in recorded order (the file's
  * name names it). Offline mode synthesizes fresh events of those types, so --repeat, --seed,
@@ -119,16 +110,17 @@ export const isLoaded = (flow: Flow): boolean => LOADED.has(flow);
  */
 async function recordingFlow(file: string, cwd: string): Promise<Flow> {
   const recording = await readRecording(file, cwd);
-  const flow = recordingAsFlow(recording, recording.entries, `the ${recording.entries.length} event types recorded in ${recording.shown}`);
-  RECORDED.add(flow);
-  return flow;
+  return recordingAsFlow(recording, recording.entries, `the ${recording.entries.length} event types recorded in ${recording.shown}`);
 }
 
-/** Refuses a recording-as-flow in live mode: `stripe trigger` has no fixture for most recorded types, and each fixture fires more events. */
-export function assertLiveRunnable(flow: Flow): void {
-  if (!RECORDED.has(flow)) return;
+/**
+ * Refuses a recording-as-flow in live mode: `stripe trigger` has no fixture for most recorded types, and each
+ * fixture fires more events. `instead` says what to do, in the caller's terms (the CLI's by default).
+ */
+export function assertLiveRunnable(flow: Flow, instead?: string): void {
+  if (!flow.recording) return;
   throw new UsageError(`${flow.source} is a recording: live mode cannot trigger its events`, {
-    hint: `add --offline for fresh events of its types, or run \`stripe-hooks replay ${flow.source}\` to send the recorded events themselves`,
+    hint: instead ?? `add --offline for fresh events of its types, or run \`stripe-hooks replay ${flow.source}\` to send the recorded events themselves`,
   });
 }
 
@@ -141,9 +133,7 @@ export async function loadFlowFile(file: string, cwd: string): Promise<Flow[]> {
   const recording = RECORDING_EXTENSIONS.has(extname(path).toLowerCase());
   const text = recording ? '' : await readSource(path, shown);
   if (text === undefined) throw new UsageError(`flow file ${shown} not found`, { hint: `check the --file path (relative to ${cwd})` });
-  const flows = recording || looksLikeRecording(text) ? [await recordingFlow(file, cwd)] : await loadDocument(path, shown, 'file', text);
-  for (const flow of flows) LOADED.add(flow);
-  return flows;
+  return recording || looksLikeRecording(text) ? [await recordingFlow(file, cwd)] : loadDocument(path, shown, 'file', text);
 }
 
 /** The `flows:` section of the cwd's config file, if there is one. */

@@ -24,4 +24,9 @@ export interface Flow {
   steps: FlowStep[];
   /** Where the flow came from: "built-in", or the file it was read from. */
   source: string;
+  /**
+   * Read from a recording (`listen --record`): its steps are the recorded event types, any well-formed type (a
+   * recording may be newer than this SDK), and live mode refuses it, as `stripe trigger` has no fixture for most.
+   */
+  recording?: boolean;
 }

@@ -5,7 +5,9 @@
  */
 import { quoted } from '../lib/sanitize.js';
 import { suggest } from '../lib/suggest.js';
+import { EVENT_TYPE_FORM, isEventTypeShape } from '../lib/grammar.js';
 import { isEventType, unknownEventMessage } from './events.js';
+import type { EventType } from './event-types.js';
 import type { Flow, FlowStep } from './types.js';
 
 export type NodePath = (string | number)[];
@@ -135,4 +137,35 @@ export function parseFlowDocument(value: unknown, source: string, kind: 'file' |
   if (value.flows === undefined) return [];
   if (!isRecord(value.flows)) throw new FlowShapeError(['flows'], '"flows" must map flow names to flows', 'e.g. flows: { refund: { steps: [charge.refunded] } }');
   return Object.entries(value.flows).map(([name, flow]) => parseFlow(flow, name, source, ['flows', name]));
+}
+
+/**
+ * A flow given as an object (the library's FlowInput): checked by its shape alone, so a copy of a loaded flow
+ * (`{ ...flow }`, a JSON round trip) is as good as the original. A recording's flow says so in `recording`, and
+ * its name (the file's) and event types (any well-formed one) are checked by that field's rules.
+ */
+export function parseFlowObject(value: unknown): Flow {
+  if (!isRecord(value)) throw new FlowShapeError([], 'flow must be a flow name or a flow object', "e.g. flow: 'payment'");
+  const { name, source = 'flow object', recording, ...body } = value;
+  if (typeof source !== 'string') throw new FlowShapeError(['source'], 'the flow\'s "source" must be a string');
+  if (recording !== undefined && typeof recording !== 'boolean') throw new FlowShapeError(['recording'], 'the flow\'s "recording" must be true or false');
+  if (recording) return parseRecordedFlow(body, name, source);
+  return parseFlow(body, typeof name === 'string' ? name : '', source, []);
+}
+
+/** A recording's flow: a name, a description, and steps of `{ event }` with well-formed types, nothing else. */
+function parseRecordedFlow(body: Record<string, unknown>, name: unknown, source: string): Flow {
+  if (typeof name !== 'string' || name === '') throw new FlowShapeError(['name'], 'a recording\'s flow needs its "name" (the file\'s)');
+  const what = `flow ${quoted(name)}`;
+  rejectUnknownKeys(body, ['description', 'steps'], [], what);
+  if (body.description !== undefined && typeof body.description !== 'string') throw new FlowShapeError(['description'], `${what}: "description" must be a string`);
+  if (!Array.isArray(body.steps) || body.steps.length === 0) throw new FlowShapeError(['steps'], `${what} needs a non-empty list of "steps"`);
+  const steps = body.steps.map((step: unknown, i) => {
+    const label = `${what} step ${i + 1}`;
+    if (!isRecord(step)) throw new FlowShapeError(['steps', i], `${label} must be a mapping with "event"`);
+    rejectUnknownKeys(step, ['event'], ['steps', i], `${label} (recorded)`);
+    if (!isEventTypeShape(step.event)) throw new FlowShapeError(['steps', i, 'event'], `${label}: ${quoted(step.event)} is not an event type`, `an event type is ${EVENT_TYPE_FORM}`);
+    return { event: step.event as EventType };
+  });
+  return { name, description: body.description ?? '', steps, source, recording: true };
 }

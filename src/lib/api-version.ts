@@ -1,5 +1,6 @@
 /** Stripe API versions: the one the SDK is pinned to, and the grammar of one the user names. */
 import { UsageError } from '../errors.js';
+import { named, type Named } from './option-name.js';
 import { SDK_API_VERSION } from './sdk-api-version.js';
 
 export { SDK_API_VERSION };
@@ -7,8 +8,9 @@ export { SDK_API_VERSION };
 /** A date, optionally with the release name: 2024-06-20, 2026-10-28.endive. */
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/;
 
-/** An --api-version value, trimmed; anything else is a usage error. */
-export function parseApiVersion(value: string, hint = `use a date, optionally with a release name: e.g. --api-version ${SDK_API_VERSION}`): string {
+/** An --api-version (or apiVersion) value, trimmed; anything else is a usage error naming the option. */
+export function parseApiVersion(value: string, name: Named = '--api-version', example: string = SDK_API_VERSION): string {
   if (API_VERSION.test(value.trim())) return value.trim();
-  throw new UsageError(`--api-version "${value}" is not a Stripe API version`, { hint });
+  const option = named(name);
+  throw new UsageError(`${option.given(value)} is not a Stripe API version`, { hint: `use a date, optionally with a release name: e.g. ${option.example(example)}` });
 }

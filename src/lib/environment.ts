@@ -1,7 +1,10 @@
+import type { OptionNames } from './option-name.js';
+
 /**
  * What core modules take from the outside world: plain data, resolved once by
- * the CLI. No terminal in it: core returns warnings and never prints or asks.
- * The commands' `Context` has all of this (and more), so it can be passed as is.
+ * the CLI (or by the library from its options). No terminal in it: core returns
+ * warnings and never prints or asks. The commands' `Context` has all of this
+ * (and more), so it can be passed as is.
  */
 export interface Environment {
   cwd: string;
@@ -12,6 +15,8 @@ export interface Environment {
   apiKey?: string;
   /** Local backend for the Stripe CLI and the SDK (--api-base or STRIPE_HOOKS_API_BASE). */
   apiBase?: URL;
+  /** How messages name options: the CLI's flags (CLI_NAMES) or the library's options (LIBRARY_NAMES). */
+  names: OptionNames;
   /** Aborted on SIGINT/SIGTERM: long work stops its children and throws the reason. */
   signal: AbortSignal;
 }

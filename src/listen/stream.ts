@@ -6,7 +6,6 @@
  */
 import { abortError, FailedError } from '../errors.js';
 import { AsyncQueue } from '../lib/async-queue.js';
-import { checkInteger } from '../lib/option-values.js';
 import type { RecordNotice, SkipReason } from '../record/policy.js';
 import type { ListenDelivery, ListenerEvent as ListenJson } from '../relay/listen-json.js';
 
@@ -84,8 +83,8 @@ export class ListenerStream {
   }
 
   /** The first matching delivery from now on; rejects ERR_STRIPE_HOOKS_FAILED after `timeoutMs` (default 30,000) or once the listener ends. */
-  waitFor(match: DeliveryMatch, options: { timeout?: number } = {}): Promise<ListenDelivery> {
-    const timeout = checkInteger(options.timeout ?? WAIT_MS, 'timeout', 1, 2 ** 31 - 1, 5000);
+  waitFor(match: DeliveryMatch, options: { timeoutMs?: number } = {}): Promise<ListenDelivery> {
+    const timeout = options.timeoutMs ?? WAIT_MS;
     const what = typeof match === 'string' ? `${match} delivery` : 'matching delivery';
     const test = typeof match === 'string' ? (delivery: ListenDelivery) => delivery.type === match : match;
     if (this.ended) return Promise.reject(this.endError(this.ended.error, what));

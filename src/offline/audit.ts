@@ -47,6 +47,8 @@ export interface AuditOptions {
   sample?: AuditSample;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** The option that gave `url`, as the fixes name it: --forward-to (the default), or the library's `url`. */
+  urlOption?: string;
 }
 
 /** A parsed event body. */
@@ -92,10 +94,11 @@ function describe(answer: Answer): string {
  * The fix for a check whose answer was wrong, from the answer's class: unreachable apps, wrong paths and
  * crashing apps get the same advice everywhere.
  */
-function fixFor(answer: Answer, expected: Expect, accepted: string, url: URL): string {
-  if (answer.failure === 'refused') return `${deliveryHint(answer)} (${url.href})`;
+function fixFor(answer: Answer, expected: Expect, accepted: string, url: URL, flag: string): string {
+  const target = { url: url.href, flag };
+  if (answer.failure === 'refused') return `${deliveryHint(answer, { target })} (${url.href})`;
   if (answer.status === null) return `make the app answer every request (${answer.error})`;
-  const wrongPath = deliveryHint(answer, { target: { url: url.href, flag: '--forward-to' } });
+  const wrongPath = deliveryHint(answer, { target });
   if (wrongPath) return wrongPath;
   if (expected === '4xx' && answer.status >= 500) {
     return `answered ${answer.status}: catch the verification error and answer 400 (Stripe retries a 5xx for days, and this request can never succeed)`;
@@ -104,7 +107,7 @@ function fixFor(answer: Answer, expected: Expect, accepted: string, url: URL): s
 }
 
 export async function auditHandler(options: AuditOptions): Promise<AuditReport> {
-  const { url, secret } = options;
+  const { url, secret, urlOption = '--forward-to' } = options;
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   // Waits a little past the limit, so a slow handler's answer still arrives and check 7 can say how slow.
   const deliverer = createDeliverer(url, { timeoutMs: timeoutMs + Math.min(timeoutMs, 10_000), signal: options.signal });
@@ -125,7 +128,7 @@ export async function auditHandler(options: AuditOptions): Promise<AuditReport> 
   const checks: AuditCheck[] = [];
   const check = (name: string, title: string, expected: Expect, answer: Answer, accepted: string, detail = describe(answer)) => {
     const ok = met(answer, expected);
-    checks.push({ name, title, expected, status: answer.status, ms: answer.ms, ok, detail, ...(!ok && { fix: fixFor(answer, expected, accepted, url) }) });
+    checks.push({ name, title, expected, status: answer.status, ms: answer.ms, ok, detail, ...(!ok && { fix: fixFor(answer, expected, accepted, url, urlOption) }) });
   };
 
   try {
@@ -177,7 +180,7 @@ export async function auditHandler(options: AuditOptions): Promise<AuditReport> 
       ...(!timely && {
         fix:
           worst.status === null && !timedOut
-            ? fixFor(worst, '2xx', '', url)
+            ? fixFor(worst, '2xx', '', url, urlOption)
             : `answer 2xx as soon as the event is verified and do slow work afterwards (a queue): Stripe gives up after ${timeoutMs / 1000} s and delivers the event again`,
       }),
     });

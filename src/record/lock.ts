@@ -8,10 +8,11 @@
  */
 import { UsageError } from '../errors.js';
 import { tryLock, type Lock } from '../lib/lock.js';
+import { CLI_NAMES, type OptionName } from '../lib/option-name.js';
 
 export type RecordingLock = Lock;
 
-export function lockRecording(path: string): RecordingLock {
+export function lockRecording(path: string, option: OptionName = CLI_NAMES.record): RecordingLock {
   const lockPath = `${path}.lock`;
   let attempt;
   try {
@@ -21,9 +22,9 @@ export function lockRecording(path: string): RecordingLock {
   }
   if ('release' in attempt) return attempt;
   if (attempt.holder !== undefined) {
-    throw new UsageError(`--record ${path}: another stripe-hooks run (pid ${attempt.holder}) is recording to it`, {
+    throw new UsageError(`${option.name} ${path}: another stripe-hooks run (pid ${attempt.holder}) is recording to it`, {
       hint: 'stop that run first, or record to another file',
     });
   }
-  throw new UsageError(`--record ${path}: its lock ${lockPath} cannot be taken over`, { hint: `remove ${lockPath} if no run is recording` });
+  throw new UsageError(`${option.name} ${path}: its lock ${lockPath} cannot be taken over`, { hint: `remove ${lockPath} if no run is recording` });
 }

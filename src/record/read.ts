@@ -206,5 +206,5 @@ export async function openBodies(recording: Pick<Recording, 'path' | 'shown'>): 
  * may be newer than this SDK's list; the runner compares them only as strings.
  */
 export function recordingAsFlow(recording: Recording, entries: readonly RecordingEntry[], description: string): Flow {
-  return { name: recording.name, description, steps: entries.map((entry) => ({ event: entry.type as EventType })), source: recording.shown };
+  return { name: recording.name, description, steps: entries.map((entry) => ({ event: entry.type as EventType })), source: recording.shown, recording: true };
 }

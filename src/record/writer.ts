@@ -25,6 +25,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, constants, existsSync, fchmodSync, fstatSync, ftruncateSync, openSync, readlinkSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
+import { CLI_NAMES, type OptionName } from '../lib/option-name.js';
 import { findSecrets } from '../lib/secrets.js';
 import { MAX_EVENT_BYTES, parseRecordingLine, recordingLine, type RecordedAnswer } from './format.js';
 import { lockRecording } from './lock.js';
@@ -80,14 +81,17 @@ export interface RecorderOptions {
   live: boolean;
   /** Values that must never reach the file (the API key). */
   secrets?: readonly (string | undefined)[];
+  /** The option that named the file, for messages: --record (the default), or the library's `record`. */
+  option?: OptionName;
 }
 
 /** Opens (creating, 0600) or reopens a recording for appending; a path that cannot be one is a UsageError. */
 export function openRecorder(path: string, options: RecorderOptions): Recorder {
-  const lock = lockRecording(path);
+  const option = options.option ?? CLI_NAMES.record;
+  const lock = lockRecording(path, option);
   let file;
   try {
-    file = openFile(path);
+    file = openFile(path, option);
   } catch (error) {
     lock.release();
     throw error;
@@ -154,22 +158,22 @@ function withoutSecrets(headers: RecordEntry['headers']): RecordEntry['headers']
   return kept;
 }
 
-function openFile(path: string): { fd: number; created: boolean; tightened: boolean; cut: number } {
+function openFile(path: string, option: OptionName): { fd: number; created: boolean; tightened: boolean; cut: number } {
   // O_NOFOLLOW: a link planted at the path (a shared /tmp) must not send customer data to its target.
   const { O_WRONLY, O_RDWR, O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
   try {
     return { fd: openSync(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600), created: true, tightened: false, cut: 0 };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw openError(path, error);
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw openError(path, error, option);
   }
   let fd: number;
   try {
     fd = openSync(path, O_RDWR | O_APPEND | O_NOFOLLOW);
   } catch (error) {
-    throw openError(path, error);
+    throw openError(path, error, option);
   }
   try {
-    return { fd, created: false, ...checkExisting(fd, path) };
+    return { fd, created: false, ...checkExisting(fd, path, option) };
   } catch (error) {
     closeSync(fd);
     throw error;
@@ -180,14 +184,14 @@ function openFile(path: string): { fd: number; created: boolean; tightened: bool
  * Only a file that is ours alone is appended to: another user who owns it (or a hard link's other name) could
  * read the customer data we add, and running as root (CI) must not write into a file someone planted.
  */
-function assertOwn(stat: { isFile(): boolean; uid: number; nlink: number }, path: string): void {
-  if (!stat.isFile()) throw new UsageError(`--record ${path} is not a regular file`, { hint: 'name a file, e.g. --record events.ndjson' });
+function assertOwn(stat: { isFile(): boolean; uid: number; nlink: number }, path: string, option: OptionName): void {
+  if (!stat.isFile()) throw new UsageError(`${option.name} ${path} is not a regular file`, { hint: `name a file, e.g. ${option.example('events.ndjson')}` });
   const euid = process.geteuid?.();
   if (euid !== undefined && stat.uid !== euid) {
-    throw new UsageError(`--record ${path} belongs to another user (uid ${stat.uid}), who could read what is recorded`, { hint: 'name a new file, in a directory only you can write to' });
+    throw new UsageError(`${option.name} ${path} belongs to another user (uid ${stat.uid}), who could read what is recorded`, { hint: 'name a new file, in a directory only you can write to' });
   }
   if (stat.nlink !== 1) {
-    throw new UsageError(`--record ${path} has ${stat.nlink} hard links: the recording could be read through another name`, { hint: 'name a new file' });
+    throw new UsageError(`${option.name} ${path} has ${stat.nlink} hard links: the recording could be read through another name`, { hint: 'name a new file' });
   }
 }
 
@@ -197,10 +201,10 @@ function assertOwn(stat: { isFile(): boolean; uid: number; nlink: number }, path
  * be torn even though it was one write call. It is dropped, so the new lines follow whole ones. Returns whether
  * the mode was tightened to 0600, and how many bytes were cut.
  */
-function checkExisting(fd: number, path: string): { tightened: boolean; cut: number } {
+function checkExisting(fd: number, path: string, option: OptionName): { tightened: boolean; cut: number } {
   const stat = fstatSync(fd);
   let cut = 0;
-  assertOwn(stat, path);
+  assertOwn(stat, path, option);
   if (stat.size > 0) {
     // The first line may be as long as any (up to the cap), newline included.
     const head = Buffer.alloc(Math.min(stat.size, MAX_EVENT_BYTES + 1));
@@ -212,7 +216,7 @@ function checkExisting(fd: number, path: string): { tightened: boolean; cut: num
     } catch {
       recording = false;
     }
-    if (!recording) throw new UsageError(`--record ${path} exists and is not a stripe-hooks recording`, { hint: 'name a new file, or an earlier recording to append to' });
+    if (!recording) throw new UsageError(`${option.name} ${path} exists and is not a stripe-hooks recording`, { hint: 'name a new file, or an earlier recording to append to' });
     const end = lastNewline(fd, stat.size) + 1;
     if (end < stat.size) ftruncateSync(fd, end);
     cut = stat.size - end;
@@ -221,7 +225,7 @@ function checkExisting(fd: number, path: string): { tightened: boolean; cut: num
   try {
     fchmodSync(fd, 0o600);
   } catch {
-    throw new UsageError(`--record ${path} is readable by others (mode ${(stat.mode & 0o777).toString(8)}) and cannot be made private`, { hint: `run chmod 600 ${path}, or name a new file` });
+    throw new UsageError(`${option.name} ${path} is readable by others (mode ${(stat.mode & 0o777).toString(8)}) and cannot be made private`, { hint: `run chmod 600 ${path}, or name a new file` });
   }
   return { tightened: true, cut };
 }
@@ -239,18 +243,18 @@ function lastNewline(fd: number, size: number): number {
   return -1;
 }
 
-function openError(path: string, error: unknown): UsageError {
+function openError(path: string, error: unknown, option: OptionName): UsageError {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ELOOP') return linkError(path);
-  if (code === 'ENOENT') return new UsageError(`--record ${path}: the directory ${dirname(path)} does not exist`, { hint: `create it first (mkdir -p ${dirname(path)}), or name a file in an existing directory` });
-  if (code === 'EISDIR') return new UsageError(`--record ${path} is a directory`, { hint: `name a file, e.g. --record ${path.replace(/\/+$/, '')}/events.ndjson` });
-  if (code === 'EACCES' || code === 'EPERM') return new UsageError(`--record ${path}: no permission to write there`, { hint: 'name a file in a directory you can write to' });
-  if (code === 'ENOTDIR') return new UsageError(`--record ${path}: a part of the path is not a directory`, { hint: 'name a file in an existing directory' });
-  return new UsageError(`--record ${path}: cannot open it (${code ?? String(error)})`, { hint: 'name a file in a directory you can write to' });
+  if (code === 'ELOOP') return linkError(path, option);
+  if (code === 'ENOENT') return new UsageError(`${option.name} ${path}: the directory ${dirname(path)} does not exist`, { hint: `create it first (mkdir -p ${dirname(path)}), or name a file in an existing directory` });
+  if (code === 'EISDIR') return new UsageError(`${option.name} ${path} is a directory`, { hint: `name a file, e.g. ${option.example(`${path.replace(/\/+$/, '')}/events.ndjson`)}` });
+  if (code === 'EACCES' || code === 'EPERM') return new UsageError(`${option.name} ${path}: no permission to write there`, { hint: 'name a file in a directory you can write to' });
+  if (code === 'ENOTDIR') return new UsageError(`${option.name} ${path}: a part of the path is not a directory`, { hint: 'name a file in an existing directory' });
+  return new UsageError(`${option.name} ${path}: cannot open it (${code ?? String(error)})`, { hint: 'name a file in a directory you can write to' });
 }
 
 /** The path is a symbolic link (O_NOFOLLOW refused it): say where it points, and whether that exists. */
-function linkError(path: string): UsageError {
+function linkError(path: string, option: OptionName): UsageError {
   let target = '?';
   let dangling = false;
   try {
@@ -259,7 +263,7 @@ function linkError(path: string): UsageError {
   } catch {
     // gone or not a link any more: the message still says what was refused
   }
-  return new UsageError(`--record ${path} is a symbolic link (to ${target}${dangling ? ', which does not exist' : ''}); --record never follows one`, {
+  return new UsageError(`${option.name} ${path} is a symbolic link (to ${target}${dangling ? ', which does not exist' : ''}); ${option.name} never follows one`, {
     hint: 'name the file itself, or a new file',
   });
 }

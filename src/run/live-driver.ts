@@ -62,7 +62,7 @@ export function createLiveDriver(options: LiveDriverOptions): Driver<PlannedStep
         options.onProven?.(cli);
       }
       assertTriggerable(plan.flow, await triggerableEvents(target, { signal }));
-      if (listener) void pump(listener, sink, () => stopped, options.onSecret);
+      if (listener) void pump(listener, sink, () => stopped, target, options.onSecret);
     },
     fire: async (step, signal) => {
       if (step.args === null) throw new Error(`step ${step.step.event} observes: it has nothing to fire`);
@@ -77,14 +77,14 @@ export function createLiveDriver(options: LiveDriverOptions): Driver<PlannedStep
   };
 }
 
-async function pump(listener: RelayedListener, sink: DeliverySink, stopped: () => boolean, onSecret?: (secret: string) => void): Promise<void> {
+async function pump(listener: RelayedListener, sink: DeliverySink, stopped: () => boolean, target: StripeTarget, onSecret?: (secret: string) => void): Promise<void> {
   try {
     for await (const event of listener.events) {
       if (event.kind === 'ready') onSecret?.(event.secret);
       const delivery = driverEvent(event);
       if (delivery) sink.push(delivery);
     }
-    if (!stopped()) sink.fail(new StripeCliError('exited', 'stripe listen stopped during the flow'));
+    if (!stopped()) sink.fail(new StripeCliError('exited', 'stripe listen stopped during the flow', { names: target.names }));
   } catch (error) {
     sink.fail(error); // the CLI died (exit 3) or the run was aborted (its reason)
   }
@@ -125,6 +125,6 @@ async function runTrigger(args: string[], target: StripeTarget, timeoutMs: numbe
   for (const line of `${run.stdout}\n${run.stderr}`.split('\n')) if (line.trim()) log?.(`stripe trigger: ${line.trim()}`);
   if (run.exitCode === 0) return { ok: true };
   const message = triggerFailureMessage(run.stderr);
-  if (message && classifyCliMessage(message) !== 'other') throw cliFailure('trigger', message, `exited with code ${run.exitCode}`);
+  if (message && classifyCliMessage(message) !== 'other') throw cliFailure('trigger', message, `exited with code ${run.exitCode}`, target.names);
   return { ok: false, error: `stripe trigger failed: ${message ? cliMessageDetail(message) : `exit code ${run.exitCode}`}` };
 }

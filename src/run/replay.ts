@@ -5,6 +5,7 @@
  * --shuffle, --continue-on-error and progress are the offline runner's.
  */
 import { UsageError } from '../errors.js';
+import { flag, type OptionName } from '../lib/option-name.js';
 import type { Flow } from '../flows/types.js';
 import { isEventGlob, matchesGlob } from '../lib/glob.js';
 import { auditSampleOf, type AuditSample } from '../offline/audit.js';
@@ -30,13 +31,16 @@ export function parseOnly(value: string): string[] {
   return globs;
 }
 
-/** The recorded events a replay sends, in recorded order; a UsageError when the selection names what is not there. */
-export function selectEvents(recording: Recording, selection: ReplaySelection): RecordingEntry[] {
+/**
+ * The recorded events a replay sends, in recorded order; a UsageError when the selection names what is not there,
+ * naming the options as the caller's surface does (`names`: the CLI's flags by default).
+ */
+export function selectEvents(recording: Recording, selection: ReplaySelection, names: Record<'only' | 'since', OptionName> = { only: flag('--only'), since: flag('--since') }): RecordingEntry[] {
   let entries = recording.entries;
   if (selection.since !== undefined) {
     const from = entries.findIndex((entry) => entry.id === selection.since);
     if (from === -1) {
-      throw new UsageError(`--since ${selection.since}: no such event in ${recording.shown}`, {
+      throw new UsageError(`${names.since.name} ${selection.since}: no such event in ${recording.shown}`, {
         hint: `give the id of one of its ${entries.length} events (\`replay ${recording.shown} --dry-run\` lists them)`,
       });
     }
@@ -45,7 +49,7 @@ export function selectEvents(recording: Recording, selection: ReplaySelection): 
   const { only } = selection;
   if (only) entries = entries.filter((entry) => only.some((glob) => matchesGlob(glob, entry.type)));
   if (entries.length === 0) {
-    throw new UsageError(`--only ${only!.join(',')} matches none of the events ${selection.since ? `from ${selection.since} on ` : ''}in ${recording.shown}`, {
+    throw new UsageError(`${names.only.name} ${only!.join(',')} matches none of the events ${selection.since ? `from ${selection.since} on ` : ''}in ${recording.shown}`, {
       hint: '`replay FILE --dry-run` lists its events and their types',
     });
   }

@@ -5,6 +5,7 @@
  */
 import { AsyncQueue } from '../lib/async-queue.js';
 import { UsageError } from '../errors.js';
+import { CLI_NAMES } from '../lib/option-name.js';
 import { cleanLine, parseListenLine, type CliErrorCategory } from './listen-lines.js';
 import { assertArgValue, cliFailure, spawnStripe, stripeArgsBase, StripeCliError, type StripeTarget } from './spawn.js';
 
@@ -143,7 +144,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     signal?.removeEventListener('abort', onAbort);
     if (signal?.aborted) return signal.reason as unknown;
     if (stopping) return undefined;
-    return cliFailure('listen', failureMessage(stderr), killedBy ? `was killed by ${killedBy}` : `exited with code ${code}`);
+    return cliFailure('listen', failureMessage(stderr), killedBy ? `was killed by ${killedBy}` : `exited with code ${code}`, target.names);
   });
   void failure.then((error) => queue.end(error));
 
@@ -154,13 +155,14 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   if (first === 'timeout') {
     await stop();
     const seconds = options.readyTimeoutMs / 1000;
+    const names = target.names ?? CLI_NAMES;
     throw new StripeCliError('timeout', `stripe listen was not ready within ${seconds} s`, {
-      hint: 'check that the Stripe API (or the --api-base server) is reachable, or raise --ready-timeout',
+      hint: `check that the Stripe API (or the ${names.apiBase.name} server) is reachable${names.readyTimeout ? `, or raise ${names.readyTimeout.name}` : ''}`,
     });
   }
   if (!('kind' in first)) {
     // The child is gone already; an abort before ready lands here too.
-    throw first.error ?? new StripeCliError('exited', 'stripe listen stopped before it was ready');
+    throw first.error ?? new StripeCliError('exited', 'stripe listen stopped before it was ready', { names: target.names });
   }
   return { secret: first.secret, apiVersion: first.apiVersion, pid: child.pid, events: queue, stop, exited: child.exited };
 }

@@ -11,13 +11,15 @@ import { stat } from 'node:fs/promises';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { EnvironmentError } from '../errors.js';
 import type { Environment } from '../lib/environment.js';
+import { CLI_NAMES, type OptionNames } from '../lib/option-name.js';
 import { cacheRoot, cachedBinary, cachedVersions } from '../installer/cache.js';
 import { binaryName, currentPlatform, DEFAULT_CLI_VERSION, npmPackage, type Platform } from '../installer/platform.js';
 import { checkBinaryCached } from './probe-cache.js';
 import { projectRoot, upTo } from './project-root.js';
 import { checkBinary, type BinaryCheck, type BinaryProblem, type CheckOptions } from './version.js';
 
-export type CliSource = '--stripe-bin' | 'STRIPE_HOOKS_STRIPE_BIN' | 'PATH' | 'node_modules' | 'cache';
+/** The option that named the binary (`--stripe-bin`, the library's `stripeBin`), its variable, or where it was found. */
+export type CliSource = '--stripe-bin' | 'stripeBin' | 'STRIPE_HOOKS_STRIPE_BIN' | 'PATH' | 'node_modules' | 'cache';
 
 export interface Candidate {
   path: string;
@@ -56,6 +58,8 @@ export interface LocateInput {
   timeoutMs?: number;
   /** Default: run `version` every time (what `setup` wants). */
   prove?: Prove;
+  /** How messages name the options; absent: the CLI's flags. */
+  names?: OptionNames;
 }
 
 async function isFile(path: string): Promise<boolean> {
@@ -106,9 +110,10 @@ async function* implicitCandidates(input: LocateInput, platform: Platform): Asyn
 }
 
 /** Which of the two ways of naming a binary was used (commander folds the env var into the option). */
-function explicitCandidate(input: Pick<LocateInput, 'cwd' | 'env' | 'stripeBin'>): Candidate | undefined {
+function explicitCandidate(input: Pick<LocateInput, 'cwd' | 'env' | 'stripeBin' | 'names'>): Candidate | undefined {
   if (!input.stripeBin) return undefined;
-  const source = input.env.STRIPE_HOOKS_STRIPE_BIN === input.stripeBin ? 'STRIPE_HOOKS_STRIPE_BIN' : '--stripe-bin';
+  const option = (input.names ?? CLI_NAMES).stripeBin.name as '--stripe-bin' | 'stripeBin';
+  const source = input.env.STRIPE_HOOKS_STRIPE_BIN === input.stripeBin ? 'STRIPE_HOOKS_STRIPE_BIN' : option;
   return { path: resolve(input.cwd, input.stripeBin), source };
 }
 
@@ -167,8 +172,8 @@ export function brokenCliError(broken: BrokenCli): EnvironmentError {
 }
 
 export function locateInput(environment: Environment, preferredVersion?: string): LocateInput {
-  const { cwd, env, stripeBin, signal } = environment;
-  return { cwd, env, stripeBin, preferredVersion, signal };
+  const { cwd, env, stripeBin, signal, names } = environment;
+  return { cwd, env, stripeBin, preferredVersion, signal, names };
 }
 
 /** A working Stripe CLI, and warnings about the broken ones skipped on the way (for the command to show). */
@@ -186,7 +191,7 @@ export async function requireStripeCli(environment: Environment, prove: Prove = 
   if (result.explicit) throw brokenCliError(result.broken[0]!);
   const also = result.broken.length ? ` (${result.broken.length} broken one${result.broken.length > 1 ? 's' : ''} skipped: ${result.broken.map(describeBroken).join('; ')})` : '';
   throw new EnvironmentError(`Stripe CLI not found${also}`, {
-    hint: 'run `stripe-hooks setup` to install it, or pass --stripe-bin',
+    hint: `run \`stripe-hooks setup\` to install it, or pass ${environment.names.stripeBin.name}`,
   });
 }
 

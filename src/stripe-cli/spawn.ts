@@ -9,6 +9,7 @@
 import { runChild, startChild } from '../lib/child-process.js';
 import { EnvironmentError, UsageError } from '../errors.js';
 import type { Environment } from '../lib/environment.js';
+import { CLI_NAMES, named, type Named, type OptionNames } from '../lib/option-name.js';
 import { redact } from '../lib/redact.js';
 import { createInterface } from 'node:readline';
 
@@ -20,11 +21,13 @@ export interface StripeTarget {
   cwd: string;
   apiKey?: string;
   apiBase?: URL;
+  /** How the failures' hints name options; absent: the CLI's flags. */
+  names?: OptionNames;
 }
 
-export function stripeTarget(environment: Pick<Environment, 'env' | 'cwd' | 'apiKey' | 'apiBase'>, bin: string): StripeTarget {
-  const { env, cwd, apiKey, apiBase } = environment;
-  return { bin, env, cwd, apiKey, apiBase };
+export function stripeTarget(environment: Pick<Environment, 'env' | 'cwd' | 'apiKey' | 'apiBase' | 'names'>, bin: string): StripeTarget {
+  const { env, cwd, apiKey, apiBase, names } = environment;
+  return { bin, env, cwd, apiKey, apiBase, names };
 }
 
 /** The child's environment: the user's (HOME, proxies, `stripe login` config) with our choices on top. */
@@ -43,18 +46,21 @@ export function stripeEnv(target: Pick<StripeTarget, 'env' | 'apiKey'>): NodeJS.
  * a usage error here, before a child is spawned.
  */
 export function stripeArgsBase(options: { apiBase?: URL }): string[] {
-  const base = options.apiBase;
-  if (!base) return [];
+  return options.apiBase ? ['--api-base', stripeCliApiBase(options.apiBase)] : [];
+}
+
+/** The base as the Stripe CLI takes it, or a UsageError naming the option it came from (`--api-base`, `apiBase`). */
+export function stripeCliApiBase(base: URL, name: Named = '--api-base'): string {
   const url = new URL(base.href);
   if (url.hostname === 'localhost') url.hostname = '127.0.0.1';
   const text = url.href.replace(/\/$/, '');
   const acceptable = (url.protocol === 'http:' && url.hostname === '127.0.0.1') || /^https:\/\/api\.stripe\.com(\/v\d+)?$/.test(text);
   if (!acceptable) {
-    throw new UsageError(`--api-base ${text} is not accepted by the Stripe CLI`, {
+    throw new UsageError(`${named(name).name} ${text} is not accepted by the Stripe CLI`, {
       hint: 'it takes only a local server as http://127.0.0.1:PORT (or Stripe\'s own API host)',
     });
   }
-  return ['--api-base', text];
+  return text;
 }
 
 /** Refuses a user-supplied value that the child's flag parser would read as an option. */
@@ -67,20 +73,21 @@ export function assertArgValue(value: string, flag: string): string {
 
 export type StripeFailureKind = 'missing' | 'timeout' | 'bad-key' | 'not-logged-in' | 'network' | 'exited';
 
-const HINTS: Record<StripeFailureKind, string> = {
-  missing: 'run `stripe-hooks setup` to find or install the Stripe CLI, or pass --stripe-bin',
-  timeout: 'check the network (or that the --api-base server is up), or allow more time',
-  'bad-key': 'check STRIPE_API_KEY / --api-key: use a secret (sk_test_…) or restricted (rk_test_…) key',
-  'not-logged-in': 'set STRIPE_API_KEY, pass --api-key, or run `stripe login`',
-  network: 'check your network connection (or that the --api-base server is running)',
-  exited: 're-run with --verbose to see the Stripe CLI\'s output',
+/** Each kind's hint, naming the options as the caller's surface does (`names`). */
+const HINTS: Record<StripeFailureKind, (names: OptionNames) => string | undefined> = {
+  missing: (names) => `run \`stripe-hooks setup\` to find or install the Stripe CLI, or pass ${names.stripeBin.name}`,
+  timeout: (names) => `check the network (or that the ${names.apiBase.name} server is up), or allow more time`,
+  'bad-key': (names) => `check STRIPE_API_KEY / ${names.apiKey.name}: use a secret (sk_test_…) or restricted (rk_test_…) key`,
+  'not-logged-in': (names) => `set STRIPE_API_KEY, pass ${names.apiKey.name}, or run \`stripe login\``,
+  network: (names) => `check your network connection (or that the ${names.apiBase.name} server is running)`,
+  exited: (names) => names.verbose && `re-run with ${names.verbose.name} to see the Stripe CLI's output`,
 };
 
 /** A Stripe CLI failure: always exit 3, with the fixed hint of its kind. */
 export class StripeCliError extends EnvironmentError {
   readonly failure: StripeFailureKind;
-  constructor(failure: StripeFailureKind, message: string, options: { cause?: unknown; hint?: string } = {}) {
-    super(redact(message), { hint: options.hint ?? HINTS[failure], cause: options.cause });
+  constructor(failure: StripeFailureKind, message: string, options: { cause?: unknown; hint?: string; names?: OptionNames } = {}) {
+    super(redact(message), { hint: options.hint ?? HINTS[failure](options.names ?? CLI_NAMES), cause: options.cause });
     this.name = 'StripeCliError';
     this.failure = failure;
   }
@@ -104,25 +111,25 @@ export function cliMessageDetail(text: string): string {
 }
 
 /** Turns the CLI's last error message (or none) into a StripeCliError for `stripe <command>`. */
-export function cliFailure(command: string, message: string | undefined, exit: string): StripeCliError {
-  if (!message) return new StripeCliError('exited', `stripe ${command} ${exit}`);
+export function cliFailure(command: string, message: string | undefined, exit: string, names?: OptionNames): StripeCliError {
+  if (!message) return new StripeCliError('exited', `stripe ${command} ${exit}`, { names });
   const kind = classifyCliMessage(message);
   const detail = cliMessageDetail(message);
   switch (kind) {
     case 'bad-key':
-      return new StripeCliError('bad-key', `Stripe rejected the API key (${detail})`);
+      return new StripeCliError('bad-key', `Stripe rejected the API key (${detail})`, { names });
     case 'not-logged-in':
-      return new StripeCliError('not-logged-in', 'no Stripe API key: none given and the Stripe CLI is not logged in');
+      return new StripeCliError('not-logged-in', 'no Stripe API key: none given and the Stripe CLI is not logged in', { names });
     case 'network':
-      return new StripeCliError('network', `cannot reach the Stripe API (${detail})`);
+      return new StripeCliError('network', `cannot reach the Stripe API (${detail})`, { names });
     default:
-      return new StripeCliError('exited', `stripe ${command} ${exit}: ${detail}`);
+      return new StripeCliError('exited', `stripe ${command} ${exit}: ${detail}`, { names });
   }
 }
 
 function spawnFailure(target: StripeTarget, code: string): StripeCliError {
   const why = code === 'EACCES' ? 'is not executable' : 'was not found';
-  return new StripeCliError('missing', `the Stripe CLI at ${target.bin} ${why}`, { cause: code });
+  return new StripeCliError('missing', `the Stripe CLI at ${target.bin} ${why}`, { cause: code, names: target.names });
 }
 
 export interface ExecResult {
@@ -151,7 +158,7 @@ export async function execStripe(
   });
   if (result.canceled && options.signal?.aborted) throw options.signal.reason;
   if (result.timedOut) {
-    throw new StripeCliError('timeout', `stripe ${args[0]} did not finish within ${Math.round(options.timeoutMs / 1000)} s`);
+    throw new StripeCliError('timeout', `stripe ${args[0]} did not finish within ${Math.round(options.timeoutMs / 1000)} s`, { names: target.names });
   }
   if (result.failed) throw spawnFailure(target, result.failed);
   return { exitCode: result.code ?? 128, stdout: result.stdout, stderr: result.stderr };

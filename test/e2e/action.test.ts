@@ -157,7 +157,7 @@ describe('action.yml', () => {
       const run = await runAction({ 'forward-to': rx.url, secret, flow: 'hostile.ndjson', args: '--file hostile.ndjson' }, {}, { 'hostile.ndjson': hostileRecording(injection) });
       // The step fails (1); a CLI that refuses such a recording outright (2) is as good: the escaping must hold either way.
       expect([1, 2], run.log).toContain(run.exitCode);
-      expect(run.log).toMatch(/^(step 1 charge\.succeeded|stripe-hooks: usage: )/m);
+      expect(run.log).toMatch(/^(step 1 charge\.succeeded|stripe-hooks: ERR_STRIPE_HOOKS_USAGE: )/m);
       expect(foreignCommands(run.commands, [secret]), `${JSON.stringify(injection)}\n${run.log}`).toEqual([]);
       expect(run.commands.map((command) => command.name)).toEqual(['add-mask', 'stop-commands', 'resume-commands']);
       expect(run.summary).not.toMatch(/[<>]/);

@@ -54,7 +54,7 @@ describe('triggerFlow', () => {
   it('runs the payment flow through the real Stripe CLI, each step verified, and leaves nothing running', async () => {
     fake = await startFakeStripe();
     receiver = await startReceiver({ secret: fake.secret });
-    const report = await triggerFlow({ flow: 'payment', forwardTo: receiver.url, apiKey: TEST_API_KEY, apiBase: fake.url, stripeBin: STRIPE_BIN });
+    const report = await triggerFlow({ flow: 'payment', url: receiver.url, apiKey: TEST_API_KEY, apiBase: fake.url, stripeBin: STRIPE_BIN });
     expect(Object.keys(report)).toEqual(['flow', 'ok', 'mode', 'steps', 'sideEffects']);
     expect(report).toMatchObject({ flow: 'payment', ok: true, mode: 'live' });
     expect(report.steps.map((step) => step.event)).toEqual(BUILTIN_FLOWS.find((flow) => flow.name === 'payment')!.steps.map((step) => step.event));
@@ -64,15 +64,32 @@ describe('triggerFlow', () => {
     expect(fake.requests.every((request) => request.headers.authorization === `Bearer ${TEST_API_KEY}`)).toBe(true);
   });
 
-  it('without a key anywhere: kind environment (code 3), not a prompt', async () => {
+  it('without a key anywhere: ERR_STRIPE_HOOKS_ENVIRONMENT (exit code 3), not a prompt', async () => {
     fake = await startFakeStripe();
-    const error = await rejection(triggerFlow({ flow: 'invoice', forwardTo: 'localhost:1/hook', apiBase: fake.url, stripeBin: STRIPE_BIN }));
+    const error = await rejection(triggerFlow({ flow: 'invoice', url: 'http://localhost:1/hook', apiBase: fake.url, stripeBin: STRIPE_BIN }));
     expect(error).toMatchObject({ code: 'ERR_STRIPE_HOOKS_ENVIRONMENT', exitCode: 3 });
+    // The hint names the library's option, not the CLI's --api-key.
+    expect(error.hint).toBe('set STRIPE_API_KEY, pass apiKey, or run `stripe login`');
+    expect(children()).toEqual([]);
+  });
+
+  it('stepTimeoutMs is milliseconds: a step whose event never comes fails after it, not minutes later', async () => {
+    fake = await startFakeStripe();
+    receiver = await startReceiver({ secret: fake.secret });
+    // customer.created's fixture sends no subscription event: the observed step waits its whole limit. The first
+    // step keeps a limit of its own (a flow's `timeout`, in seconds as in a flow file), so a loaded machine passes it.
+    const steps = [{ event: 'customer.created' as const, timeout: 60 }, { event: 'customer.subscription.created' as const, observe: true }];
+    const flow = { name: 'waits', description: '', source: 'test', steps };
+    const started = Date.now();
+    const report = await triggerFlow({ flow, url: receiver.url, apiKey: TEST_API_KEY, apiBase: fake.url, stripeBin: STRIPE_BIN, stepTimeoutMs: 300 });
+    expect(Date.now() - started).toBeLessThan(30_000); // read as seconds, 300 would be five minutes
+    expect(report.steps.map((step) => [step.ok, step.failure])).toEqual([[true, undefined], [false, 'no-event']]);
+    expect(report.steps[1]!.error).toMatch(/0\.3 s/);
     expect(children()).toEqual([]);
   });
 
   it('a bad apiBase is a usage error before anything runs', async () => {
-    expect(await rejection(triggerFlow({ flow: 'payment', forwardTo: 'localhost:1', apiKey: TEST_API_KEY, apiBase: 'nope', stripeBin: STRIPE_BIN }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE' });
+    expect(await rejection(triggerFlow({ flow: 'payment', url: 'http://localhost:1', apiKey: TEST_API_KEY, apiBase: 'nope', stripeBin: STRIPE_BIN }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE' });
   });
 });
 
@@ -84,7 +101,7 @@ describe('startListener', () => {
     process.env.STRIPE_API_KEY = TEST_API_KEY; // taken from the environment, as the CLI does
     let listener;
     try {
-      listener = await startListener({ forwardTo: receiver.url, apiBase: fake.url, stripeBin: STRIPE_BIN, events: ['invoice.paid', 'charge.refunded'], record });
+      listener = await startListener({ url: receiver.url, apiBase: fake.url, stripeBin: STRIPE_BIN, events: ['invoice.paid', 'charge.refunded'], record });
     } finally {
       delete process.env.STRIPE_API_KEY;
     }
@@ -107,14 +124,16 @@ describe('startListener', () => {
     fake = await startFakeStripe();
     receiver = await startReceiver({ secret: fake.secret });
     const record = join(tempDir(), 'events.ndjson');
-    const listener = await startListener({ forwardTo: receiver.url, apiKey: TEST_API_KEY, apiBase: fake.url, stripeBin: STRIPE_BIN, events: ['charge.succeeded'], record });
+    const listener = await startListener({ url: receiver.url, apiKey: TEST_API_KEY, apiBase: fake.url, stripeBin: STRIPE_BIN, events: ['charge.succeeded'], record });
     const first = listener.waitFor('charge.succeeded'); // asked before the event is sent: only later deliveries match
     const live = fake.emit({ type: 'charge.succeeded', livemode: true });
     expect(await first).toMatchObject({ kind: 'delivery', id: live.id, livemode: true, status: 200 });
     const test = fake.emit('charge.succeeded');
     expect(await listener.waitFor((delivery) => delivery.id === test.id)).toMatchObject({ kind: 'delivery', status: 200 });
-    const late = await rejection(listener.waitFor('charge.succeeded', { timeout: 50 }));
+    const late = await rejection(listener.waitFor('charge.succeeded', { timeoutMs: 50 }));
     expect(late).toMatchObject({ code: 'ERR_STRIPE_HOOKS_FAILED', message: 'no charge.succeeded delivery within 0.05 s' });
+    // Checked as any options are: the old name is refused, in milliseconds' words.
+    expect(await rejection(listener.waitFor('charge.succeeded', { timeout: 50 } as object))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE', message: 'waitFor has no option "timeout"', hint: 'did you mean timeoutMs?' });
 
     expect(await listener.stop()).toEqual({ delivered: 2, failed: 0, interrupted: 0, refused: 0, record: { path: record, recorded: 1, livemodeSkipped: 1, notRecorded: 0 } });
     expect(children()).toEqual([]);
@@ -126,11 +145,18 @@ describe('startListener', () => {
     expect(readRecording(record).map((line) => line.id)).toEqual([test.id]);
   });
 
+  it('a record path that cannot be one is named as the record option', async () => {
+    const dir = tempDir();
+    const error = await rejection(startListener({ url: 'http://127.0.0.1:9/hook', apiKey: TEST_API_KEY, stripeBin: STRIPE_BIN, record: dir }));
+    expect(error).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE', message: `record ${dir} is a directory`, hint: `name a file, e.g. record: '${dir}/events.ndjson'` });
+    expect(children()).toEqual([]);
+  });
+
   it('with live: true, livemode events are recorded too', async () => {
     fake = await startFakeStripe();
     receiver = await startReceiver({ secret: fake.secret });
     const record = join(tempDir(), 'events.ndjson');
-    const listener = await startListener({ forwardTo: receiver.url, apiKey: TEST_API_KEY, apiBase: fake.url, stripeBin: STRIPE_BIN, events: ['charge.succeeded'], record, live: true });
+    const listener = await startListener({ url: receiver.url, apiKey: TEST_API_KEY, apiBase: fake.url, stripeBin: STRIPE_BIN, events: ['charge.succeeded'], record, live: true });
     const delivered = listener.waitFor('charge.succeeded');
     const live = fake.emit({ type: 'charge.succeeded', livemode: true });
     await delivered;
@@ -138,11 +164,11 @@ describe('startListener', () => {
     expect(readRecording(record).map((line) => line.id)).toEqual([live.id]);
   });
 
-  it('an abort stops it: the iteration ends with kind interrupted and no process is left', async () => {
+  it('an abort stops it: the iteration ends with ERR_STRIPE_HOOKS_INTERRUPTED and no process is left', async () => {
     fake = await startFakeStripe();
     receiver = await startReceiver({ secret: fake.secret });
     const controller = new AbortController();
-    const listener = await startListener({ forwardTo: receiver.url, apiKey: TEST_API_KEY, apiBase: fake.url, stripeBin: STRIPE_BIN, signal: controller.signal });
+    const listener = await startListener({ url: receiver.url, apiKey: TEST_API_KEY, apiBase: fake.url, stripeBin: STRIPE_BIN, signal: controller.signal });
     const iterating = (async () => {
       for await (const event of listener.events) if (event.kind === 'ready') controller.abort();
     })();
@@ -173,11 +199,14 @@ describe('registerEndpoint, listEndpoints, deleteEndpoint', () => {
     expect((await listEndpoints(access)).endpoints).toEqual([]);
   });
 
-  it('refuses without a key (kind environment), a live key, and bad input (code 2), sending nothing', async () => {
+  it('refuses without a key (ERR_STRIPE_HOOKS_ENVIRONMENT), a live key, and bad input (ERR_STRIPE_HOOKS_USAGE), sending nothing', async () => {
     endpointsApi = await startFakeEndpointsApi();
     const apiBase = endpointsApi.apiBase;
-    expect(await rejection(listEndpoints({ apiBase }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_ENVIRONMENT', exitCode: 3 });
-    expect(await rejection(listEndpoints({ apiBase, apiKey: 'sk_live_51notForTests' }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_ENVIRONMENT' });
+    expect(await rejection(listEndpoints({ apiBase }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_ENVIRONMENT', exitCode: 3, hint: 'set STRIPE_API_KEY or pass apiKey (a test key, sk_test_… or rk_test_…)' });
+    expect(await rejection(listEndpoints({ apiBase, apiKey: 'sk_live_51notForTests' }))).toMatchObject({
+      code: 'ERR_STRIPE_HOOKS_ENVIRONMENT',
+      message: 'refusing to use a live-mode API key: the library manages test-mode endpoints only',
+    });
     expect(await rejection(registerEndpoint({ apiBase, apiKey: 'sk_test_x', url: 'https://a.test/hook', events: ['invoice.piad'] }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE' });
     expect(await rejection(deleteEndpoint({ apiBase, apiKey: 'sk_test_x' }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE' });
     expect(endpointsApi.requests).toHaveLength(0);
@@ -185,7 +214,7 @@ describe('registerEndpoint, listEndpoints, deleteEndpoint', () => {
 });
 
 describe('an endpoint call cut by its signal', () => {
-  it('a request held by the API is cut at the abort: kind interrupted at once, the reason as cause, sent once', async () => {
+  it('a request held by the API is cut at the abort: ERR_STRIPE_HOOKS_INTERRUPTED at once, the reason as cause, sent once', async () => {
     endpointsApi = await startFakeEndpointsApi();
     endpointsApi.fault({ method: 'GET', path: '/v1/webhook_endpoints', hold: true });
     const controller = new AbortController();
@@ -206,7 +235,7 @@ describe('an endpoint call cut by its signal', () => {
 describe('locateStripeCli', () => {
   it('finds and proves the binary it is given, and says a broken one is broken', async () => {
     const cli = await locateStripeCli({ stripeBin: STRIPE_BIN });
-    expect(cli).toEqual({ path: STRIPE_BIN, version: expect.stringMatching(/^\d+\.\d+\.\d+/), source: '--stripe-bin' });
+    expect(cli).toEqual({ path: STRIPE_BIN, version: expect.stringMatching(/^\d+\.\d+\.\d+/), source: 'stripeBin' }); // the option's name, as the library calls it
     expect(await rejection(locateStripeCli({ stripeBin: join(tempDir(), 'stripe') }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_ENVIRONMENT' });
   });
 });

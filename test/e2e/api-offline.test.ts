@@ -17,6 +17,7 @@ import {
   signPayload,
   StripeHooksError,
   synthesizeEvents,
+  triggerFlow,
   type Flow,
   type FlowReport,
 } from '../../src/index.js';
@@ -35,7 +36,7 @@ const withoutTimings = (report: FlowReport) => ({ ...report, steps: report.steps
 describe('deliverFlow', () => {
   it('delivers the payment flow, every event verified, and resolves with the report the CLI prints with --json for the same seed', async () => {
     const { url, deliveries } = await app();
-    const report = await deliverFlow({ flow: 'payment', forwardTo: url, secret, seed: 42 });
+    const report = await deliverFlow({ flow: 'payment', url, secret, seed: 42 });
     expect(report.ok).toBe(true);
     expect(report.mode).toBe('offline');
     expect(report.seed).toBe(42);
@@ -52,7 +53,7 @@ describe('deliverFlow', () => {
   it('takes a flow object, with duplicates and a burst', async () => {
     const { url, deliveries } = await app();
     const flow = { name: 'two', description: '', source: 'test', steps: [{ event: 'invoice.created' }, { event: 'invoice.paid' }] } satisfies Flow;
-    const report = await deliverFlow({ flow, forwardTo: url, secret, duplicate: true, repeat: 3, concurrency: 2, seed: 1 });
+    const report = await deliverFlow({ flow, url, secret, duplicate: true, repeat: 3, concurrency: 2, seed: 1 });
     expect(report.ok).toBe(true);
     expect(report.burst).toMatchObject({ count: 12, failures: 0 });
     expect(deliveries).toHaveLength(12);
@@ -60,27 +61,27 @@ describe('deliverFlow', () => {
 
   it('resolves with ok false, not a rejection, when the app fails a step', async () => {
     const { url } = await app({ secret, status: { 'payment_intent.created': 500 } });
-    const report = await deliverFlow({ flow: 'payment', forwardTo: url, secret, seed: 3 });
+    const report = await deliverFlow({ flow: 'payment', url, secret, seed: 3 });
     expect(report.ok).toBe(false);
     const failed = report.steps.find((step) => !step.ok)!;
     expect(failed).toMatchObject({ event: 'payment_intent.created', status: 500 });
     expect(report.steps.at(-1)!).toMatchObject({ failure: 'skipped', error: 'not run: an earlier step failed' });
   });
 
-  it('rejects bad input with a usage error (code 2) before anything is sent', async () => {
+  it('rejects bad input with ERR_STRIPE_HOOKS_USAGE before anything is sent', async () => {
     const { url, deliveries } = await app();
-    const bad = await rejection(deliverFlow({ flow: 'payment', forwardTo: 'ftp://nowhere', secret }));
+    const bad = await rejection(deliverFlow({ flow: 'payment', url: 'ftp://nowhere', secret }));
     expect(bad).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE', exitCode: 2 });
     expect(bad.message).not.toContain('\n');
-    expect(await rejection(deliverFlow({ flow: 'paymnet', forwardTo: url, secret }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE', message: 'unknown flow "paymnet"' });
-    expect(await rejection(deliverFlow({ flow: 'payment', forwardTo: url, secret: ' ' }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE' });
-    expect(await rejection(deliverFlow({ flow: 'payment', forwardTo: url, secret, repeat: 0 }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE' });
+    expect(await rejection(deliverFlow({ flow: 'paymnet', url, secret }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE', message: 'unknown flow "paymnet"' });
+    expect(await rejection(deliverFlow({ flow: 'payment', url, secret: ' ' }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE' });
+    expect(await rejection(deliverFlow({ flow: 'payment', url, secret, repeat: 0 }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE' });
     const shapeless = { name: 'x', description: '', source: 'test', steps: [{ event: 'invoice.craeted' }] } as unknown as Flow;
-    expect((await rejection(deliverFlow({ flow: shapeless, forwardTo: url, secret }))).message).toMatch(/unknown event type "invoice.craeted"/);
+    expect((await rejection(deliverFlow({ flow: shapeless, url, secret }))).message).toMatch(/unknown event type "invoice.craeted"/);
     expect(deliveries).toHaveLength(0);
   });
 
-  it('stops when the signal aborts: rejects with kind interrupted, no request left in flight', async () => {
+  it('stops when the signal aborts: rejects with ERR_STRIPE_HOOKS_INTERRUPTED, no request left in flight', async () => {
     const controller = new AbortController();
     let held = 0;
     const { url, deliveries } = await app({
@@ -89,19 +90,27 @@ describe('deliverFlow', () => {
       delayMs: { 'customer.subscription.updated': 5000 },
     });
     const started = Date.now();
-    const error = await rejection(deliverFlow({ flow: 'payment', forwardTo: url, secret, signal: controller.signal }));
+    const error = await rejection(deliverFlow({ flow: 'payment', url, secret, signal: controller.signal }));
     expect(error).toMatchObject({ code: 'ERR_STRIPE_HOOKS_INTERRUPTED', exitCode: 130 });
     expect(Date.now() - started).toBeLessThan(4000);
     const sent = deliveries.length;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(deliveries.length).toBe(sent);
     // An already aborted signal sends nothing.
-    expect(await rejection(deliverFlow({ flow: 'payment', forwardTo: url, secret, signal: AbortSignal.abort() }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_INTERRUPTED' });
+    expect(await rejection(deliverFlow({ flow: 'payment', url, secret, signal: AbortSignal.abort() }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_INTERRUPTED' });
     expect(deliveries.length).toBe(sent);
   });
 
+  it('timeoutMs is milliseconds: a step the app holds longer fails as a timeout, at once', async () => {
+    const { url } = await app({ secret, delayMs: { 'invoice.created': 3000 } });
+    const started = Date.now();
+    const report = await deliverFlow({ flow: 'invoice', url, secret, seed: 4, timeoutMs: 200 });
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(report.steps[0]).toMatchObject({ event: 'invoice.created', ok: false, failure: 'timeout' });
+  });
+
   it('reports an app that is down as failed steps', async () => {
-    const report = await deliverFlow({ flow: 'invoice', forwardTo: `http://127.0.0.1:${await closedPort()}/hook`, secret, seed: 5 });
+    const report = await deliverFlow({ flow: 'invoice', url: `http://127.0.0.1:${await closedPort()}/hook`, secret, seed: 5 });
     expect(report.ok).toBe(false);
     expect(report.steps[0]!.error).toMatch(/nothing is listening/);
   });
@@ -110,17 +119,25 @@ describe('deliverFlow', () => {
 describe('auditHandler', () => {
   it('passes every check for a verifying handler and fails the signature checks for one that verifies nothing', async () => {
     const good = await app();
-    const audit = await auditHandler({ forwardTo: good.url, secret });
+    const audit = await auditHandler({ url: good.url, secret });
     expect(audit.ok).toBe(true);
     expect(audit.checks.map((check) => check.name)).toEqual(['signed', 'unsigned', 'wrong-secret', 'stale', 'tampered', 'duplicate', 'timely']);
     await good.close();
 
     // Verifies with another secret: accepts nothing, so the signed check fails and names the fix.
     const receiver = await app({ secret: 'whsec_notTheSameSecret000000000000000' });
-    const bad = await auditHandler({ forwardTo: receiver.url, secret, flow: 'invoice' });
+    const bad = await auditHandler({ url: receiver.url, secret, flow: 'invoice' });
     expect(bad.ok).toBe(false);
     expect(bad.checks[0]).toMatchObject({ name: 'signed', ok: false });
     expect(receiver.deliveries[0]!.event?.type).toBe('invoice.created');
+  });
+
+  it("names the url option in a fix, not the CLI's --forward-to", async () => {
+    const receiver = await app({ secret, status: 404 });
+    const audit = await auditHandler({ url: receiver.url, secret });
+    expect(audit.checks[0]).toMatchObject({ name: 'signed', ok: false, fix: `the app has no webhook handler at ${receiver.url} (it answered 404): check the path in url` });
+    const down = await auditHandler({ url: `http://127.0.0.1:${await closedPort()}/hook`, secret });
+    expect(down.checks[0]!.fix).toMatch(/^start the app, or point url at it/);
   });
 });
 
@@ -129,14 +146,14 @@ describe('replay', () => {
     const { url, deliveries } = await app();
     const recorded = writeRecording();
     const file = join(recorded.box.cwd, recorded.file);
-    const report = await replay({ file, forwardTo: url, secret, only: ['invoice.*'] });
+    const report = await replay({ file, url, secret, only: ['invoice.*'] });
     expect(report).toMatchObject({ ok: true, mode: 'replay' });
     expect(report.seed).toBeUndefined();
     expect(report.steps.map((step) => step.event)).toEqual(TYPES.filter((type) => type.startsWith('invoice.')));
     expect(deliveries.every((d) => d.verified)).toBe(true);
-    const shuffled = await replay({ file, forwardTo: url, secret, shuffle: true, seed: 9 });
+    const shuffled = await replay({ file, url, secret, shuffle: true, seed: 9 });
     expect(shuffled.seed).toBe(9);
-    expect((await rejection(replay({ file: join(tempDir(), 'missing.ndjson'), forwardTo: url, secret }))).code).toBe('ERR_STRIPE_HOOKS_USAGE');
+    expect((await rejection(replay({ file: join(tempDir(), 'missing.ndjson'), url, secret }))).code).toBe('ERR_STRIPE_HOOKS_USAGE');
   });
 });
 
@@ -181,12 +198,39 @@ describe('loadFlow and builtinFlows', () => {
     expect((await rejection(loadFlow(file))).message).toMatch(/flow\.yaml:1:\d+/);
   });
 
+  it('takes copies of loaded flows, spread or through JSON: a flow is checked by its shape, not by where it came from', async () => {
+    const { url, deliveries } = await app();
+    const recorded = writeRecording();
+    // A name no flow file may have, and the recording's own: the copy keeps it.
+    const path = join(recorded.box.cwd, 'my events (2).ndjson');
+    copyFileSync(join(recorded.box.cwd, recorded.file), path);
+    const fromRecording = await loadFlow(path);
+    expect(fromRecording).toMatchObject({ name: 'my events (2).ndjson', recording: true });
+    const file = join(tempDir(), 'flow.yaml');
+    writeFileSync(file, 'name: mine\nsteps:\n  - event: invoice.created\n  - event: invoice.paid\n    timeout: 5\n');
+    const fromFile = await loadFlow(file);
+    expect(fromFile).not.toHaveProperty('recording');
+    for (const flow of [{ ...fromRecording }, JSON.parse(JSON.stringify(fromRecording)) as Flow, { ...fromFile }, JSON.parse(JSON.stringify(fromFile)) as Flow]) {
+      expect(await deliverFlow({ flow, url, secret, seed: 1 })).toMatchObject({ flow: flow.name, ok: true });
+    }
+    expect(deliveries.map((delivery) => delivery.event?.type)).toEqual([...TYPES, ...TYPES, 'invoice.created', 'invoice.paid', 'invoice.created', 'invoice.paid']);
+    // A recording's copy is still a recording: live mode refuses it by that field, in the library's words.
+    const live = await rejection(triggerFlow({ flow: { ...fromRecording }, url }));
+    expect(live).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE', message: `${fromRecording.source} is a recording: live mode cannot trigger its events` });
+    expect(live.hint).toMatch(/^use deliverFlow for fresh events of its types, or replay\(\{ file: /);
+    // The field is checked like any other.
+    const bad = { ...fromRecording, recording: 'yes' } as unknown as Flow;
+    expect((await rejection(deliverFlow({ flow: bad, url, secret }))).message).toBe('flow: the flow\'s "recording" must be true or false');
+    const stray = { ...fromRecording, steps: [{ event: 'invoice.paid', observe: true }] } as unknown as Flow;
+    expect((await rejection(deliverFlow({ flow: stray, url, secret }))).message).toMatch(/step 1 \(recorded\) has an unknown field "observe"/);
+  });
+
   it('takes a recording loaded with loadFlow as the flow, whatever its file is called', async () => {
     const { url, deliveries } = await app();
     const recorded = writeRecording();
     const path = join(recorded.box.cwd, 'my events (1).ndjson');
     copyFileSync(join(recorded.box.cwd, recorded.file), path);
-    const report = await deliverFlow({ flow: await loadFlow(path), forwardTo: url, secret });
+    const report = await deliverFlow({ flow: await loadFlow(path), url, secret });
     expect(report).toMatchObject({ flow: 'my events (1).ndjson', ok: true });
     expect(deliveries.map((delivery) => delivery.event?.type)).toEqual(TYPES);
   });

@@ -4,6 +4,7 @@
  */
 import { PassThrough } from 'node:stream';
 import type { Context } from '../../src/context.js';
+import { CLI_NAMES } from '../../src/lib/option-name.js';
 import { Output } from '../../src/ui/output.js';
 
 export type CapturedContext = Context & { stdout: () => string; stderr: () => string };
@@ -21,6 +22,7 @@ export function capturedContext(options: Partial<Omit<Context, 'out'>> & { cwd: 
     verbose: false,
     canPrompt: false,
     signal: new AbortController().signal,
+    names: CLI_NAMES,
     ...options,
     out: new Output({ json, verbose: false, color: false, stdout, stderr }),
     stdout: () => out,

@@ -1,4 +1,4 @@
-/** An abort in the library: kind 'interrupted', the signal's reason as cause, and a timeout named as one. */
+/** An abort in the library: ERR_STRIPE_HOOKS_INTERRUPTED, the signal's reason as cause, and a timeout named as one. */
 import { describe, expect, it } from 'vitest';
 import { interruptible } from '../../src/api/common.js';
 import { InterruptedError, StripeHooksError } from '../../src/errors.js';
@@ -14,7 +14,7 @@ async function rejection(promise: Promise<unknown>): Promise<StripeHooksError> {
 }
 
 describe('interruptible', () => {
-  it('AbortSignal.timeout(): kind interrupted, says it timed out, the TimeoutError as cause', async () => {
+  it('AbortSignal.timeout(): ERR_STRIPE_HOOKS_INTERRUPTED, says it timed out, the TimeoutError as cause', async () => {
     const signal = AbortSignal.timeout(5);
     const error = await rejection(interruptible(signal, untilAborted(signal)));
     expect(error).toMatchObject({ code: 'ERR_STRIPE_HOOKS_INTERRUPTED', exitCode: 130, message: 'timed out (AbortSignal.timeout)' });
@@ -22,7 +22,7 @@ describe('interruptible', () => {
     expect((error.cause as DOMException).name).toBe('TimeoutError');
   });
 
-  it('abort(): kind interrupted, "Interrupted", the AbortError as cause', async () => {
+  it('abort(): ERR_STRIPE_HOOKS_INTERRUPTED, "Interrupted", the AbortError as cause', async () => {
     const controller = new AbortController();
     const running = interruptible(controller.signal, untilAborted(controller.signal));
     controller.abort();

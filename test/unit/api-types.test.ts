@@ -31,7 +31,7 @@ describe('the public API\'s types', () => {
     expectTypeOf(api.deliverFlow).parameter(0).toHaveProperty('signal').toEqualTypeOf<AbortSignal | undefined>();
     expectTypeOf(api.auditHandler).returns.toEqualTypeOf<Promise<AuditReport>>();
     expectTypeOf(api.triggerFlow).returns.toEqualTypeOf<Promise<FlowReport>>();
-    expectTypeOf(api.triggerFlow).parameter(0).toHaveProperty('stepTimeout').toEqualTypeOf<number | undefined>();
+    expectTypeOf(api.triggerFlow).parameter(0).toHaveProperty('stepTimeoutMs').toEqualTypeOf<number | undefined>();
     expectTypeOf(api.startListener).returns.toEqualTypeOf<Promise<Listener>>();
     expectTypeOf<Listener['events']>().toEqualTypeOf<AsyncIterable<ListenerEvent>>();
     expectTypeOf<Listener['stop']>().toEqualTypeOf<() => Promise<ListenSummary>>();
@@ -52,15 +52,15 @@ describe('the public API\'s types', () => {
   it('refuses unknown and mistyped options', () => {
     const call = () => {
       // @ts-expect-error: no such option
-      void api.deliverFlow({ flow: 'payment', forwardTo: 'localhost:4242', secret: 's', seeed: 1 });
+      void api.deliverFlow({ flow: 'payment', url: 'http://localhost:4242', secret: 's', seeed: 1 });
       // @ts-expect-error: secret is required offline
-      void api.deliverFlow({ flow: 'payment', forwardTo: 'localhost:4242' });
+      void api.deliverFlow({ flow: 'payment', url: 'http://localhost:4242' });
       // @ts-expect-error: seed is a number
-      void api.deliverFlow({ flow: 'payment', forwardTo: 'localhost:4242', secret: 's', seed: '1' });
+      void api.deliverFlow({ flow: 'payment', url: 'http://localhost:4242', secret: 's', seed: '1' });
       // @ts-expect-error: triggerFlow has no secret (the listener's session signs)
-      void api.triggerFlow({ flow: 'payment', forwardTo: 'localhost:4242', secret: 's' });
+      void api.triggerFlow({ flow: 'payment', url: 'http://localhost:4242', secret: 's' });
       // @ts-expect-error: no such option
-      void api.startListener({ forwardTo: 'localhost:4242', forward: 'x' });
+      void api.startListener({ url: 'http://localhost:4242', forwardTo: 'x' });
       // @ts-expect-error: events is a list
       void api.registerEndpoint({ url: 'https://a.test', events: 'invoice.paid' });
       // @ts-expect-error: signPayload takes no signal (it is synchronous)
@@ -68,7 +68,7 @@ describe('the public API\'s types', () => {
       // @ts-expect-error: no such option
       void api.locateStripeCli({ version: '1.0' });
       void api.listEndpoints({ signal });
-      void api.auditHandler({ forwardTo: 'localhost:4242', secret: 's', flow: 'payment', signal });
+      void api.auditHandler({ url: 'http://localhost:4242', secret: 's', flow: 'payment', signal });
     };
     expect(call).toBeTypeOf('function');
   });

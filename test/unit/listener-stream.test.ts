@@ -30,15 +30,15 @@ describe('ListenerStream', () => {
   it('waitFor sees a delivery the bound drops from the queue, and fails after its timeout or when the stream ends', async () => {
     const stream = new ListenerStream();
     const third = stream.waitFor((d) => d.id === 'evt_3');
-    const never = stream.waitFor('invoice.paid', { timeout: 60_000 });
+    const never = stream.waitFor('invoice.paid', { timeoutMs: 60_000 });
     for (let n = 1; n <= QUEUE_LIMIT + 5; n++) stream.push(delivery(n));
     expect(await third).toEqual(delivery(3));
-    await expect(stream.waitFor('charge.succeeded', { timeout: 1 })).rejects.toMatchObject({ code: 'ERR_STRIPE_HOOKS_FAILED', message: 'no charge.succeeded delivery within 0.001 s' });
+    await expect(stream.waitFor('charge.succeeded', { timeoutMs: 1 })).rejects.toMatchObject({ code: 'ERR_STRIPE_HOOKS_FAILED', message: 'no charge.succeeded delivery within 0.001 s' });
     stream.end();
     await expect(never).rejects.toMatchObject({ code: 'ERR_STRIPE_HOOKS_FAILED', message: 'the listener stopped before a invoice.paid delivery' });
   });
 
-  it('after an abort, waitFor rejects kind interrupted with the reason as cause', async () => {
+  it('after an abort, waitFor rejects ERR_STRIPE_HOOKS_INTERRUPTED with the reason as cause', async () => {
     const controller = new AbortController();
     const stream = new ListenerStream(controller.signal);
     const waiting = stream.waitFor('charge.succeeded');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../../src/errors.js';
 import type { Environment } from '../../src/lib/environment.js';
+import { CLI_NAMES, LIBRARY_NAMES } from '../../src/lib/option-name.js';
 import { locateStripeCli, requireStripeCli, type LocateInput } from '../../src/stripe-cli/locate.js';
 import { reportStripeCli } from '../../src/ui/stripe-cli.js';
 import { ROOT, STRIPE_BIN, tempDir } from '../support/cli.js';
@@ -159,7 +160,7 @@ describe('broken candidates', () => {
 
 describe('requireStripeCli (for listen and trigger-flow)', () => {
   /** Plain data, no terminal: core gets nothing it could print with. */
-  const environment = (cwd: string, env: NodeJS.ProcessEnv, stripeBin?: string): Environment => ({ cwd, env, stripeBin, signal: new AbortController().signal });
+  const environment = (cwd: string, env: NodeJS.ProcessEnv, stripeBin?: string): Environment => ({ cwd, env, stripeBin, names: CLI_NAMES, signal: new AbortController().signal });
 
   it('returns the located binary', async () => {
     const found = await requireStripeCli(environment(w.cwd, { HOME: w.home, PATH: w.pathDir }));
@@ -181,9 +182,20 @@ describe('requireStripeCli (for listen and trigger-flow)', () => {
     const error = await requireStripeCli(environment(empty, { HOME: empty, PATH: '' })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as EnvironmentError).message).toMatch(/^Stripe CLI not found/);
-    expect((error as EnvironmentError).hint).toContain('run `stripe-hooks setup`');
+    expect((error as EnvironmentError).hint).toBe('run `stripe-hooks setup` to install it, or pass --stripe-bin');
     expect((error as EnvironmentError).exitCode).toBe(3);
     expect(existsSync(join(empty, '.cache'))).toBe(false);
+  });
+
+  it('names the option as the caller does: the library says stripeBin, never --stripe-bin', async () => {
+    const empty = tempDir();
+    const library = { ...environment(empty, { HOME: empty, PATH: '' }), names: LIBRARY_NAMES };
+    expect(await requireStripeCli(library).catch((caught: unknown) => caught)).toMatchObject({ hint: 'run `stripe-hooks setup` to install it, or pass stripeBin' });
+    const broken = requireStripeCli({ ...environment(w.cwd, { HOME: w.home, PATH: w.pathDir }, join(w.cwd, 'nope')), names: LIBRARY_NAMES });
+    await expect(broken).rejects.toMatchObject({
+      message: `the Stripe CLI at ${join(w.cwd, 'nope')} (from stripeBin) does not exist`,
+      hint: expect.stringMatching(/^check the path given to stripeBin, /),
+    });
   });
 
   it('throws the specific problem of an explicit broken binary', async () => {
