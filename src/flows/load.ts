@@ -132,7 +132,7 @@ export async function loadFlowFile(file: string, cwd: string): Promise<Flow[]> {
   // by the recording reader, never read whole here; any other name is told apart by content.
   const recording = RECORDING_EXTENSIONS.has(extname(path).toLowerCase());
   const text = recording ? '' : await readSource(path, shown);
-  if (text === undefined) throw new UsageError(`flow file ${shown} not found`, { hint: `check the --file path (relative to ${cwd})` });
+  if (text === undefined) throw new UsageError(`flow file ${shown} not found`, { hint: `check the path (relative to ${cwd})` });
   return recording || looksLikeRecording(text) ? [await recordingFlow(file, cwd)] : loadDocument(path, shown, 'file', text);
 }
 

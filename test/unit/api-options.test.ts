@@ -115,6 +115,11 @@ describe('each option is checked for its type and range, and named as the librar
     expect((await usage(api.replay({ file: 'x.ndjson', url, secret, since: 'yesterday' }))).message).toBe("since: 'yesterday' is not an event id");
   });
 
+  it('loadFlow: its path', async () => {
+    expect((await usage(api.loadFlow(''))).message).toBe('loadFlow takes the path of a flow file or a recording');
+    expect(await usage(api.loadFlow('no-such-flow.yaml'))).toEqual({ message: 'flow file no-such-flow.yaml not found', hint: expect.stringMatching(/^check the path \(relative to /) });
+  });
+
   it('signPayload, synchronous, by the same names', () => {
     expect(() => api.signPayload({ payload: '{}', secret: '' })).toThrow(expect.objectContaining({ code: 'ERR_STRIPE_HOOKS_USAGE', message: 'secret is empty' }));
     expect(() => api.signPayload({ payload: '{}', secret, timestamp: 1.5 })).toThrow('timestamp: 1.5 is not whole unix seconds');

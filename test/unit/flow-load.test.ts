@@ -101,7 +101,7 @@ describe('resolveFlow: --file', () => {
 
   it('a missing file, a directory', async () => {
     const cwd = dir();
-    expect(await failure(resolveFlow('x', { cwd, file: 'nope.yaml' }))).toMatch(/^flow file nope\.yaml not found \| check the --file path/);
+    expect(await failure(resolveFlow('x', { cwd, file: 'nope.yaml' }))).toMatch(/^flow file nope\.yaml not found \| check the path \(relative to /);
     mkdirSync(join(cwd, 'd.yaml'));
     expect(await failure(resolveFlow('x', { cwd, file: 'd.yaml' }))).toMatch(/^d\.yaml is a directory/);
   });
