@@ -26,8 +26,24 @@ export interface StripeClientOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * The SDK is a peer dependency: the app's own copy, which npm 7 and later install beside this package. A package
+ * manager that leaves peers out leaves it missing: say so, instead of a module error.
+ */
+export async function loadStripeSdk(): Promise<typeof Stripe> {
+  try {
+    return (await import('stripe')).default;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !/'stripe'/.test((error as Error).message)) throw error;
+    throw new EnvironmentError('the stripe package (the Stripe SDK) is not installed', {
+      hint: 'install it beside stripe-hooks: npm install stripe (a peer dependency, which npm 7+ installs by itself)',
+      cause: error,
+    });
+  }
+}
+
 export async function createStripeClient(options: StripeClientOptions): Promise<Stripe> {
-  const { default: StripeSDK } = await import('stripe');
+  const StripeSDK = await loadStripeSdk();
   const base = options.apiBase;
   const https = !base || base.protocol === 'https:';
   // The SDK's default agents keep sockets alive, and a retried error response's socket is

@@ -11,14 +11,14 @@ import { createShop } from '../src/shop.js';
 // Any secret works: the app verifies with the one it was given, and stripe-hooks signs with the same.
 const secret = 'whsec_expressExampleTestSecret0123456789';
 let server: Server;
-let forwardTo: string;
+let url: string;
 let shop: ReturnType<typeof createShop>;
 
 beforeEach(async () => {
   shop = createShop();
   server = createApp({ secret, shop }).listen(0, '127.0.0.1');
   await once(server, 'listening');
-  forwardTo = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
 });
 
 afterEach(async () => {
@@ -28,7 +28,7 @@ afterEach(async () => {
 
 describe('the webhook endpoint', () => {
   it('acknowledges every event of the payment flow, in order', async () => {
-    const report = await deliverFlow({ flow: 'payment', forwardTo, secret, seed: 1 });
+    const report = await deliverFlow({ flow: 'payment', url, secret, seed: 1 });
     expect(report.ok).toBe(true);
     expect(report.steps.map((step) => step.status)).toEqual(Array(9).fill(200));
     await shop.settled();
@@ -36,7 +36,7 @@ describe('the webhook endpoint', () => {
   });
 
   it('fulfils the order once when every event is delivered twice', async () => {
-    const report = await deliverFlow({ flow: 'payment', forwardTo, secret, duplicate: true });
+    const report = await deliverFlow({ flow: 'payment', url, secret, duplicate: true });
     expect(report.ok).toBe(true);
     await shop.settled();
     expect(shop.fulfilled).toHaveLength(1);
@@ -44,13 +44,13 @@ describe('the webhook endpoint', () => {
   });
 
   it('passes the handler audit: forged, unsigned, stale and tampered events refused, duplicates acknowledged', async () => {
-    const audit = await auditHandler({ forwardTo, secret });
+    const audit = await auditHandler({ url, secret });
     expect(audit.checks.filter((check) => !check.ok)).toEqual([]);
     expect(audit.ok).toBe(true);
   });
 
   it('refuses events signed with another secret', async () => {
-    const report = await deliverFlow({ flow: 'payment', forwardTo, secret: 'whsec_notTheAppsSecret0123456789abcd' });
+    const report = await deliverFlow({ flow: 'payment', url, secret: 'whsec_notTheAppsSecret0123456789abcd' });
     expect(report.ok).toBe(false);
     expect(report.steps[0]?.status).toBe(400);
     await shop.settled();
