@@ -97,7 +97,7 @@ export function signPayload(options: Options.SignPayloadOptions): string {
   return signatureHeader(payload, secret, timestamp);
 }
 
-/** The events a flow's offline run sends, typed by the SDK; the same ids and payloads for the same seed (and `now`). */
+/** The events a flow's offline run sends, typed by the app's SDK (the `stripe` peer); the same ids and payloads for the same seed (and `now`). */
 export async function synthesizeEvents(options: Options.SynthesizeEventsOptions): Promise<Stripe.Event[]> {
   return (await import('./api/offline.js')).synthesizeEvents(options);
 }
