@@ -32,6 +32,14 @@ describe('the public API\'s types', () => {
     expectTypeOf(api.auditHandler).returns.toEqualTypeOf<Promise<AuditReport>>();
     expectTypeOf(api.triggerFlow).returns.toEqualTypeOf<Promise<FlowReport>>();
     expectTypeOf(api.triggerFlow).parameter(0).toHaveProperty('stepTimeoutMs').toEqualTypeOf<number | undefined>();
+    // The app's URL is `url` wherever events are sent; durations are ms, named so.
+    for (const fn of [api.deliverFlow, api.auditHandler, api.triggerFlow, api.replay] as const) expectTypeOf(fn).parameter(0).toHaveProperty('url').toEqualTypeOf<string>();
+    expectTypeOf(api.startListener).parameter(0).toHaveProperty('url').toEqualTypeOf<string>();
+    expectTypeOf(api.deliverFlow).parameter(0).toHaveProperty('timeoutMs').toEqualTypeOf<number | undefined>();
+    expectTypeOf<Parameters<Listener['waitFor']>[1]>().toEqualTypeOf<api.WaitForOptions | undefined>();
+    expectTypeOf<api.WaitForOptions>().toEqualTypeOf<{ timeoutMs?: number }>();
+    // A recording's flow says so in a field of its own (flows are checked by shape, not by identity).
+    expectTypeOf<Flow['recording']>().toEqualTypeOf<boolean | undefined>();
     expectTypeOf(api.startListener).returns.toEqualTypeOf<Promise<Listener>>();
     expectTypeOf<Listener['events']>().toEqualTypeOf<AsyncIterable<ListenerEvent>>();
     expectTypeOf<Listener['stop']>().toEqualTypeOf<() => Promise<ListenSummary>>();
@@ -53,6 +61,10 @@ describe('the public API\'s types', () => {
     const call = () => {
       // @ts-expect-error: no such option
       void api.deliverFlow({ flow: 'payment', url: 'http://localhost:4242', secret: 's', seeed: 1 });
+      // @ts-expect-error: the CLI's forwardTo is the library's url
+      void api.deliverFlow({ flow: 'payment', forwardTo: 'http://localhost:4242', secret: 's' });
+      // @ts-expect-error: stepTimeout (seconds) is stepTimeoutMs
+      void api.triggerFlow({ flow: 'payment', url: 'http://localhost:4242', stepTimeout: 30 });
       // @ts-expect-error: secret is required offline
       void api.deliverFlow({ flow: 'payment', url: 'http://localhost:4242' });
       // @ts-expect-error: seed is a number
