@@ -9,7 +9,7 @@ const listenDefinition = () =>
     // One way to select events: commander refuses a second (reworded in cli.ts as "… cannot be combined").
     // --all-events was --all here: one name for "every event type" in every command.
     .addOption(hiddenAlias('--all', 'allEvents').conflicts(['events', 'flow']))
-    .addOption(new Option('-e, --events <types>', 'comma-separated event types to forward').conflicts(['flow', 'allEvents']))
+    .addOption(new Option('-e, --events <types>', 'comma-separated event types to forward (default: those the built-in flows name)').conflicts(['flow', 'allEvents']))
     .addOption(new Option('--flow <name>', 'forward the events of this flow').conflicts('allEvents'))
     .option('--all-events', 'forward every event type (the Stripe CLI\'s --all-snapshot)')
     .option('--dotenv <path>', 'write the signing secret into this dotenv file (atomically)')
