@@ -20,9 +20,9 @@ npx --yes "./$tarball" --help > help.txt
 grep -q 'Usage: stripe-hooks' help.txt
 npx --yes "./$tarball" --version
 
-# The declarations, their maps and the sources the maps point at are in the tarball.
+# The declarations, their maps and the sources the maps point at are in the tarball, and the docs --help points at.
 tar -tzf "$tarball" > contents.txt
-for file in package/dist/index.d.ts package/dist/index.d.ts.map package/src/index.ts package/dist/index.js package/dist/LICENSES.txt; do
+for file in package/dist/index.d.ts package/dist/index.d.ts.map package/src/index.ts package/dist/index.js package/dist/LICENSES.txt package/docs/README.md; do
   grep -qx "$file" contents.txt || { echo "pack smoke: $file missing from the tarball" >&2; exit 1; }
 done
 

@@ -45,7 +45,7 @@ describe('selectEvents', () => {
 
   it('explains what is wrong', async () => {
     await expect(selectEvents({}, cwd)).rejects.toThrow('choose the events');
-    await expect(selectEvents({ events: 'a.b', flow: 'payment' }, cwd)).rejects.toThrow("--events and --flow can't be combined");
+    await expect(selectEvents({ events: 'a.b', flow: 'payment' }, cwd)).rejects.toThrow('--events and --flow cannot be combined');
     await expect(selectEvents({ events: 'invoice.draft.paid' }, cwd)).rejects.toThrow('unknown event type "invoice.draft.paid"');
     await expect(selectEvents({ flow: 'refund' }, cwd)).rejects.toThrow('unknown flow "refund"');
   });

@@ -21,9 +21,9 @@ import { stripeTarget } from '../../stripe-cli/spawn.js';
 import { recordingOnScreen, renderListenSummary, renderSecret, listenRenderer } from '../../ui/listen.js';
 import { reportStripeCli } from '../../ui/stripe-cli.js';
 
-/** At most one of --events, --flow, --all (commander refuses more); none: the built-in flows' events. */
+/** At most one of --events, --flow, --all-events (commander refuses more); none: the built-in flows' events. */
 async function eventSelection(options: ListenOptions, ctx: Context): Promise<ListenArgs['events']> {
-  if (options.all) return 'all';
+  if (options.allEvents) return 'all';
   if (options.events !== undefined) return parseEventList(options.events);
   if (options.flow !== undefined) return flowEventTypes(options.flow, { cwd: ctx.cwd });
   return builtinFlowEvents(); // the Stripe CLI refuses to listen without a selection
