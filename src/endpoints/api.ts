@@ -6,7 +6,7 @@
 import { UsageError } from '../errors.js';
 import type { Environment } from '../lib/environment.js';
 import { isLiveKey } from '../lib/stripe-key.js';
-import { createStripeClient, resolveApiKey, stripeCall, type ApiKeyOptions, type RetryOptions, type Stripe } from '../stripe-sdk.js';
+import { createStripeClient, resolveApiKey, stripeCall, type ApiKeyOptions, type RetryOptions, type Stripe } from '../stripe-api/client.js';
 import type { DesiredEndpoint } from './desired.js';
 import {
   createIdempotencyKey,

@@ -4,7 +4,7 @@
  * parameters to send. No I/O here, so every rule is a one-line unit test.
  */
 import { createHash } from 'node:crypto';
-import type { Stripe } from '../stripe-sdk.js';
+import type { Stripe } from '../stripe-api/client.js';
 import { UsageError } from '../errors.js';
 import type { DesiredEndpoint } from './desired.js';
 import { sameUrl } from './url.js';
