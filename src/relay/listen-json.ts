@@ -6,7 +6,7 @@
 import { is2xx } from '../lib/answer.js';
 import type { CliErrorCategory } from '../stripe-cli/listen-lines.js';
 import type { RelayedEvent } from './listener.js';
-import type { Delivery, DeliveryFailure } from './record.js';
+import type { Delivery, DeliveryFailure } from './delivery-facts.js';
 import type { Route } from './routing.js';
 
 /** The listener is up: the signing secret of the session, and where deliveries go. */

@@ -9,7 +9,7 @@ import { startListener, type ListenerOptions } from '../stripe-cli/listen.js';
 import type { CliErrorCategory } from '../stripe-cli/listen-lines.js';
 import type { RecordEntry } from '../record/writer.js';
 import type { Refusal } from './admission.js';
-import type { Delivery, Received } from './record.js';
+import type { Delivery, Received } from './delivery-facts.js';
 import { startRelay } from './relay.js';
 import type { Routing } from './routing.js';
 

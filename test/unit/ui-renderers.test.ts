@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runFailure } from '../../src/run/outcome.js';
 import type { FlowReport } from '../../src/run/report.js';
-import type { Delivery } from '../../src/relay/record.js';
+import type { Delivery } from '../../src/relay/delivery-facts.js';
 import type { RelayedEvent } from '../../src/relay/listener.js';
 import { listenRenderer, type ListenSetup } from '../../src/ui/listen.js';
 import { Output } from '../../src/ui/output.js';
