@@ -5,7 +5,7 @@
  */
 import { is2xx } from '../lib/answer.js';
 import { shown } from '../lib/sanitize.js';
-import { listenEventJson, type ListenSettings } from '../relay/listen-json.js';
+import { listenEventJson, type ListenSettings } from '../listen/json.js';
 import type { RecordSink, RelayedEvent } from '../relay/listener.js';
 import type { ListenSummary } from '../listen/summary.js';
 import { deliveryHint, listenSecret, liveTargets, type SigningSecret } from '../run/diagnose.js';
