@@ -1,7 +1,7 @@
 /** `endpoints list` and `endpoints delete`: the webhook endpoints of the account the key belongs to. */
 import type { Context } from '../../context.js';
 import type { EndpointsDeleteOptions, EndpointsListOptions } from './definition.js';
-import { deleteEndpoint, deleteTarget, findEndpoint, listEndpoints, openEndpointsApi } from '../../endpoints/api.js';
+import { deleteWebhookEndpoint, deleteTarget, findEndpoint, listWebhookEndpoints, openEndpointsApi } from '../../endpoints/api.js';
 import { UsageError } from '../../errors.js';
 import { apiKeyPrompt } from '../../ui/api-key-prompt.js';
 import { confirm } from '../../ui/prompt.js';
@@ -9,7 +9,7 @@ import { renderDeleted, renderEndpointList } from '../../ui/endpoints.js';
 
 export async function runList(options: EndpointsListOptions, ctx: Context): Promise<void> {
   const api = await openEndpointsApi(ctx, { live: options.live, ask: apiKeyPrompt(ctx.canPrompt) });
-  renderEndpointList(ctx.out, await listEndpoints(api));
+  renderEndpointList(ctx.out, await listWebhookEndpoints(api));
 }
 
 export async function runDelete(id: string | undefined, options: EndpointsDeleteOptions, ctx: Context): Promise<void> {
@@ -27,6 +27,6 @@ export async function runDelete(id: string | undefined, options: EndpointsDelete
       return;
     }
   }
-  await deleteEndpoint(api, endpoint.id);
+  await deleteWebhookEndpoint(api, endpoint.id);
   renderDeleted(ctx.out, endpoint);
 }

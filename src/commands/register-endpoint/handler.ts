@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Context } from '../../context.js';
 import type { RegisterEndpointOptions } from './definition.js';
-import { openEndpointsApi, registerEndpoint, type RegisterResult } from '../../endpoints/api.js';
+import { openEndpointsApi, registerWebhookEndpoint, type RegisterResult } from '../../endpoints/api.js';
 import { desiredEndpoint } from '../../endpoints/desired.js';
 import { assertHttpsForLive } from '../../endpoints/url.js';
 import { assertWritableDirectory, validateEnvKey, writeEnvValue } from '../../lib/env-file.js';
@@ -25,7 +25,7 @@ export async function run(options: RegisterEndpointOptions, ctx: Context): Promi
   const spinner = await ctx.out.spinner(`${options.dryRun ? 'checking' : 'registering'} ${desired.url}`);
   let result: RegisterResult;
   try {
-    result = await registerEndpoint(api, desired, { dryRun: options.dryRun });
+    result = await registerWebhookEndpoint(api, desired, { dryRun: options.dryRun });
   } finally {
     spinner.stop();
   }
