@@ -1,5 +1,5 @@
 /** The library's endpoint functions, over the cores `register-endpoint` and `endpoints list|delete` run. */
-import { deleteTarget, deleteWebhookEndpoint as remove, findEndpoint, listWebhookEndpoints as list, openEndpointsApi, registerWebhookEndpoint as register } from '../endpoints/api.js';
+import { deleteTarget, deleteWebhookEndpoint as remove, findEndpoint, listWebhookEndpoints as list, openEndpointsApi, registerWebhookEndpoint as register } from '../endpoints/stripe-calls.js';
 import { desiredEndpoint } from '../endpoints/desired.js';
 import { deleteReport, endpointsReport, registerReport, type DeleteReport, type EndpointsReport, type RegisterReport } from '../endpoints/reports.js';
 import { assertHttpsForLive } from '../endpoints/url.js';

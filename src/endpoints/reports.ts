@@ -3,7 +3,7 @@
  * are also what the library's registerEndpoint, listEndpoints and deleteEndpoint
  * resolve with: one type each, made here for both.
  */
-import type { RegisterResult } from './api.js';
+import type { RegisterResult } from './stripe-calls.js';
 import type { EndpointView } from './plan.js';
 
 export type { EndpointView };

@@ -1,7 +1,7 @@
 /** `endpoints list` and `endpoints delete`: the webhook endpoints of the account the key belongs to. */
 import type { Context } from '../../context.js';
 import type { EndpointsDeleteOptions, EndpointsListOptions } from './definition.js';
-import { deleteWebhookEndpoint, deleteTarget, findEndpoint, listWebhookEndpoints, openEndpointsApi } from '../../endpoints/api.js';
+import { deleteWebhookEndpoint, deleteTarget, findEndpoint, listWebhookEndpoints, openEndpointsApi } from '../../endpoints/stripe-calls.js';
 import { UsageError } from '../../errors.js';
 import { apiKeyPrompt } from '../../ui/api-key-prompt.js';
 import { confirm } from '../../ui/prompt.js';

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Context } from '../../context.js';
 import type { RegisterEndpointOptions } from './definition.js';
-import { openEndpointsApi, registerWebhookEndpoint, type RegisterResult } from '../../endpoints/api.js';
+import { openEndpointsApi, registerWebhookEndpoint, type RegisterResult } from '../../endpoints/stripe-calls.js';
 import { desiredEndpoint } from '../../endpoints/desired.js';
 import { assertHttpsForLive } from '../../endpoints/url.js';
 import { assertWritableDirectory, validateEnvKey, writeEnvValue } from '../../lib/env-file.js';
