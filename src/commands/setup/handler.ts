@@ -11,7 +11,8 @@ import { installCommand, installDecision } from '../../installer/consent.js';
 import { installStripeCli, type Installed } from '../../installer/install.js';
 import { currentPlatform, DEFAULT_CLI_VERSION } from '../../installer/platform.js';
 import { parseDownloadBase } from '../../installer/release.js';
-import { brokenCliError, locateInput, locateStripeCli, type LocateResult } from '../../stripe-cli/locate.js';
+import { brokenCliError } from '../../stripe-cli/broken.js';
+import { findStripeCli, locateInput, type LocateResult } from '../../stripe-cli/locate.js';
 import { confirm } from '../../ui/prompt.js';
 import { renderSetupReport } from '../../ui/setup.js';
 
@@ -42,7 +43,7 @@ async function consentToInstall(ctx: Context, options: SetupOptions, version: st
 
 export async function run(options: SetupOptions, ctx: Context): Promise<void> {
   const { version, downloadBase } = parseOptions(options);
-  const located = await locateStripeCli(locateInput(ctx, version));
+  const located = await findStripeCli(locateInput(ctx, version));
   // A binary the user named is final: report what is wrong with it rather than install another.
   if (located.explicit && !located.found) throw brokenCliError(located.broken[0]!);
 
