@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWebhookApp } from '../../src/demo/app.js';
-import { auditHandler, type AuditReport } from '../../src/offline/audit.js';
+import { runAudit, type AuditReport } from '../../src/offline/audit.js';
 import { closedPort } from '../support/ports.js';
 
 const secret = 'whsec_auditTestSecret0123456789abcd';
@@ -32,7 +32,7 @@ async function serve(handler: Handler): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
 }
 
-const audit = (url: string, timeoutMs?: number) => auditHandler({ url: new URL(url), secret, apiVersion: Stripe.API_VERSION, seed: 3, timeoutMs });
+const audit = (url: string, timeoutMs?: number) => runAudit({ url: new URL(url), secret, apiVersion: Stripe.API_VERSION, seed: 3, timeoutMs });
 const failed = (report: AuditReport) => report.checks.filter((check) => !check.ok).map((check) => check.name);
 const fixOf = (report: AuditReport, name: string) => report.checks.find((check) => check.name === name)!.fix;
 const verify = (raw: string, header: string | undefined, tolerance?: number) => Stripe.webhooks.constructEvent(raw, header ?? '', secret, tolerance);

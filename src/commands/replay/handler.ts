@@ -6,7 +6,7 @@
  */
 import type { Context } from '../../context.js';
 import type { ReplayOptions } from './definition.js';
-import { auditHandler } from '../../offline/audit.js';
+import { runAudit } from '../../offline/audit.js';
 import { signingSecret } from '../../offline/secret.js';
 import { readRecording } from '../../record/read.js';
 import { offlineSettings } from '../../run/offline-settings.js';
@@ -46,7 +46,7 @@ export async function run(file: string, options: ReplayOptions, ctx: Context): P
   } finally {
     progress.stop();
   }
-  const audit = sample ? await auditHandler({ ...settings, sample }) : undefined;
+  const audit = sample ? await runAudit({ ...settings, sample }) : undefined;
 
   renderOfflineReports(ctx.out, report, audit, shuffle ? seed : undefined);
   const failure = runFailure(report, { audit, secret: signingSecret(secret), forwardTo: url.href });

@@ -6,7 +6,7 @@
 import type { Context } from '../../context.js';
 import type { TriggerFlowOptions } from './definition.js';
 import type { Flow } from '../../flows/types.js';
-import { auditHandler } from '../../offline/audit.js';
+import { runAudit } from '../../offline/audit.js';
 import { signingSecret } from '../../offline/secret.js';
 import { offlinePreview } from '../../run/offline-preview.js';
 import { plannedDeliveries, runOfflineFlow } from '../../run/offline-runner.js';
@@ -43,7 +43,7 @@ export async function runOffline(flow: Flow, options: TriggerFlowOptions, ctx: C
   } finally {
     progress.stop();
   }
-  const audit = options.audit ? await auditHandler(settings) : undefined;
+  const audit = options.audit ? await runAudit(settings) : undefined;
 
   renderOfflineReports(ctx.out, report, audit, seed);
   const failure = runFailure(report, { audit, seed, secret: signingSecret(secret), forwardTo: url.href });
