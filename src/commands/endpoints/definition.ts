@@ -20,8 +20,8 @@ const deleteDefinition = () =>
     .option('--live', 'allow a live-mode key')
     .addHelpText('after', examples('stripe-hooks endpoints delete we_123', 'stripe-hooks endpoints delete --url https://app.example.com/webhook --yes'));
 
-export type EndpointsListOptions = OptionsOf<typeof listDefinition>;
-export type EndpointsDeleteOptions = OptionsOf<typeof deleteDefinition>;
+export type EndpointsListCommandOptions = OptionsOf<typeof listDefinition>;
+export type EndpointsDeleteCommandOptions = OptionsOf<typeof deleteDefinition>;
 
 export const endpointsCommand = (start: Start) =>
   new Command('endpoints')

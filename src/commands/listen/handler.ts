@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { Context } from '../../context.js';
-import type { ListenOptions } from './definition.js';
+import type { ListenCommandOptions } from './definition.js';
 import { abortError, InterruptedError, UsageError } from '../../errors.js';
 import { builtinFlowEvents, parseEventList } from '../../flows/events.js';
 import { validateEnvKey, writeEnvValue } from '../../lib/env-file.js';
@@ -22,14 +22,14 @@ import { recordingOnScreen, renderListenSummary, renderSecret, listenRenderer } 
 import { reportStripeCli } from '../../ui/stripe-cli.js';
 
 /** At most one of --events, --flow, --all (commander refuses more); none: the built-in flows' events. */
-async function eventSelection(options: ListenOptions, ctx: Context): Promise<ListenArgs['events']> {
+async function eventSelection(options: ListenCommandOptions, ctx: Context): Promise<ListenArgs['events']> {
   if (options.all) return 'all';
   if (options.events !== undefined) return parseEventList(options.events);
   if (options.flow !== undefined) return flowEventTypes(options.flow, { cwd: ctx.cwd });
   return builtinFlowEvents(); // the Stripe CLI refuses to listen without a selection
 }
 
-export async function run(options: ListenOptions, ctx: Context): Promise<void> {
+export async function run(options: ListenCommandOptions, ctx: Context): Promise<void> {
   // Every check before anything is spawned: a usage error never leaves a child behind.
   const envFile = options.dotenv === undefined ? undefined : resolve(ctx.cwd, options.dotenv);
   if (envFile) validateEnvKey(options.envKey);

@@ -1,7 +1,7 @@
 /** `register-endpoint`: create, update or leave alone one webhook endpoint, idempotently. */
 import { resolve } from 'node:path';
 import type { Context } from '../../context.js';
-import type { RegisterEndpointOptions } from './definition.js';
+import type { RegisterEndpointCommandOptions } from './definition.js';
 import { openEndpointsApi, registerWebhookEndpoint, type RegisterResult } from '../../endpoints/stripe-calls.js';
 import { desiredEndpoint } from '../../endpoints/desired.js';
 import { assertHttpsForLive } from '../../endpoints/url.js';
@@ -10,7 +10,7 @@ import { SDK_API_VERSION } from '../../lib/api-version.js';
 import { apiKeyPrompt } from '../../ui/api-key-prompt.js';
 import { renderRegistration } from '../../ui/register-endpoint.js';
 
-export async function run(options: RegisterEndpointOptions, ctx: Context): Promise<void> {
+export async function run(options: RegisterEndpointCommandOptions, ctx: Context): Promise<void> {
   const { envKey } = options;
   // Everything checkable is checked before the key is asked for and before any request.
   const desired = await desiredEndpoint(options, SDK_API_VERSION, ctx.cwd);

@@ -5,7 +5,7 @@
  * them; render both. Exit 1 when an event was not answered 2xx or a check failed.
  */
 import type { Context } from '../../context.js';
-import type { ReplayOptions } from './definition.js';
+import type { ReplayCommandOptions } from './definition.js';
 import { runAudit } from '../../offline/audit.js';
 import { signingSecret } from '../../offline/secret.js';
 import { readRecording } from '../../record/read.js';
@@ -16,7 +16,7 @@ import { auditSample, parseOnly, replayPreview, runReplay, selectEvents } from '
 import { renderReplayPreview, renderReplayStart } from '../../ui/replay.js';
 import { offlineSecret, progressBar, renderOfflineReports } from '../../ui/trigger-flow-offline.js';
 
-export async function run(file: string, options: ReplayOptions, ctx: Context): Promise<void> {
+export async function run(file: string, options: ReplayCommandOptions, ctx: Context): Promise<void> {
   const { url, seed } = offlineSettings({ forwardTo: options.forwardTo, seed: options.seed });
   const only = options.only === undefined ? undefined : parseOnly(options.only);
   const shuffle = Boolean(options.shuffle);

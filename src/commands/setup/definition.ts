@@ -12,7 +12,7 @@ const setupDefinition = () =>
     .option('--force', 'install into the cache even when a Stripe CLI is already found')
     .addHelpText('after', examples('stripe-hooks setup', 'stripe-hooks setup --yes --json', 'stripe-hooks setup --from-release --cli-version 1.52.0'));
 
-export type SetupOptions = OptionsOf<typeof setupDefinition>;
+export type SetupCommandOptions = OptionsOf<typeof setupDefinition>;
 
 // The handler loads when the command runs, not before: it brings the installer and its archive readers, which `--help` never needs.
 export const setupCommand = (start: Start) =>

@@ -3,14 +3,14 @@
  * the live runner (./live.ts) or the offline one (./offline.ts).
  */
 import type { Context } from '../../context.js';
-import type { TriggerFlowOptions } from './definition.js';
+import type { TriggerFlowCommandOptions } from './definition.js';
 import { UsageError } from '../../errors.js';
 import { assertLiveRunnable, listFlows, resolveFlow } from '../../flows/load.js';
 import { renderFlowList } from '../../ui/flow-plan.js';
 import { runLive } from './live.js';
 import { runOffline } from './offline.js';
 
-export async function run(name: string | undefined, options: TriggerFlowOptions, ctx: Context): Promise<void> {
+export async function run(name: string | undefined, options: TriggerFlowCommandOptions, ctx: Context): Promise<void> {
   const sources = { cwd: ctx.cwd, file: options.file };
   if (options.list) {
     const flows = await listFlows(sources);

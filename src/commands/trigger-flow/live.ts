@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Context } from '../../context.js';
-import { offlineOnlyGiven, type TriggerFlowOptions } from './definition.js';
+import { offlineOnlyGiven, type TriggerFlowCommandOptions } from './definition.js';
 import { UsageError } from '../../errors.js';
 import type { Flow } from '../../flows/types.js';
 import { runLiveFlow } from '../../run/live-runner.js';
@@ -22,7 +22,7 @@ import { recordingOnScreen, renderRecordSummary } from '../../ui/listen.js';
 import { stepSpinners } from '../../ui/trigger-flow-live.js';
 import { reportStripeCli } from '../../ui/stripe-cli.js';
 
-export async function runLive(flow: Flow, options: TriggerFlowOptions, ctx: Context): Promise<void> {
+export async function runLive(flow: Flow, options: TriggerFlowCommandOptions, ctx: Context): Promise<void> {
   const misplaced = offlineOnlyGiven(options);
   if (misplaced) throw new UsageError(`${misplaced} works only with --offline`, { hint: `add --offline, or drop ${misplaced}` });
   if (options.stripeAccount !== undefined && !/^acct_[A-Za-z0-9]+$/.test(options.stripeAccount)) {

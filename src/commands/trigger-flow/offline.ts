@@ -4,7 +4,7 @@
  * --audit, the handler audit; render both. Exit 1 when a step or check failed.
  */
 import type { Context } from '../../context.js';
-import type { TriggerFlowOptions } from './definition.js';
+import type { TriggerFlowCommandOptions } from './definition.js';
 import type { Flow } from '../../flows/types.js';
 import { runAudit } from '../../offline/audit.js';
 import { signingSecret } from '../../offline/secret.js';
@@ -15,7 +15,7 @@ import { runFailure } from '../../run/outcome.js';
 import type { FlowReport } from '../../run/report.js';
 import { offlineSecret, progressBar, renderOfflineReports, renderPreview } from '../../ui/trigger-flow-offline.js';
 
-export async function runOffline(flow: Flow, options: TriggerFlowOptions, ctx: Context): Promise<void> {
+export async function runOffline(flow: Flow, options: TriggerFlowCommandOptions, ctx: Context): Promise<void> {
   const { url, seed, apiVersion } = offlineSettings(options);
   const repeat = options.repeat ?? 1;
   const signing = await offlineSecret(options, ctx);
