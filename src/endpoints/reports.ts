@@ -4,9 +4,16 @@
  * resolve with: one type each, made here for both.
  */
 import type { RegisterResult } from './stripe-calls.js';
-import type { EndpointView } from './plan.js';
-
-export type { EndpointView };
+/** The endpoint as --json shows it. */
+export interface EndpointView {
+  id: string | null;
+  url: string;
+  enabled_events: string[];
+  api_version: string | null;
+  status: string;
+  description: string | null;
+  metadata: Record<string, string>;
+}
 
 export interface RegisterReport {
   action: RegisterResult['action'];

@@ -13,9 +13,9 @@ import {
   endpointView,
   planRegistration,
   predictedView,
-  type EndpointView,
   type Plan,
 } from './plan.js';
+import type { EndpointView } from './reports.js';
 import { normaliseEndpointUrl, sameUrl } from './url.js';
 
 export interface EndpointsApi extends RetryOptions {
