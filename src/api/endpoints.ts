@@ -3,7 +3,7 @@ import { deleteTarget, deleteWebhookEndpoint as remove, findEndpoint, listWebhoo
 import { desiredEndpoint } from '../endpoints/desired.js';
 import { deleteReport, endpointsReport, registerReport, type DeleteReport, type EndpointsReport, type RegisterReport } from '../endpoints/reports.js';
 import { assertHttpsForLive } from '../endpoints/url.js';
-import { SDK_API_VERSION } from '../lib/api-version.js';
+import { SDK_API_VERSION } from '../lib/sdk-api-version.js';
 import { apiEnvironment, interruptible } from './common.js';
 import type { DeleteEndpointOptions, ListEndpointsOptions, RegisterEndpointOptions } from './options.js';
 

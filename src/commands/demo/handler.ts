@@ -7,7 +7,7 @@
 import type { Context } from '../../context.js';
 import { startWebhookApp } from '../../demo/app.js';
 import { BUILTIN_FLOWS } from '../../flows/builtin.js';
-import { SDK_API_VERSION } from '../../lib/api-version.js';
+import { SDK_API_VERSION } from '../../lib/sdk-api-version.js';
 import { runAudit } from '../../offline/audit.js';
 import { generateWebhookSecret, randomSeed } from '../../offline/random.js';
 import { runOfflineFlow } from '../../run/offline-runner.js';

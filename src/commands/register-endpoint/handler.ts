@@ -6,7 +6,7 @@ import { openEndpointsApi, registerWebhookEndpoint, type RegisterResult } from '
 import { desiredEndpoint } from '../../endpoints/desired.js';
 import { assertHttpsForLive } from '../../endpoints/url.js';
 import { assertWritableDirectory, validateEnvKey, writeEnvValue } from '../../lib/env-file.js';
-import { SDK_API_VERSION } from '../../lib/api-version.js';
+import { SDK_API_VERSION } from '../../lib/sdk-api-version.js';
 import { apiKeyPrompt } from '../../ui/api-key-prompt.js';
 import { renderRegistration } from '../../ui/register-endpoint.js';
 
