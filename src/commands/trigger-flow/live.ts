@@ -51,10 +51,10 @@ export async function runLive(flow: Flow, options: TriggerFlowCommandOptions, ct
 
   // Opened before `stripe listen` starts: a bad path is a usage error before anything runs.
   const recorder = recordPath === undefined ? undefined : openRecorder(recordPath, { live: Boolean(options.live), secrets: [ctx.apiKey] });
-  const record = recorder && recordingOnScreen(ctx.out, recorder, Boolean(options.live));
+  const recording = recorder && { recorder, onNotice: recordingOnScreen(ctx.out, recorder, Boolean(options.live)) };
   const progress = stepSpinners(ctx.out, plan.steps.length);
   let secret: string | undefined; // the session's, for the hint when the app refuses its signatures
-  const running = runLiveFlow(ctx, {
+  const report = await runLiveFlow(ctx, {
     plan,
     onSecret: (value) => {
       secret = value;
@@ -62,19 +62,12 @@ export async function runLive(flow: Flow, options: TriggerFlowCommandOptions, ct
     },
     onProven: (cli) => reportStripeCli(ctx.out, cli),
     continueOnError: Boolean(options.continueOnError),
-    relay: { serial: options.serial ? { windowMs: options.reorderWindow } : undefined, forwardTimeoutMs: options.forwardTimeout, record },
+    relay: { serial: options.serial ? { windowMs: options.reorderWindow } : undefined, forwardTimeoutMs: options.forwardTimeout },
+    recording,
     onProgress: progress.update,
     log: (text) => ctx.out.debug(text),
   }).finally(progress.done);
-  // A run that failed before it recorded anything leaves no file it created; the relay is closed once it settles.
-  const report = await running.then(
-    (done) => (recorder?.close(), done),
-    (error: unknown) => {
-      recorder?.close({ discard: true });
-      throw error;
-    },
-  );
-  const recorded = recorder?.summary();
+  const recorded = recorder?.summary(); // closed by now
 
   if (ctx.json) ctx.out.data({ ...reportJson(report), ...(recorded && { record: recorded }) });
   else renderFlowReport(report, ctx.out);
