@@ -4,6 +4,7 @@
  * a failed write); this turns what was not written into notices, as data, for the caller to show or hand on,
  * and closes the recording when the run ends (removing the file a run that never got going created).
  */
+import { UsageError } from '../errors.js';
 import type { RecordSink } from '../relay/listener.js';
 import type { Recorder, RecordOutcome } from './writer.js';
 
@@ -52,4 +53,14 @@ export async function withRecording<T>(recording: RunRecording | undefined, work
   }
   recording.recorder.close();
   return result;
+}
+
+/** --record's option rules, before anything runs: --live only with it, and never with --offline. */
+export function checkRecordOptions(options: { record?: string; live?: boolean; offline?: boolean }): void {
+  if (options.offline && options.record !== undefined) {
+    throw new UsageError('--record and --offline cannot be combined: offline events are synthesized, not received from Stripe', {
+      hint: 'to get the same offline run again, pass --seed N; --record keeps the live events the relay delivers',
+    });
+  }
+  if (options.live && options.record === undefined) throw new UsageError('--live works only with --record', { hint: 'add --record FILE, or drop --live' });
 }

@@ -5,42 +5,23 @@
 import { resolve } from 'node:path';
 import type { Context } from '../../context.js';
 import type { ListenCommandOptions } from './definition.js';
-import { abortError, InterruptedError, UsageError } from '../../errors.js';
-import { builtinFlowEvents, parseEventList } from '../../flows/events.js';
-import { validateEnvKey, writeEnvValue } from '../../lib/env-file.js';
-import { flowEventTypes } from '../../flows/load.js';
-import { parseForwardUrl } from '../../lib/forward-url.js';
+import { abortError, InterruptedError } from '../../errors.js';
+import { writeEnvValue } from '../../lib/env-file.js';
+import { checkListenOptions } from '../../listen/options.js';
 import { startListenSession } from '../../listen/session.js';
 import { listenTally } from '../../listen/summary.js';
-import { parseRoute, type Routing } from '../../relay/routing.js';
 import { openRecorder } from '../../record/writer.js';
 import { printSecretOf } from '../../stripe-cli/print-secret.js';
-import { buildPrintSecretArgs, headerArg, type ListenArgs } from '../../stripe-cli/listen.js';
+import { buildPrintSecretArgs } from '../../stripe-cli/listen.js';
 import { locateUnproven } from '../../stripe-cli/while-proving.js';
 import { stripeTarget } from '../../stripe-cli/spawn.js';
 import { recordingOnScreen, renderListenSummary, renderSecret, listenRenderer } from '../../ui/listen.js';
 import { reportStripeCli } from '../../ui/stripe-cli.js';
 
-/** At most one of --events, --flow, --all (commander refuses more); none: the built-in flows' events. */
-async function eventSelection(options: ListenCommandOptions, ctx: Context): Promise<ListenArgs['events']> {
-  if (options.all) return 'all';
-  if (options.events !== undefined) return parseEventList(options.events);
-  if (options.flow !== undefined) return flowEventTypes(options.flow, { cwd: ctx.cwd });
-  return builtinFlowEvents(); // the Stripe CLI refuses to listen without a selection
-}
-
 export async function run(options: ListenCommandOptions, ctx: Context): Promise<void> {
   // Every check before anything is spawned: a usage error never leaves a child behind.
+  const { routing, events } = await checkListenOptions(options, ctx.cwd);
   const envFile = options.dotenv === undefined ? undefined : resolve(ctx.cwd, options.dotenv);
-  if (envFile) validateEnvKey(options.envKey);
-  const routing: Routing = {
-    forwardTo: parseForwardUrl(options.forwardTo),
-    forwardConnectTo: options.forwardConnectTo === undefined ? undefined : parseForwardUrl(options.forwardConnectTo, '--forward-connect-to'),
-    routes: (options.route ?? []).map(parseRoute),
-  };
-  const events = await eventSelection(options, ctx);
-  for (const header of options.header ?? []) headerArg(header);
-  if (options.live && options.record === undefined) throw new UsageError('--live works only with --record', { hint: 'add --record FILE, or drop --live' });
   const unproven = await locateUnproven(ctx);
   const target = stripeTarget(ctx, unproven.path);
 

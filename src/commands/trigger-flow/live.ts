@@ -1,21 +1,18 @@
 /**
- * The live `trigger-flow`: validate the options, print the plan (--dry-run) or
- * run the flow through the real Stripe CLI with `runLiveFlow`, then render the report.
+ * The live `trigger-flow`: the plan its options make (run/live-options.ts), printed (--dry-run) or
+ * run through the real Stripe CLI with `runLiveFlow`, then the report rendered.
  * Exit 1 when a step failed, after the report is printed.
  */
 import { resolve } from 'node:path';
 import type { Context } from '../../context.js';
 import { offlineOnlyGiven, type TriggerFlowCommandOptions } from './definition.js';
-import { UsageError } from '../../errors.js';
 import type { Flow } from '../../flows/types.js';
 import { runLiveFlow } from '../../run/live-runner.js';
-import { planFlow } from '../../run/plan.js';
+import { planLiveRun } from '../../run/live-options.js';
 import { listenSecret, liveTargets } from '../../run/diagnose.js';
 import { runFailure } from '../../run/outcome.js';
 import { reportJson } from '../../run/report.js';
 import { openRecorder } from '../../record/writer.js';
-import { parseForwardUrl } from '../../lib/forward-url.js';
-import { parseRoute } from '../../relay/routing.js';
 import { planJson, renderPlan } from '../../ui/flow-plan.js';
 import { renderFlowReport } from '../../ui/flow-report.js';
 import { recordingOnScreen, renderRecordSummary } from '../../ui/listen.js';
@@ -23,25 +20,8 @@ import { stepSpinners } from '../../ui/trigger-flow-live.js';
 import { reportStripeCli } from '../../ui/stripe-cli.js';
 
 export async function runLive(flow: Flow, options: TriggerFlowCommandOptions, ctx: Context): Promise<void> {
-  const misplaced = offlineOnlyGiven(options);
-  if (misplaced) throw new UsageError(`${misplaced} works only with --offline`, { hint: `add --offline, or drop ${misplaced}` });
-  if (options.stripeAccount !== undefined && !/^acct_[A-Za-z0-9]+$/.test(options.stripeAccount)) {
-    throw new UsageError(`--stripe-account "${options.stripeAccount}" is not an account id`, { hint: 'use e.g. --stripe-account acct_1A2b3C4d5E6f7G8h' });
-  }
-  if (!options.listen && (options.route !== undefined || options.serial)) {
-    throw new UsageError(`${options.serial ? '--serial' : '--route'} and --no-listen cannot be combined`, { hint: 'the relay that routes and orders deliveries runs with the listener' });
-  }
-  if (!options.listen && options.record !== undefined) {
-    throw new UsageError('--record and --no-listen cannot be combined: events are recorded by the relay, which runs with the listener', { hint: 'drop --no-listen to record, or run `stripe-hooks listen --record FILE` as your listener' });
-  }
+  const plan = planLiveRun(flow, { ...options, offlineOnly: offlineOnlyGiven(options) }, ctx.apiBase);
   const recordPath = options.record === undefined ? undefined : resolve(ctx.cwd, options.record);
-  const plan = planFlow(flow, {
-    routing: { forwardTo: parseForwardUrl(options.forwardTo), routes: (options.route ?? []).map(parseRoute) },
-    apiBase: ctx.apiBase,
-    stripeAccount: options.stripeAccount,
-    stepTimeoutMs: options.stepTimeout,
-    listen: options.listen,
-  });
   if (options.dryRun) {
     if (ctx.json) ctx.out.data({ ...planJson(plan), ...(recordPath !== undefined && { record: recordPath }) });
     else renderPlan(plan, ctx.out);
