@@ -3,7 +3,9 @@
 # with npx from an empty directory (dependencies come from the npm registry, or
 # its local cache), and use it as a library from a fresh TypeScript project:
 # `tsc --noEmit` under strict NodeNext against the packed types, then a run of
-# deliverFlow against a tiny app on 127.0.0.1.
+# deliverFlow against a tiny app on 127.0.0.1; and from a CommonJS project (as Stripe's
+# sample servers are), `require('stripe-hooks')` on this Node and on each of SMOKE_NODES
+# (paths of other node binaries, space-separated: .ci/run passes Node 24 and 22).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -18,9 +20,9 @@ npx --yes "./$tarball" --help > help.txt
 grep -q 'Usage: stripe-hooks' help.txt
 npx --yes "./$tarball" --version
 
-# The declarations, their maps and the sources the maps point at are in the tarball.
+# The declarations, their maps and the sources the maps point at are in the tarball, and the docs --help points at.
 tar -tzf "$tarball" > contents.txt
-for file in package/dist/index.d.ts package/dist/index.d.ts.map package/src/index.ts package/dist/index.js package/dist/LICENSES.txt; do
+for file in package/dist/index.d.ts package/dist/index.d.ts.map package/src/index.ts package/dist/index.js package/dist/LICENSES.txt package/docs/README.md; do
   grep -qx "$file" contents.txt || { echo "pack smoke: $file missing from the tarball" >&2; exit 1; }
 done
 
@@ -84,4 +86,25 @@ npx tsc -p tsconfig.json --noEmit false --outDir out
 node out/consumer.js | tee run.txt
 grep -q 'consumer: payment ok, 9 steps' run.txt
 node --input-type=module -e "const api = await import('stripe-hooks'); if (typeof api.deliverFlow !== 'function') process.exit(1)"
+
+# A CommonJS project: require() works where Node has require(esm) (package.json's "module-sync" condition), and
+# where it is turned off the error says what to do (the "require" condition's dist/require.cjs).
+mkdir ../cjs
+cd ../cjs
+echo '{ "name": "cjs-consumer", "private": true, "type": "commonjs" }' > package.json
+npm install --prefer-offline --no-audit --no-fund --silent "../$tarball"
+cat > consumer.js <<'JS'
+const { deliverFlow, signPayload, StripeHooksError } = require('stripe-hooks');
+if (typeof deliverFlow !== 'function' || typeof StripeHooksError !== 'function') throw new Error('require: missing exports');
+console.log(`cjs consumer: ${signPayload({ payload: '{}', secret: 'whsec_x', timestamp: 1 }).slice(0, 4)} on ${process.version}`);
+JS
+for node in node ${SMOKE_NODES:-}; do
+  "$node" consumer.js | tee run.txt
+  grep -q '^cjs consumer: t=1, on v' run.txt
+  if "$node" --no-experimental-require-module consumer.js 2> refused.txt; then
+    echo "pack smoke: require() without require(esm) should fail" >&2
+    exit 1
+  fi
+  grep -q "stripe-hooks is an ES module, and this Node .* cannot require() one: use \`const api = await import('stripe-hooks')\`" refused.txt
+done
 echo "pack smoke: ok"

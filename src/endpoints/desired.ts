@@ -61,7 +61,7 @@ export async function selectEndpointEvents(options: Pick<RegisterOptions, 'event
       hint: 'e.g. --flow payment, or --events invoice.paid,charge.refunded',
     });
   }
-  if (chosen.length > 1) throw new UsageError(`${chosen.join(' and ')} can't be combined`, { hint: 'pick one of them' });
+  if (chosen.length > 1) throw new UsageError(`${chosen.join(' and ')} cannot be combined`, { hint: 'use one of them' });
   if (options.allEvents) return ['*'];
   // A flow from stripe-hooks.config.* in the cwd works as in listen and trigger-flow.
   if (options.flow !== undefined) return flowEventTypes(options.flow, { cwd });

@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import type { DesiredEndpoint } from './desired.js';
 import type { EndpointView } from './reports.js';
 import { sameUrl } from './url.js';
+import { plural } from '../lib/plural.js';
 
 /**
  * Stripe's WebhookEndpoint object does not say whether it is a Connect endpoint, so the
@@ -159,7 +160,7 @@ function describeEventChange(current: readonly string[], wanted: readonly string
 }
 
 export function countEvents(events: readonly string[]): string {
-  return events.includes('*') ? 'all events (*)' : `${events.length} event${events.length === 1 ? '' : 's'}`;
+  return events.includes('*') ? 'all events (*)' : plural(events.length, 'event');
 }
 
 const quote = (value: string | null): string => (value === null ? '(none)' : JSON.stringify(value));

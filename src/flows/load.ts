@@ -15,6 +15,7 @@ import type { EventType } from './event-types.js';
 import { flowEvents } from './events.js';
 import type { Flow } from './types.js';
 import { FlowShapeError, parseFlowDocument, type NodePath } from './validate.js';
+import { plural } from '../lib/plural.js';
 
 export const CONFIG_FILES = ['stripe-hooks.config.json', 'stripe-hooks.config.yaml', 'stripe-hooks.config.yml'] as const;
 
@@ -119,7 +120,7 @@ export const isLoaded = (flow: Flow): boolean => LOADED.has(flow);
  */
 async function recordingFlow(file: string, cwd: string): Promise<Flow> {
   const recording = await readRecording(file, cwd);
-  const flow = recordingAsFlow(recording, recording.entries, `the ${recording.entries.length} event types recorded in ${recording.shown}`);
+  const flow = recordingAsFlow(recording, recording.entries, `the ${plural(recording.entries.length, 'event type')} recorded in ${recording.shown}`);
   RECORDED.add(flow);
   return flow;
 }

@@ -14,10 +14,10 @@ export interface ListenChoices {
   forwardTo: string;
   forwardConnectTo?: string;
   route?: string[];
-  /** At most one of events, flow and all (commander refuses more). */
+  /** At most one of events, flow and allEvents (commander refuses more). */
   events?: string;
   flow?: string;
-  all?: boolean;
+  allEvents?: boolean;
   header?: string[];
   dotenv?: string;
   envKey: string;
@@ -43,9 +43,9 @@ export async function checkListenOptions(options: ListenChoices, cwd: string): P
   return { routing, events };
 }
 
-/** --all, --events or --flow; none: the built-in flows' events (the Stripe CLI refuses to listen without a selection). */
-async function eventSelection(options: Pick<ListenChoices, 'all' | 'events' | 'flow'>, cwd: string): Promise<ListenArgs['events']> {
-  if (options.all) return 'all';
+/** --all-events, --events or --flow; none: the built-in flows' events (the Stripe CLI refuses to listen without a selection). */
+async function eventSelection(options: Pick<ListenChoices, 'allEvents' | 'events' | 'flow'>, cwd: string): Promise<ListenArgs['events']> {
+  if (options.allEvents) return 'all';
   if (options.events !== undefined) return parseEventList(options.events);
   if (options.flow !== undefined) return flowEventTypes(options.flow, { cwd });
   return builtinFlowEvents();

@@ -37,7 +37,7 @@ export function selectEvents(recording: Recording, selection: ReplaySelection): 
     const from = entries.findIndex((entry) => entry.id === selection.since);
     if (from === -1) {
       throw new UsageError(`--since ${selection.since}: no such event in ${recording.shown}`, {
-        hint: `give the id of one of its ${entries.length} events (\`replay ${recording.shown} --dry-run\` lists them)`,
+        hint: `give the id of ${entries.length === 1 ? 'its one event' : `one of its ${entries.length} events`} (\`replay ${recording.shown} --dry-run\` lists them)`,
       });
     }
     entries = entries.slice(from);

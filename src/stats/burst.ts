@@ -5,6 +5,7 @@
  */
 import { Histogram } from './histogram.js';
 import type { BurstStats, StepResult } from '../run/report.js';
+import { plural } from '../lib/plural.js';
 
 const round = (value: number) => Math.round(value * 10) / 10;
 
@@ -76,7 +77,7 @@ export class StepAggregate {
       status: shown.status,
       ms: round(this.ms.percentile(50)),
       ok: this.failures === 0,
-      ...(this.failures > 0 && { failure: shown.failure, error: `${this.failures} of ${this.count} instances failed; first: ${shown.error}` }),
+      ...(this.failures > 0 && { failure: shown.failure, error: `${this.failures} of ${plural(this.count, 'instance')} failed; first: ${shown.error}` }),
     };
   }
 }

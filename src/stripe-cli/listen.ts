@@ -42,7 +42,7 @@ export function buildListenArgs(options: ListenArgs): string[] {
   if (options.events === 'all') {
     args.push('--all-snapshot');
   } else {
-    if (options.events.length === 0) throw new UsageError('no event types to listen for', { hint: 'pass --events, --flow or --all' });
+    if (options.events.length === 0) throw new UsageError('no event types to listen for', { hint: 'pass --events, --flow or --all-events' });
     args.push('--events', options.events.map((event) => assertArgValue(event, '--events')).join(','));
   }
   for (const header of options.headers ?? []) args.push('--headers', headerArg(header));

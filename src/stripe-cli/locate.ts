@@ -17,6 +17,7 @@ import { checkBinaryCached } from './probe-cache.js';
 import { projectRoot, upTo } from './project-root.js';
 import { checkBinary, type BinaryCheck, type BinaryProblem, type CheckOptions } from './version.js';
 import { brokenCliError, describeBroken } from './broken.js';
+import { plural } from '../lib/plural.js';
 
 export type CliSource = '--stripe-bin' | 'STRIPE_HOOKS_STRIPE_BIN' | 'PATH' | 'node_modules' | 'cache';
 
@@ -170,7 +171,7 @@ export async function requireStripeCli(environment: Environment, prove: Prove = 
   const result = await findStripeCli({ ...locateInput(environment), prove });
   if (result.found) return { ...result.found, warnings: result.broken.map((broken) => `skipped ${describeBroken(broken)}`) };
   if (result.explicit) throw brokenCliError(result.broken[0]!);
-  const also = result.broken.length ? ` (${result.broken.length} broken one${result.broken.length > 1 ? 's' : ''} skipped: ${result.broken.map(describeBroken).join('; ')})` : '';
+  const also = result.broken.length ? ` (${plural(result.broken.length, 'broken one')} skipped: ${result.broken.map(describeBroken).join('; ')})` : '';
   throw new EnvironmentError(`Stripe CLI not found${also}`, {
     hint: 'run `stripe-hooks setup` to install it, or pass --stripe-bin',
   });

@@ -15,6 +15,7 @@ import type { Routing } from '../relay/routing.js';
 import type { ListenArgs } from '../stripe-cli/listen.js';
 import type { Output } from './output.js';
 import { statusText } from './status.js';
+import { plural } from '../lib/plural.js';
 
 export interface ListenSetup {
   routing: Routing;
@@ -134,16 +135,16 @@ export function recordingOnScreen(out: Output, recorder: Recorder, live: boolean
 /** The end of a recording run: how many were written, and how many were not (livemode ones, others). */
 export function renderRecordSummary(out: Output, summary: RecordSummary): void {
   const { path, recorded, livemodeSkipped, notRecorded } = summary;
-  out.note(`Recorded ${recorded} event${recorded === 1 ? '' : 's'} to ${path}`);
-  if (livemodeSkipped > 0) out.warn(`${livemodeSkipped} livemode event${livemodeSkipped === 1 ? '' : 's'} not recorded (--live records them)`);
-  if (notRecorded > 0) out.warn(`${notRecorded} event${notRecorded === 1 ? '' : 's'} not recorded (see the warnings above)`);
+  out.note(`Recorded ${plural(recorded, 'event')} to ${path}`);
+  if (livemodeSkipped > 0) out.warn(`${plural(livemodeSkipped, 'livemode event')} not recorded (--live records them)`);
+  if (notRecorded > 0) out.warn(`${plural(notRecorded, 'event')} not recorded (see the warnings above)`);
 }
 
 /** How `listen` ended (Ctrl+C included): one `summary` object with --json, else a line on stderr and the recording's counts. */
 export function renderListenSummary(out: Output, summary: ListenSummary): void {
   if (out.json) return out.data({ kind: 'summary', ...summary });
   const { delivered, failed, interrupted, refused, record } = summary;
-  out.note(`Stopped: ${delivered} event${delivered === 1 ? '' : 's'} delivered, ${failed} failed${interrupted ? `, ${interrupted} interrupted` : ''}`);
-  if (refused) out.warn(`refused ${refused} request${refused === 1 ? '' : 's'} not signed with this session's secret (--verbose shows when)`);
+  out.note(`Stopped: ${plural(delivered, 'event')} delivered, ${failed} failed${interrupted ? `, ${interrupted} interrupted` : ''}`);
+  if (refused) out.warn(`refused ${plural(refused, 'request')} not signed with this session's secret (--verbose shows when)`);
   if (record) renderRecordSummary(out, record);
 }

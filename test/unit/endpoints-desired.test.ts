@@ -45,7 +45,7 @@ describe('selectEndpointEvents', () => {
 
   it('explains what is wrong', async () => {
     await expect(selectEndpointEvents({}, cwd)).rejects.toThrow('choose the events');
-    await expect(selectEndpointEvents({ events: 'a.b', flow: 'payment' }, cwd)).rejects.toThrow("--events and --flow can't be combined");
+    await expect(selectEndpointEvents({ events: 'a.b', flow: 'payment' }, cwd)).rejects.toThrow("--events and --flow cannot be combined");
     await expect(selectEndpointEvents({ events: 'invoice.draft.paid' }, cwd)).rejects.toThrow('unknown event type "invoice.draft.paid"');
     await expect(selectEndpointEvents({ flow: 'refund' }, cwd)).rejects.toThrow('unknown flow "refund"');
   });

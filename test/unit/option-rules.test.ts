@@ -49,7 +49,7 @@ describe('checkListenOptions', () => {
 
   it('listens to the built-in flows\' events unless told which, and routes as told', async () => {
     expect((await checkListenOptions(given, cwd)).events).toEqual(builtinFlowEvents());
-    expect((await checkListenOptions({ ...given, all: true }, cwd)).events).toBe('all');
+    expect((await checkListenOptions({ ...given, allEvents: true }, cwd)).events).toBe('all');
     expect((await checkListenOptions({ ...given, events: 'invoice.paid, charge.refunded' }, cwd)).events).toEqual(['invoice.paid', 'charge.refunded']);
     expect((await checkListenOptions({ ...given, flow: 'payment' }, cwd)).events).toContain('charge.pending');
     const { routing } = await checkListenOptions({ ...given, forwardConnectTo: 'localhost:4000/connect', route: ['invoice.*=localhost:4001/billing'] }, cwd);
