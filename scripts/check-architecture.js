@@ -60,9 +60,7 @@ for (const { path, layer } of rows) {
 const listed = new Set(rows.map((row) => row.path));
 for (const entry of readdirSync(join(root, 'src'), { withFileTypes: true })) {
   const path = `src/${entry.name}${entry.isDirectory() ? '/' : ''}`;
-  if (entry.isDirectory() || entry.name.endsWith('.ts')) {
-    if (!listed.has(path)) problems.push(`${path} is not in ${DOC}'s layout table: add a row saying what it holds and its layer`);
-  }
+  if (!listed.has(path)) problems.push(`${path} is not in ${DOC}'s layout table: add a row saying what it holds and its layer`);
 }
 
 /** The layer of a file: its own row's, or its top-level folder's; undefined when unknown (reported above, and not followed). */
