@@ -3,8 +3,7 @@
  * the recording's lifecycle (its sink, the file discarded when the session never starts, closed when it stops);
  * and the counts of what was relayed, for the summary. The command renders the events and the summary.
  */
-import type { RunRecording } from '../record/policy.js';
-import { recordingSink } from '../record/policy.js';
+import { recordingSink, type RunRecording } from '../record/policy.js';
 import { startRelayedListener, type RelayedEvent, type RelayedListenerOptions } from '../relay/listener.js';
 import { startWhileProving, type Proof, type UnprovenCli } from '../stripe-cli/while-proving.js';
 import { listenTally, type ListenSummary } from './summary.js';
