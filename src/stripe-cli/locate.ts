@@ -117,7 +117,7 @@ function explicitCandidate(input: Pick<LocateInput, 'cwd' | 'env' | 'stripeBin'>
 /** `stripe version`, every time (what `setup` wants). */
 const proveForReal: Prove = checkBinary;
 
-export function checkOptions(input: LocateInput, platform: Platform): CheckOptions {
+export function binaryCheckOptions(input: LocateInput, platform: Platform): CheckOptions {
   return { env: input.env, cwd: input.cwd, platform, signal: input.signal, timeoutMs: input.timeoutMs };
 }
 
@@ -133,7 +133,7 @@ export async function firstCandidate(input: LocateInput, platform: Platform): Pr
 export async function findStripeCli(input: LocateInput): Promise<LocateResult> {
   const platform = input.platform ?? currentPlatform();
   const prove = input.prove ?? proveForReal;
-  const check = (candidate: Candidate) => prove(candidate.path, checkOptions(input, platform));
+  const check = (candidate: Candidate) => prove(candidate.path, binaryCheckOptions(input, platform));
 
   const explicit = explicitCandidate(input);
   if (explicit) {
