@@ -1,9 +1,9 @@
 /** The library's endpoint functions, over the cores `register-endpoint` and `endpoints list|delete` run. */
-import { deleteEndpoint as remove, deleteTarget, findEndpoint, listEndpoints as list, openEndpointsApi, registerEndpoint as register } from '../endpoints/api.js';
+import { deleteTarget, deleteWebhookEndpoint as remove, findEndpoint, listWebhookEndpoints as list, openEndpointsApi, registerWebhookEndpoint as register } from '../endpoints/stripe-calls.js';
 import { desiredEndpoint } from '../endpoints/desired.js';
 import { deleteReport, endpointsReport, registerReport, type DeleteReport, type EndpointsReport, type RegisterReport } from '../endpoints/reports.js';
 import { assertHttpsForLive } from '../endpoints/url.js';
-import { SDK_API_VERSION } from '../lib/api-version.js';
+import { SDK_API_VERSION } from '../lib/sdk-api-version.js';
 import { apiEnvironment, interruptible } from './common.js';
 import type { DeleteEndpointOptions, ListEndpointsOptions, RegisterEndpointOptions } from './options.js';
 

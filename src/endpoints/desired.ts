@@ -42,7 +42,7 @@ export async function desiredEndpoint(options: RegisterOptions, defaultApiVersio
   const apiVersion = options.apiVersion === undefined ? undefined : parseApiVersion(options.apiVersion, `e.g. --api-version ${defaultApiVersion}`);
   return {
     url: normaliseEndpointUrl(options.url),
-    events: await selectEvents(options, cwd),
+    events: await selectEndpointEvents(options, cwd),
     description: options.description,
     metadata: parseMetadata(options.metadata ?? []),
     apiVersion: apiVersion ?? defaultApiVersion,
@@ -53,7 +53,7 @@ export async function desiredEndpoint(options: RegisterOptions, defaultApiVersio
 }
 
 /** Exactly one of --events, --flow, --all-events; `--events '*'` means all events too. */
-export async function selectEvents(options: Pick<RegisterOptions, 'events' | 'flow' | 'allEvents'>, cwd: string): Promise<string[]> {
+export async function selectEndpointEvents(options: Pick<RegisterOptions, 'events' | 'flow' | 'allEvents'>, cwd: string): Promise<string[]> {
   const given = [options.events !== undefined && '--events', options.flow !== undefined && '--flow', options.allEvents && '--all-events'];
   const chosen = given.filter((flag): flag is string => Boolean(flag));
   if (chosen.length === 0) {

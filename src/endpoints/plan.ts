@@ -4,9 +4,10 @@
  * parameters to send. No I/O here, so every rule is a one-line unit test.
  */
 import { createHash } from 'node:crypto';
-import type { Stripe } from '../stripe-sdk.js';
+import type { Stripe } from '../stripe-api/client.js';
 import { UsageError } from '../errors.js';
 import type { DesiredEndpoint } from './desired.js';
+import type { EndpointView } from './reports.js';
 import { sameUrl } from './url.js';
 import { plural } from '../lib/plural.js';
 
@@ -16,17 +17,6 @@ import { plural } from '../lib/plural.js';
  * endpoint for the same URL are then told apart.
  */
 const CONNECT_MARKER = 'stripe_hooks_connect';
-
-/** The endpoint as --json shows it. */
-export interface EndpointView {
-  id: string | null;
-  url: string;
-  enabled_events: string[];
-  api_version: string | null;
-  status: string;
-  description: string | null;
-  metadata: Record<string, string>;
-}
 
 export type Plan =
   | { action: 'created'; params: Stripe.WebhookEndpointCreateParams; disable: boolean; warnings: string[] }

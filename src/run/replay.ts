@@ -71,12 +71,12 @@ export async function auditSample(recording: Recording, entries: readonly Record
   }
 }
 
-export interface ReplayOptions extends Omit<OfflineRunOptions, 'flow' | 'source' | 'repeat' | 'concurrency' | 'apiVersion'> {
+export interface ReplayRunOptions extends Omit<OfflineRunOptions, 'flow' | 'source' | 'repeat' | 'concurrency' | 'apiVersion'> {
   recording: Recording;
   entries: readonly RecordingEntry[];
 }
 
-export async function runReplay({ recording, entries, ...options }: ReplayOptions): Promise<FlowReport> {
+export async function runReplay({ recording, entries, ...options }: ReplayRunOptions): Promise<FlowReport> {
   const reader = await openBodies(recording);
   // One instance: its step `index` is the entry's; the body is read from the file when it is sent.
   const events = {

@@ -5,7 +5,7 @@ import { plural } from '../../src/lib/plural.js';
 import type { AuditCheck } from '../../src/offline/audit.js';
 import { runFailure } from '../../src/run/outcome.js';
 import type { FlowReport } from '../../src/run/report.js';
-import type { Delivery } from '../../src/relay/record.js';
+import type { Delivery } from '../../src/relay/delivery-facts.js';
 import type { RelayedEvent } from '../../src/relay/listener.js';
 import { renderAuditReport } from '../../src/ui/audit-report.js';
 import { renderNextSteps } from '../../src/ui/demo.js';

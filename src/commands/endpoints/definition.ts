@@ -22,8 +22,8 @@ const deleteDefinition = () =>
     .addHelpText('after', examples('stripe-hooks endpoints delete we_123', 'stripe-hooks endpoints delete --url https://app.example.com/webhook --yes'))
     .addHelpText('after', docsPages('endpoints.md'));
 
-export type EndpointsListOptions = OptionsOf<typeof listDefinition>;
-export type EndpointsDeleteOptions = OptionsOf<typeof deleteDefinition>;
+export type EndpointsListCommandOptions = OptionsOf<typeof listDefinition>;
+export type EndpointsDeleteCommandOptions = OptionsOf<typeof deleteDefinition>;
 
 export const endpointsCommand = (start: Start) =>
   new Command('endpoints')

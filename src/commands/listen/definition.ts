@@ -41,7 +41,7 @@ const listenDefinition = () =>
     .addHelpText('after', docsPages('listen.md'));
 
 /** What the handler receives; `readyTimeout` is in milliseconds. */
-export type ListenOptions = ReturnType<typeof withDotenv<OptionsOf<typeof listenDefinition>>>;
+export type ListenCommandOptions = ReturnType<typeof withDotenv<OptionsOf<typeof listenDefinition>>>;
 
 // The handler loads when the command runs, not before: it brings the relay, undici and the Stripe CLI plumbing, which `--help` never needs.
 export const listenCommand = (start: Start) =>

@@ -30,7 +30,7 @@ const registerEndpointDefinition = () =>
     )
     .addHelpText('after', docsPages('register-endpoint.md'));
 
-export type RegisterEndpointOptions = ReturnType<typeof withDotenv<OptionsOf<typeof registerEndpointDefinition>>>;
+export type RegisterEndpointCommandOptions = ReturnType<typeof withDotenv<OptionsOf<typeof registerEndpointDefinition>>>;
 
 // The handler loads when the command runs, not before: it brings the Stripe SDK, which `--help` never needs.
 export const registerEndpointCommand = (start: Start) =>

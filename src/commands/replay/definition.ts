@@ -31,7 +31,7 @@ const replayDefinition = () =>
     )
     .addHelpText('after', docsPages('replay.md'));
 
-export type ReplayOptions = ReturnType<typeof withDotenv<OptionsOf<typeof replayDefinition>>>;
+export type ReplayCommandOptions = ReturnType<typeof withDotenv<OptionsOf<typeof replayDefinition>>>;
 
 // The handler loads when the command runs, not before: it brings the recording reader and undici, which `--help` never needs.
 export const replayCommand = (start: Start) =>

@@ -13,7 +13,7 @@ const setupDefinition = () =>
     .addHelpText('after', examples('stripe-hooks setup', 'stripe-hooks setup --yes --json', 'stripe-hooks setup --from-release --cli-version 1.52.0'))
     .addHelpText('after', docsPages('setup.md'));
 
-export type SetupOptions = OptionsOf<typeof setupDefinition>;
+export type SetupCommandOptions = OptionsOf<typeof setupDefinition>;
 
 // The handler loads when the command runs, not before: it brings the installer and its archive readers, which `--help` never needs.
 export const setupCommand = (start: Start) =>

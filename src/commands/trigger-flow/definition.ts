@@ -57,10 +57,10 @@ const triggerFlowDefinition = () =>
     .addHelpText('after', docsPages('trigger-flow.md', 'offline-and-audit.md'));
 
 /** What the handler receives; `stepTimeout` is in milliseconds. */
-export type TriggerFlowOptions = ReturnType<typeof withDotenv<OptionsOf<typeof triggerFlowDefinition>>>;
+export type TriggerFlowCommandOptions = ReturnType<typeof withDotenv<OptionsOf<typeof triggerFlowDefinition>>>;
 
 /** The first offline-only option given (as its flag, e.g. "--duplicate"), for the live runner to refuse. */
-export function offlineOnlyGiven(options: TriggerFlowOptions): string | undefined {
+export function offlineOnlyGiven(options: TriggerFlowCommandOptions): string | undefined {
   const given = new Map(Object.entries(options));
   // `--env-file` reaches the handler folded into `dotenv` (withDotenv), so it is found as --dotenv. A value equal to
   // the option's default (--repeat 1) changes nothing live, so it is no reason to refuse.
