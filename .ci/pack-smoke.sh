@@ -3,10 +3,12 @@
 # with npx from an empty directory (dependencies come from the npm registry, or
 # its local cache), and use it as a library from a fresh TypeScript project:
 # `tsc --noEmit` under strict NodeNext against the packed types, then a run of
-# deliverFlow against a tiny app on 127.0.0.1. `stripe` is a peer dependency: npm
-# (7 and later) installs it beside the package, the commands that need the SDK
-# load it from there, and the library's types are the app's SDK's; the oldest
-# major the peer range admits is proven the same way.
+# deliverFlow against a tiny app on 127.0.0.1; and from a CommonJS project (as Stripe's
+# sample servers are), `require('stripe-hooks')` on this Node and on each of SMOKE_NODES
+# (paths of other node binaries, space-separated: .ci/run passes Node 24 and 22).
+# `stripe` is a peer dependency: npm (7 and later) installs it beside the package,
+# the commands that need the SDK load it from there, and the library's types are
+# the app's SDK's; the oldest major the peer range admits is proven the same way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -54,9 +56,9 @@ grep -Eq '"action": ?"created"' registered.json || { echo "pack smoke: register-
 STRIPE_API_KEY=sk_test_packSmoke npx --yes "./$tarball" endpoints list --api-base "$api_base" --json > listed.json
 grep -Eq '"url": ?"https://app.test/hook"' listed.json || { echo "pack smoke: endpoints list via npx: $(cat listed.json)" >&2; exit 1; }
 
-# The declarations, their maps and the sources the maps point at are in the tarball.
+# The declarations, their maps and the sources the maps point at are in the tarball, and the docs --help points at.
 tar -tzf "$tarball" > contents.txt
-for file in package/dist/index.d.ts package/dist/index.d.ts.map package/src/index.ts package/dist/index.js package/dist/LICENSES.txt; do
+for file in package/dist/index.d.ts package/dist/index.d.ts.map package/src/index.ts package/dist/index.js package/dist/LICENSES.txt package/docs/README.md; do
   grep -qx "$file" contents.txt || { echo "pack smoke: $file missing from the tarball" >&2; exit 1; }
 done
 
@@ -148,4 +150,25 @@ npm install --prefer-offline --no-audit --no-fund --silent --legacy-peer-deps ".
 [ ! -e node_modules/stripe ] || { echo 'pack smoke: --legacy-peer-deps installed stripe after all' >&2; exit 1; }
 STRIPE_API_KEY=sk_test_packSmoke node node_modules/.bin/stripe-hooks endpoints list --api-base "$api_base" --json > missing.json || true
 grep -q '"code":"ERR_STRIPE_HOOKS_ENVIRONMENT".*npm install stripe' missing.json || { echo "pack smoke: without the peer: $(cat missing.json)" >&2; exit 1; }
+
+# A CommonJS project: require() works where Node has require(esm) (package.json's "module-sync" condition), and
+# where it is turned off the error says what to do (the "require" condition's dist/require.cjs).
+mkdir ../cjs
+cd ../cjs
+echo '{ "name": "cjs-consumer", "private": true, "type": "commonjs" }' > package.json
+npm install --prefer-offline --no-audit --no-fund --silent "../$tarball"
+cat > consumer.js <<'JS'
+const { deliverFlow, signPayload, StripeHooksError } = require('stripe-hooks');
+if (typeof deliverFlow !== 'function' || typeof StripeHooksError !== 'function') throw new Error('require: missing exports');
+console.log(`cjs consumer: ${signPayload({ payload: '{}', secret: 'whsec_x', timestamp: 1 }).slice(0, 4)} on ${process.version}`);
+JS
+for node in node ${SMOKE_NODES:-}; do
+  "$node" consumer.js | tee run.txt
+  grep -q '^cjs consumer: t=1, on v' run.txt
+  if "$node" --no-experimental-require-module consumer.js 2> refused.txt; then
+    echo "pack smoke: require() without require(esm) should fail" >&2
+    exit 1
+  fi
+  grep -q "stripe-hooks is an ES module, and this Node .* cannot require() one: use \`const api = await import('stripe-hooks')\`" refused.txt
+done
 echo "pack smoke: ok"

@@ -27,20 +27,23 @@ function read(path) {
   }
 }
 
+/** "1 step", "2 steps": this script runs alone in the action, so it keeps its own copy of src/lib/plural.ts. */
+const count = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 function logLines(report) {
   if (report.error) {
     return [`stripe-hooks: ${text(report.error.code ?? 'error')}: ${text(report.error.message)}`, ...(report.error.hint ? [`hint: ${text(report.error.hint)}`] : [])];
   }
   const steps = report.steps ?? [];
   const passed = steps.filter((s) => s.ok).length;
-  const lines = [`flow ${text(report.flow)}: ${report.ok ? 'passed' : 'FAILED'} (${text(report.mode)}) — ${passed} of ${steps.length} steps passed${report.seed === undefined ? '' : `, seed ${text(report.seed)}`}`];
+  const lines = [`flow ${text(report.flow)}: ${report.ok ? 'passed' : 'FAILED'} (${text(report.mode)}) — ${passed} of ${count(steps.length, 'step')} passed${report.seed === undefined ? '' : `, seed ${text(report.seed)}`}`];
   for (const [i, step] of steps.entries()) {
     if (!step.ok && step.failure !== 'skipped') lines.push(`step ${i + 1} ${text(step.event)}: ${text(step.error)}`);
   }
   if (report.burst) lines.push(`burst: ${text(report.burst.count)} events, ${text(report.burst.failures)} failed`);
   if (report.audit) {
     const checks = report.audit.checks ?? [];
-    lines.push(`audit: ${report.audit.ok ? 'passed' : 'FAILED'} — ${checks.filter((c) => c.ok).length} of ${checks.length} checks passed`);
+    lines.push(`audit: ${report.audit.ok ? 'passed' : 'FAILED'} — ${checks.filter((c) => c.ok).length} of ${count(checks.length, 'check')} passed`);
     for (const check of checks) if (check.fix) lines.push(`fix ${text(check.name)}: ${text(check.fix)}`);
   }
   return lines;

@@ -4,7 +4,7 @@
 // because it can put every module the entry loads anyway into the entry itself (`preserveEntrySignatures:
 // 'allow-extension'`), so `--help` reads one file where esbuild's splitting made twelve (docs/benchmarks.md).
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
@@ -52,3 +52,5 @@ writeFileSync(join(dist, 'LICENSES.txt'), licenses(inlined, 'dist/cli.js and dis
 await bundle({ index: 'src/index.ts' }, { chunkFileNames: 'chunks/lib-[name]-[hash].js' }, bare);
 // The example app run on its own (`node dist/demo/app.js`): src/demo/main.ts starts it, in one file.
 await bundle({ app: 'src/demo/main.ts' }, { dir: join(dist, 'demo'), codeSplitting: false }, bare);
+// package.json's `require` condition: the message for a Node without require(esm) (src/require.cjs says why).
+copyFileSync(join(root, 'src', 'require.cjs'), join(dist, 'require.cjs'));

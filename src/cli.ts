@@ -23,6 +23,7 @@ export async function main(argv: string[]): Promise<void> {
   process.on('SIGTERM', onSignal);
 
   let commanderMessage = '';
+  let failing: CommandUnknownOpts | undefined; // the command whose parse failed: its --help is the hint
   const program = buildProgram({
     launch: async (globals, _name, load, args) => {
       context = createContext(globals, controller.signal);
@@ -32,7 +33,12 @@ export async function main(argv: string[]): Promise<void> {
   });
   // Commander's own parse errors are re-reported below through our error model.
   const configure = (command: CommandUnknownOpts): void => {
-    command.exitOverride().configureOutput({ outputError: (text) => void (commanderMessage += text) });
+    command.exitOverride().configureOutput({
+      outputError: (text) => {
+        commanderMessage += text;
+        failing = command;
+      },
+    });
     command.commands.forEach(configure);
   };
   configure(program);
@@ -46,20 +52,20 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
     process.exitCode = ExitCode.ok;
   } catch (error) {
-    process.exitCode = report(error, commanderMessage, argv, context);
+    process.exitCode = report(error, { commanderMessage, failing }, argv, context);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 }
 
-function report(error: unknown, commanderMessage: string, argv: string[], context: Context | undefined): number {
+function report(error: unknown, parse: ParseFailure, argv: string[], context: Context | undefined): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
     // `help <command>` asked for help (exit 0); help shown because something was missing (`endpoints` alone) is a usage error.
     if (error.code === 'commander.help') return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     if (error.code === 'commander.executeSubCommandAsync') return ExitCode.usage;
-    error = usageError(error, commanderMessage);
+    error = usageError(error, parse);
   }
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   const out =
@@ -88,16 +94,29 @@ function report(error: unknown, commanderMessage: string, argv: string[], contex
   return ExitCode.failed;
 }
 
+/** What commander said when parsing failed, and which command said it. */
+interface ParseFailure {
+  commanderMessage: string;
+  failing: CommandUnknownOpts | undefined;
+}
+
+/** "stripe-hooks endpoints delete": the command's name after its parents'. */
+function commandPath(command: CommandUnknownOpts | undefined): string {
+  const names: string[] = [];
+  for (let at = command; at; at = at.parent ?? undefined) names.unshift(at.name());
+  return names.length > 0 ? names.join(' ') : 'stripe-hooks';
+}
+
 /**
  * Commander's parse errors in our words. Its conflicts() message names whole flag specs
  * ("option '-e, --events <types>' cannot be used with option '--all'"): we say "--events and --all cannot be combined".
  */
-function usageError(error: CommanderError, commanderMessage: string): UsageError {
+function usageError(error: CommanderError, { commanderMessage, failing }: ParseFailure): UsageError {
   const [first = error.message, ...rest] = (commanderMessage || error.message).trim().split('\n');
   if (error.code === 'commander.conflictingOption') {
     const [a, b] = [...first.matchAll(/'([^']*)'/g)].map(([, quoted = '']) => /--[\w-]+/.exec(quoted)?.[0] ?? quoted);
     return new UsageError(`${a} and ${b} cannot be combined`, { hint: 'use one of them' });
   }
-  const hint = rest.join(' ').replace(/^\((.*)\)$/, '$1') || 'run `stripe-hooks --help` for usage';
+  const hint = rest.join(' ').replace(/^\((.*)\)$/, '$1') || `run \`${commandPath(failing)} --help\` for usage`;
   return new UsageError(first.replace(/^error:\s*/, ''), { hint });
 }

@@ -22,7 +22,7 @@ export type { Flow, FlowStep } from './flows/types.js';
 export type { FlowReport, StepResult, StepFailure, SideEffect, BurstStats } from './run/report.js';
 export type { AuditReport, AuditCheck } from './offline/audit.js';
 export type { RegisterReport, EndpointsReport, DeleteReport, EndpointView } from './endpoints/reports.js';
-export type { ListenReady, ListenDelivery, ListenCliError } from './relay/listen-json.js';
+export type { ListenReady, ListenDelivery, ListenCliError } from './listen/json.js';
 export type { ListenerEvent, ListenRecordSkipped, ListenRecordFailed, ListenDropped, DeliveryMatch } from './listen/stream.js';
 export type { ListenSummary } from './listen/summary.js';
 export type { RecordSummary } from './record/writer.js';

@@ -3,7 +3,7 @@
  * (src/commands/<name>/definition.ts) wired in. Each definition loads its handler
  * only when it runs, so `--help` loads no handler.
  */
-import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { Command, Help, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { createContext } from './context.js';
 import { UsageError } from './errors.js';
 import { packageVersion } from './lib/package-info.js';
@@ -11,15 +11,18 @@ import { suggest } from './lib/suggest.js';
 import { demoCommand } from './commands/demo/definition.js';
 import { endpointsCommand } from './commands/endpoints/definition.js';
 import { listenCommand } from './commands/listen/definition.js';
-import { examples, type Handler, type Start } from './commands/options.js';
+import { docsPages, examples, type Handler, type Start } from './commands/options.js';
 import { registerEndpointCommand } from './commands/register-endpoint/definition.js';
 import { replayCommand } from './commands/replay/definition.js';
 import { setupCommand } from './commands/setup/definition.js';
 import { triggerFlowCommand } from './commands/trigger-flow/definition.js';
 
+/** Commander's own option descriptions, for the override below to add to. */
+const commanderHelp = new Help();
+
 const root = (version: string) =>
   new Command('stripe-hooks')
-    .description('Stripe webhook development and CI in one tool: setup, listen, trigger flows, test offline, register endpoints.')
+    .description('Stripe webhook development and CI in one tool: setup, listen, trigger flows, test offline, replay recordings, register endpoints.')
     .version(version, '-V, --version')
     .option('--json', 'machine-readable output on stdout (errors too)')
     .option('--no-color', 'disable colours (NO_COLOR and FORCE_COLOR are honoured too)')
@@ -34,7 +37,12 @@ const root = (version: string) =>
       ),
     )
     .showSuggestionAfterError(true)
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .configureHelp({
+      showGlobalOptions: true,
+      sortSubcommands: false,
+      // Commander's help does not say which options are required (scripts/gen-docs.js marks them the same way).
+      optionDescription: (option) => `${commanderHelp.optionDescription(option)}${option.mandatory ? ' (required)' : ''}`,
+    })
     .addHelpText(
       'after',
       examples(
@@ -45,7 +53,9 @@ const root = (version: string) =>
         'stripe-hooks trigger-flow payment --offline --forward-to http://localhost:4242/webhook --audit',
         'stripe-hooks replay events.ndjson --forward-to http://localhost:4242/webhook',
         'stripe-hooks register-endpoint --url https://app.example.com/webhook --flow payment',
-      ) + '\nExit codes: 0 ok, 1 a step or delivery failed, 2 usage error, 3 environment error, 130 interrupted.\n',
+      ) +
+        '\nExit codes: 0 ok, 1 a step, delivery or check failed, 2 usage error, 3 environment error, 130 / 143 interrupted (SIGINT / SIGTERM).\n\n' +
+        docsPages('README.md'),
     );
 
 /**

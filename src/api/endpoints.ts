@@ -1,12 +1,12 @@
 /** The library's endpoint functions, over the cores `register-endpoint` and `endpoints list|delete` run. */
-import { deleteEndpoint as remove, findEndpoint, listEndpoints as list, openEndpointsApi, registerEndpoint as register } from '../endpoints/api.js';
+import { deleteWebhookEndpoint as remove, findEndpoint, listWebhookEndpoints as list, openEndpointsApi, registerWebhookEndpoint as register } from '../endpoints/stripe-calls.js';
 import { checkMetadata, type DesiredEndpoint } from '../endpoints/desired.js';
 import { deleteReport, endpointsReport, registerReport, type DeleteReport, type EndpointsReport, type RegisterReport } from '../endpoints/reports.js';
 import { assertHttpsForLive, normaliseEndpointUrl } from '../endpoints/url.js';
 import { UsageError } from '../errors.js';
 import { assertEventType } from '../flows/events.js';
-import { SDK_API_VERSION } from '../lib/api-version.js';
 import { option } from '../lib/option-name.js';
+import { SDK_API_VERSION } from '../lib/sdk-api-version.js';
 import { apiEnvironment, interruptible } from './common.js';
 import type { DeleteEndpointOptions, ListEndpointsOptions, RegisterEndpointOptions } from './options.js';
 import { checkOptions } from './check.js';

@@ -9,7 +9,7 @@ import { listenTally, type ListenSummary } from '../listen/summary.js';
 import { ListenerStream, noticeEvent, type DeliveryMatch, type ListenerEvent } from '../listen/stream.js';
 import { recordingSink } from '../record/policy.js';
 import { openRecorder } from '../record/writer.js';
-import { listenEventJson, type ListenDelivery } from '../relay/listen-json.js';
+import { listenEventJson, type ListenDelivery } from '../listen/json.js';
 import { startRelayedListener } from '../relay/listener.js';
 import type { Routing } from '../relay/routing.js';
 import { READY_TIMEOUT_MS, runLiveFlow } from '../run/live-runner.js';

@@ -1,7 +1,7 @@
 /** The library's offline functions: deliverFlow, auditHandler, synthesizeEvents (over the cores `trigger-flow --offline` runs). */
 import type Stripe from 'stripe';
 import { LIBRARY_NAMES } from '../lib/option-name.js';
-import { auditHandler as runAudit, type AuditReport, type AuditSample } from '../offline/audit.js';
+import { runAudit, type AuditReport, type AuditSample } from '../offline/audit.js';
 import { synthesizeFlow } from '../offline/synthesize.js';
 import { runOfflineFlow } from '../run/offline-runner.js';
 import { offlineSettings, storySettings } from '../run/offline-settings.js';

@@ -22,16 +22,37 @@ export function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 }
 
+/**
+ * Where a command's pages are: paths inside the package, which ships docs/ (package.json `files`), so the pointer
+ * works from an install as well as from a clone (test/e2e/help-docs.test.ts checks every path help names is packed).
+ */
+export function docsPages(...pages: string[]): string {
+  return `Docs: ${pages.map((page) => `docs/${page}`).join(', ')} in the stripe-hooks package`;
+}
+
+/** `--audit` (trigger-flow, replay): the checks of offline/audit.ts in a line, as --help must not load that module. */
+export const auditOption = (sample: string, note = '') =>
+  new Option(
+    '--audit',
+    `then audit the handler with seven deliveries of ${sample}: it must accept a signed one and a duplicate, refuse an unsigned, forged, stale or tampered one, and answer each in time${note}`,
+  );
+
 /** For repeatable options: every value, in order. */
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
- * `--env-file`, kept as an alias of `--dotenv`: Node (20 to 24, nodejs/node#54232) claims `--env-file` anywhere on
- * its command line, even after the script, and exits 9 before our code runs when that path is missing or not a
- * file. `withDotenv` folds it into `dotenv`, the one name handlers read.
+ * `--env-file`, the old name of `--dotenv`, kept working but out of help: Node (20 to 24, nodejs/node#54232) claims
+ * `--env-file` anywhere on its command line, even after the script, and exits 9 before our code runs when that path
+ * is missing or not a file (docs/README.md#--dotenv-and---env-file). `withDotenv` folds it into `dotenv`, the one
+ * name handlers read.
  */
-export const envFileAlias = () =>
-  new Option('--env-file <path>', 'alias of --dotenv; Node may intercept it, see docs/README.md#--dotenv-and---env-file').conflicts('dotenv');
+export const envFileAlias = () => new Option('--env-file <path>').hideHelp().conflicts('dotenv');
+
+/**
+ * An old name of a flag, kept working but out of help: giving it gives `of` (commander's implies), so handlers read
+ * one name. Add it before the options it conflicts with, and a conflict names the flag that was typed.
+ */
+export const hiddenAlias = <const F extends `--${string}`>(flags: F, of: string) => new Option(flags).hideHelp().implies({ [of]: true });
 
 /** The options a handler sees: `--env-file` folded into `dotenv` (commander refuses both at once). */
 export function withDotenv<O extends { envFile?: string; dotenv?: string }>({ envFile, ...options }: O): Omit<O, 'envFile'> & { dotenv?: string } {

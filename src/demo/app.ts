@@ -94,6 +94,9 @@ function reply(response: ServerResponse, status: number, body: object): void {
   response.writeHead(status, { 'Content-Type': 'application/json', ...close }).end(JSON.stringify(body));
 }
 
+/** A Stripe status in a sentence: "succeeded", "failed", "canceled" read as what happened; others as a state ("is past due"). */
+const statusPhrase = (status: string): string => (status.endsWith('ed') ? status : `is ${status.replaceAll('_', ' ')}`);
+
 /** The business logic, after the answer has gone out. */
 function handleEvent(event: Stripe.Event, log: (line: string) => void): void {
   switch (event.type) {
@@ -110,13 +113,13 @@ function handleEvent(event: Stripe.Event, log: (line: string) => void): void {
     case 'charge.pending':
     case 'charge.succeeded': {
       const charge = event.data.object;
-      return log(`charge ${charge.id} of payment ${String(charge.payment_intent)} is ${charge.status}`);
+      return log(`charge ${charge.id} of payment ${String(charge.payment_intent)} ${statusPhrase(charge.status)}`);
     }
     case 'invoice.created':
     case 'invoice.paid':
-      return log(`invoice ${event.data.object.id} is ${event.data.object.status}`);
+      return log(`invoice ${event.data.object.id} ${event.data.object.status === null ? 'has no status' : statusPhrase(event.data.object.status)}`);
     case 'customer.subscription.updated':
-      return log(`subscription ${event.data.object.id} is ${event.data.object.status}: update the customer's access`);
+      return log(`subscription ${event.data.object.id} ${statusPhrase(event.data.object.status)}: update the customer's access`);
     case 'transfer.created':
       return log(`transfer ${event.data.object.id} of ${event.data.object.amount} to ${String(event.data.object.destination)}`);
     default:

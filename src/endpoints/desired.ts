@@ -44,7 +44,7 @@ export async function desiredEndpoint(options: RegisterOptions, defaultApiVersio
   const apiVersion = options.apiVersion === undefined ? undefined : parseApiVersion(options.apiVersion, '--api-version', defaultApiVersion);
   return {
     url: normaliseEndpointUrl(options.url),
-    events: await selectEvents(options, cwd),
+    events: await selectEndpointEvents(options, cwd),
     description: options.description,
     metadata: parseMetadata(options.metadata ?? []),
     apiVersion: apiVersion ?? defaultApiVersion,
@@ -55,7 +55,7 @@ export async function desiredEndpoint(options: RegisterOptions, defaultApiVersio
 }
 
 /** Exactly one of --events, --flow, --all-events; `--events '*'` means all events too. */
-export async function selectEvents(options: Pick<RegisterOptions, 'events' | 'flow' | 'allEvents'>, cwd: string): Promise<string[]> {
+export async function selectEndpointEvents(options: Pick<RegisterOptions, 'events' | 'flow' | 'allEvents'>, cwd: string): Promise<string[]> {
   const given = [options.events !== undefined && '--events', options.flow !== undefined && '--flow', options.allEvents && '--all-events'];
   const chosen = given.filter((flag): flag is string => Boolean(flag));
   if (chosen.length === 0) {
@@ -63,7 +63,7 @@ export async function selectEvents(options: Pick<RegisterOptions, 'events' | 'fl
       hint: 'e.g. --flow payment, or --events invoice.paid,charge.refunded',
     });
   }
-  if (chosen.length > 1) throw new UsageError(`${chosen.join(' and ')} can't be combined`, { hint: 'pick one of them' });
+  if (chosen.length > 1) throw new UsageError(`${chosen.join(' and ')} cannot be combined`, { hint: 'use one of them' });
   if (options.allEvents) return ['*'];
   // A flow from stripe-hooks.config.* in the cwd works as in listen and trigger-flow.
   if (options.flow !== undefined) return flowEventTypes(options.flow, { cwd });

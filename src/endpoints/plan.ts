@@ -4,10 +4,12 @@
  * parameters to send. No I/O here, so every rule is a one-line unit test.
  */
 import { createHash } from 'node:crypto';
-import type { Stripe } from '../stripe-sdk.js';
+import type { Stripe } from '../stripe-api/client.js';
 import { UsageError } from '../errors.js';
 import type { DesiredEndpoint } from './desired.js';
+import type { EndpointView } from './reports.js';
 import { sameUrl } from './url.js';
+import { plural } from '../lib/plural.js';
 
 /**
  * Stripe's WebhookEndpoint object does not say whether it is a Connect endpoint, so the
@@ -15,17 +17,6 @@ import { sameUrl } from './url.js';
  * endpoint for the same URL are then told apart.
  */
 const CONNECT_MARKER = 'stripe_hooks_connect';
-
-/** The endpoint as --json shows it. */
-export interface EndpointView {
-  id: string | null;
-  url: string;
-  enabled_events: string[];
-  api_version: string | null;
-  status: string;
-  description: string | null;
-  metadata: Record<string, string>;
-}
 
 export type Plan =
   | { action: 'created'; params: Stripe.WebhookEndpointCreateParams; disable: boolean; warnings: string[] }
@@ -169,7 +160,7 @@ function describeEventChange(current: readonly string[], wanted: readonly string
 }
 
 export function countEvents(events: readonly string[]): string {
-  return events.includes('*') ? 'all events (*)' : `${events.length} event${events.length === 1 ? '' : 's'}`;
+  return events.includes('*') ? 'all events (*)' : plural(events.length, 'event');
 }
 
 const quote = (value: string | null): string => (value === null ? '(none)' : JSON.stringify(value));

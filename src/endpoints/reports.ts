@@ -3,10 +3,17 @@
  * are also what the library's registerEndpoint, listEndpoints and deleteEndpoint
  * resolve with: one type each, made here for both.
  */
-import type { RegisterResult } from './api.js';
-import type { EndpointView } from './plan.js';
-
-export type { EndpointView };
+import type { RegisterResult } from './stripe-calls.js';
+/** The endpoint as --json shows it. */
+export interface EndpointView {
+  id: string | null;
+  url: string;
+  enabled_events: string[];
+  api_version: string | null;
+  status: string;
+  description: string | null;
+  metadata: Record<string, string>;
+}
 
 export interface RegisterReport {
   action: RegisterResult['action'];

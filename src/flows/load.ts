@@ -15,6 +15,7 @@ import type { EventType } from './event-types.js';
 import { flowEvents } from './events.js';
 import type { Flow } from './types.js';
 import { FlowShapeError, parseFlowDocument, type NodePath } from './validate.js';
+import { plural } from '../lib/plural.js';
 
 export const CONFIG_FILES = ['stripe-hooks.config.json', 'stripe-hooks.config.yaml', 'stripe-hooks.config.yml'] as const;
 
@@ -110,7 +111,7 @@ const RECORDING_EXTENSIONS = new Set(['.ndjson', '.jsonl']);
  */
 async function recordingFlow(file: string, cwd: string): Promise<Flow> {
   const recording = await readRecording(file, cwd);
-  return recordingAsFlow(recording, recording.entries, `the ${recording.entries.length} event types recorded in ${recording.shown}`);
+  return recordingAsFlow(recording, recording.entries, `the ${plural(recording.entries.length, 'event type')} recorded in ${recording.shown}`);
 }
 
 /**

@@ -20,7 +20,7 @@ export function isSecure(url: URL): boolean {
 }
 
 /** A URL as shown to the user: credentials a mirror URL may carry are left out. */
-export function shown(url: URL): string {
+export function shownUrl(url: URL): string {
   const copy = new URL(url.href);
   copy.username = '';
   copy.password = '';
@@ -38,15 +38,15 @@ function basicAuth(url: URL): Record<string, string> {
 async function follow(url: URL, signal: AbortSignal): Promise<Response> {
   let headers = basicAuth(url);
   for (let current = url, hops = 0; ; hops++) {
-    const response = await fetch(shown(current), { headers, signal, redirect: 'manual' });
+    const response = await fetch(shownUrl(current), { headers, signal, redirect: 'manual' });
     const location = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
     if (location === null) return response;
     await response.body?.cancel();
     const next = new URL(location, current);
     if (!isSecure(next)) {
-      throw new EnvironmentError(`${shown(url)} redirects to ${shown(next)}, which is not https; nothing installed`, { hint: 'use a --download-base mirror that serves (and redirects to) https only' });
+      throw new EnvironmentError(`${shownUrl(url)} redirects to ${shownUrl(next)}, which is not https; nothing installed`, { hint: 'use a --download-base mirror that serves (and redirects to) https only' });
     }
-    if (hops === MAX_REDIRECTS) throw new EnvironmentError(`${shown(url)} redirects more than ${MAX_REDIRECTS} times`, { hint: 'check --download-base' });
+    if (hops === MAX_REDIRECTS) throw new EnvironmentError(`${shownUrl(url)} redirects more than ${MAX_REDIRECTS} times`, { hint: 'check --download-base' });
     if (next.origin !== current.origin) headers = {}; // the mirror's credentials are for the mirror only
     current = next;
   }
@@ -61,21 +61,21 @@ export async function download(url: URL, signal: AbortSignal | undefined): Promi
     if (signal?.aborted) throw signal.reason;
     if (error instanceof EnvironmentError) throw error;
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (timeout.aborted ? 'timed out' : 'network error');
-    throw new EnvironmentError(`cannot download ${shown(url)} (${cause})`, { hint: 'check your network, or point --download-base at a reachable mirror' });
+    throw new EnvironmentError(`cannot download ${shownUrl(url)} (${cause})`, { hint: 'check your network, or point --download-base at a reachable mirror' });
   }
   if (!response.ok) {
     await response.body?.cancel();
-    throw new EnvironmentError(`download of ${shown(url)} failed: HTTP ${response.status}`, {
+    throw new EnvironmentError(`download of ${shownUrl(url)} failed: HTTP ${response.status}`, {
       hint: 'check --cli-version and --download-base (files are read from <base>/v<version>/)',
     });
   }
   const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > MAX_DOWNLOAD) throw new EnvironmentError(`${shown(url)} is too large (${declared} bytes)`, { hint: 'check --download-base' });
+  if (declared > MAX_DOWNLOAD) throw new EnvironmentError(`${shownUrl(url)} is too large (${declared} bytes)`, { hint: 'check --download-base' });
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of response.body ?? []) {
     size += chunk.length;
-    if (size > MAX_DOWNLOAD) throw new EnvironmentError(`${shown(url)} is too large`, { hint: 'check --download-base' });
+    if (size > MAX_DOWNLOAD) throw new EnvironmentError(`${shownUrl(url)} is too large`, { hint: 'check --download-base' });
     chunks.push(Buffer.from(chunk));
   }
   return Buffer.concat(chunks);

@@ -13,7 +13,7 @@ import { EnvironmentError, UsageError } from '../errors.js';
 import { binaryName, releaseAssets } from './platform.js';
 import type { InstallRequest, SourceInstall } from './install.js';
 import { extractTarGz } from './archive.js';
-import { download, isSecure, shown } from './download.js';
+import { download, isSecure, shownUrl } from './download.js';
 import { PINNED_SHA256 } from './pinned.js';
 import { parseHttpUrl } from '../lib/option-values.js';
 
@@ -23,7 +23,7 @@ export function parseDownloadBase(value: string | undefined): URL {
   const hint = `use e.g. --download-base ${DEFAULT_DOWNLOAD_BASE}`;
   const url = parseHttpUrl(value ?? DEFAULT_DOWNLOAD_BASE, '--download-base', hint);
   if (!isSecure(url)) {
-    throw new UsageError(`--download-base ${shown(url)} is plain http, which anyone on the way can change`, {
+    throw new UsageError(`--download-base ${shownUrl(url)} is plain http, which anyone on the way can change`, {
       hint: 'use the mirror\'s https:// URL (plain http is accepted only on loopback: 127.0.0.0/8, [::1], localhost)',
     });
   }
@@ -72,7 +72,7 @@ export function releaseSource(request: InstallRequest): SourceInstall {
   const assets = releaseAssets(version, platform);
   const archiveUrl = releaseUrl(base, version, assets.archive);
   return {
-    description: `release tarball ${shown(archiveUrl)}`,
+    description: `release tarball ${shownUrl(archiveUrl)}`,
     async fill(staging) {
       if (platform.os === 'win32') {
         throw new EnvironmentError('--from-release handles .tar.gz archives; Windows releases are .zip', { hint: 'install from npm instead (without --from-release)' });

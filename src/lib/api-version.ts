@@ -1,9 +1,7 @@
-/** Stripe API versions: the one the SDK is pinned to, and the grammar of one the user names. */
+/** The grammar of a Stripe API version the user names (the one the SDK is pinned to: sdk-api-version.ts). */
 import { UsageError } from '../errors.js';
 import { named, type Named } from './option-name.js';
 import { SDK_API_VERSION } from './sdk-api-version.js';
-
-export { SDK_API_VERSION };
 
 /** A date, optionally with the release name: 2024-06-20, 2026-10-28.endive. */
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/;

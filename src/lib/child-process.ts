@@ -80,14 +80,14 @@ export function startChild(bin: string, args: readonly string[], options: ChildO
   });
 }
 
-export interface RunOptions extends ChildOptions {
+export interface ChildRunOptions extends ChildOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   /** Per stream; a child that writes more is stopped. */
   maxBuffer: number;
 }
 
-export interface RunResult extends ChildExit {
+export interface ChildRunResult extends ChildExit {
   stdout: string;
   stderr: string;
   timedOut: boolean;
@@ -98,8 +98,8 @@ export interface RunResult extends ChildExit {
 }
 
 /** Runs `bin` to completion, collecting its output as text. */
-export async function runChild(bin: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
-  const result: RunResult = { stdout: '', stderr: '', timedOut: false, canceled: false };
+export async function runChild(bin: string, args: readonly string[], options: ChildRunOptions): Promise<ChildRunResult> {
+  const result: ChildRunResult = { stdout: '', stderr: '', timedOut: false, canceled: false };
   if (options.signal?.aborted) return { ...result, canceled: true };
   const child = await startChild(bin, args, options);
   if ('failed' in child) return { ...result, failed: child.failed };

@@ -7,7 +7,7 @@
 import { abortError, FailedError } from '../errors.js';
 import { AsyncQueue } from '../lib/async-queue.js';
 import type { RecordNotice, SkipReason } from '../record/policy.js';
-import type { ListenDelivery, ListenerEvent as ListenJson } from '../relay/listen-json.js';
+import type { ListenDelivery, ListenJsonEvent } from './json.js';
 
 /** An event the recording left out: `livemode` (no `live: true`), `secret` (it holds the key or a signing secret), `not-event`, `too-large` (a line over 16 MiB). */
 export interface ListenRecordSkipped {
@@ -32,7 +32,7 @@ export interface ListenDropped {
   count: number;
 }
 
-export type ListenerEvent = ListenJson | ListenRecordSkipped | ListenRecordFailed | ListenDropped;
+export type ListenerEvent = ListenJsonEvent | ListenRecordSkipped | ListenRecordFailed | ListenDropped;
 
 /** Events kept unread at most: a listener nobody iterates must not grow without bound. */
 export const QUEUE_LIMIT = 1000;

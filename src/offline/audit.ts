@@ -106,7 +106,7 @@ function fixFor(answer: Answer, expected: Expect, accepted: string, url: URL, fl
   return accepted;
 }
 
-export async function auditHandler(options: AuditOptions): Promise<AuditReport> {
+export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const { url, secret, urlOption = '--forward-to' } = options;
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   // Waits a little past the limit, so a slow handler's answer still arrives and check 7 can say how slow.

@@ -54,8 +54,18 @@ export async function givenSecret(sources: SecretSources): Promise<SecretChoice 
   return undefined;
 }
 
+/**
+ * The secret an offline run (trigger-flow --offline, replay) signs with, in two steps: a given one is read and
+ * checked now, so a bad one is exit 2 before anything else; a fresh one is generated (and written to --dotenv)
+ * only when `settle()` is called, which --dry-run never does.
+ */
+export async function pendingSecret(sources: SecretSources): Promise<{ settle(): Promise<SecretChoice> }> {
+  const given = await givenSecret(sources);
+  return { settle: async () => given ?? (await generateSecret(sources)) };
+}
+
 /** A fresh secret, kept in --dotenv when one was named. */
-export async function generateSecret(sources: SecretSources): Promise<SecretChoice> {
+async function generateSecret(sources: SecretSources): Promise<SecretChoice> {
   const value = generateWebhookSecret();
   if (sources.dotenv === undefined) return { value, source: 'generated', generated: true };
   await writeEnvValue(resolve(sources.cwd, sources.dotenv), SECRET_ENV, value);

@@ -84,7 +84,7 @@ export interface SynthesizeOptions {
 }
 
 /** The events of one story, made one at a time in step order (a burst keeps only what is in flight). */
-export function* synthesizeEvents(types: readonly EventType[], options: SynthesizeOptions): Generator<OfflineEvent, void, undefined> {
+export function* storyEvents(types: readonly EventType[], options: SynthesizeOptions): Generator<OfflineEvent, void, undefined> {
   const random = createRandom(instanceSeed(options.seed, options.instance ?? 0));
   const story = createStory(random, options.now - types.length);
   const seen = new Set<string>();
@@ -109,7 +109,7 @@ export function* synthesizeEvents(types: readonly EventType[], options: Synthesi
 }
 
 export function synthesizeFlow(types: readonly EventType[], options: SynthesizeOptions): OfflineEvent[] {
-  return [...synthesizeEvents(types, options)];
+  return [...storyEvents(types, options)];
 }
 
 /**

@@ -14,7 +14,7 @@
  */
 import { EVENT_ID_FORM, EVENT_TYPE_FORM, isEventId, isEventTypeShape } from '../lib/grammar.js';
 import { quoted } from '../lib/sanitize.js';
-import type { DeliveryFailure } from '../relay/record.js';
+import type { DeliveryFailure } from '../relay/delivery-facts.js';
 
 export const RECORDING_VERSION = 1;
 

@@ -1,8 +1,10 @@
 /**
  * --record's policy for a run, one for `listen`, `trigger-flow --record` and the library's startListener:
  * the writer decides each entry's outcome (livemode without --live, a secret of ours in it, not an event,
- * a failed write); this turns what was not written into notices, as data, for the caller to show or hand on.
+ * a failed write); this turns what was not written into notices, as data, for the caller to show or hand on,
+ * and closes the recording when the run ends (removing the file a run that never got going created).
  */
+import { UsageError } from '../errors.js';
 import type { RecordSink } from '../relay/listener.js';
 import type { Recorder, RecordOutcome } from './writer.js';
 
@@ -28,4 +30,37 @@ export function recordingSink(recorder: Recorder, onNotice: (notice: RecordNotic
       if (first) onNotice({ kind: 'record-failed', error: recorder.summary().error ?? `${recorder.path} is closed` });
     },
   };
+}
+
+/** --record for one run: the recorder (opened before anything starts, so a bad path stops the run first) and where its notices go. */
+export interface RunRecording {
+  recorder: Recorder;
+  onNotice: (notice: RecordNotice) => void;
+}
+
+/**
+ * Runs `work` with the recording's sink (none without --record), then closes the recorder; when `work` failed,
+ * it is discarded instead: a run that failed before it recorded anything leaves no file it created.
+ */
+export async function withRecording<T>(recording: RunRecording | undefined, work: (record: RecordSink | undefined) => Promise<T>): Promise<T> {
+  if (!recording) return work(undefined);
+  let result: T;
+  try {
+    result = await work(recordingSink(recording.recorder, recording.onNotice));
+  } catch (error) {
+    recording.recorder.close({ discard: true });
+    throw error;
+  }
+  recording.recorder.close();
+  return result;
+}
+
+/** --record's option rules, before anything runs: --live only with it, and never with --offline. */
+export function checkRecordOptions(options: { record?: string; live?: boolean; offline?: boolean }): void {
+  if (options.offline && options.record !== undefined) {
+    throw new UsageError('--record and --offline cannot be combined: offline events are synthesized, not received from Stripe', {
+      hint: 'to get the same offline run again, pass --seed N; --record keeps the live events the relay delivers',
+    });
+  }
+  if (options.live && options.record === undefined) throw new UsageError('--live works only with --record', { hint: 'add --record FILE, or drop --live' });
 }

@@ -5,11 +5,11 @@
  * exactly (from the relay). This is what `listen` and `trigger-flow` run.
  */
 import { AsyncQueue } from '../lib/async-queue.js';
-import { startListener, type ListenerOptions } from '../stripe-cli/listen.js';
+import { spawnStripeListen, type StripeListenOptions } from '../stripe-cli/listen.js';
 import type { CliErrorCategory } from '../stripe-cli/listen-lines.js';
 import type { RecordEntry } from '../record/writer.js';
 import type { Refusal } from './admission.js';
-import type { Delivery, Received } from './record.js';
+import type { Delivery, Received } from './delivery-facts.js';
 import { startRelay } from './relay.js';
 import type { Routing } from './routing.js';
 
@@ -23,7 +23,7 @@ export type RelayedEvent =
   | { kind: 'refused'; at: number; reason: Refusal }
   | { kind: 'cli-error'; at: number; category: CliErrorCategory; message: string };
 
-export interface RelayedListenerOptions extends Omit<ListenerOptions, 'forwardTo' | 'forwardConnectTo'> {
+export interface RelayedListenerOptions extends Omit<StripeListenOptions, 'forwardTo' | 'forwardConnectTo'> {
   routing: Routing;
   /** --serial with its reorder window. */
   serial?: { windowMs: number };
@@ -70,7 +70,7 @@ export async function startRelayedListener(options: RelayedListenerOptions): Pro
   });
   let listener;
   try {
-    listener = await startListener({ ...listen, forwardTo: relay.url('forward'), forwardConnectTo: relay.url('connect') });
+    listener = await spawnStripeListen({ ...listen, forwardTo: relay.url('forward'), forwardConnectTo: relay.url('connect') });
   } catch (error) {
     await relay.close();
     throw error;

@@ -16,7 +16,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { RecordEntry } from '../record/writer.js';
 import { MAX_EVENT_BYTES as MAX_REQUEST } from '../record/format.js'; // larger bodies are refused (Stripe's events are tens of KiB)
 import { Admission, Budget, ConnectionGate, LIMITS, type Limits, type Refusal } from './admission.js';
-import { bodyExcerpt, eventFacts, type Delivery, type Received } from './record.js';
+import { bodyExcerpt, eventFacts, type Delivery, type Received } from './delivery-facts.js';
 import { ReorderQueue } from './reorder.js';
 import { targetFor, type Routing } from './routing.js';
 import { createUpstream, type UpstreamResult } from './upstream.js';
@@ -128,7 +128,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     if (!pending.delete(job)) return;
     answerCli(job.res, result);
     options.onRecord?.(recordEntry(job, result));
-    options.onDelivery(record(job.received, result, reordered));
+    options.onDelivery(deliveryOf(job.received, result, reordered));
   }
 
   /** Never rejects: a failure here (a throwing onDelivery) must not stop --serial's queue or the process. */
@@ -271,7 +271,7 @@ function answerCli(res: ServerResponse, result: Outcome): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`stripe-hooks relay: ${result.message}\n`);
 }
 
-function record(received: Received, result: Outcome, reordered: boolean): Delivery {
+function deliveryOf(received: Received, result: Outcome, reordered: boolean): Delivery {
   const delivery: Delivery =
     result.kind === 'answer'
       ? { ...received, status: result.status, ms: result.ms, body: bodyExcerpt(result.body, result.headers['content-encoding'], result.headers['content-type']) }

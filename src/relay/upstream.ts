@@ -9,8 +9,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { createEngine, type EngineFailure, type FailureClass } from '../delivery/engine.js';
 
-export { classify, type FailureClass } from '../delivery/engine.js';
-
 export type UpstreamResult =
   | { kind: 'answer'; status: number; headers: IncomingHttpHeaders; body: Buffer; ms: number }
   | { kind: 'failure'; failure: FailureClass; message: string; ms: number };

@@ -5,6 +5,7 @@
  * stopped and waited for before the signal's reason is thrown.
  */
 import type { Environment } from '../lib/environment.js';
+import { withRecording, type RunRecording } from '../record/policy.js';
 import { stripeTarget, type StripeTarget } from '../stripe-cli/spawn.js';
 import { proveWithFixtures } from '../stripe-cli/triggers.js';
 import { locateUnproven } from '../stripe-cli/while-proving.js';
@@ -47,9 +48,16 @@ export const READY_TIMEOUT_MS = 30_000;
  */
 export async function runLiveFlow(
   environment: Environment,
-  options: Omit<RunFlowOptions, 'target' | 'unproven' | 'signal' | 'readyTimeoutMs'>,
+  options: Omit<RunFlowOptions, 'target' | 'unproven' | 'signal' | 'readyTimeoutMs' | 'relay'> & {
+    relay?: Omit<NonNullable<RunFlowOptions['relay']>, 'record'>;
+    /** --record: the relay writes to it; closed when the run ends, discarded when it fails. */
+    recording?: RunRecording;
+  },
 ): Promise<FlowReport> {
-  const unproven = await locateUnproven(environment, proveWithFixtures);
-  const target = stripeTarget(environment, unproven.path);
-  return runFlow({ ...options, readyTimeoutMs: READY_TIMEOUT_MS, target, unproven, signal: environment.signal });
+  const { recording, ...rest } = options;
+  return withRecording(recording, async (record) => {
+    const unproven = await locateUnproven(environment, proveWithFixtures);
+    const target = stripeTarget(environment, unproven.path);
+    return runFlow({ ...rest, relay: { ...rest.relay, record }, readyTimeoutMs: READY_TIMEOUT_MS, target, unproven, signal: environment.signal });
+  });
 }

@@ -8,7 +8,7 @@
 import type { EventType } from '../flows/event-types.js';
 import { webhookHeaders, type Answer, type Deliverer } from '../offline/deliver.js';
 import { signatureHeader } from '../offline/sign.js';
-import { eventBody, synthesizeEvents, type OfflineEvent, type SynthesizeOptions } from '../offline/synthesize.js';
+import { eventBody, storyEvents, type OfflineEvent, type SynthesizeOptions } from '../offline/synthesize.js';
 import type { DeliverySink, Driver, FireOutcome, RunnerStep } from './runner.js';
 
 /** An offline step: the flow's step at `index`, whatever order the instance delivers in. */
@@ -104,7 +104,7 @@ class Story implements InstanceEvents {
   private readonly made: (Outgoing | undefined)[] = [];
 
   constructor(types: readonly EventType[], options: SynthesizeOptions) {
-    this.stream = synthesizeEvents(types, options);
+    this.stream = storyEvents(types, options);
   }
 
   take(index: number): Outgoing {

@@ -13,7 +13,7 @@ import type { Flow } from '../flows/types.js';
 import { SDK_API_VERSION } from '../lib/sdk-api-version.js';
 import { createDeliverer, DELIVERY_TIMEOUT_MS } from '../offline/deliver.js';
 import { createRandom, instanceSeed } from '../offline/random.js';
-import { burstStats, StepAggregate, Tally } from '../offline/stats.js';
+import { burstStats, StepAggregate, Tally } from '../stats/burst.js';
 import { createOfflineDriver, synthesizedSource, type EventSource, type OfflineDelivery, type OfflineStep } from './offline-driver.js';
 import type { FlowReport, StepResult } from './report.js';
 import { runSteps } from './runner.js';

@@ -4,7 +4,8 @@
  * --shuffle order (a fresh one unless given), and the synthesized events' api_version.
  * Shared by `trigger-flow --offline`, `replay` and the library's deliverFlow, auditHandler and replay.
  */
-import { parseApiVersion, SDK_API_VERSION } from '../lib/api-version.js';
+import { parseApiVersion } from '../lib/api-version.js';
+import { SDK_API_VERSION } from '../lib/sdk-api-version.js';
 import { parseForwardUrl } from '../lib/forward-url.js';
 import { randomSeed } from '../offline/random.js';
 

@@ -7,6 +7,7 @@ import { FailedError } from '../errors.js';
 import type { AuditReport } from '../offline/audit.js';
 import { deliveryHint, type DeliveryContext, type SigningSecret } from './diagnose.js';
 import type { FlowReport } from './report.js';
+import { plural } from '../lib/plural.js';
 
 export interface OutcomeContext {
   audit?: AuditReport;
@@ -19,8 +20,6 @@ export interface OutcomeContext {
   /** Where an event of this type went, and the option that chose it (live runs, where --route may pick). */
   target?: (event: string) => DeliveryContext['target'];
 }
-
-const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 /** The FailedError for a run with a failed step or audit check (marked as reported); undefined when all passed. */
 export function runFailure(report: FlowReport, { audit, seed, secret, forwardTo, target }: OutcomeContext = {}): FailedError | undefined {

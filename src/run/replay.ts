@@ -41,7 +41,7 @@ export function selectEvents(recording: Recording, selection: ReplaySelection, n
     const from = entries.findIndex((entry) => entry.id === selection.since);
     if (from === -1) {
       throw new UsageError(`${names.since.name} ${selection.since}: no such event in ${recording.shown}`, {
-        hint: `give the id of one of its ${entries.length} events (\`replay ${recording.shown} --dry-run\` lists them)`,
+        hint: `give the id of ${entries.length === 1 ? 'its one event' : `one of its ${entries.length} events`} (\`replay ${recording.shown} --dry-run\` lists them)`,
       });
     }
     entries = entries.slice(from);
@@ -75,12 +75,12 @@ export async function auditSample(recording: Recording, entries: readonly Record
   }
 }
 
-export interface ReplayOptions extends Omit<OfflineRunOptions, 'flow' | 'source' | 'repeat' | 'concurrency' | 'apiVersion'> {
+export interface ReplayRunOptions extends Omit<OfflineRunOptions, 'flow' | 'source' | 'repeat' | 'concurrency' | 'apiVersion'> {
   recording: Recording;
   entries: readonly RecordingEntry[];
 }
 
-export async function runReplay({ recording, entries, ...options }: ReplayOptions): Promise<FlowReport> {
+export async function runReplay({ recording, entries, ...options }: ReplayRunOptions): Promise<FlowReport> {
   const reader = await openBodies(recording);
   // One instance: its step `index` is the entry's; the body is read from the file when it is sent.
   const events = {

@@ -10,8 +10,6 @@ import type { FlowStep } from '../flows/types.js';
 import { Inbox, type DriverEvent, type Seen } from './inbox.js';
 import type { SideEffect, StepFailure, StepResult } from './report.js';
 
-export type { DriverEvent } from './inbox.js';
-
 /** A step as the runner sees it; drivers extend it with what they need to fire it. */
 export interface RunnerStep {
   step: Pick<FlowStep, 'event' | 'observe'>;

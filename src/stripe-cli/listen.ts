@@ -1,6 +1,6 @@
 /**
  * `stripe listen` as a library: the argv it gets (pure), its output lines read
- * back as typed events, and `startListener`, which runs it until it is ready and
+ * back as typed events, and `spawnStripeListen`, which runs it until it is ready and
  * then streams what it forwards. Prints nothing; callers render the events.
  */
 import { AsyncQueue } from '../lib/async-queue.js';
@@ -43,7 +43,7 @@ export function buildListenArgs(options: ListenArgs): string[] {
   if (options.events === 'all') {
     args.push('--all-snapshot');
   } else {
-    if (options.events.length === 0) throw new UsageError('no event types to listen for', { hint: 'pass --events, --flow or --all' });
+    if (options.events.length === 0) throw new UsageError('no event types to listen for', { hint: 'pass --events, --flow or --all-events' });
     args.push('--events', options.events.map((event) => assertArgValue(event, '--events')).join(','));
   }
   for (const header of options.headers ?? []) args.push('--headers', headerArg(header));
@@ -62,11 +62,11 @@ export function buildPrintSecretArgs(options: { apiBase?: URL }): string[] {
  * What the CLI's text says: that it is ready (and its secret), or an error of its own. Deliveries are
  * not read from its text: the relay (src/relay/) sees each one exactly.
  */
-export type ListenerEvent =
+export type StripeListenEvent =
   | { kind: 'ready'; at: number; secret: string; apiVersion?: string }
   | { kind: 'cli-error'; at: number; category: CliErrorCategory; message: string };
 
-export interface ListenerOptions extends Omit<ListenArgs, 'apiBase'> {
+export interface StripeListenOptions extends Omit<ListenArgs, 'apiBase'> {
   target: StripeTarget;
   readyTimeoutMs: number;
   /** Aborting stops the child; the failure then thrown (or ending `events`) is the signal's reason. */
@@ -77,12 +77,12 @@ export interface ListenerOptions extends Omit<ListenArgs, 'apiBase'> {
   log?: (text: string) => void;
 }
 
-export interface Listener {
+export interface StripeListen {
   secret: string;
   apiVersion?: string;
   pid: number;
   /** Every event from the first `ready` on. Ends after stop(); throws if the CLI dies on its own (or on abort). */
-  events: AsyncIterable<ListenerEvent>;
+  events: AsyncIterable<StripeListenEvent>;
   /** SIGTERM, SIGKILL after the grace period; resolves once the child is gone. */
   stop(): Promise<void>;
   exited: Promise<{ code?: number; signal?: string }>;
@@ -109,18 +109,18 @@ export function failureMessage(stderrLines: readonly string[]): string | undefin
 }
 
 /** Runs `stripe listen` and resolves once it is ready (secret known); rejects with a StripeCliError otherwise. */
-export async function startListener(options: ListenerOptions): Promise<Listener> {
+export async function spawnStripeListen(options: StripeListenOptions): Promise<StripeListen> {
   const { target, signal, log } = options;
   const args = buildListenArgs({ ...options, apiBase: target.apiBase });
   if (signal?.aborted) throw signal.reason;
   const child = await spawnStripe(target, args, { graceMs: options.graceMs });
   log?.(`stripe listen started (pid ${child.pid}): ${target.bin} ${args.join(' ')}`);
 
-  const queue = new AsyncQueue<ListenerEvent>();
+  const queue = new AsyncQueue<StripeListenEvent>();
   const stderr: string[] = [];
   let stopping = false;
-  let onReady!: (event: Extract<ListenerEvent, { kind: 'ready' }>) => void;
-  const ready = new Promise<Extract<ListenerEvent, { kind: 'ready' }>>((resolve) => (onReady = resolve));
+  let onReady!: (event: Extract<StripeListenEvent, { kind: 'ready' }>) => void;
+  const ready = new Promise<Extract<StripeListenEvent, { kind: 'ready' }>>((resolve) => (onReady = resolve));
 
   child.onLine((raw, stream) => {
     const text = cleanLine(raw);

@@ -17,6 +17,8 @@ import { binaryName, currentPlatform, DEFAULT_CLI_VERSION, npmPackage, type Plat
 import { checkBinaryCached } from './probe-cache.js';
 import { projectRoot, upTo } from './project-root.js';
 import { checkBinary, type BinaryCheck, type BinaryProblem, type CheckOptions } from './version.js';
+import { brokenCliError, describeBroken } from './broken.js';
+import { plural } from '../lib/plural.js';
 
 /** The option that named the binary (`--stripe-bin`, the library's `stripeBin`), its variable, or where it was found. */
 export type CliSource = '--stripe-bin' | 'stripeBin' | 'STRIPE_HOOKS_STRIPE_BIN' | 'PATH' | 'node_modules' | 'cache';
@@ -120,7 +122,7 @@ function explicitCandidate(input: Pick<LocateInput, 'cwd' | 'env' | 'stripeBin' 
 /** `stripe version`, every time (what `setup` wants). */
 const proveForReal: Prove = checkBinary;
 
-export function checkOptions(input: LocateInput, platform: Platform): CheckOptions {
+export function binaryCheckOptions(input: LocateInput, platform: Platform): CheckOptions {
   return { env: input.env, cwd: input.cwd, platform, signal: input.signal, timeoutMs: input.timeoutMs };
 }
 
@@ -132,10 +134,11 @@ export async function firstCandidate(input: LocateInput, platform: Platform): Pr
   return undefined;
 }
 
-export async function locateStripeCli(input: LocateInput): Promise<LocateResult> {
+/** Every candidate in order until one works: the one found, and the broken ones tried before it. */
+export async function findStripeCli(input: LocateInput): Promise<LocateResult> {
   const platform = input.platform ?? currentPlatform();
   const prove = input.prove ?? proveForReal;
-  const check = (candidate: Candidate) => prove(candidate.path, checkOptions(input, platform));
+  const check = (candidate: Candidate) => prove(candidate.path, binaryCheckOptions(input, platform));
 
   const explicit = explicitCandidate(input);
   if (explicit) {
@@ -155,22 +158,6 @@ export async function locateStripeCli(input: LocateInput): Promise<LocateResult>
   return { broken, explicit: false };
 }
 
-const FIX: Record<BinaryProblem, (broken: BrokenCli) => string> = {
-  missing: (b) => `check the path given to ${b.source}, or drop it to let stripe-hooks find or install the Stripe CLI`,
-  'not-executable': (b) => `make it executable (chmod +x ${b.path}), or point ${b.source} at a working Stripe CLI`,
-  'wrong-platform': (b) => `point ${b.source} at the build for ${process.platform}-${process.arch}, or drop it and run \`stripe-hooks setup\``,
-  fails: (b) => `point ${b.source} at a working Stripe CLI, or drop it and run \`stripe-hooks setup\``,
-};
-
-export function describeBroken(broken: BrokenCli): string {
-  return `the Stripe CLI at ${broken.path} (from ${broken.source}) ${broken.detail}`;
-}
-
-/** The error for an explicitly named binary that does not work. */
-export function brokenCliError(broken: BrokenCli): EnvironmentError {
-  return new EnvironmentError(describeBroken(broken), { hint: FIX[broken.problem](broken) });
-}
-
 export function locateInput(environment: Environment, preferredVersion?: string): LocateInput {
   const { cwd, env, stripeBin, signal, names } = environment;
   return { cwd, env, stripeBin, preferredVersion, signal, names };
@@ -186,10 +173,10 @@ export interface RequiredCli extends FoundCli {
  * install. A binary proven before (the very same file) is not run again: see probe-cache.ts.
  */
 export async function requireStripeCli(environment: Environment, prove: Prove = checkBinaryCached): Promise<RequiredCli> {
-  const result = await locateStripeCli({ ...locateInput(environment), prove });
+  const result = await findStripeCli({ ...locateInput(environment), prove });
   if (result.found) return { ...result.found, warnings: result.broken.map((broken) => `skipped ${describeBroken(broken)}`) };
   if (result.explicit) throw brokenCliError(result.broken[0]!);
-  const also = result.broken.length ? ` (${result.broken.length} broken one${result.broken.length > 1 ? 's' : ''} skipped: ${result.broken.map(describeBroken).join('; ')})` : '';
+  const also = result.broken.length ? ` (${plural(result.broken.length, 'broken one')} skipped: ${result.broken.map(describeBroken).join('; ')})` : '';
   throw new EnvironmentError(`Stripe CLI not found${also}`, {
     hint: `run \`stripe-hooks setup\` to install it, or pass ${environment.names.stripeBin.name}`,
   });

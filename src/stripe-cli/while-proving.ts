@@ -8,7 +8,7 @@
  */
 import type { Environment } from '../lib/environment.js';
 import { currentPlatform } from '../installer/platform.js';
-import { checkOptions, firstCandidate, locateInput, requireStripeCli, type BrokenCli, type Candidate, type FoundCli, type Prove, type RequiredCli } from './locate.js';
+import { binaryCheckOptions, firstCandidate, locateInput, requireStripeCli, type BrokenCli, type Candidate, type FoundCli, type Prove, type RequiredCli } from './locate.js';
 import { checkBinaryCached } from './probe-cache.js';
 
 /** What proving a binary said: it works (with the warnings of the search), or it is broken. */
@@ -31,7 +31,7 @@ export async function locateUnproven(environment: Environment, prove: Prove = ch
     return { path: found.path, source: found.source, verdict: Promise.resolve(found), require: () => Promise.resolve(found) };
   }
   // Off the critical path (see startWhileProving): it gets the CPU the starting CLI leaves.
-  const check = prove(first.path, { ...checkOptions(input, platform), priority: 19 });
+  const check = prove(first.path, { ...binaryCheckOptions(input, platform), priority: 19 });
   const verdict = check.then((result) => (result.ok ? { ...first, version: result.version } : { ...first, problem: result.problem, detail: result.detail }));
   verdict.catch(() => {}); // looked at only when needed
   // A failure is never cached: the search must not run this binary a second time.

@@ -7,6 +7,7 @@ import { shown } from '../lib/sanitize.js';
 import type { AuditReport } from '../offline/audit.js';
 import type { Output } from './output.js';
 import { table } from './table.js';
+import { plural } from '../lib/plural.js';
 
 export function renderAuditReport(report: AuditReport, out: Output): void {
   const { c } = out;
@@ -28,7 +29,7 @@ export function renderAuditReport(report: AuditReport, out: Output): void {
   const total = report.checks.length;
   out.line(
     report.ok
-      ? c.green(`audit: all ${total} checks passed`)
-      : `${c.red('audit: FAILED')} — ${total - failed.length} passed, ${c.red(`${failed.length} failed`)} of ${total} checks`,
+      ? c.green(`audit: ${total === 1 ? '' : 'all '}${plural(total, 'check')} passed`)
+      : `${c.red('audit: FAILED')} — ${total - failed.length} passed, ${c.red(`${failed.length} failed`)} of ${plural(total, 'check')}`,
   );
 }

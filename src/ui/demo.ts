@@ -5,6 +5,7 @@ import { reportJson, type FlowReport } from '../run/report.js';
 import { renderAuditReport } from './audit-report.js';
 import { renderFlowReport } from './flow-report.js';
 import type { Output } from './output.js';
+import { plural } from '../lib/plural.js';
 
 export function renderDemo(out: Output, run: { appUrl: string; flow: Flow; report: FlowReport; audit: AuditReport }): void {
   const { appUrl, flow, report, audit } = run;
@@ -12,7 +13,7 @@ export function renderDemo(out: Output, run: { appUrl: string; flow: Flow; repor
   const { c } = out;
   out.line(`The example webhook app (src/demo/app.ts in stripe-hooks) listened at ${appUrl}.`);
   out.line();
-  out.line(c.bold(`1. The ${flow.name} flow, offline: ${flow.steps.length} signed events, in order, each needing a 2xx`));
+  out.line(c.bold(`1. The ${flow.name} flow, offline: ${plural(flow.steps.length, 'signed event')}, in order, each needing a 2xx`));
   renderFlowReport(report, out);
   out.line();
   out.line(c.bold('2. The handler audit: does it refuse what Stripe never sends, and survive what it does?'));
@@ -24,6 +25,6 @@ export function renderNextSteps(out: Output): void {
   if (out.json) return;
   out.line();
   out.line('Next, against your own app:');
-  out.line('  stripe-hooks trigger-flow payment --offline --forward-to http://localhost:4242/webhook --dotenv .env --audit');
+  out.line('  npx stripe-hooks trigger-flow payment --offline --forward-to http://localhost:4242/webhook --dotenv .env --audit');
   out.line(out.c.dim('  (signs with STRIPE_WEBHOOK_SECRET from .env or the environment: the secret your app verifies with)'));
 }

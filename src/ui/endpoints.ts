@@ -1,5 +1,6 @@
 /** `endpoints list|delete` output: the endpoint table and the one-line result, or their JSON. */
-import { countEvents, type EndpointView } from '../endpoints/plan.js';
+import { countEvents } from '../endpoints/plan.js';
+import type { EndpointView } from '../endpoints/reports.js';
 import { deleteReport, endpointsReport } from '../endpoints/reports.js';
 import type { Output } from './output.js';
 import { table } from './table.js';

@@ -9,13 +9,14 @@ import type { FlowPlan } from '../run/plan.js';
 import type { Flow } from '../flows/types.js';
 import type { Output } from './output.js';
 import { table } from './table.js';
+import { plural } from '../lib/plural.js';
 
 const seconds = (ms: number) => `${ms / 1000} s`;
 
 export function renderPlan(plan: FlowPlan, out: Output): void {
   const { flow } = plan;
   const { c } = out;
-  out.line(c.dim(`# flow ${flow.name} (${flow.source}): ${flow.steps.length} steps${flow.description ? ` — ${shown(flow.description)}` : ''}`));
+  out.line(c.dim(`# flow ${flow.name} (${flow.source}): ${plural(flow.steps.length, 'step')}${flow.description ? ` — ${shown(flow.description)}` : ''}`));
   out.line(c.dim('# the API key reaches every stripe process in STRIPE_API_KEY, never on its command line'));
   if (plan.listen) {
     for (const line of relayLines(plan.listen.routing)) out.line(c.dim(line));

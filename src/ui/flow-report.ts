@@ -8,6 +8,7 @@ import type { FlowReport, StepResult } from '../run/report.js';
 import type { Output } from './output.js';
 import { statusText } from './status.js';
 import { table } from './table.js';
+import { plural } from '../lib/plural.js';
 
 const ms = (value: number) => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)}`);
 
@@ -43,7 +44,7 @@ export function renderFlowReport(report: FlowReport, out: Output): void {
 
   if (report.sideEffects.length > 0) {
     out.line();
-    out.line(c.dim(`side effects: ${report.sideEffects.length} other event${report.sideEffects.length === 1 ? '' : 's'} delivered`));
+    out.line(c.dim(`side effects: ${plural(report.sideEffects.length, 'other event')} delivered`));
     out.line(table(['event', 'evt id', 'status'], report.sideEffects.map((effect) => [effect.type, effect.eventId, statusCell(out, effect.status)])));
   }
 
@@ -51,7 +52,7 @@ export function renderFlowReport(report: FlowReport, out: Output): void {
     const { count, failures, eventsPerSecond, latency } = report.burst;
     out.line();
     out.line(
-      `burst: ${count} events, ${failures ? c.red(`${failures} failed`) : c.green('0 failed')}, ${Math.round(eventsPerSecond)} events/s; ` +
+      `burst: ${plural(count, 'event')}, ${failures ? c.red(`${failures} failed`) : c.green('0 failed')}, ${Math.round(eventsPerSecond)} events/s; ` +
         `latency p50 ${latency.p50} ms, p95 ${latency.p95} ms, p99 ${latency.p99} ms, max ${latency.max} ms`,
     );
   }
@@ -60,11 +61,11 @@ export function renderFlowReport(report: FlowReport, out: Output): void {
   out.line(summary(report, out));
   // Not a failure (only steps decide), but Stripe would retry these: worth a look.
   const unanswered = report.sideEffects.filter((effect) => effect.status === null || effect.status < 200 || effect.status >= 300).length;
-  if (unanswered > 0) out.line(out.c.yellow(`note: ${unanswered} side effect${unanswered === 1 ? ' was' : 's were'} not answered 2xx (Stripe would retry ${unanswered === 1 ? 'it' : 'them'})`));
+  if (unanswered > 0) out.line(out.c.yellow(`note: ${plural(unanswered, 'side effect was', 'side effects were')} not answered 2xx (Stripe would retry ${unanswered === 1 ? 'it' : 'them'})`));
   const reordered = [...report.steps, ...report.sideEffects].filter((result) => result.reordered).map((result) => result.eventId);
   if (reordered.length > 0) {
     const n = reordered.length;
-    out.line(c.dim(`note: ${n} ${n === 1 ? 'delivery' : 'deliveries'} reordered by --serial, each sent ahead of an event that reached the relay first but was created later: ${reordered.join(', ')}`));
+    out.line(c.dim(`note: ${plural(n, 'delivery', 'deliveries')} reordered by --serial, each sent ahead of an event that reached the relay first but was created later: ${reordered.join(', ')}`));
   }
 }
 
@@ -76,11 +77,11 @@ function summary(report: FlowReport, out: Output): string {
   const passed = total - failed - skipped;
   if (report.mode === 'unverified') {
     const triggers = report.steps.filter((step) => step.trigger !== null);
-    const fired = `${report.flow}: ${triggers.filter((step) => step.ok).length} of ${triggers.length} triggers fired`;
+    const fired = `${report.flow}: ${triggers.filter((step) => step.ok).length} of ${plural(triggers.length, 'trigger')} fired`;
     return `${report.ok ? c.yellow(fired) : c.red(fired)} — unverified: deliveries were not checked (--no-listen)`;
   }
-  const steps = report.mode === 'replay' ? 'events' : 'steps';
-  if (report.ok) return c.green(`${report.flow}: all ${total} ${steps} passed`);
+  const steps = plural(total, report.mode === 'replay' ? 'event' : 'step');
+  if (report.ok) return c.green(`${report.flow}: ${total === 1 ? '' : 'all '}${steps} passed`);
   const parts = [`${passed} passed`, c.red(`${failed} failed`), ...(skipped ? [`${skipped} skipped`] : [])];
-  return `${c.red(`${report.flow}: FAILED`)} — ${parts.join(', ')} of ${total} ${steps}`;
+  return `${c.red(`${report.flow}: FAILED`)} — ${parts.join(', ')} of ${steps}`;
 }

@@ -5,16 +5,17 @@
  */
 import { is2xx } from '../lib/answer.js';
 import { shown } from '../lib/sanitize.js';
-import { listenEventJson, type ListenSettings } from '../relay/listen-json.js';
-import type { RecordSink, RelayedEvent } from '../relay/listener.js';
+import { listenEventJson, type ListenSettings } from '../listen/json.js';
+import type { RelayedEvent } from '../relay/listener.js';
 import type { ListenSummary } from '../listen/summary.js';
 import { deliveryHint, listenSecret, liveTargets, type SigningSecret } from '../run/diagnose.js';
-import { recordingSink, type SkipReason } from '../record/policy.js';
+import type { RecordNotice, SkipReason } from '../record/policy.js';
 import type { Recorder, RecordSummary } from '../record/writer.js';
 import type { Routing } from '../relay/routing.js';
 import type { ListenArgs } from '../stripe-cli/listen.js';
 import type { Output } from './output.js';
 import { statusText } from './status.js';
+import { plural } from '../lib/plural.js';
 
 export interface ListenSetup {
   routing: Routing;
@@ -118,32 +119,32 @@ const NOT_RECORDED: Record<SkipReason, (id: string) => string> = {
 };
 
 /**
- * --record, on screen: the warnings at the start (the file was made private; --live records customer data),
- * and the core's sink (record/policy.ts), each notice shown the first time for its reason.
+ * --record, on screen: the warnings at the start (the file was made private; --live records customer data), and
+ * what shows the core's notices (record/policy.ts) as they come, each the first time for its reason.
  */
-export function recordingOnScreen(out: Output, recorder: Recorder, live: boolean): RecordSink {
+export function recordingOnScreen(out: Output, recorder: Recorder, live: boolean): (notice: RecordNotice) => void {
   if (recorder.tightened) out.warn(`${recorder.path} was readable by others: its mode is now 0600`);
   if (recorder.cut > 0) out.warn(`${recorder.path} ended in a line cut short (a recording killed while writing it): dropped its ${recorder.cut} bytes`);
   if (live) out.warn(`--live: livemode events (live customer data) are recorded to ${recorder.path}; keep it private`);
-  return recordingSink(recorder, (notice) => {
+  return (notice) => {
     if (notice.kind === 'record-failed') return out.warn(`recording stopped: ${notice.error}`);
     if (notice.first) out.warn(NOT_RECORDED[notice.reason](notice.id ?? '?'));
-  });
+  };
 }
 
 /** The end of a recording run: how many were written, and how many were not (livemode ones, others). */
 export function renderRecordSummary(out: Output, summary: RecordSummary): void {
   const { path, recorded, livemodeSkipped, notRecorded } = summary;
-  out.note(`Recorded ${recorded} event${recorded === 1 ? '' : 's'} to ${path}`);
-  if (livemodeSkipped > 0) out.warn(`${livemodeSkipped} livemode event${livemodeSkipped === 1 ? '' : 's'} not recorded (--live records them)`);
-  if (notRecorded > 0) out.warn(`${notRecorded} event${notRecorded === 1 ? '' : 's'} not recorded (see the warnings above)`);
+  out.note(`Recorded ${plural(recorded, 'event')} to ${path}`);
+  if (livemodeSkipped > 0) out.warn(`${plural(livemodeSkipped, 'livemode event')} not recorded (--live records them)`);
+  if (notRecorded > 0) out.warn(`${plural(notRecorded, 'event')} not recorded (see the warnings above)`);
 }
 
 /** How `listen` ended (Ctrl+C included): one `summary` object with --json, else a line on stderr and the recording's counts. */
 export function renderListenSummary(out: Output, summary: ListenSummary): void {
   if (out.json) return out.data({ kind: 'summary', ...summary });
   const { delivered, failed, interrupted, refused, record } = summary;
-  out.note(`Stopped: ${delivered} event${delivered === 1 ? '' : 's'} delivered, ${failed} failed${interrupted ? `, ${interrupted} interrupted` : ''}`);
-  if (refused) out.warn(`refused ${refused} request${refused === 1 ? '' : 's'} not signed with this session's secret (--verbose shows when)`);
+  out.note(`Stopped: ${plural(delivered, 'event')} delivered, ${failed} failed${interrupted ? `, ${interrupted} interrupted` : ''}`);
+  if (refused) out.warn(`refused ${plural(refused, 'request')} not signed with this session's secret (--verbose shows when)`);
   if (record) renderRecordSummary(out, record);
 }

@@ -1,5 +1,5 @@
 /** `register-endpoint` output: what was done (or would be), the endpoint's fields, the secret's fate; or the JSON. */
-import type { RegisterResult } from '../endpoints/api.js';
+import type { RegisterResult } from '../endpoints/stripe-calls.js';
 import { countEvents } from '../endpoints/plan.js';
 import { registerReport } from '../endpoints/reports.js';
 import type { Output } from './output.js';

@@ -7,15 +7,16 @@ import { shown } from '../lib/sanitize.js';
 import type { ReplayPreview } from '../run/replay.js';
 import type { Output } from './output.js';
 import { table } from './table.js';
+import { plural } from '../lib/plural.js';
 
 /** Recorded redeliveries and a cut-short last line left out, and the shuffle's seed: said before anything is sent. */
 export function renderReplayStart(out: Output, settings: { count: number; shown: string; url: URL; redeliveries: number; torn?: number; seed?: number }): void {
   const { count, shown, url, redeliveries, torn, seed } = settings;
   if (torn !== undefined) out.warn(`${shown}:${torn} is cut short (the recording was killed while writing it): left out`);
   if (redeliveries > 0) {
-    out.note(`${redeliveries} recorded redeliver${redeliveries === 1 ? 'y' : 'ies'} of an event already in ${shown} left out: each event is sent once (--duplicate sends each twice)`);
+    out.note(`${plural(redeliveries, 'recorded redelivery', 'recorded redeliveries')} of an event already in ${shown} left out: each event is sent once (--duplicate sends each twice)`);
   }
-  out.note(`replaying ${count} event${count === 1 ? '' : 's'} from ${shown} to ${url.href}${seed === undefined ? '' : `, shuffled (--seed ${seed} repeats this order)`}`);
+  out.note(`replaying ${plural(count, 'event')} from ${shown} to ${url.href}${seed === undefined ? '' : `, shuffled (--seed ${seed} repeats this order)`}`);
 }
 
 /** What would be sent, in order, as a table (or the JSON object). */

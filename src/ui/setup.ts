@@ -1,6 +1,6 @@
 /** `setup`'s report: warnings for skipped binaries, then one table row per check (or the JSON object). */
 import type { SetupReport } from '../doctor/facts.js';
-import { describeBroken } from '../stripe-cli/locate.js';
+import { describeBroken } from '../stripe-cli/broken.js';
 import type { Output } from './output.js';
 import { table } from './table.js';
 

@@ -1,5 +1,5 @@
 /** What listen and trigger-flow say about the Stripe CLI they use: the broken ones skipped, and (--verbose) which one. */
-import { describeBroken } from '../stripe-cli/locate.js';
+import { describeBroken } from '../stripe-cli/broken.js';
 import type { Proof } from '../stripe-cli/while-proving.js';
 import type { Output } from './output.js';
 

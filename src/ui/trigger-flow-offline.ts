@@ -1,18 +1,17 @@
 /**
- * `trigger-flow --offline` output: the generated-secret warnings, the progress bar,
+ * `trigger-flow --offline` output (replay's too): the signing secret's warnings, the progress bar,
  * the dry-run table, and the flow report followed by the handler audit.
  */
 import type { AuditReport } from '../offline/audit.js';
 import { shown } from '../lib/sanitize.js';
 import { SECRET_ENV } from '../lib/secrets.js';
-import { generateSecret, givenSecret, type SecretChoice } from '../offline/secret.js';
+import type { SecretChoice } from '../offline/secret.js';
 import { objectId } from '../offline/synthesize.js';
 import type { OfflinePreview } from '../run/offline-preview.js';
 import { reportJson, type FlowReport } from '../run/report.js';
 import { renderAuditReport } from './audit-report.js';
 import { renderFlowReport } from './flow-report.js';
 import type { Output, Spinner } from './output.js';
-import { warnSecretFlag } from './secret-flag.js';
 import { table } from './table.js';
 
 /**
@@ -33,26 +32,10 @@ function announceSecret(out: Output, secret: SecretChoice): void {
   out.warn(`start your app with ${SECRET_ENV}=${secret.value}, or pass --dotenv .env to keep it there`);
 }
 
-/**
- * The secret an offline run (trigger-flow --offline, replay) signs with, from --secret, --dotenv or the
- * environment: read and checked now, so a bad one is exit 2 before anything else; generated (and announced)
- * only when `settle()` is called, which --dry-run never does.
- */
-export async function offlineSecret(
-  options: { secret?: string; dotenv?: string },
-  where: { env: NodeJS.ProcessEnv; cwd: string; out: Output },
-): Promise<{ settle(): Promise<SecretChoice> }> {
-  const sources = { flag: options.secret, dotenv: options.dotenv, env: where.env, cwd: where.cwd };
-  const given = await givenSecret(sources);
-  if (options.secret !== undefined) warnSecretFlag(where.out, '--secret');
-  return {
-    settle: async () => {
-      const secret = given ?? (await generateSecret(sources));
-      where.out.secret(secret.value); // masked everywhere (an app may echo it), unless announced below
-      announceSecret(where.out, secret);
-      return secret;
-    },
-  };
+/** The settled secret on screen: masked wherever it shows up, but announced when the app needs to be given it. */
+export function showSigningSecret(out: Output, secret: SecretChoice): void {
+  out.secret(secret.value);
+  announceSecret(out, secret);
 }
 
 export interface ProgressBar {

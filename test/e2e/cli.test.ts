@@ -10,7 +10,7 @@ describe('cli frame', () => {
   });
 
   it('every command has help with examples and the global options', async () => {
-    for (const command of ['setup', 'listen', 'trigger-flow', 'register-endpoint', 'endpoints list', 'endpoints delete', 'demo']) {
+    for (const command of ['setup', 'listen', 'trigger-flow', 'replay', 'register-endpoint', 'endpoints', 'endpoints list', 'endpoints delete', 'demo']) {
       const result = await runCli([...command.split(' '), '--help']);
       expect(result.exitCode, command).toBe(0);
       expect(result.stdout, command).toContain('Examples:');
@@ -50,8 +50,21 @@ describe('cli frame', () => {
     const result = await runCli(['setup', '--bogus', '--json']);
     expect(result.exitCode).toBe(2);
     expect(JSON.parse(result.stdout)).toEqual({
-      error: { code: 'ERR_STRIPE_HOOKS_USAGE', exitCode: 2, message: "unknown option '--bogus'", hint: 'run `stripe-hooks --help` for usage' },
+      error: { code: 'ERR_STRIPE_HOOKS_USAGE', exitCode: 2, message: "unknown option '--bogus'", hint: 'run `stripe-hooks setup --help` for usage' },
     });
+  });
+
+  it("a parse error's hint is the help of the command that failed, not the root's", async () => {
+    for (const [argv, message, help] of [
+      [['register-endpoint'], "required option '--url <url>' not specified", 'stripe-hooks register-endpoint --help'],
+      [['endpoints', 'delete', '--bogus'], "unknown option '--bogus'", 'stripe-hooks endpoints delete --help'],
+      [['replay'], "missing required argument 'file'", 'stripe-hooks replay --help'],
+      [['--bogus'], "unknown option '--bogus'", 'stripe-hooks --help'],
+    ] as const) {
+      const result = await runCli([...argv]);
+      expect(result.exitCode, argv.join(' ')).toBe(2);
+      expect(result.stderr).toBe(`error ${message}\nhint  run \`${help}\` for usage`);
+    }
   });
 
   it('prints the version', async () => {

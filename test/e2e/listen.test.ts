@@ -186,7 +186,8 @@ describe('stripe-hooks listen refuses bad input before spawning anything', () =>
     [['--events', 'customer.creatd'], /--events: unknown event type "customer\.creatd"\nhint  did you mean "customer\.created"\?/],
     [['--events', 'subscription.triggered'], /unknown event type "subscription\.triggered"\nhint  no Stripe event type is close/],
     [['--flow', 'paymnt'], /unknown flow "paymnt"\nhint  did you mean "payment"\? known flows: payment, subscription, invoice/],
-    [['--flow', 'payment', '--all'], /--flow and --all cannot be combined/],
+    [['--flow', 'payment', '--all-events'], /--flow and --all-events cannot be combined/],
+    [['--flow', 'payment', '--all'], /--all and --flow cannot be combined/], // the old name, a hidden alias: the flag typed is named
     [['--header', 'no colon'], /--header "no colon" is not "Key: Value"/],
     [['--ready-timeout', 'soon'], /--ready-timeout "soon" is not a number of seconds/],
     [['--env-file', '.env', '--env-key', 'BAD-NAME'], /--env-key "BAD-NAME" is not a valid variable name/],

@@ -190,7 +190,7 @@ describe('register-endpoint refuses before sending anything', () => {
     [['--url', URL], 'choose the events to send'],
     [['--url', URL, '--events', ' , '], '--events is empty'],
     [['--url', URL, '--flow', 'paymnt'], 'did you mean "payment"?'],
-    [['--url', URL, '--flow', 'payment', '--all-events'], "--flow and --all-events can't be combined"],
+    [['--url', URL, '--flow', 'payment', '--all-events'], '--flow and --all-events cannot be combined'],
     [['--url', URL, '--events', '*,invoice.paid'], '"*" already means every event'],
     [['--url', URL, '--events', 'invoice.paid', '--metadata', 'novalue'], 'is not key=value'],
     [['--url', URL, '--events', 'invoice.paid', '--api-version', 'latest'], 'is not a Stripe API version'],

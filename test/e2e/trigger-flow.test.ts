@@ -131,7 +131,9 @@ describe('trigger-flow, human output', () => {
   it('an event that never arrives fails its step at --step-timeout with a clear message', async () => {
     const { fake, receiver } = await backend();
     fake.dropEvent('customer.updated');
-    const box = withFile('flow.yaml', 'steps:\n  - customer.created\n  - customer.updated\n');
+    // The first step keeps Stripe's default room (its own timeout beats --step-timeout): on a loaded machine a
+    // `stripe trigger` alone can take over a second. The second, never sent, waits --step-timeout's 1 s.
+    const box = withFile('flow.yaml', 'steps:\n  - event: customer.created\n    timeout: 30\n  - customer.updated\n');
     const result = await triggerFlow(['--file', 'flow.yaml', '--forward-to', receiver.url, '--step-timeout', '1'], fake.url, box);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(/^1 +customer\.created .* ok$/m);

@@ -6,7 +6,7 @@ import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHead
 import { afterEach } from 'vitest';
 import { createHmac } from 'node:crypto';
 import type { Refusal } from '../../src/relay/admission.js';
-import type { Delivery, Received } from '../../src/relay/record.js';
+import type { Delivery, Received } from '../../src/relay/delivery-facts.js';
 import { startRelay, type Relay, type RelayOptions } from '../../src/relay/relay.js';
 import { Recorder } from './recorder.js';
 import { startApp, type App, type Handler } from './wire-app.js';

@@ -33,6 +33,14 @@ export interface App {
   close(): Promise<void>;
 }
 
+/**
+ * Resolves once the app's side of a connection has closed. Not `events.once(socket, 'close')`: that rejects on an
+ * 'error' first, and a client that cuts the connection may leave the server socket a read ECONNRESET on its way.
+ */
+export function closed(socket: Socket): Promise<void> {
+  return socket.destroyed ? Promise.resolve() : new Promise((resolve) => socket.once('close', () => resolve()));
+}
+
 export const answerOk: Handler = (_request, res) => void res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
 
 export interface AppOptions {

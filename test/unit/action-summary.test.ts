@@ -52,3 +52,15 @@ describe('action/summary.js with hostile report text', () => {
     expect(log).toContain('stripe-hooks: ERR_STRIPE_HOOKS_USAGE\\u0007 # #[error]x: bad input');
   });
 });
+
+describe('action/summary.js wording', () => {
+  it('counts in words: "1 of 1 step", "7 of 7 checks"', async () => {
+    const step = { event: 'invoice.created', trigger: null, eventId: 'evt_1', status: 200, ms: 3, ok: true };
+    const check = { name: 'signed', title: 'a correctly signed event', expected: '2xx', status: 200, ms: 1, ok: true, detail: 'answered 200' };
+    const { log } = await summarize({ flow: 'one', ok: true, mode: 'offline', steps: [step], sideEffects: [], audit: { url: 'http://x', ok: true, checks: [check] } });
+    expect(lines(log)[0]).toBe('flow one: passed (offline) — 1 of 1 step passed');
+    expect(lines(log)[1]).toBe('audit: passed — 1 of 1 check passed');
+    const { log: many } = await summarize({ flow: 'two', ok: true, mode: 'offline', steps: [step, step], sideEffects: [] });
+    expect(lines(many)[0]).toBe('flow two: passed (offline) — 2 of 2 steps passed');
+  });
+});

@@ -11,7 +11,7 @@ import type { AuditReport, DeleteReport, EndpointsReport, Flow, FlowReport, List
 import { EnvironmentError, FailedError, InterruptedError, UsageError } from '../../src/errors.js';
 import type { OfflineReportJson } from '../../src/ui/trigger-flow-offline.js';
 import type { registerReport } from '../../src/endpoints/reports.js';
-import type { listenEventJson } from '../../src/relay/listen-json.js';
+import type { listenEventJson } from '../../src/listen/json.js';
 import type { reportJson } from '../../src/run/report.js';
 
 const signal = new AbortController().signal;

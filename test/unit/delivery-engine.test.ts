@@ -3,11 +3,10 @@
  * server), the total deadline, an abort closing everything, each failure class from a real failure, both
  * loopbacks for `localhost`, and the bound on the body kept.
  */
-import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine, type Engine, type EngineOptions, type EngineResult } from '../../src/delivery/engine.js';
 import { closedPort } from '../support/ports.js';
-import { startApp, type App } from '../support/wire-app.js';
+import { closed, startApp, type App } from '../support/wire-app.js';
 
 const apps: App[] = [];
 const engines: Engine[] = [];
@@ -72,8 +71,7 @@ describe('the delivery engine', () => {
     expect([result.failure, result.deadline]).toEqual(['timeout', true]);
     expect(result.ms).toBeGreaterThanOrEqual(290);
     expect(result.ms).toBeLessThan(2000);
-    const socket = target.requests[0]!.socket;
-    if (!socket.destroyed) await once(socket, 'close');
+    await closed(target.requests[0]!.socket);
   });
 
   it('on abort, fails the requests in flight and closes every connection; later requests fail at once', async () => {
@@ -85,7 +83,7 @@ describe('the delivery engine', () => {
     controller.abort();
     const results = (await Promise.all(pending)).map(failure);
     expect(results.map((result) => [result.failure, result.deadline])).toEqual(Array(3).fill(['reset', false]));
-    for (const { socket } of target.requests) if (!socket.destroyed) await once(socket, 'close');
+    for (const { socket } of target.requests) await closed(socket);
     expect(failure(await post(sender, `${target.origin}/late`)).failure).toBe('reset');
     expect(target.requests).toHaveLength(3);
   });

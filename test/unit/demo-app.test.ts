@@ -193,3 +193,24 @@ describe('the example app against hostile clients', () => {
     await expectUnharmed();
   });
 });
+
+describe('what the example app logs', () => {
+  const event = (type: string, object: Record<string, unknown>) =>
+    JSON.stringify({ id: `evt_demoApp${++eventCount}`, object: 'event', type, data: { object } });
+
+  it('says what happened to an object in words: "succeeded", "is pending", "is past due", never "is succeeded"', async () => {
+    for (const [type, object] of [
+      ['charge.succeeded', { id: 'ch_ok', object: 'charge', payment_intent: 'pi_1', status: 'succeeded' }],
+      ['charge.pending', { id: 'ch_wait', object: 'charge', payment_intent: 'pi_1', status: 'pending' }],
+      ['invoice.paid', { id: 'in_1', object: 'invoice', status: 'paid' }],
+      ['customer.subscription.updated', { id: 'sub_1', object: 'subscription', status: 'past_due' }],
+    ] as const) {
+      expect((await postSigned(event(type, object))).status).toBe(200);
+    }
+    await logged(/^charge ch_ok of payment pi_1 succeeded$/);
+    await logged(/^charge ch_wait of payment pi_1 is pending$/);
+    await logged(/^invoice in_1 is paid$/);
+    await logged(/^subscription sub_1 is past due: update the customer's access$/);
+    expect(lines.filter((line) => / is \w+ed\b/.test(line))).toEqual([]);
+  });
+});

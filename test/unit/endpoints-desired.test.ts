@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { desiredEndpoint, parseMetadata, selectEvents } from '../../src/endpoints/desired.js';
+import { desiredEndpoint, parseMetadata, selectEndpointEvents } from '../../src/endpoints/desired.js';
 import { assertHttpsForLive, normaliseEndpointUrl } from '../../src/endpoints/url.js';
 import { BUILTIN_FLOWS } from '../../src/flows/builtin.js';
 
@@ -27,27 +27,27 @@ describe('normaliseEndpointUrl', () => {
 
 const cwd = mkdtempSync(join(tmpdir(), 'desired-'));
 
-describe('selectEvents', () => {
+describe('selectEndpointEvents', () => {
   it('takes a list, a flow (every step, charge.pending included) or everything', async () => {
-    expect(await selectEvents({ events: 'invoice.paid, charge.refunded,invoice.paid' }, cwd)).toEqual(['invoice.paid', 'charge.refunded']);
+    expect(await selectEndpointEvents({ events: 'invoice.paid, charge.refunded,invoice.paid' }, cwd)).toEqual(['invoice.paid', 'charge.refunded']);
     const payment = BUILTIN_FLOWS.find((flow) => flow.name === 'payment')!;
-    expect(await selectEvents({ flow: 'payment' }, cwd)).toEqual(payment.steps.map((step) => step.event));
-    expect(await selectEvents({ flow: 'payment' }, cwd)).toContain('charge.pending');
-    expect(await selectEvents({ allEvents: true }, cwd)).toEqual(['*']);
-    expect(await selectEvents({ events: '*' }, cwd)).toEqual(['*']);
+    expect(await selectEndpointEvents({ flow: 'payment' }, cwd)).toEqual(payment.steps.map((step) => step.event));
+    expect(await selectEndpointEvents({ flow: 'payment' }, cwd)).toContain('charge.pending');
+    expect(await selectEndpointEvents({ allEvents: true }, cwd)).toEqual(['*']);
+    expect(await selectEndpointEvents({ events: '*' }, cwd)).toEqual(['*']);
   });
 
   it('finds a flow from stripe-hooks.config.json in the cwd, as listen and trigger-flow do', async () => {
     const project = mkdtempSync(join(tmpdir(), 'desired-config-'));
     writeFileSync(join(project, 'stripe-hooks.config.json'), JSON.stringify({ flows: { refund: ['charge.succeeded', 'charge.refunded', 'charge.refunded'] } }));
-    expect(await selectEvents({ flow: 'refund' }, project)).toEqual(['charge.succeeded', 'charge.refunded']);
+    expect(await selectEndpointEvents({ flow: 'refund' }, project)).toEqual(['charge.succeeded', 'charge.refunded']);
   });
 
   it('explains what is wrong', async () => {
-    await expect(selectEvents({}, cwd)).rejects.toThrow('choose the events');
-    await expect(selectEvents({ events: 'a.b', flow: 'payment' }, cwd)).rejects.toThrow("--events and --flow can't be combined");
-    await expect(selectEvents({ events: 'invoice.draft.paid' }, cwd)).rejects.toThrow('unknown event type "invoice.draft.paid"');
-    await expect(selectEvents({ flow: 'refund' }, cwd)).rejects.toThrow('unknown flow "refund"');
+    await expect(selectEndpointEvents({}, cwd)).rejects.toThrow('choose the events');
+    await expect(selectEndpointEvents({ events: 'a.b', flow: 'payment' }, cwd)).rejects.toThrow("--events and --flow cannot be combined");
+    await expect(selectEndpointEvents({ events: 'invoice.draft.paid' }, cwd)).rejects.toThrow('unknown event type "invoice.draft.paid"');
+    await expect(selectEndpointEvents({ flow: 'refund' }, cwd)).rejects.toThrow('unknown flow "refund"');
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DesiredEndpoint } from '../../src/endpoints/desired.js';
-import { createIdempotencyKey, createParams, planRegistration, predictedView, type EndpointView } from '../../src/endpoints/plan.js';
+import { createIdempotencyKey, createParams, planRegistration, predictedView } from '../../src/endpoints/plan.js';
+import type { EndpointView } from '../../src/endpoints/reports.js';
 
 const V = '2026-10-28.endive';
 const URL = 'https://app.example.com/webhook';

@@ -1,7 +1,7 @@
 /** The SDK factory and its retry / error mapping, with the real SDK against the fake API. */
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createStripeClient, retryAfter, stripeCall, toHooksError, withRateLimitRetry } from '../../src/stripe-sdk.js';
+import { createStripeClient, retryAfter, stripeCall, toHooksError, withRateLimitRetry } from '../../src/stripe-api/client.js';
 import { startFakeEndpointsApi, type FakeEndpointsApi } from '../support/fake-endpoints-api.js';
 
 let fake: FakeEndpointsApi;

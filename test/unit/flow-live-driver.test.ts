@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Delivery, Received } from '../../src/relay/record.js';
+import type { Delivery, Received } from '../../src/relay/delivery-facts.js';
 import type { RelayedEvent } from '../../src/relay/listener.js';
 import { driverEvent } from '../../src/run/live-driver.js';
 

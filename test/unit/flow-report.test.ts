@@ -43,7 +43,7 @@ describe('renderFlowReport', () => {
 
   it('says when every step passed, colours statuses, and marks an unverified run', () => {
     const passed: FlowReport = { ...failed, ok: true, steps: [failed.steps[0]!], sideEffects: [] };
-    expect(render(passed).trim().split('\n').at(-1)).toBe('payment: all 1 steps passed');
+    expect(render(passed).trim().split('\n').at(-1)).toBe('payment: 1 step passed');
     expect(render({ ...failed, steps: [failed.steps[1]!] }, true)).toContain('\u001b[31m500\u001b[39m');
     const unverified: FlowReport = {
       ...passed,
@@ -53,7 +53,18 @@ describe('renderFlowReport', () => {
     const text = render(unverified);
     expect(text).toMatch(/^1 .* fired \(unverified\)$/m);
     expect(text).toMatch(/^2 +charge\.pending +\(observed\) .* not checked$/m);
-    expect(text).toContain('payment: 1 of 1 triggers fired — unverified: deliveries were not checked (--no-listen)');
+    expect(text).toContain('payment: 1 of 1 trigger fired — unverified: deliveries were not checked (--no-listen)');
+  });
+
+  it('counts in words: one step, all N steps, N events for a replay, "of 1 step" when it failed', () => {
+    const last = (report: FlowReport) => render(report).trim().split('\n').at(-1);
+    const one: FlowReport = { ...failed, ok: true, steps: [failed.steps[0]!], sideEffects: [] };
+    expect(last(one)).toBe('payment: 1 step passed');
+    expect(last({ ...one, steps: [failed.steps[0]!, failed.steps[0]!] })).toBe('payment: all 2 steps passed');
+    expect(last({ ...one, mode: 'replay', flow: 'rec.ndjson' })).toBe('rec.ndjson: 1 event passed');
+    expect(last({ ...one, mode: 'replay', flow: 'rec.ndjson', steps: [failed.steps[0]!, failed.steps[0]!] })).toBe('rec.ndjson: all 2 events passed');
+    expect(last({ ...one, ok: false, steps: [failed.steps[1]!] })).toBe('payment: FAILED — 0 passed, 1 failed of 1 step');
+    expect(render({ ...one, sideEffects: [...failed.sideEffects, ...failed.sideEffects] })).toContain('side effects: 2 other events delivered');
   });
 
   it('points out side effects the app did not answer 2xx', () => {

@@ -6,7 +6,7 @@ import { EVENT_TYPES } from '../../src/flows/event-types.js';
 import { loadFlowFile } from '../../src/flows/load.js';
 import { isEventId, isEventTypeShape } from '../../src/lib/grammar.js';
 import { parseRecordingLine } from '../../src/record/format.js';
-import { eventFacts } from '../../src/relay/record.js';
+import { eventFacts } from '../../src/relay/delivery-facts.js';
 import { ALL_HOSTILE, HOSTILE, RAW_CONTROL } from '../support/hostile-terminal.js';
 
 const line = (event: Record<string, unknown>) => JSON.stringify({ v: 1, receivedAt: '2026-01-01T00:00:00.000Z', event: JSON.stringify(event), headers: {}, answer: { status: 200, ms: 1 } });

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SetupOptions } from '../../src/commands/setup/definition.js';
+import type { SetupCommandOptions } from '../../src/commands/setup/definition.js';
 import { EnvironmentError } from '../../src/errors.js';
 import { installDecision } from '../../src/installer/consent.js';
 import { releaseAssets } from '../../src/installer/platform.js';
@@ -39,7 +39,7 @@ function context(options: { canPrompt: boolean; env?: NodeJS.ProcessEnv }) {
   return capturedContext({ cwd: home, env: { HOME: home, PATH: '', ...options.env }, canPrompt: options.canPrompt, json: true });
 }
 
-const flags = (): SetupOptions => ({ fromRelease: true, downloadBase: server.url });
+const flags = (): SetupCommandOptions => ({ fromRelease: true, downloadBase: server.url });
 const cached = () => join(home, '.cache', 'stripe-hooks', 'stripe-cli', '1.52.0', 'stripe');
 
 function report(ctx: { stdout: () => string }) {

@@ -1,7 +1,7 @@
 /** The library Listener's event stream (src/listen/stream.ts): bounded while nobody reads, and waitFor unaffected by the bound. */
 import { describe, expect, it } from 'vitest';
 import { ListenerStream, QUEUE_LIMIT, type ListenerEvent } from '../../src/listen/stream.js';
-import type { ListenDelivery } from '../../src/relay/listen-json.js';
+import type { ListenDelivery } from '../../src/listen/json.js';
 
 const delivery = (n: number): ListenDelivery => ({ kind: 'delivery', time: new Date(0).toISOString(), id: `evt_${n}`, type: 'charge.succeeded', connect: false, url: 'http://127.0.0.1:9/', status: 200, ms: 1 });
 

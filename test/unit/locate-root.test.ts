@@ -7,7 +7,7 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { locateStripeCli } from '../../src/stripe-cli/locate.js';
+import { findStripeCli } from '../../src/stripe-cli/locate.js';
 import { projectRoot } from '../../src/stripe-cli/project-root.js';
 import { tempDir } from '../support/cli.js';
 import { writeFile, writeStandIn } from '../support/stand-ins.js';
@@ -42,7 +42,7 @@ function bareTree(files: Record<string, string>): string {
   return root;
 }
 
-const locate = (cwd: string, PATH = '') => locateStripeCli({ cwd, env: { HOME: tempDir(), PATH }, platform });
+const locate = (cwd: string, PATH = '') => findStripeCli({ cwd, env: { HOME: tempDir(), PATH }, platform });
 
 describe('a binary above the project root is never run', () => {
   it('in the node_modules of a directory above the project (its package.json marks the root)', async () => {

@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../../src/errors.js';
 import type { Environment } from '../../src/lib/environment.js';
 import { CLI_NAMES, LIBRARY_NAMES } from '../../src/lib/option-name.js';
-import { locateStripeCli, requireStripeCli, type LocateInput } from '../../src/stripe-cli/locate.js';
+import { findStripeCli, requireStripeCli, type LocateInput } from '../../src/stripe-cli/locate.js';
 import { reportStripeCli } from '../../src/ui/stripe-cli.js';
 import { ROOT, STRIPE_BIN, tempDir } from '../support/cli.js';
 import { writeFile, writeStandIn } from '../support/stand-ins.js';
@@ -63,37 +63,37 @@ beforeEach(() => {
 
 describe('locate order', () => {
   it('--stripe-bin wins over everything', async () => {
-    const result = await locateStripeCli(w.input());
+    const result = await findStripeCli(w.input());
     expect(result.found).toEqual({ path: w.flagBin, source: '--stripe-bin', version: '1.0.1' });
     expect(result.explicit).toBe(true);
   });
 
   it('STRIPE_HOOKS_STRIPE_BIN wins over PATH, node_modules and the cache', async () => {
-    const result = await locateStripeCli(w.input({ stripeBin: w.envBin }));
+    const result = await findStripeCli(w.input({ stripeBin: w.envBin }));
     expect(result.found).toEqual({ path: w.envBin, source: 'STRIPE_HOOKS_STRIPE_BIN', version: '1.0.2' });
   });
 
   it('`stripe` on PATH wins over node_modules and the cache', async () => {
-    const result = await locateStripeCli(w.input({ stripeBin: undefined }));
+    const result = await findStripeCli(w.input({ stripeBin: undefined }));
     expect(result.found).toEqual({ path: join(w.pathDir, 'stripe'), source: 'PATH', version: '1.0.3' });
     expect(result.explicit).toBe(false);
   });
 
   it("the project's node_modules (found walking up from cwd to the project root) wins over the cache", async () => {
-    const result = await locateStripeCli(w.input({ stripeBin: undefined, env: { HOME: w.home, PATH: '' } }));
+    const result = await findStripeCli(w.input({ stripeBin: undefined, env: { HOME: w.home, PATH: '' } }));
     expect(result.found).toMatchObject({ source: 'node_modules', version: '1.0.4' });
     expect(result.found!.path).toBe(join(w.project, 'node_modules', '@stripe', 'cli-linux-x64', 'bin', 'stripe'));
   });
 
   it('the cache comes last', async () => {
-    const result = await locateStripeCli({ cwd: w.home, env: { HOME: w.home, PATH: '' } });
+    const result = await findStripeCli({ cwd: w.home, env: { HOME: w.home, PATH: '' } });
     expect(result.found).toEqual({ path: join(w.home, '.cache', 'stripe-hooks', 'stripe-cli', '1.0.5', 'stripe'), source: 'cache', version: '1.0.5' });
   });
 
   it('XDG_CACHE_HOME moves the cache', async () => {
     const xdg = tempDir();
     writeStandIn(join(xdg, 'stripe-hooks', 'stripe-cli', '2.0.0', 'stripe'), '2.0.0');
-    const result = await locateStripeCli({ cwd: w.home, env: { HOME: w.home, PATH: '', XDG_CACHE_HOME: xdg } });
+    const result = await findStripeCli({ cwd: w.home, env: { HOME: w.home, PATH: '', XDG_CACHE_HOME: xdg } });
     expect(result.found).toMatchObject({ source: 'cache', version: '2.0.0' });
   });
 
@@ -104,17 +104,17 @@ describe('locate order', () => {
     mkdirSync(join(cache, '.staging-9.9.9-abc'), { recursive: true }); // an interrupted install is never used
     writeStandIn(join(cache, '.staging-9.9.9-abc', 'stripe'), '9.9.9');
     const env = { HOME: w.home, PATH: '' };
-    expect((await locateStripeCli({ cwd: w.home, env })).found?.version).toBe('1.10.0');
-    expect((await locateStripeCli({ cwd: w.home, env, preferredVersion: '1.9.0' })).found?.version).toBe('1.9.0');
+    expect((await findStripeCli({ cwd: w.home, env })).found?.version).toBe('1.10.0');
+    expect((await findStripeCli({ cwd: w.home, env, preferredVersion: '1.9.0' })).found?.version).toBe('1.9.0');
   });
 
   it('nothing anywhere: not found, nothing broken', async () => {
     const empty = tempDir();
-    expect(await locateStripeCli({ cwd: empty, env: { HOME: empty, PATH: '' } })).toEqual({ broken: [], explicit: false });
+    expect(await findStripeCli({ cwd: empty, env: { HOME: empty, PATH: '' } })).toEqual({ broken: [], explicit: false });
   });
 
   it('finds the real binary in this repository\'s node_modules from a nested cwd', async () => {
-    const result = await locateStripeCli({ cwd: join(ROOT, 'test', 'unit'), env: { HOME: tempDir(), PATH: '' } });
+    const result = await findStripeCli({ cwd: join(ROOT, 'test', 'unit'), env: { HOME: tempDir(), PATH: '' } });
     expect(result.found).toEqual({ path: STRIPE_BIN, source: 'node_modules', version: '1.52.0' });
   });
 
@@ -123,18 +123,18 @@ describe('locate order', () => {
     const nestedProject = tempDir();
     const nested = join(nestedProject, 'node_modules', '@stripe', 'cli', 'node_modules', '@stripe', 'cli-linux-x64', 'bin', 'stripe');
     writeStandIn(nested, '1.0.6');
-    expect((await locateStripeCli({ cwd: nestedProject, env })).found).toEqual({ path: nested, source: 'node_modules', version: '1.0.6' });
+    expect((await findStripeCli({ cwd: nestedProject, env })).found).toEqual({ path: nested, source: 'node_modules', version: '1.0.6' });
 
     const vendorProject = tempDir();
     const vendor = join(vendorProject, 'node_modules', '@stripe', 'cli', 'vendor', 'bin', 'stripe');
     mkdirSync(join(vendor, '..'), { recursive: true });
     symlinkSync(STRIPE_BIN, vendor);
-    expect((await locateStripeCli({ cwd: vendorProject, env })).found).toEqual({ path: vendor, source: 'node_modules', version: '1.52.0' });
+    expect((await findStripeCli({ cwd: vendorProject, env })).found).toEqual({ path: vendor, source: 'node_modules', version: '1.52.0' });
   });
 
   it('runs `version` with a throw-away HOME: checking never writes the user\'s Stripe config', async () => {
     const home = tempDir();
-    const result = await locateStripeCli({ cwd: home, env: { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), PATH: '' }, stripeBin: STRIPE_BIN });
+    const result = await findStripeCli({ cwd: home, env: { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), PATH: '' }, stripeBin: STRIPE_BIN });
     expect(result.found?.version).toBe('1.52.0');
     expect(existsSync(join(home, '.config'))).toBe(false);
   });
@@ -143,14 +143,14 @@ describe('locate order', () => {
 describe('broken candidates', () => {
   it('an explicit binary that is broken is reported, not replaced by the working ones behind it', async () => {
     writeFile(w.flagBin, '#!/bin/sh\necho "stripe version 1.0.1"\n', 0o644);
-    const result = await locateStripeCli(w.input());
+    const result = await findStripeCli(w.input());
     expect(result.found).toBeUndefined();
     expect(result.broken).toEqual([{ path: w.flagBin, source: '--stripe-bin', problem: 'not-executable', detail: 'is not executable' }]);
   });
 
   it('an implicit broken one is skipped (and reported) for the next source', async () => {
     writeFile(join(w.pathDir, 'stripe'), '#!/bin/sh\nexit 7\n');
-    const result = await locateStripeCli(w.input({ stripeBin: undefined }));
+    const result = await findStripeCli(w.input({ stripeBin: undefined }));
     expect(result.found).toMatchObject({ source: 'node_modules', version: '1.0.4' });
     expect(result.broken).toEqual([
       { path: join(w.pathDir, 'stripe'), source: 'PATH', problem: 'fails', detail: '`version` exited with code 7' },

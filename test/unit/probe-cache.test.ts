@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { EnvironmentError } from '../../src/errors.js';
-import { locateStripeCli, requireStripeCli } from '../../src/stripe-cli/locate.js';
+import { findStripeCli, requireStripeCli } from '../../src/stripe-cli/locate.js';
 import { binaryIdentity, checkBinaryCached, probeFile, readProbes } from '../../src/stripe-cli/probe-cache.js';
 import { proveWithFixtures, triggerableEvents } from '../../src/stripe-cli/triggers.js';
 import { tempDir } from '../support/cli.js';
@@ -110,7 +110,7 @@ describe('who uses it', () => {
     expect(await requireStripeCli(ctx)).toMatchObject({ version: '1.2.3' });
     expect(await requireStripeCli(ctx)).toMatchObject({ version: '1.2.3' });
     expect(b.calls()).toEqual(['version']);
-    expect((await locateStripeCli({ cwd: b.dir, env: b.env, stripeBin: b.bin })).found?.version).toBe('1.2.3');
+    expect((await findStripeCli({ cwd: b.dir, env: b.env, stripeBin: b.bin })).found?.version).toBe('1.2.3');
     expect(b.calls()).toEqual(['version', 'version']);
   });
 

@@ -24,6 +24,22 @@ async function parse(argv: string[]): Promise<Received> {
   return received;
 }
 
+/** Every command's help as printed, by its path ("" for the root, "endpoints delete"); `help` itself left out. */
+function helpTexts(): Map<string, string> {
+  const texts = new Map<string, string>();
+  const walk = (command: CommandUnknownOpts, path: string[]): void => {
+    let text = '';
+    command.configureOutput({ writeOut: (chunk) => void (text += chunk) });
+    command.outputHelp();
+    texts.set(path.join(' '), text);
+    for (const sub of command.commands) if (sub.name() !== 'help') walk(sub, [...path, sub.name()]);
+  };
+  walk(buildProgram({ version: '0.0.0' }), []);
+  return texts;
+}
+
+const helpOf = (path: string) => helpTexts().get(path)!;
+
 /** The options object: the handler's last argument before the Context. */
 const optionsOf = (received: Received) => received.args.at(-1);
 
@@ -34,8 +50,12 @@ describe('argv -> handler options', () => {
     [['listen', '-H', 'A: 1', '-H', 'B: 2'], 'listen', { header: ['A: 1', 'B: 2'] }],
     [['listen', '--dotenv', 'new.env'], 'listen', { dotenv: 'new.env' }],
     [['listen', '--env-file', '.env'], 'listen', { dotenv: '.env' }],
+    [['listen', '--all-events'], 'listen', { allEvents: true }],
+    [['listen', '--all'], 'listen', { allEvents: true }],
+    [['register-endpoint', '--url', 'https://x.test/h', '--all-events'], 'register-endpoint', { allEvents: true }],
     [['trigger-flow', 'payment', '--offline', '--env-file', '.env.test'], 'trigger-flow', { offline: true, dotenv: '.env.test' }],
     [['trigger-flow', 'payment', '--no-listen'], 'trigger-flow', { listen: false, stepTimeout: 30_000 }],
+    [['trigger-flow', 'payment', '--offline'], 'trigger-flow', { repeat: 1, concurrency: 1 }],
     [['trigger-flow', 'payment', '--offline', '--dotenv', '.env.test'], 'trigger-flow', { offline: true, dotenv: '.env.test' }],
     [['trigger-flow', 'payment', '--offline', '--seed', '42', '--repeat', '3', '--concurrency', '2'], 'trigger-flow', { seed: 42, repeat: 3, concurrency: 2 }],
     [['register-endpoint', '--url', 'https://x.test/h', '--metadata', 'a=1', '--metadata', 'b=2'], 'register-endpoint', { url: 'https://x.test/h', metadata: ['a=1', 'b=2'] }],
@@ -72,7 +92,8 @@ describe('argv -> handler options', () => {
       message: '--ready-timeout "soon" is not a number of seconds',
     });
     await expect(parse(['trigger-flow', 'payment', '--offline', '--repeat', '0'])).rejects.toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE' });
-    await expect(parse(['listen', '--flow', 'payment', '--all'])).rejects.toMatchObject({ code: 'commander.conflictingOption' });
+    await expect(parse(['listen', '--flow', 'payment', '--all-events'])).rejects.toMatchObject({ code: 'commander.conflictingOption' });
+    await expect(parse(['listen', '--events', 'invoice.paid', '--all'])).rejects.toMatchObject({ message: "error: option '--all' cannot be used with option '-e, --events <types>'" });
     await expect(parse(['trigger-flow', 'payment', '--offline', '--stripe-account', 'acct_1'])).rejects.toMatchObject({ code: 'commander.conflictingOption' });
   });
 
@@ -92,12 +113,11 @@ describe('--dotenv and its alias --env-file', () => {
     await expect(parse(['listen', '--dotenv', 'a.env', '--env-file', 'b.env'])).rejects.toMatchObject({ code: 'commander.conflictingOption' });
   });
 
-  it('--help shows --dotenv as the option and --env-file as its alias', () => {
-    for (const name of ['listen', 'trigger-flow', 'register-endpoint']) {
-      const command = buildProgram().commands.find((candidate) => candidate.name() === name)!;
-      const byFlag = new Map(command.options.map((option) => [option.long, option.description]));
-      expect(byFlag.get('--dotenv'), name).toMatch(/dotenv file/);
-      expect(byFlag.get('--env-file'), name).toMatch(/^alias of --dotenv; Node may intercept it/);
+  it('--help shows --dotenv, and --env-file (the old name, which Node may intercept) only works', () => {
+    for (const name of ['listen', 'trigger-flow', 'replay', 'register-endpoint']) {
+      const help = helpOf(name).replace(/\s+/g, ' ');
+      expect(help, name).toMatch(/--dotenv <path> [^-]*dotenv file/);
+      expect(help, name).not.toContain('--env-file');
     }
   });
 });
@@ -125,6 +145,49 @@ describe('help examples', () => {
       expect(line).not.toMatch(/\b(sk|rk|whsec)_/);
     }
     expect(lines.filter((line) => line.includes('--dotenv')).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('help says what the commands do', () => {
+  it('every command and subcommand has examples and names its docs page', () => {
+    const texts = helpTexts();
+    expect([...texts.keys()]).toEqual(['', 'setup', 'listen', 'trigger-flow', 'replay', 'register-endpoint', 'endpoints', 'endpoints list', 'endpoints delete', 'demo']);
+    for (const [path, text] of texts) {
+      expect(text, path || 'stripe-hooks').toMatch(/\nExamples:\n {2}\$ stripe-hooks /);
+      expect(text, path || 'stripe-hooks').toMatch(/\nDocs: docs\/[\w-]+\.md/);
+    }
+  });
+
+  it('the root lists every exit code, 143 (SIGTERM) included', () => {
+    expect(helpOf('')).toMatch(/Exit codes: 0 ok, 1 .*, 2 usage error, 3 environment error, 130 \/ 143 interrupted/);
+  });
+
+  it('register-endpoint marks --url required, in the usage line and the option', () => {
+    const help = helpOf('register-endpoint');
+    expect(help).toContain('Usage: stripe-hooks register-endpoint --url <url> [options]');
+    expect(help).toMatch(/--url <url> +the endpoint's public URL \(required\)/);
+  });
+
+  it('--audit says it runs seven checks, and what they are', () => {
+    for (const path of ['trigger-flow', 'replay']) {
+      const help = helpOf(path).replace(/\s+/g, ' ');
+      expect(help, path).toContain('--audit then audit the handler with seven deliveries');
+      expect(help, path).toContain('accept a signed one and a duplicate, refuse an unsigned, forged, stale or tampered one, and answer each in time');
+    }
+  });
+
+  it('shows the defaults the docs give: --repeat and --concurrency 1, the events listen forwards by default', () => {
+    expect(helpOf('listen').replace(/\s+/g, ' ')).toContain('-e, --events <types> comma-separated event types to forward (default: those the built-in flows name)');
+    const help = helpOf('trigger-flow').replace(/\s+/g, ' ');
+    expect(help).toMatch(/--repeat <n> run n independent flow instances \(offline\) \(default: 1\)/);
+    expect(help).toMatch(/--concurrency <n> .* \(offline\) \(default: 1\)/);
+  });
+
+  it('one name per idea: every event type is --all-events and the app is --forward-to, in every command', () => {
+    const texts = helpTexts();
+    for (const path of ['listen', 'register-endpoint']) expect(texts.get(path), path).toMatch(/\n {2}--all-events +\S/);
+    for (const [path, text] of texts) expect(text, path).not.toMatch(/--all\b(?!-)/);
+    for (const path of ['listen', 'trigger-flow', 'replay']) expect(texts.get(path), path).toMatch(/-f, --forward-to <url> +the app's webhook URL/);
   });
 });
 

@@ -1,7 +1,8 @@
 /** --record's policy (src/record/policy.ts): what was not written comes back as notices, the same for the CLI and the library. */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { recordingSink, type RecordNotice } from '../../src/record/policy.js';
+import { recordingSink, withRecording, type RecordNotice } from '../../src/record/policy.js';
 import { openRecorder, type RecordEntry } from '../../src/record/writer.js';
 import { tempDir } from '../support/cli.js';
 
@@ -40,5 +41,26 @@ describe('recordingSink', () => {
     sink.write(entry());
     expect(notices).toEqual([{ kind: 'record-failed', error: `${recorder.path} is closed` }]);
     expect(recorder.summary()).toMatchObject({ recorded: 0, notRecorded: 2 });
+  });
+});
+
+describe('withRecording', () => {
+  it('hands the run the sink and closes the recording when the run ends', async () => {
+    const recorder = openRecorder(join(tempDir(), 'rec.ndjson'), { live: false });
+    const result = await withRecording({ recorder, onNotice: () => {} }, async (sink) => {
+      sink!.write(entry());
+      return 'done';
+    });
+    expect(result).toBe('done');
+    expect(existsSync(recorder.path)).toBe(true);
+    expect(recorder.summary()).toMatchObject({ recorded: 1 });
+    expect(recorder.write(entry())).toBe('failed'); // closed
+  });
+
+  it('a run that fails leaves no file it created and wrote nothing to; without --record the run gets no sink', async () => {
+    const recorder = openRecorder(join(tempDir(), 'rec.ndjson'), { live: false });
+    await expect(withRecording({ recorder, onNotice: () => {} }, () => Promise.reject(new Error('no Stripe CLI')))).rejects.toThrow('no Stripe CLI');
+    expect(existsSync(recorder.path)).toBe(false);
+    expect(await withRecording(undefined, async (sink) => sink)).toBeUndefined();
   });
 });

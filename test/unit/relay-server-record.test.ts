@@ -2,11 +2,11 @@
  * What the relay reports and how it orders and stops, over real HTTP on loopback: the record of each delivery,
  * routing, --serial, close().
  */
-import { once } from 'node:events';
 import { gzipSync } from 'node:zlib';
 import type { RecordEntry } from '../../src/record/writer.js';
 import { describe, expect, it } from 'vitest';
 import { app, closeAfterEach, event, relayTo, send } from '../support/relay-harness.js';
+import { closed } from '../support/wire-app.js';
 
 closeAfterEach();
 
@@ -122,7 +122,7 @@ describe('close()', () => {
     await relay.close();
     expect(performance.now() - started).toBeLessThan(1000);
     expect(await inFlight).toBe(503);
-    if (!hanging.socket.destroyed) await once(hanging.socket, 'close');
+    await closed(hanging.socket);
     await new Promise((resolve) => setTimeout(resolve, 200)); // room for a wrongful retry or late report to show
     expect(target.requests).toHaveLength(2);
     expect(deliveries()).toHaveLength(2);

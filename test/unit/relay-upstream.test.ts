@@ -4,7 +4,8 @@
  */
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { classify, createUpstream, type Upstream, type UpstreamResult } from '../../src/relay/upstream.js';
+import { classify } from '../../src/delivery/engine.js';
+import { createUpstream, type Upstream, type UpstreamResult } from '../../src/relay/upstream.js';
 import { closedPort } from '../support/ports.js';
 import { startApp, type App } from '../support/wire-app.js';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { redact } from '../../src/lib/redact.js';
 import { findSecrets, isStripeWebhookSecret, parseSecret } from '../../src/lib/secrets.js';
 import { describeKey } from '../../src/lib/stripe-key.js';
 import { generateWebhookSecret } from '../../src/offline/random.js';
-import { givenSecret } from '../../src/offline/secret.js';
+import { givenSecret, pendingSecret } from '../../src/offline/secret.js';
 
 describe('the secret grammar', () => {
   it('knows Stripe-shaped webhook secrets: Dashboard, `stripe listen` and base64 with + / =', () => {
@@ -89,5 +89,26 @@ describe('an API key given as the signing secret', () => {
     expect(await givenSecret({ env: { STRIPE_WEBHOOK_SECRET: 'my-secret' }, cwd })).toMatchObject({ value: 'my-secret', source: 'STRIPE_WEBHOOK_SECRET' });
     expect(requireSecret(' whsec_0123456789abcdef0123 ')).toBe('whsec_0123456789abcdef0123');
     expect(requireSecret('desk_test_123456789')).toBe('desk_test_123456789');
+  });
+});
+
+describe('the secret of an offline run (pendingSecret)', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'stripe-hooks-pending-'));
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it('generates one only when settled, into --dotenv when named (a --dry-run, which never settles, writes nothing)', async () => {
+    const pending = await pendingSecret({ dotenv: 'app.env', env: {}, cwd });
+    expect(existsSync(join(cwd, 'app.env'))).toBe(false);
+    const secret = await pending.settle();
+    expect(secret).toMatchObject({ generated: true, writtenTo: 'app.env' });
+    expect(isStripeWebhookSecret(secret.value)).toBe(true);
+    expect(readFileSync(join(cwd, 'app.env'), 'utf8')).toContain(`STRIPE_WEBHOOK_SECRET=${secret.value}`);
+  });
+
+  it('settles on a given one without writing, and refuses a bad one before anything is settled', async () => {
+    const pending = await pendingSecret({ dotenv: 'other.env', env: { STRIPE_WEBHOOK_SECRET: 'whsec_test_secret' }, cwd });
+    expect(await pending.settle()).toMatchObject({ value: 'whsec_test_secret', generated: false, source: 'STRIPE_WEBHOOK_SECRET' });
+    expect(existsSync(join(cwd, 'other.env'))).toBe(false);
+    await expect(pendingSecret({ flag: ' ', env: {}, cwd })).rejects.toThrow('--secret is empty');
   });
 });

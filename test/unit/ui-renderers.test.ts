@@ -1,12 +1,17 @@
 /** The renderers split out of the commands: listen's event lines, and the run outcome they end with. */
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { plural } from '../../src/lib/plural.js';
+import type { AuditCheck } from '../../src/offline/audit.js';
 import { runFailure } from '../../src/run/outcome.js';
 import type { FlowReport } from '../../src/run/report.js';
-import type { Delivery } from '../../src/relay/record.js';
+import type { Delivery } from '../../src/relay/delivery-facts.js';
 import type { RelayedEvent } from '../../src/relay/listener.js';
-import { listenRenderer, type ListenSetup } from '../../src/ui/listen.js';
+import { renderAuditReport } from '../../src/ui/audit-report.js';
+import { renderNextSteps } from '../../src/ui/demo.js';
+import { listenRenderer, renderListenSummary, type ListenSetup } from '../../src/ui/listen.js';
 import { Output } from '../../src/ui/output.js';
+import { renderReplayStart } from '../../src/ui/replay.js';
 import { statusText } from '../../src/ui/status.js';
 
 function captured(json: boolean) {
@@ -116,5 +121,42 @@ describe('runFailure', () => {
       { seed: 42, audit: { url: 'http://x', ok: false, checks: [{ name: 'stale', title: '', expected: '4xx', status: 200, ms: 1, detail: '', ok: false }] } },
     );
     expect(failure).toMatchObject({ exitCode: 1, reported: true, message: 'flow payment: 1 step failed, 1 audit check failed', hint: expect.stringContaining('--seed 42 replays') });
+  });
+});
+
+describe('counting in words', () => {
+  it('plural: the noun agrees with its count', () => {
+    expect([0, 1, 2].map((n) => plural(n, 'step'))).toEqual(['0 steps', '1 step', '2 steps']);
+    expect([1, 3].map((n) => plural(n, 'delivery', 'deliveries'))).toEqual(['1 delivery', '3 deliveries']);
+  });
+
+  it('the audit summary: "1 check passed", "all 2 checks passed", "of 1 check"', () => {
+    const check: AuditCheck = { name: 'signed', title: 'a correctly signed event', expected: '2xx', status: 200, ms: 1, detail: 'answered 200', ok: true };
+    const summary = (checks: AuditCheck[]) => {
+      const { out, text } = captured(false);
+      renderAuditReport({ url: 'http://x', ok: checks.every((c) => c.ok), checks }, out);
+      return text.out.trim().split('\n').at(-1);
+    };
+    expect(summary([check])).toBe('audit: 1 check passed');
+    expect(summary([check, check])).toBe('audit: all 2 checks passed');
+    expect(summary([{ ...check, ok: false, fix: 'verify' }])).toBe('audit: FAILED — 0 passed, 1 failed of 1 check');
+  });
+
+  it("listen's summary and replay's start say 1 event, 1 request", () => {
+    const { out, text } = captured(false);
+    renderListenSummary(out, { delivered: 1, failed: 0, interrupted: 0, refused: 1 });
+    renderReplayStart(out, { count: 1, shown: 'rec.ndjson', url: new URL('http://localhost:4242/webhook'), redeliveries: 1 });
+    expect(text.err).toContain('Stopped: 1 event delivered, 0 failed');
+    expect(text.err).toContain('refused 1 request not signed');
+    expect(text.err).toContain('1 recorded redelivery of an event');
+    expect(text.err).toContain('replaying 1 event from rec.ndjson');
+  });
+});
+
+describe("demo's next step", () => {
+  it('is a command that runs without a global install (npx)', () => {
+    const { out, text } = captured(false);
+    renderNextSteps(out);
+    expect(text.out).toContain('\n  npx stripe-hooks trigger-flow payment --offline ');
   });
 });

@@ -1,18 +1,18 @@
 /** `endpoints list` and `endpoints delete`: the webhook endpoints of the account the key belongs to. */
 import type { Context } from '../../context.js';
-import type { EndpointsDeleteOptions, EndpointsListOptions } from './definition.js';
-import { deleteEndpoint, deleteTarget, findEndpoint, listEndpoints, openEndpointsApi } from '../../endpoints/api.js';
+import type { EndpointsDeleteCommandOptions, EndpointsListCommandOptions } from './definition.js';
+import { deleteWebhookEndpoint, deleteTarget, findEndpoint, listWebhookEndpoints, openEndpointsApi } from '../../endpoints/stripe-calls.js';
 import { UsageError } from '../../errors.js';
 import { apiKeyPrompt } from '../../ui/api-key-prompt.js';
 import { confirm } from '../../ui/prompt.js';
 import { renderDeleted, renderEndpointList } from '../../ui/endpoints.js';
 
-export async function runList(options: EndpointsListOptions, ctx: Context): Promise<void> {
+export async function runList(options: EndpointsListCommandOptions, ctx: Context): Promise<void> {
   const api = await openEndpointsApi(ctx, { live: options.live, ask: apiKeyPrompt(ctx.canPrompt) });
-  renderEndpointList(ctx.out, await listEndpoints(api));
+  renderEndpointList(ctx.out, await listWebhookEndpoints(api));
 }
 
-export async function runDelete(id: string | undefined, options: EndpointsDeleteOptions, ctx: Context): Promise<void> {
+export async function runDelete(id: string | undefined, options: EndpointsDeleteCommandOptions, ctx: Context): Promise<void> {
   const target = deleteTarget(id, options.url);
   if (!options.yes && !ctx.canPrompt) {
     throw new UsageError('deleting an endpoint needs confirmation, and there is no terminal to ask on', {
@@ -27,6 +27,6 @@ export async function runDelete(id: string | undefined, options: EndpointsDelete
       return;
     }
   }
-  await deleteEndpoint(api, endpoint.id);
+  await deleteWebhookEndpoint(api, endpoint.id);
   renderDeleted(ctx.out, endpoint);
 }

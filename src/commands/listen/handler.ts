@@ -1,46 +1,27 @@
 /**
  * `stripe-hooks listen`: validate everything, run `stripe listen` behind the
- * relay (`startRelayedListener`), then render each delivery (src/ui/listen.ts).
+ * relay (listen/session.ts), then render each delivery (src/ui/listen.ts).
  */
 import { resolve } from 'node:path';
 import type { Context } from '../../context.js';
-import type { ListenOptions } from './definition.js';
-import { abortError, InterruptedError, UsageError } from '../../errors.js';
-import { builtinFlowEvents, parseEventList } from '../../flows/events.js';
-import { validateEnvKey, writeEnvValue } from '../../lib/env-file.js';
-import { flowEventTypes } from '../../flows/load.js';
-import { parseForwardUrl } from '../../lib/forward-url.js';
+import type { ListenCommandOptions } from './definition.js';
+import { abortError, InterruptedError } from '../../errors.js';
+import { writeEnvValue } from '../../lib/env-file.js';
+import { checkListenOptions } from '../../listen/options.js';
+import { startListenSession } from '../../listen/session.js';
 import { listenTally } from '../../listen/summary.js';
-import { startRelayedListener, type RelayedListenerOptions } from '../../relay/listener.js';
-import { parseRoute, type Routing } from '../../relay/routing.js';
 import { openRecorder } from '../../record/writer.js';
 import { printSecretOf } from '../../stripe-cli/print-secret.js';
-import { buildPrintSecretArgs, headerArg, type ListenArgs } from '../../stripe-cli/listen.js';
-import { locateUnproven, startWhileProving } from '../../stripe-cli/while-proving.js';
+import { buildPrintSecretArgs } from '../../stripe-cli/listen.js';
+import { locateUnproven } from '../../stripe-cli/while-proving.js';
 import { stripeTarget } from '../../stripe-cli/spawn.js';
 import { recordingOnScreen, renderListenSummary, renderSecret, listenRenderer } from '../../ui/listen.js';
 import { reportStripeCli } from '../../ui/stripe-cli.js';
 
-/** At most one of --events, --flow, --all (commander refuses more); none: the built-in flows' events. */
-async function eventSelection(options: ListenOptions, ctx: Context): Promise<ListenArgs['events']> {
-  if (options.all) return 'all';
-  if (options.events !== undefined) return parseEventList(options.events);
-  if (options.flow !== undefined) return flowEventTypes(options.flow, { cwd: ctx.cwd });
-  return builtinFlowEvents(); // the Stripe CLI refuses to listen without a selection
-}
-
-export async function run(options: ListenOptions, ctx: Context): Promise<void> {
+export async function run(options: ListenCommandOptions, ctx: Context): Promise<void> {
   // Every check before anything is spawned: a usage error never leaves a child behind.
+  const { routing, events } = await checkListenOptions(options, ctx.cwd);
   const envFile = options.dotenv === undefined ? undefined : resolve(ctx.cwd, options.dotenv);
-  if (envFile) validateEnvKey(options.envKey);
-  const routing: Routing = {
-    forwardTo: parseForwardUrl(options.forwardTo),
-    forwardConnectTo: options.forwardConnectTo === undefined ? undefined : parseForwardUrl(options.forwardConnectTo, '--forward-connect-to'),
-    routes: (options.route ?? []).map(parseRoute),
-  };
-  const events = await eventSelection(options, ctx);
-  for (const header of options.header ?? []) headerArg(header);
-  if (options.live && options.record === undefined) throw new UsageError('--live works only with --record', { hint: 'add --record FILE, or drop --live' });
   const unproven = await locateUnproven(ctx);
   const target = stripeTarget(ctx, unproven.path);
 
@@ -52,7 +33,7 @@ export async function run(options: ListenOptions, ctx: Context): Promise<void> {
     return renderSecret(ctx.out, secret);
   }
 
-  const relayed: RelayedListenerOptions = {
+  const listener = {
     routing,
     events,
     headers: options.header,
@@ -62,41 +43,34 @@ export async function run(options: ListenOptions, ctx: Context): Promise<void> {
     forwardTimeoutMs: options.forwardTimeout,
     target,
     readyTimeoutMs: options.readyTimeout,
-    signal: ctx.signal,
-    log: (text) => ctx.out.debug(text),
+    log: (text: string) => ctx.out.debug(text),
   };
   // Opened last of the checks, before anything runs: a bad path is a usage error, and a run that never starts leaves no file.
   const recorder = options.record === undefined ? undefined : openRecorder(resolve(ctx.cwd, options.record), { live: Boolean(options.live), secrets: [ctx.apiKey] });
-  if (recorder) relayed.record = recordingOnScreen(ctx.out, recorder, Boolean(options.live));
+  const recording = recorder && { recorder, onNotice: recordingOnScreen(ctx.out, recorder, Boolean(options.live)) };
   // `stripe listen` starts at once; the binary is proven meanwhile (`stripe version`, unless cached).
-  const starting = startWhileProving(unproven, (bin, signal) => startRelayedListener({ ...relayed, target: { ...target, bin }, signal }), ctx.signal);
+  const starting = startListenSession({ unproven, listener, signal: ctx.signal, recording });
   const spinner = ctx.out.spinner('Connecting to Stripe…'); // ora loads while the CLI starts
-  const { started: listener, proven } = await starting
+  const session = await starting
     .finally(async () => (await spinner).stop())
-    .catch(async (error: unknown) => {
-      recorder?.close({ discard: true });
+    .catch((error: unknown) => {
       if (!ctx.signal.aborted) throw error;
       renderListenSummary(ctx.out, listenTally().summary()); // Ctrl+C while connecting: a stop like any other
       throw stopped(ctx);
     });
   let ended = false;
   // Told when it arrives; not after the listener ended (the summary is the last word), and an abort says nothing.
-  void proven.then((cli) => ended || reportStripeCli(ctx.out, cli), () => {});
-  const tally = listenTally();
+  void session.proven.then((cli) => ended || reportStripeCli(ctx.out, cli), () => {});
   try {
-    if (envFile) await writeEnvValue(envFile, options.envKey, listener.secret);
+    if (envFile) await writeEnvValue(envFile, options.envKey, session.secret);
     const render = listenRenderer(ctx.out, { routing, events, serial: Boolean(options.serial), envFile, envKey: options.envKey, record: recorder?.path });
-    for await (const event of listener.events) {
-      tally.add(event);
-      render(event);
-    }
+    for await (const event of session.events) render(event);
   } catch (error) {
     if (!ctx.signal.aborted) throw error;
   } finally {
     ended = true;
-    await listener.stop(); // no-op when it is gone already; never return with a child running
-    recorder?.close(); // the relay is closed: nothing more comes
-    renderListenSummary(ctx.out, tally.summary(recorder?.summary()));
+    // Never return with a child running; the recording is closed with it.
+    renderListenSummary(ctx.out, await session.stop());
   }
   if (ctx.signal.aborted) throw stopped(ctx);
 }

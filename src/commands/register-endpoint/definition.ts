@@ -1,10 +1,11 @@
 /** `register-endpoint`'s options, arguments and help; its handler (./handler.ts) gets the option type inferred here. */
 import { Command } from '@commander-js/extra-typings';
-import { collect, envFileAlias, examples, withDotenv, type OptionsOf, type Start } from '../options.js';
+import { collect, docsPages, envFileAlias, examples, withDotenv, type OptionsOf, type Start } from '../options.js';
 
 const registerEndpointDefinition = () =>
   new Command('register-endpoint')
     .description('create or update a webhook endpoint idempotently (for deploy scripts)')
+    .usage('--url <url> [options]')
     .requiredOption('--url <url>', 'the endpoint\'s public URL')
     .option('-e, --events <types>', 'comma-separated event types (or "*")')
     .option('--flow <name>', 'subscribe to the events of this flow')
@@ -26,9 +27,10 @@ const registerEndpointDefinition = () =>
         'stripe-hooks register-endpoint --url https://app.example.com/webhook --events invoice.paid,charge.refunded --dotenv .env',
         'stripe-hooks register-endpoint --url https://app.example.com/webhook --all-events --live --json',
       ),
-    );
+    )
+    .addHelpText('after', docsPages('register-endpoint.md'));
 
-export type RegisterEndpointOptions = ReturnType<typeof withDotenv<OptionsOf<typeof registerEndpointDefinition>>>;
+export type RegisterEndpointCommandOptions = ReturnType<typeof withDotenv<OptionsOf<typeof registerEndpointDefinition>>>;
 
 // The handler loads when the command runs, not before: it brings the Stripe SDK, which `--help` never needs.
 export const registerEndpointCommand = (start: Start) =>

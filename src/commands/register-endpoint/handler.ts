@@ -1,16 +1,16 @@
 /** `register-endpoint`: create, update or leave alone one webhook endpoint, idempotently. */
 import { resolve } from 'node:path';
 import type { Context } from '../../context.js';
-import type { RegisterEndpointOptions } from './definition.js';
-import { openEndpointsApi, registerEndpoint, type RegisterResult } from '../../endpoints/api.js';
+import type { RegisterEndpointCommandOptions } from './definition.js';
+import { openEndpointsApi, registerWebhookEndpoint, type RegisterResult } from '../../endpoints/stripe-calls.js';
 import { desiredEndpoint } from '../../endpoints/desired.js';
 import { assertHttpsForLive } from '../../endpoints/url.js';
 import { assertWritableDirectory, validateEnvKey, writeEnvValue } from '../../lib/env-file.js';
-import { SDK_API_VERSION } from '../../lib/api-version.js';
+import { SDK_API_VERSION } from '../../lib/sdk-api-version.js';
 import { apiKeyPrompt } from '../../ui/api-key-prompt.js';
 import { renderRegistration } from '../../ui/register-endpoint.js';
 
-export async function run(options: RegisterEndpointOptions, ctx: Context): Promise<void> {
+export async function run(options: RegisterEndpointCommandOptions, ctx: Context): Promise<void> {
   const { envKey } = options;
   // Everything checkable is checked before the key is asked for and before any request.
   const desired = await desiredEndpoint(options, SDK_API_VERSION, ctx.cwd);
@@ -25,7 +25,7 @@ export async function run(options: RegisterEndpointOptions, ctx: Context): Promi
   const spinner = await ctx.out.spinner(`${options.dryRun ? 'checking' : 'registering'} ${desired.url}`);
   let result: RegisterResult;
   try {
-    result = await registerEndpoint(api, desired, { dryRun: options.dryRun });
+    result = await registerWebhookEndpoint(api, desired, { dryRun: options.dryRun });
   } finally {
     spinner.stop();
   }

@@ -1,6 +1,6 @@
 /** `replay`'s options, arguments and help; its handler (./handler.ts) gets the option type inferred here. */
 import { Command, Option } from '@commander-js/extra-typings';
-import { envFileAlias, examples, integerOption, relayOptions, withDotenv, type OptionsOf, type Start } from '../options.js';
+import { auditOption, docsPages, envFileAlias, examples, integerOption, relayOptions, withDotenv, type OptionsOf, type Start } from '../options.js';
 
 const replayDefinition = () =>
   new Command('replay')
@@ -14,10 +14,10 @@ const replayDefinition = () =>
     .option('--since <evt_id>', 'start at this event (inclusive), skipping the ones recorded before it')
     .option('--duplicate', 'deliver every event twice with the same id, signed anew each time')
     .option('--shuffle', 'deliver the events out of order (reproducible with --seed)')
-    .addOption(integerOption('--seed <n>', 'the --shuffle order (printed when not given)', 0, 0xffffffff))
+    .addOption(integerOption('--seed <n>', 'make the --shuffle order reproducible (random when not given, and printed)', 0, 0xffffffff))
     .option('--continue-on-error', 'send the remaining events after a failure')
     .addOption(relayOptions.forwardTimeout())
-    .option('--audit', 'then check the handler rejects forged, stale and tampered copies of the first event')
+    .addOption(auditOption('copies of the first event sent'))
     .option('--dry-run', 'list what would be sent, in order, and send nothing (no secret needed)')
     .addHelpText(
       'after',
@@ -28,9 +28,10 @@ const replayDefinition = () =>
         'stripe-hooks replay events.ndjson --dry-run',
         'stripe-hooks trigger-flow --file events.ndjson --offline   # fresh events of the recorded types',
       ),
-    );
+    )
+    .addHelpText('after', docsPages('replay.md'));
 
-export type ReplayOptions = ReturnType<typeof withDotenv<OptionsOf<typeof replayDefinition>>>;
+export type ReplayCommandOptions = ReturnType<typeof withDotenv<OptionsOf<typeof replayDefinition>>>;
 
 // The handler loads when the command runs, not before: it brings the recording reader and undici, which `--help` never needs.
 export const replayCommand = (start: Start) =>

@@ -5,22 +5,24 @@
  * them; render both. Exit 1 when an event was not answered 2xx or a check failed.
  */
 import type { Context } from '../../context.js';
-import type { ReplayOptions } from './definition.js';
-import { auditHandler } from '../../offline/audit.js';
-import { signingSecret } from '../../offline/secret.js';
+import type { ReplayCommandOptions } from './definition.js';
+import { runAudit } from '../../offline/audit.js';
+import { pendingSecret, signingSecret } from '../../offline/secret.js';
 import { readRecording } from '../../record/read.js';
 import { offlineSettings } from '../../run/offline-settings.js';
 import { runFailure } from '../../run/outcome.js';
 import type { FlowReport } from '../../run/report.js';
 import { auditSample, parseOnly, replayPreview, runReplay, selectEvents } from '../../run/replay.js';
 import { renderReplayPreview, renderReplayStart } from '../../ui/replay.js';
-import { offlineSecret, progressBar, renderOfflineReports } from '../../ui/trigger-flow-offline.js';
+import { warnSecretFlag } from '../../ui/secret-flag.js';
+import { progressBar, renderOfflineReports, showSigningSecret } from '../../ui/trigger-flow-offline.js';
 
-export async function run(file: string, options: ReplayOptions, ctx: Context): Promise<void> {
+export async function run(file: string, options: ReplayCommandOptions, ctx: Context): Promise<void> {
   const { url, seed } = offlineSettings({ forwardTo: options.forwardTo, seed: options.seed });
   const only = options.only === undefined ? undefined : parseOnly(options.only);
   const shuffle = Boolean(options.shuffle);
-  const signing = await offlineSecret(options, ctx);
+  const signing = await pendingSecret({ flag: options.secret, dotenv: options.dotenv, env: ctx.env, cwd: ctx.cwd });
+  if (options.secret !== undefined) warnSecretFlag(ctx.out, '--secret');
   const recording = await readRecording(file, ctx.cwd);
   const entries = selectEvents(recording, { only, since: options.since });
   const copies = options.duplicate ? 2 : 1;
@@ -29,6 +31,7 @@ export async function run(file: string, options: ReplayOptions, ctx: Context): P
 
   const sample = options.audit ? await auditSample(recording, entries) : undefined;
   const secret = await signing.settle();
+  showSigningSecret(ctx.out, secret);
   renderReplayStart(ctx.out, { count: entries.length, shown: recording.shown, url, redeliveries: recording.redeliveries, torn: recording.torn, ...(shuffle && { seed }) });
   const settings = { url, secret: secret.value, seed, timeoutMs: options.forwardTimeout, signal: ctx.signal };
   const progress = await progressBar(ctx.out, entries.length * copies);
@@ -46,7 +49,7 @@ export async function run(file: string, options: ReplayOptions, ctx: Context): P
   } finally {
     progress.stop();
   }
-  const audit = sample ? await auditHandler({ ...settings, sample }) : undefined;
+  const audit = sample ? await runAudit({ ...settings, sample }) : undefined;
 
   renderOfflineReports(ctx.out, report, audit, shuffle ? seed : undefined);
   const failure = runFailure(report, { audit, secret: signingSecret(secret), forwardTo: url.href });

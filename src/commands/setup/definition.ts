@@ -1,6 +1,6 @@
 /** `setup`'s options, arguments and help; its handler (./handler.ts) gets the option type inferred here. */
 import { Command } from '@commander-js/extra-typings';
-import { examples, type OptionsOf, type Start } from '../options.js';
+import { docsPages, examples, type OptionsOf, type Start } from '../options.js';
 
 const setupDefinition = () =>
   new Command('setup')
@@ -9,10 +9,11 @@ const setupDefinition = () =>
     .option('--cli-version <version>', 'Stripe CLI version to install (default: 1.52.0, the version stripe-hooks is tested with)')
     .option('--from-release', 'install from the GitHub release tarball (sha256-checked) instead of npm')
     .option('--download-base <url>', 'https base URL of release downloads, for mirrors (with --from-release; plain http only on loopback)')
-    .option('--force', 'install into the cache even when a Stripe CLI is already found')
-    .addHelpText('after', examples('stripe-hooks setup', 'stripe-hooks setup --yes --json', 'stripe-hooks setup --from-release --cli-version 1.52.0'));
+    .option('--force', 'install into the cache even when a Stripe CLI is already found (implies --yes)')
+    .addHelpText('after', examples('stripe-hooks setup', 'stripe-hooks setup --yes --json', 'stripe-hooks setup --from-release --cli-version 1.52.0'))
+    .addHelpText('after', docsPages('setup.md'));
 
-export type SetupOptions = OptionsOf<typeof setupDefinition>;
+export type SetupCommandOptions = OptionsOf<typeof setupDefinition>;
 
 // The handler loads when the command runs, not before: it brings the installer and its archive readers, which `--help` never needs.
 export const setupCommand = (start: Start) =>

@@ -3,7 +3,7 @@
  * missing) and report what is usable. Exit 0 when a working CLI is there, 3 not.
  */
 import { isCI, type Context } from '../../context.js';
-import type { SetupOptions } from './definition.js';
+import type { SetupCommandOptions } from './definition.js';
 import { setupReport } from '../../doctor/report.js';
 import { EnvironmentError, UsageError } from '../../errors.js';
 import { cacheRoot, parseCliVersion } from '../../installer/cache.js';
@@ -11,11 +11,12 @@ import { installCommand, installDecision } from '../../installer/consent.js';
 import { installStripeCli, type Installed } from '../../installer/install.js';
 import { currentPlatform, DEFAULT_CLI_VERSION } from '../../installer/platform.js';
 import { parseDownloadBase } from '../../installer/release.js';
-import { brokenCliError, locateInput, locateStripeCli, type LocateResult } from '../../stripe-cli/locate.js';
+import { brokenCliError } from '../../stripe-cli/broken.js';
+import { findStripeCli, locateInput, type LocateResult } from '../../stripe-cli/locate.js';
 import { confirm } from '../../ui/prompt.js';
 import { renderSetupReport } from '../../ui/setup.js';
 
-function parseOptions(options: SetupOptions) {
+function parseOptions(options: SetupCommandOptions) {
   const version = options.cliVersion === undefined ? DEFAULT_CLI_VERSION : parseCliVersion(options.cliVersion);
   if (options.downloadBase !== undefined && !options.fromRelease) {
     throw new UsageError('--download-base applies only to --from-release', { hint: 'add --from-release, or drop --download-base' });
@@ -25,7 +26,7 @@ function parseOptions(options: SetupOptions) {
 }
 
 /** Asks, or decides from the flags, whether to install; throws the "run this command" error when not. */
-async function consentToInstall(ctx: Context, options: SetupOptions, version: string, located: LocateResult): Promise<void> {
+async function consentToInstall(ctx: Context, options: SetupCommandOptions, version: string, located: LocateResult): Promise<void> {
   const command = installCommand({ cliVersion: options.cliVersion, fromRelease: options.fromRelease, downloadBase: options.downloadBase });
   const decision = installDecision({ yes: Boolean(options.yes), force: Boolean(options.force), ci: isCI(ctx.env), canPrompt: ctx.canPrompt });
   if (decision === 'install') return;
@@ -40,9 +41,9 @@ async function consentToInstall(ctx: Context, options: SetupOptions, version: st
   });
 }
 
-export async function run(options: SetupOptions, ctx: Context): Promise<void> {
+export async function run(options: SetupCommandOptions, ctx: Context): Promise<void> {
   const { version, downloadBase } = parseOptions(options);
-  const located = await locateStripeCli(locateInput(ctx, version));
+  const located = await findStripeCli(locateInput(ctx, version));
   // A binary the user named is final: report what is wrong with it rather than install another.
   if (located.explicit && !located.found) throw brokenCliError(located.broken[0]!);
 

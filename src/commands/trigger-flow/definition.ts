@@ -1,6 +1,6 @@
 /** `trigger-flow`'s options, arguments and help; its handler (./handler.ts) gets the option type inferred here. */
 import { Command, Option } from '@commander-js/extra-typings';
-import { envFileAlias, examples, integerOption, recordOptions, relayOptions, secondsOption, withDotenv, type OptionsOf, type Start } from '../options.js';
+import { auditOption, docsPages, envFileAlias, examples, integerOption, recordOptions, relayOptions, secondsOption, withDotenv, type OptionsOf, type Start } from '../options.js';
 
 /** The options marked `offlineOnly` below (a tag on the Option object; the definition stays the one list). */
 const OFFLINE_ONLY = new WeakSet<object>();
@@ -14,13 +14,13 @@ function offlineOnly<O extends Option<string, unknown, unknown, unknown, boolean
 const triggerFlowDefinition = () =>
   new Command('trigger-flow')
     .description('fire a sequence of events in order and verify each was delivered and acknowledged')
-    .argument('[flow]', 'built-in flow name (payment, subscription, invoice, …) or a flow from --file')
-    .option('--file <path>', 'flow definition file (YAML or JSON)')
+    .argument('[flow]', 'a built-in flow (payment, subscription, invoice, invoice-void) or one from --file or stripe-hooks.config.*')
+    .option('--file <path>', 'flow definition file (YAML or JSON), or a recording (offline: its event types as a flow)')
     .option('--list', 'list the available flows')
     .option('--dry-run', 'print the commands or deliveries that would run, run nothing')
     .option('-f, --forward-to <url>', 'the app\'s webhook URL', 'http://localhost:4242/webhook')
     .addOption(new Option('--no-listen', 'only fire triggers (you run your own listener); the run is unverified').conflicts('offline'))
-    .addOption(secondsOption('--step-timeout <seconds>', 'how long each step may take').default(30_000, '30'))
+    .addOption(secondsOption('--step-timeout <seconds>', 'how long each step may take (offline, a delivery waits the shorter of this and --forward-timeout)').default(30_000, '30'))
     .option('--continue-on-error', 'run the remaining steps after a failure')
     .addOption(new Option('--stripe-account <id>', 'trigger on a connected account (acct_…)').conflicts('offline'))
     .addOption(relayOptions.route().conflicts('offline'))
@@ -35,13 +35,13 @@ const triggerFlowDefinition = () =>
     .addOption(offlineOnly(new Option('--secret <secret>', 'signing secret the app verifies with (offline; prefer STRIPE_WEBHOOK_SECRET: ps shows flags)')))
     .addOption(offlineOnly(new Option('--dotenv <path>', 'read the secret from (or write a generated one to) this dotenv file (offline)')))
     .addOption(offlineOnly(envFileAlias()))
-    .addOption(offlineOnly(new Option('--api-version <version>', 'api_version stamped on synthesized events (offline)')))
-    .addOption(offlineOnly(integerOption('--seed <n>', 'make ids, payloads and --shuffle reproducible (offline)', 0, 0xffffffff)))
+    .addOption(offlineOnly(new Option('--api-version <version>', 'api_version stamped on synthesized events (offline; default: the SDK\'s pinned version)')))
+    .addOption(offlineOnly(integerOption('--seed <n>', 'make ids, payloads and --shuffle reproducible (offline; random when not given, and a failed run\'s hint names it)', 0, 0xffffffff)))
     .addOption(offlineOnly(new Option('--duplicate', 'deliver every event twice with the same id (offline)')))
     .addOption(offlineOnly(new Option('--shuffle', 'deliver the flow out of order (offline)')))
-    .addOption(offlineOnly(integerOption('--repeat <n>', 'run n independent flow instances (offline)', 1, 100_000)))
-    .addOption(offlineOnly(integerOption('--concurrency <n>', 'flow instances in flight at once with --repeat (offline)', 1, 1000)))
-    .addOption(offlineOnly(new Option('--audit', 'check the handler rejects forged, stale and tampered events (offline)')))
+    .addOption(offlineOnly(integerOption('--repeat <n>', 'run n independent flow instances (offline)', 1, 100_000).default(1)))
+    .addOption(offlineOnly(integerOption('--concurrency <n>', 'flow instances in flight at once with --repeat (offline)', 1, 1000).default(1)))
+    .addOption(offlineOnly(auditOption('a fresh payment_intent.succeeded', ' (offline)')))
     .addHelpText(
       'after',
       examples(
@@ -53,16 +53,19 @@ const triggerFlowDefinition = () =>
         'stripe-hooks trigger-flow payment --offline --dotenv .env --audit',
         'stripe-hooks trigger-flow payment --offline --repeat 100 --concurrency 8 --seed 42',
       ),
-    );
+    )
+    .addHelpText('after', docsPages('trigger-flow.md', 'offline-and-audit.md'));
 
 /** What the handler receives; `stepTimeout` is in milliseconds. */
-export type TriggerFlowOptions = ReturnType<typeof withDotenv<OptionsOf<typeof triggerFlowDefinition>>>;
+export type TriggerFlowCommandOptions = ReturnType<typeof withDotenv<OptionsOf<typeof triggerFlowDefinition>>>;
 
 /** The first offline-only option given (as its flag, e.g. "--duplicate"), for the live runner to refuse. */
-export function offlineOnlyGiven(options: TriggerFlowOptions): string | undefined {
+export function offlineOnlyGiven(options: TriggerFlowCommandOptions): string | undefined {
   const given = new Map(Object.entries(options));
-  // `--env-file` reaches the handler folded into `dotenv` (withDotenv), so it is found as --dotenv.
-  const option = triggerFlowDefinition().options.find((candidate) => OFFLINE_ONLY.has(candidate) && given.get(candidate.attributeName()) !== undefined);
+  // `--env-file` reaches the handler folded into `dotenv` (withDotenv), so it is found as --dotenv. A value equal to
+  // the option's default (--repeat 1) changes nothing live, so it is no reason to refuse.
+  const set = (option: Option) => ![undefined, option.defaultValue].includes(given.get(option.attributeName()));
+  const option = triggerFlowDefinition().options.find((candidate) => OFFLINE_ONLY.has(candidate) && set(candidate));
   return option && (option.long ?? option.flags);
 }
 

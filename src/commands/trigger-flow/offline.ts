@@ -4,21 +4,23 @@
  * --audit, the handler audit; render both. Exit 1 when a step or check failed.
  */
 import type { Context } from '../../context.js';
-import type { TriggerFlowOptions } from './definition.js';
+import type { TriggerFlowCommandOptions } from './definition.js';
 import type { Flow } from '../../flows/types.js';
-import { auditHandler } from '../../offline/audit.js';
-import { signingSecret } from '../../offline/secret.js';
+import { runAudit } from '../../offline/audit.js';
+import { pendingSecret, signingSecret } from '../../offline/secret.js';
 import { offlinePreview } from '../../run/offline-preview.js';
 import { plannedDeliveries, runOfflineFlow } from '../../run/offline-runner.js';
 import { offlineSettings } from '../../run/offline-settings.js';
 import { runFailure } from '../../run/outcome.js';
 import type { FlowReport } from '../../run/report.js';
-import { offlineSecret, progressBar, renderOfflineReports, renderPreview } from '../../ui/trigger-flow-offline.js';
+import { warnSecretFlag } from '../../ui/secret-flag.js';
+import { progressBar, renderOfflineReports, renderPreview, showSigningSecret } from '../../ui/trigger-flow-offline.js';
 
-export async function runOffline(flow: Flow, options: TriggerFlowOptions, ctx: Context): Promise<void> {
+export async function runOffline(flow: Flow, options: TriggerFlowCommandOptions, ctx: Context): Promise<void> {
   const { url, seed, apiVersion } = offlineSettings(options);
   const repeat = options.repeat ?? 1;
-  const signing = await offlineSecret(options, ctx);
+  const signing = await pendingSecret({ flag: options.secret, dotenv: options.dotenv, env: ctx.env, cwd: ctx.cwd });
+  if (options.secret !== undefined) warnSecretFlag(ctx.out, '--secret');
 
   if (options.dryRun) {
     const copies = options.duplicate ? 2 : 1;
@@ -26,6 +28,7 @@ export async function runOffline(flow: Flow, options: TriggerFlowOptions, ctx: C
   }
 
   const secret = await signing.settle();
+  showSigningSecret(ctx.out, secret);
   const settings = { url, secret: secret.value, apiVersion, seed, timeoutMs: Math.min(options.stepTimeout, options.forwardTimeout), signal: ctx.signal };
   const progress = await progressBar(ctx.out, plannedDeliveries({ flow, repeat, duplicate: options.duplicate }));
   let report: FlowReport;
@@ -43,7 +46,7 @@ export async function runOffline(flow: Flow, options: TriggerFlowOptions, ctx: C
   } finally {
     progress.stop();
   }
-  const audit = options.audit ? await auditHandler(settings) : undefined;
+  const audit = options.audit ? await runAudit(settings) : undefined;
 
   renderOfflineReports(ctx.out, report, audit, seed);
   const failure = runFailure(report, { audit, seed, secret: signingSecret(secret), forwardTo: url.href });

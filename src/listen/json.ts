@@ -1,13 +1,13 @@
 /**
  * `listen --json`'s NDJSON objects, one per relayed event: what the CLI prints
  * and what the library's startListener yields (one type for both, so they
- * cannot drift). Data only: src/ui/listen.ts writes them, src/api/listen.ts hands them out.
+ * cannot drift). Data only: src/ui/listen.ts writes them, src/api/live.ts hands them out.
  */
 import { is2xx } from '../lib/answer.js';
 import type { CliErrorCategory } from '../stripe-cli/listen-lines.js';
-import type { RelayedEvent } from './listener.js';
-import type { Delivery, DeliveryFailure } from './record.js';
-import type { Route } from './routing.js';
+import type { RelayedEvent } from '../relay/listener.js';
+import type { Delivery, DeliveryFailure } from '../relay/delivery-facts.js';
+import type { Route } from '../relay/routing.js';
 
 /** The listener is up: the signing secret of the session, and where deliveries go. */
 export interface ListenReady {
@@ -51,7 +51,7 @@ export interface ListenCliError {
   message: string;
 }
 
-export type ListenerEvent = ListenReady | ListenDelivery | ListenCliError;
+export type ListenJsonEvent = ListenReady | ListenDelivery | ListenCliError;
 
 /** What a ready line states besides the session's own facts. */
 export type ListenSettings = Omit<ListenReady, 'kind' | 'time' | 'secret' | 'apiVersion'>;
@@ -79,7 +79,7 @@ export function deliveryJson(delivery: Delivery, at: number): ListenDelivery {
 }
 
 /** The object for one relayed event, or undefined for one `--json` does not print (`received`: printed once answered). */
-export function listenEventJson(event: RelayedEvent, settings: ListenSettings): ListenerEvent | undefined {
+export function listenEventJson(event: RelayedEvent, settings: ListenSettings): ListenJsonEvent | undefined {
   const time = new Date(event.at).toISOString();
   switch (event.kind) {
     case 'ready':

@@ -4,13 +4,13 @@
  * error model. The SDK itself is imported lazily so `--help` never loads it.
  */
 import type Stripe from 'stripe';
-import { packageVersion } from './lib/package-info.js';
+import { packageVersion } from '../lib/package-info.js';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EnvironmentError, UsageError } from './errors.js';
-import { CLI_NAMES, type OptionNames } from './lib/option-name.js';
-import { isLiveKey } from './lib/stripe-key.js';
+import { EnvironmentError, UsageError } from '../errors.js';
+import { CLI_NAMES, type OptionNames } from '../lib/option-name.js';
+import { isLiveKey } from '../lib/stripe-key.js';
 
 export type { Stripe };
 

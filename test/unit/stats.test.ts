@@ -1,7 +1,7 @@
 /** The latency histogram against exact nearest-rank percentiles of the same random data. */
 import { describe, expect, it } from 'vitest';
-import { Histogram } from '../../src/delivery/histogram.js';
-import { burstStats } from '../../src/offline/stats.js';
+import { Histogram } from '../../src/stats/histogram.js';
+import { burstStats } from '../../src/stats/burst.js';
 import { createRandom } from '../../src/offline/random.js';
 
 function exact(values: number[], p: number): number {

@@ -7,16 +7,16 @@ import { UsageError } from '../errors.js';
 import type { Environment } from '../lib/environment.js';
 import type { OptionNames } from '../lib/option-name.js';
 import { isLiveKey } from '../lib/stripe-key.js';
-import { createStripeClient, resolveApiKey, stripeCall, type ApiKeyOptions, type RetryOptions, type Stripe } from '../stripe-sdk.js';
+import { createStripeClient, resolveApiKey, stripeCall, type ApiKeyOptions, type RetryOptions, type Stripe } from '../stripe-api/client.js';
 import type { DesiredEndpoint } from './desired.js';
 import {
   createIdempotencyKey,
   endpointView,
   planRegistration,
   predictedView,
-  type EndpointView,
   type Plan,
 } from './plan.js';
+import type { EndpointView } from './reports.js';
 import { normaliseEndpointUrl, sameUrl } from './url.js';
 
 export interface EndpointsApi extends RetryOptions {
@@ -48,7 +48,7 @@ export interface RegisterResult {
 }
 
 /** Every endpoint, page by page (100 a page); each page is retried on its own when rate-limited. */
-export async function listEndpoints(api: EndpointsApi): Promise<(EndpointView & { id: string })[]> {
+export async function listWebhookEndpoints(api: EndpointsApi): Promise<(EndpointView & { id: string })[]> {
   const all: (EndpointView & { id: string })[] = [];
   let startingAfter: string | undefined;
   for (;;) {
@@ -62,8 +62,8 @@ export async function listEndpoints(api: EndpointsApi): Promise<(EndpointView & 
   }
 }
 
-export async function registerEndpoint(api: EndpointsApi, desired: DesiredEndpoint, options: { dryRun?: boolean } = {}): Promise<RegisterResult> {
-  const plan = planRegistration(desired, await listEndpoints(api));
+export async function registerWebhookEndpoint(api: EndpointsApi, desired: DesiredEndpoint, options: { dryRun?: boolean } = {}): Promise<RegisterResult> {
+  const plan = planRegistration(desired, await listWebhookEndpoints(api));
   const base = { action: plan.action, changes: plan.action === 'updated' ? plan.changes : [], warnings: plan.warnings };
   if (options.dryRun || plan.action === 'unchanged') return { ...base, endpoint: predictedView(plan), dryRun: Boolean(options.dryRun) };
   if (plan.action === 'updated') {
@@ -111,7 +111,7 @@ export function deleteTarget(id: string | undefined, url: string | undefined): D
 /** The one endpoint a delete target names; a URL used by several is ambiguous. */
 export async function findEndpoint(api: EndpointsApi, target: DeleteTarget): Promise<EndpointView & { id: string }> {
   if ('id' in target) return endpointView(await stripeCall(() => api.stripe.webhookEndpoints.retrieve(target.id), api));
-  const found = (await listEndpoints(api)).filter((endpoint) => sameUrl(endpoint.url, target.url));
+  const found = (await listWebhookEndpoints(api)).filter((endpoint) => sameUrl(endpoint.url, target.url));
   if (found.length === 0) {
     throw new UsageError(`no webhook endpoint has the URL ${target.url}`, { hint: 'list them with `stripe-hooks endpoints list`' });
   }
@@ -123,6 +123,6 @@ export async function findEndpoint(api: EndpointsApi, target: DeleteTarget): Pro
   return found[0]!;
 }
 
-export async function deleteEndpoint(api: EndpointsApi, id: string): Promise<void> {
+export async function deleteWebhookEndpoint(api: EndpointsApi, id: string): Promise<void> {
   await stripeCall(() => api.stripe.webhookEndpoints.del(id), api);
 }

@@ -1,10 +1,10 @@
 /**
- * The record's pure parts: an event's facts from the bytes the relay forwards, and the excerpt of the
+ * The relay's delivery facts (src/relay/delivery-facts.ts): an event's facts from the bytes the relay forwards, and the excerpt of the
  * app's answer (2 KiB at most, whole characters, decoded, secrets masked).
  */
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { bodyExcerpt, eventFacts } from '../../src/relay/record.js';
+import { bodyExcerpt, eventFacts } from '../../src/relay/delivery-facts.js';
 
 describe('eventFacts', () => {
   it('reads id, type, livemode, account, api_version and created', () => {

@@ -1,10 +1,11 @@
 /**
  * Figures for a burst: latency percentiles, rate, and one report row per flow step over all instances.
- * Latencies go into fixed-size histograms (delivery/histogram.ts), so a burst's memory does not grow
+ * Latencies go into fixed-size histograms (histogram.ts), so a burst's memory does not grow
  * with its size; percentiles are within 1% (or 0.05 ms) of the exact nearest-rank values.
  */
-import { Histogram } from '../delivery/histogram.js';
+import { Histogram } from './histogram.js';
 import type { BurstStats, StepResult } from '../run/report.js';
+import { plural } from '../lib/plural.js';
 
 const round = (value: number) => Math.round(value * 10) / 10;
 
@@ -76,7 +77,7 @@ export class StepAggregate {
       status: shown.status,
       ms: round(this.ms.percentile(50)),
       ok: this.failures === 0,
-      ...(this.failures > 0 && { failure: shown.failure, error: `${this.failures} of ${this.count} instances failed; first: ${shown.error}` }),
+      ...(this.failures > 0 && { failure: shown.failure, error: `${this.failures} of ${plural(this.count, 'instance')} failed; first: ${shown.error}` }),
     };
   }
 }

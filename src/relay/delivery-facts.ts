@@ -6,9 +6,7 @@ import { brotliDecompressSync, constants, gunzipSync, inflateSync, type ZlibOpti
 import { answerText } from '../lib/answer.js';
 import { isEventId, isEventTypeShape } from '../lib/grammar.js';
 import { redact } from '../lib/redact.js';
-import type { FailureClass } from './upstream.js';
-
-export type { FailureClass } from './upstream.js';
+import type { FailureClass } from '../delivery/engine.js';
 
 /** Why a delivery has no status: the app could not be reached or did not answer, or the run ended first. */
 export type DeliveryFailure = FailureClass | 'interrupted';

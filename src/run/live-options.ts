@@ -1,0 +1,44 @@
+/**
+ * The rules a live `trigger-flow`'s options follow, checked before anything runs (each broken one a usage
+ * error naming its flags), and the plan they make. The offline run's are offline-settings.ts's.
+ */
+import { UsageError } from '../errors.js';
+import type { Flow } from '../flows/types.js';
+import { parseForwardUrl } from '../lib/forward-url.js';
+import { parseRoute } from '../relay/routing.js';
+import { planFlow, type FlowPlan } from './plan.js';
+
+export interface LiveFlowOptions {
+  forwardTo: string;
+  route?: string[];
+  stripeAccount?: string;
+  /** --step-timeout, in ms. */
+  stepTimeout: number;
+  /** false with --no-listen. */
+  listen: boolean;
+  serial?: boolean;
+  record?: string;
+  /** The first option given that only an offline run takes, as its flag (e.g. "--duplicate"). */
+  offlineOnly?: string;
+}
+
+export function planLiveRun(flow: Flow, options: LiveFlowOptions, apiBase: URL | undefined): FlowPlan {
+  const { offlineOnly } = options;
+  if (offlineOnly) throw new UsageError(`${offlineOnly} works only with --offline`, { hint: `add --offline, or drop ${offlineOnly}` });
+  if (options.stripeAccount !== undefined && !/^acct_[A-Za-z0-9]+$/.test(options.stripeAccount)) {
+    throw new UsageError(`--stripe-account "${options.stripeAccount}" is not an account id`, { hint: 'use e.g. --stripe-account acct_1A2b3C4d5E6f7G8h' });
+  }
+  if (!options.listen && (options.route !== undefined || options.serial)) {
+    throw new UsageError(`${options.serial ? '--serial' : '--route'} and --no-listen cannot be combined`, { hint: 'the relay that routes and orders deliveries runs with the listener' });
+  }
+  if (!options.listen && options.record !== undefined) {
+    throw new UsageError('--record and --no-listen cannot be combined: events are recorded by the relay, which runs with the listener', { hint: 'drop --no-listen to record, or run `stripe-hooks listen --record FILE` as your listener' });
+  }
+  return planFlow(flow, {
+    routing: { forwardTo: parseForwardUrl(options.forwardTo), routes: (options.route ?? []).map(parseRoute) },
+    apiBase,
+    stripeAccount: options.stripeAccount,
+    stepTimeoutMs: options.stepTimeout,
+    listen: options.listen,
+  });
+}
