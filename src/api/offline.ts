@@ -1,7 +1,7 @@
 /** The library's offline functions: deliverFlow, auditHandler, synthesizeEvents (over the cores `trigger-flow --offline` runs). */
 import type Stripe from 'stripe';
 import { LIBRARY_NAMES } from '../lib/option-name.js';
-import { runAudit, type AuditReport, type AuditSample } from '../offline/audit.js';
+import { flowAuditSample, runAudit, type AuditReport } from '../offline/audit.js';
 import { synthesizeFlow } from '../offline/synthesize.js';
 import { runOfflineFlow } from '../run/offline-runner.js';
 import { offlineSettings, storySettings } from '../run/offline-settings.js';
@@ -41,7 +41,7 @@ export function auditHandler(options: AuditHandlerOptions): Promise<AuditReport>
     const secret = requireSecret(options.secret);
     const flow = options.flow === undefined ? undefined : await resolveFlowInput(options.flow);
     // The flow's first event, synthesized: the audit sends copies of it (fresh ids) instead of a payment_intent.succeeded.
-    const sample = flow && (synthesizeFlow([flow.steps[0]!.event], { ...settings, now: unixNow() })[0] as unknown as AuditSample);
+    const sample = flow && flowAuditSample(flow, settings);
     return runAudit({ ...settings, secret, sample, timeoutMs: options.timeoutMs, signal: options.signal, urlOption: LIBRARY_NAMES.url.name });
   });
 }

@@ -95,6 +95,6 @@ export const relayOptions = {
 
 /** --record and --live, shared by listen and the live trigger-flow (the recorder: src/record/writer.ts). */
 export const recordOptions = {
-  record: () => new Option('--record <file>', 'append every event the relay delivers to FILE, one NDJSON line each (created 0600; replay it later)'),
+  record: () => new Option('--record <file>', 'append every event delivered (offline: sent) to FILE, one NDJSON line each with the app\'s answer (created 0600; replay it later)'),
   live: () => new Option('--live', 'with --record: record livemode events too (live customer data; refused by default)'),
 };

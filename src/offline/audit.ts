@@ -1,8 +1,11 @@
 /**
  * The handler audit: seven deliveries that tell a webhook handler that verifies
- * signatures, refuses replays and survives Stripe's at-least-once delivery from one
- * that only looks like it works. Each check says what it sent, what came back and,
- * when it failed, how to fix the handler. Never prints.
+ * signatures and refuses replays from one that only looks like it works. Each check
+ * says what it sent, what came back and, when it failed, how to fix the handler.
+ * It sees only the app's answers: what a handler does after answering (the work,
+ * twice for a duplicate or not) is not visible from outside, and the duplicate
+ * check's verdict says so. Every check sends a copy (fresh id) of one sample event:
+ * the flow's or recording's first, or a payment_intent.succeeded. Never prints.
  */
 import { SDK_API_VERSION } from '../lib/sdk-api-version.js';
 import { deliveryHint } from '../run/diagnose.js';
@@ -10,6 +13,7 @@ import { createDeliverer, DELIVERY_TIMEOUT_MS, webhookHeaders, type Answer } fro
 import { createRandom, generateWebhookSecret, instanceSeed } from './random.js';
 import { SIGNATURE_TOLERANCE_S, signatureHeader } from './sign.js';
 import { eventBody, synthesizeFlow } from './synthesize.js';
+import type { Flow } from '../flows/types.js';
 
 export interface AuditCheck {
   /** Stable name for machines: signed, unsigned, wrong-secret, stale, tampered, duplicate, timely. */
@@ -26,11 +30,21 @@ export interface AuditCheck {
   detail: string;
   /** How to fix the handler, when the check failed. */
   fix?: string;
+  /** What a pass does not prove (the duplicate check sees answers, not the work done). */
+  note?: string;
+}
+
+/** The event the checks sent copies of: its type, and where it came from. */
+export interface AuditSampled {
+  type: string;
+  /** "the first event of flow payment", "the first event sent from x.ndjson", "the default sample". */
+  from: string;
 }
 
 export interface AuditReport {
   url: string;
   ok: boolean;
+  sample: AuditSampled;
   checks: AuditCheck[];
 }
 
@@ -41,10 +55,11 @@ export interface AuditOptions {
   apiVersion?: string;
   seed: number;
   /**
-   * An event to audit with (a replay's recorded one) instead of a synthesized payment_intent.succeeded:
-   * each check sends a copy with a fresh id, so the app's memory of the recorded id changes nothing.
+   * An event to audit with (a flow's first, synthesized, or a replay's recorded one) instead of a synthesized
+   * payment_intent.succeeded, and where it came from: each check sends a copy with a fresh id, so the app's
+   * memory of the recorded id changes nothing.
    */
-  sample?: AuditSample;
+  sample?: { event: AuditSample; from: string };
   timeoutMs?: number;
   signal?: AbortSignal;
   /** The option that gave `url`, as the fixes name it: --forward-to (the default), or the library's `url`. */
@@ -77,8 +92,17 @@ export function auditSampleOf(body: string): AuditSample {
   return JSON.parse(body) as AuditSample;
 }
 
+/** A flow's first event, synthesized as its run would (same settings): what the audit of that flow sends copies of. */
+export function flowAuditSample(flow: Flow, settings: { seed: number; apiVersion?: string }): { event: AuditSample; from: string } {
+  const type = flow.steps[0]!.event;
+  const [event] = synthesizeFlow([type], { seed: settings.seed, apiVersion: settings.apiVersion ?? SDK_API_VERSION, now: Math.floor(Date.now() / 1000) });
+  return { event: event as unknown as AuditSample, from: `the first event of flow ${flow.name}` };
+}
+
 // Older than the SDKs' 300 s tolerance by a clear margin, so clock skew cannot excuse accepting it.
 const STALE_BY_S = 2 * SIGNATURE_TOLERANCE_S;
+/** What the audit sends copies of when it is given no flow or recording. */
+const DEFAULT_SAMPLE = 'payment_intent.succeeded';
 // Audit events come from their own instances so they never share ids with a flow run of the same seed.
 const FIRST_INSTANCE = 1_000_000;
 
@@ -115,8 +139,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const freshEvent = (): { event: AuditSample; body: string } => {
     const seed = { seed: options.seed, instance: instance++ };
     const event: AuditSample = options.sample
-      ? { ...options.sample, id: createRandom(instanceSeed(seed.seed, seed.instance)).id('evt') }
-      : (synthesizeFlow(['payment_intent.succeeded'], { apiVersion: options.apiVersion ?? SDK_API_VERSION, ...seed, now: Math.floor(Date.now() / 1000) })[0] as unknown as AuditSample);
+      ? { ...options.sample.event, id: createRandom(instanceSeed(seed.seed, seed.instance)).id('evt') }
+      : (synthesizeFlow([DEFAULT_SAMPLE], { apiVersion: options.apiVersion ?? SDK_API_VERSION, ...seed, now: Math.floor(Date.now() / 1000) })[0] as unknown as AuditSample);
     return { event, body: eventBody(event) };
   };
   const answers: Answer[] = [];
@@ -126,9 +150,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     return answer;
   };
   const checks: AuditCheck[] = [];
-  const check = (name: string, title: string, expected: Expect, answer: Answer, accepted: string, detail = describe(answer)) => {
+  const check = (name: string, title: string, expected: Expect, answer: Answer, accepted: string, detail = describe(answer), note?: string) => {
     const ok = met(answer, expected);
-    checks.push({ name, title, expected, status: answer.status, ms: answer.ms, ok, detail, ...(!ok && { fix: fixFor(answer, expected, accepted, url, urlOption) }) });
+    checks.push({ name, title, expected, status: answer.status, ms: answer.ms, ok, detail, ...(!ok && { fix: fixFor(answer, expected, accepted, url, urlOption) }), ...(ok && note !== undefined && { note }) });
   };
 
   try {
@@ -159,11 +183,13 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     const once = await send(twice.body, signatureHeader(twice.body, secret));
     const again = await send(twice.body, signatureHeader(twice.body, secret));
     const firstOk = met(once, '2xx');
-    check('duplicate', 'the same event delivered twice', '2xx', firstOk ? again : once,
+    // Only the answers are visible from here: a handler that does the work twice and answers 2xx twice passes.
+    check('duplicate', 'the same event delivered twice (its answers)', '2xx', firstOk ? again : once,
       firstOk
-        ? `answered ${again.status} to the second delivery of the same event: Stripe delivers at least once, so remember processed event ids and answer 2xx to a repeat without doing the work again`
+        ? `answered ${again.status} to the second delivery of ${twice.event.id}: Stripe delivers at least once, so remember processed event ids and answer 2xx to a repeat without doing the work again`
         : 'the first delivery was refused already: fix check "signed" first',
-      `answered ${once.status ?? '–'} then ${again.status ?? '–'}`);
+      `answered ${once.status ?? '–'} then ${again.status ?? '–'}`,
+      `answered 2xx to both deliveries of ${twice.event.id}; whether it did the work twice is not visible from outside: make your handler idempotent by event id`);
 
     // Every answer above counts: a handler that takes 40 s to refuse a forgery is too slow as well.
     const worst = answers.reduce((a, b) => (b.ms > a.ms || (b.status === null && a.status !== null) ? b : a));
@@ -188,7 +214,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     deliverer.close();
   }
   options.signal?.throwIfAborted();
-  return { url: url.href, ok: checks.every((c) => c.ok), checks };
+  const sampled = options.sample ? { type: String(options.sample.event.type), from: options.sample.from } : { type: DEFAULT_SAMPLE, from: 'the default sample' };
+  return { url: url.href, ok: checks.every((c) => c.ok), sample: sampled, checks };
 }
 
 /** The event changed after signing: its amount × 100 where it has one (what a forger would change), else its object's id. */

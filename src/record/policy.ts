@@ -1,5 +1,5 @@
 /**
- * --record's policy for a run, one for `listen`, `trigger-flow --record` and the library's startListener:
+ * --record's policy for a run, one for `listen`, `trigger-flow --record` (live or offline) and the library's startListener:
  * the writer decides each entry's outcome (livemode without --live, a secret of ours in it, not an event,
  * a failed write); this turns what was not written into notices, as data, for the caller to show or hand on,
  * and closes the recording when the run ends (removing the file a run that never got going created).
@@ -55,12 +55,10 @@ export async function withRecording<T>(recording: RunRecording | undefined, work
   return result;
 }
 
-/** --record's option rules, before anything runs: --live only with it, and never with --offline. */
-export function checkRecordOptions(options: { record?: string; live?: boolean; offline?: boolean }): void {
-  if (options.offline && options.record !== undefined) {
-    throw new UsageError('--record and --offline cannot be combined: offline events are synthesized, not received from Stripe', {
-      hint: 'to get the same offline run again, pass --seed N; --record keeps the live events the relay delivers',
-    });
-  }
+/**
+ * --record's option rules, before anything runs: --live only with it. Offline runs record too (what was sent and
+ * what the app answered), so a recording to try `replay` with needs no account.
+ */
+export function checkRecordOptions(options: { record?: string; live?: boolean }): void {
   if (options.live && options.record === undefined) throw new UsageError('--live works only with --record', { hint: 'add --record FILE, or drop --live' });
 }

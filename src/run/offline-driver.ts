@@ -4,9 +4,14 @@
  * anew like Stripe's retry). Each POST is both the delivery and the app's answer,
  * reported to the runner as they happen. The events come from a source: a
  * synthesized story (trigger-flow --offline) or a recording's bodies (replay).
+ * With --record, every POST is handed to the recording as the relay hands a live
+ * delivery: the body, Stripe's headers (never the signature), the app's answer.
  */
 import type { EventType } from '../flows/event-types.js';
 import { webhookHeaders, type Answer, type Deliverer } from '../offline/deliver.js';
+import type { RecordEntry } from '../record/writer.js';
+import type { DeliveryFailure } from '../relay/delivery-facts.js';
+import type { RecordSink } from '../relay/listener.js';
 import { signatureHeader } from '../offline/sign.js';
 import { eventBody, storyEvents, type OfflineEvent, type SynthesizeOptions } from '../offline/synthesize.js';
 import type { DeliverySink, Driver, FireOutcome, RunnerStep } from './runner.js';
@@ -21,6 +26,8 @@ export interface Outgoing {
   id: string;
   type: string;
   body: string;
+  /** A recorded body's livemode (a replay); synthesized events are never livemode. */
+  livemode?: boolean;
 }
 
 /** One instance's events, by step index (each taken once, just before it is sent). */
@@ -42,6 +49,8 @@ export interface OfflineDelivery {
   copies: number;
   /** After each POST, with how many copies of that event will now not be sent (it failed). */
   onPost?: (answer: Answer, unsent: number) => void;
+  /** --record: each POST and its answer, numbered in the order they were sent (`seq`, shared by the run's instances). */
+  record?: { sink: RecordSink; seq: number };
 }
 
 const FIRED: FireOutcome = { ok: true };
@@ -64,12 +73,13 @@ class OfflineDriver implements Driver<OfflineStep> {
   }
 
   async fire(step: OfflineStep): Promise<FireOutcome> {
-    const { id, type, body } = await this.events.take(step.index);
+    const outgoing = await this.events.take(step.index);
+    const { id, type } = outgoing;
     this.sink?.push({ kind: 'delivered', id, type });
-    let answer = await this.send(body, 1);
+    let answer = await this.send(outgoing, 1);
     let ms = answer.ms;
     for (let copy = 2; copy <= this.run.copies && !answer.error; copy++) {
-      answer = await this.send(body, copy);
+      answer = await this.send(outgoing, copy);
       ms += answer.ms;
       if (answer.error) answer = { ...answer, error: `the duplicate delivery (same event id) failed: ${answer.error}` };
     }
@@ -86,12 +96,24 @@ class OfflineDriver implements Driver<OfflineStep> {
     this.sink = undefined;
   }
 
-  private async send(body: string, copy: number): Promise<Answer> {
-    const { deliverer, secret, copies } = this.run;
+  private async send(outgoing: Outgoing, copy: number): Promise<Answer> {
+    const { deliverer, secret, copies, record } = this.run;
+    const { body } = outgoing;
+    const seq = record ? record.seq++ : 0;
+    const sentAt = Date.now();
     const answer = await deliverer.post(body, webhookHeaders(body, signatureHeader(body, secret)));
     this.run.onPost?.(answer, answer.error ? copies - copy : 0);
+    record?.sink.write(recordEntry(outgoing, seq, sentAt, answer));
     return answer;
   }
+}
+
+/** One POST as a recording line's entry: the headers Stripe sends without the signature, as the relay records a live one. */
+function recordEntry({ id, type, body, livemode = false }: Outgoing, seq: number, receivedAt: number, answer: Answer): RecordEntry {
+  const { status, ms, failure } = answer;
+  // A status is its own explanation; a POST that got none says why: the deliverer's class, or interrupted.
+  const why = status === null && failure !== undefined ? { failure: failure as DeliveryFailure } : {};
+  return { seq, receivedAt, body, headers: webhookHeaders(body, undefined), livemode, id, type, answer: { status, ms: Math.round(ms * 10) / 10, ...why } };
 }
 
 /**

@@ -15,6 +15,7 @@ import { createDeliverer, DELIVERY_TIMEOUT_MS } from '../offline/deliver.js';
 import { createRandom, instanceSeed } from '../offline/random.js';
 import { burstStats, StepAggregate, Tally } from '../stats/burst.js';
 import { createOfflineDriver, synthesizedSource, type EventSource, type OfflineDelivery, type OfflineStep } from './offline-driver.js';
+import type { RecordSink } from '../relay/listener.js';
 import type { FlowReport, StepResult } from './report.js';
 import { runSteps } from './runner.js';
 
@@ -41,6 +42,8 @@ export interface OfflineRunOptions {
   signal?: AbortSignal;
   /** Called after each delivery (or skipped one) with how many of `total` are done. */
   onProgress?: (done: number, total: number) => void;
+  /** --record: every POST and the app's answer (each copy of a --duplicate too), as the relay records a live delivery. */
+  record?: RecordSink;
 }
 
 /** Keeps the shuffle's randomness apart from the story's, so --shuffle doesn't change ids. */
@@ -83,6 +86,7 @@ export async function runOfflineFlow(options: OfflineRunOptions): Promise<FlowRe
     deliverer,
     copies,
     onPost: (answer, unsent) => tally.posted(answer.ms, answer.error !== undefined, unsent),
+    record: options.record && { sink: options.record, seq: 0 },
   };
   const runOptions = { continueOnError: Boolean(options.continueOnError), signal };
 

@@ -62,11 +62,11 @@ export function replayFlow(recording: Recording, entries: readonly RecordingEntr
 }
 
 /** The recording's first chosen event, parsed: the audit's sample. Read before the replay, so a bad one stops it before anything is sent. */
-export async function auditSample(recording: Recording, entries: readonly RecordingEntry[]): Promise<AuditSample> {
+export async function auditSample(recording: Recording, entries: readonly RecordingEntry[]): Promise<{ event: AuditSample; from: string }> {
   const reader = await openBodies(recording);
   const entry = entries[0]!;
   try {
-    return auditSampleOf(await reader.body(entry));
+    return { event: auditSampleOf(await reader.body(entry)), from: `the first event sent, ${recording.shown}:${entry.line}` };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${recording.shown}:${entry.line}: ${(error as Error).message}`, { hint: 'audit with another event: --since or --only choose the first one sent' });

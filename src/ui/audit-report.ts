@@ -1,7 +1,8 @@
 /**
- * Renders a handler audit for a human: one row per check (what was sent, what a
- * correct handler does, what came back), then how to fix each failure, then a
- * one-line summary. Everything goes to stdout: the report is the command's data.
+ * Renders a handler audit for a human: the event it sampled, one row per check (what
+ * was sent, what a correct handler does, what came back), then how to fix each failure
+ * and what a pass does not prove, then a one-line summary. Everything goes to stdout:
+ * the report is the command's data.
  */
 import { shown } from '../lib/sanitize.js';
 import type { AuditReport } from '../offline/audit.js';
@@ -11,6 +12,7 @@ import { plural } from '../lib/plural.js';
 
 export function renderAuditReport(report: AuditReport, out: Output): void {
   const { c } = out;
+  out.line(c.dim(`each check sends a copy of ${shown(report.sample.type)} (${shown(report.sample.from)}) with a fresh id`));
   const rows = report.checks.map((check, i) => [
     String(i + 1),
     check.title,
@@ -24,6 +26,11 @@ export function renderAuditReport(report: AuditReport, out: Output): void {
   if (failed.length > 0) {
     out.line();
     for (const check of failed) out.line(`${c.red('fix')} ${c.bold(check.name)}: ${check.fix ?? ''}`);
+  }
+  const noted = report.checks.filter((check) => check.note !== undefined);
+  if (noted.length > 0) {
+    out.line();
+    for (const check of noted) out.line(`${c.yellow('note')} ${c.bold(check.name)}: ${check.note}`);
   }
   out.line();
   const total = report.checks.length;

@@ -9,7 +9,9 @@ import type { SecretChoice } from '../offline/secret.js';
 import { objectId } from '../offline/synthesize.js';
 import type { OfflinePreview } from '../run/offline-preview.js';
 import { reportJson, type FlowReport } from '../run/report.js';
+import type { RecordSummary } from '../record/writer.js';
 import { renderAuditReport } from './audit-report.js';
+import { renderRecordSummary } from './listen.js';
 import { renderFlowReport } from './flow-report.js';
 import type { Output, Spinner } from './output.js';
 import { table } from './table.js';
@@ -61,23 +63,26 @@ export async function progressBar(out: Output, total: number): Promise<ProgressB
 }
 
 /** What would be delivered, as a table (or the JSON object). */
-export function renderPreview(out: Output, preview: OfflinePreview): void {
+export function renderPreview(out: Output, preview: OfflinePreview & { record?: string }): void {
   if (out.json) return out.data(preview);
   out.line(`POST ${preview.forwardTo}, signed, ${preview.copies === 2 ? 'each twice' : 'one at a time'}, api_version ${preview.apiVersion}:`);
   out.line(table(['#', 'event', 'evt id', 'object'], preview.events.map((event, i) => [String(i + 1), shown(event.type), shown(event.id), shown(objectId(event))])));
   const instances = preview.repeat > 1 ? `; ${preview.repeat} instances in all, each with fresh ids` : '';
   out.line(out.c.dim(`dry run: nothing sent (seed ${preview.seed}${instances})`));
+  if (preview.record !== undefined) out.line(out.c.dim(`# every delivery is appended to ${preview.record} (--record)`));
 }
 
 /** What `--json` prints for an offline run or a replay: the library's FlowReport, with the audit when there was one. */
-export type OfflineReportJson = FlowReport & { audit?: AuditReport };
+export type OfflineReportJson = FlowReport & { audit?: AuditReport; record?: RecordSummary };
 
-/** The flow report (or a replay's), then the audit when there was one; as one JSON object with --json. */
-export function renderOfflineReports(out: Output, report: FlowReport, audit: AuditReport | undefined, seed: number | undefined): void {
-  if (out.json) return out.data({ ...reportJson(report, seed), ...(audit && { audit }) } satisfies OfflineReportJson);
+/** The flow report (or a replay's), then the audit when there was one, then what --record wrote; as one JSON object with --json. */
+export function renderOfflineReports(out: Output, report: FlowReport, audit: AuditReport | undefined, seed: number | undefined, record?: RecordSummary): void {
+  if (out.json) return out.data({ ...reportJson(report, seed), ...(audit && { audit }), ...(record && { record }) } satisfies OfflineReportJson);
   renderFlowReport(report, out);
-  if (!audit) return;
-  out.line();
-  out.line(out.c.bold(`Handler audit of ${audit.url}`));
-  renderAuditReport(audit, out);
+  if (audit) {
+    out.line();
+    out.line(out.c.bold(`Handler audit of ${audit.url}`));
+    renderAuditReport(audit, out);
+  }
+  if (record) renderRecordSummary(out, record);
 }

@@ -8,7 +8,7 @@ import type { Context } from '../../context.js';
 import { startWebhookApp } from '../../demo/app.js';
 import { BUILTIN_FLOWS } from '../../flows/builtin.js';
 import { SDK_API_VERSION } from '../../lib/sdk-api-version.js';
-import { runAudit } from '../../offline/audit.js';
+import { flowAuditSample, runAudit } from '../../offline/audit.js';
 import { generateWebhookSecret, randomSeed } from '../../offline/random.js';
 import { runOfflineFlow } from '../../run/offline-runner.js';
 import { runFailure } from '../../run/outcome.js';
@@ -28,7 +28,7 @@ export async function run(ctx: Context): Promise<void> {
   try {
     ctx.out.debug(`example app listening at ${app.url}`);
     report = await runOfflineFlow({ ...settings, flow });
-    audit = await runAudit(settings);
+    audit = await runAudit({ ...settings, sample: flowAuditSample(flow, settings) });
   } finally {
     await app.close();
   }

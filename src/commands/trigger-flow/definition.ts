@@ -28,7 +28,7 @@ const triggerFlowDefinition = () =>
     .addOption(relayOptions.reorderWindow().conflicts('offline'))
     .addOption(relayOptions.serial().conflicts('offline'))
     .addOption(relayOptions.forwardTimeout())
-    // Not conflicts('offline'): the handler says why (offline events are synthesized; --seed reproduces them).
+    // Live, the relay records what Stripe delivered; offline, the runner records what it sent (replay it later).
     .addOption(recordOptions.record())
     .addOption(recordOptions.live())
     .option('--offline', 'no Stripe CLI or account: sign realistic events and POST them straight to the app')
@@ -41,7 +41,7 @@ const triggerFlowDefinition = () =>
     .addOption(offlineOnly(new Option('--shuffle', 'deliver the flow out of order (offline)')))
     .addOption(offlineOnly(integerOption('--repeat <n>', 'run n independent flow instances (offline)', 1, 100_000).default(1)))
     .addOption(offlineOnly(integerOption('--concurrency <n>', 'flow instances in flight at once with --repeat (offline)', 1, 1000).default(1)))
-    .addOption(offlineOnly(auditOption('a fresh payment_intent.succeeded', ' (offline)')))
+    .addOption(offlineOnly(auditOption('copies of the flow\'s first event', ' (offline)')))
     .addHelpText(
       'after',
       examples(
@@ -51,6 +51,7 @@ const triggerFlowDefinition = () =>
         'stripe-hooks trigger-flow payment --record payment.ndjson',
         'stripe-hooks trigger-flow --file flows/refund.yaml refund --json',
         'stripe-hooks trigger-flow payment --offline --dotenv .env --audit',
+        'stripe-hooks trigger-flow payment --offline --record payment.ndjson',
         'stripe-hooks trigger-flow payment --offline --repeat 100 --concurrency 8 --seed 42',
       ),
     )

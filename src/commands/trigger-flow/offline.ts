@@ -1,18 +1,24 @@
 /**
  * `trigger-flow <flow> --offline`: validate every option (exit 2 before anything is
  * sent), settle the signing secret, then preview (--dry-run) or run the flow and, with
- * --audit, the handler audit; render both. Exit 1 when a step or check failed.
+ * --audit, the handler audit of the flow's first event; render both. With --record, every
+ * POST and its answer is appended to the recording, as a live run's relay does, so
+ * `replay` can be tried without an account. Exit 1 when a step or check failed.
  */
+import { resolve } from 'node:path';
 import type { Context } from '../../context.js';
 import type { TriggerFlowCommandOptions } from './definition.js';
 import type { Flow } from '../../flows/types.js';
-import { runAudit } from '../../offline/audit.js';
+import { flowAuditSample, runAudit } from '../../offline/audit.js';
+import { withRecording } from '../../record/policy.js';
+import { openRecorder } from '../../record/writer.js';
 import { pendingSecret, signingSecret } from '../../offline/secret.js';
 import { offlinePreview } from '../../run/offline-preview.js';
 import { plannedDeliveries, runOfflineFlow } from '../../run/offline-runner.js';
 import { offlineSettings } from '../../run/offline-settings.js';
 import { runFailure } from '../../run/outcome.js';
 import type { FlowReport } from '../../run/report.js';
+import { recordingOnScreen, renderRecordSummary } from '../../ui/listen.js';
 import { warnSecretFlag } from '../../ui/secret-flag.js';
 import { progressBar, renderOfflineReports, renderPreview, showSigningSecret } from '../../ui/trigger-flow-offline.js';
 
@@ -22,33 +28,46 @@ export async function runOffline(flow: Flow, options: TriggerFlowCommandOptions,
   const signing = await pendingSecret({ flag: options.secret, dotenv: options.dotenv, env: ctx.env, cwd: ctx.cwd });
   if (options.secret !== undefined) warnSecretFlag(ctx.out, '--secret');
 
+  const recordPath = options.record === undefined ? undefined : resolve(ctx.cwd, options.record);
+
   if (options.dryRun) {
     const copies = options.duplicate ? 2 : 1;
-    return renderPreview(ctx.out, offlinePreview(flow, { url, seed, apiVersion, shuffle: Boolean(options.shuffle), copies, repeat }));
+    const preview = offlinePreview(flow, { url, seed, apiVersion, shuffle: Boolean(options.shuffle), copies, repeat });
+    return renderPreview(ctx.out, { ...preview, ...(recordPath !== undefined && { record: recordPath }) });
   }
 
   const secret = await signing.settle();
   showSigningSecret(ctx.out, secret);
   const settings = { url, secret: secret.value, apiVersion, seed, timeoutMs: Math.min(options.stepTimeout, options.forwardTimeout), signal: ctx.signal };
+  // Opened before anything is sent: a bad path is a usage error first. The signing secret is never written.
+  const recorder = recordPath === undefined ? undefined : openRecorder(recordPath, { live: Boolean(options.live), secrets: [secret.value, ctx.apiKey] });
+  const recording = recorder && { recorder, onNotice: recordingOnScreen(ctx.out, recorder, Boolean(options.live)) };
   const progress = await progressBar(ctx.out, plannedDeliveries({ flow, repeat, duplicate: options.duplicate }));
   let report: FlowReport;
   try {
-    report = await runOfflineFlow({
-      ...settings,
-      flow,
-      duplicate: Boolean(options.duplicate),
-      shuffle: Boolean(options.shuffle),
-      repeat,
-      concurrency: options.concurrency ?? 1,
-      continueOnError: Boolean(options.continueOnError),
-      onProgress: progress.update,
-    });
-  } finally {
+    report = await withRecording(recording, (record) =>
+      runOfflineFlow({
+        ...settings,
+        flow,
+        duplicate: Boolean(options.duplicate),
+        shuffle: Boolean(options.shuffle),
+        repeat,
+        concurrency: options.concurrency ?? 1,
+        continueOnError: Boolean(options.continueOnError),
+        onProgress: progress.update,
+        record,
+      }),
+    );
+  } catch (error) {
     progress.stop();
+    // Interrupted (Ctrl+C), the recording keeps what was sent and answered: say where, as a finished run does.
+    if (recorder) renderRecordSummary(ctx.out, recorder.summary());
+    throw error;
   }
-  const audit = options.audit ? await runAudit(settings) : undefined;
+  progress.stop();
+  const audit = options.audit ? await runAudit({ ...settings, sample: flowAuditSample(flow, settings) }) : undefined;
 
-  renderOfflineReports(ctx.out, report, audit, seed);
+  renderOfflineReports(ctx.out, report, audit, seed, recorder?.summary()); // closed by now
   const failure = runFailure(report, { audit, seed, secret: signingSecret(secret), forwardTo: url.href });
   if (failure) throw failure;
 }
