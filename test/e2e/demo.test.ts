@@ -31,13 +31,14 @@ describe('stripe-hooks demo', () => {
       ok: boolean;
       app: string;
       flow: { flow: string; ok: boolean; mode: string; steps: { ok: boolean; status: number }[] };
-      audit: { ok: boolean; url: string; checks: { name: string; ok: boolean }[] };
+      audit: { ok: boolean; url: string; sample: { type: string; from: string }; checks: { name: string; ok: boolean }[] };
     };
     expect(json.ok).toBe(true);
     expect(json.app).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook$/);
     expect(json.flow).toMatchObject({ flow: 'payment', ok: true, mode: 'offline' });
     expect(json.flow.steps.map((step) => step.status)).toEqual(Array(9).fill(200));
     expect(json.audit.url).toBe(json.app);
+    expect(json.audit.sample).toEqual({ type: 'invoice.created', from: 'the first event of flow payment' }); // the flow's own first event
     expect(json.audit.checks.map((check) => [check.name, check.ok])).toEqual(
       ['signed', 'unsigned', 'wrong-secret', 'stale', 'tampered', 'duplicate', 'timely'].map((name) => [name, true]),
     );
@@ -47,7 +48,7 @@ describe('stripe-hooks demo', () => {
     const result = await runCli(['demo', '--verbose']);
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toMatch(/example app: payment pi_[A-Za-z0-9]{24} succeeded: \d+ eur, fulfil the order/);
-    expect(result.stderr).toMatch(/example app: payment_intent\.succeeded evt_[A-Za-z0-9]{24}: already handled, skipped/);
+    expect(result.stderr).toMatch(/example app: invoice\.created evt_[A-Za-z0-9]{24}: already handled, skipped/); // the audit's duplicate
   });
 
   it('the example app on its own (node dist/demo/app.js) outlives a client that closes mid-body', async () => {

@@ -1,7 +1,7 @@
 /**
  * `trigger-flow --record FILE`, live, end to end: a line for every event the relay delivered, side effects
  * included, each the body the app verified; the --json report says what was recorded; --dry-run says where it
- * would record; --offline and --no-listen refuse --record, saying why.
+ * would record; --no-listen refuses --record, saying why (offline runs record: record-offline.test.ts).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,7 +82,6 @@ describe('trigger-flow --record (live)', () => {
 
 describe('trigger-flow refuses --record where nothing is relayed', () => {
   it.each([
-    ['--offline', ['--offline'], /^error --record and --offline cannot be combined: offline events are synthesized, not received from Stripe$/, /--seed/],
     ['--no-listen', ['--no-listen'], /^error --record and --no-listen cannot be combined: events are recorded by the relay, which runs with the listener$/, /listen --record/],
   ])('%s: exit 2 saying why, nothing created', async (_name, args, message, hint) => {
     const box = sandbox();

@@ -98,6 +98,23 @@ describe('handler audit', () => {
     expect(fixOf(report, 'duplicate')).toContain('remember processed event ids');
   });
 
+  it('a handler that does the work twice but answers 2xx twice passes on its answers, and the verdict says that is all it saw', async () => {
+    const work: string[] = [];
+    const report = await audit(await serve((raw, header) => (work.push(verify(raw, header).id), 200)));
+    expect(failed(report)).toEqual([]);
+    const duplicate = report.checks.find((check) => check.name === 'duplicate')!;
+    const twice = work.find((id, i) => work.indexOf(id) !== i)!; // the id it processed twice
+    expect(duplicate.note).toBe(`answered 2xx to both deliveries of ${twice}; whether it did the work twice is not visible from outside: make your handler idempotent by event id`);
+    expect(report.checks.filter((check) => check.note !== undefined).map((check) => check.name)).toEqual(['duplicate']);
+  });
+
+  it('samples a payment_intent.succeeded when given no event, and says so', async () => {
+    const types: string[] = [];
+    const report = await audit(await serve((raw) => (types.push((JSON.parse(raw) as { type: string }).type), 200)));
+    expect(report.sample).toEqual({ type: 'payment_intent.succeeded', from: 'the default sample' });
+    expect(new Set(types)).toEqual(new Set(['payment_intent.succeeded']));
+  });
+
   it('a handler slower than the delivery timeout fails the timeliness check', async () => {
     // The audit waits up to twice the timeout (2 s) to measure how late an answer is. One late answer is enough to
     // fail the check, so only the first is late (1.3 s): one request with 700 ms to spare, where a 260 ms delay on

@@ -36,10 +36,11 @@ describe('planLiveRun', () => {
 });
 
 describe('checkRecordOptions', () => {
-  it('takes --live only with --record, and --record never with --offline', () => {
+  it('takes --live only with --record; --record goes with --offline too (the run records what it sent)', () => {
     expect(() => checkRecordOptions({ record: 'a.ndjson', live: true })).not.toThrow();
     expect(() => checkRecordOptions({ live: true })).toThrow('--live works only with --record');
-    expect(() => checkRecordOptions({ record: 'a.ndjson', offline: true })).toThrow('--record and --offline cannot be combined');
+    const offline = { record: 'a.ndjson', offline: true };
+    expect(() => checkRecordOptions(offline)).not.toThrow();
   });
 });
 

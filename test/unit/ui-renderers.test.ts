@@ -107,6 +107,8 @@ describe('statusText', () => {
   });
 });
 
+const sample = { type: 'invoice.created', from: 'the first event of flow payment' };
+
 describe('runFailure', () => {
   const report = (steps: FlowReport['steps']): FlowReport => ({ flow: 'payment', ok: steps.every((step) => step.ok), mode: 'offline', steps, sideEffects: [] });
   const ok = { event: 'invoice.created', trigger: null, eventId: 'evt_1', status: 200, ms: 3, ok: true };
@@ -118,7 +120,7 @@ describe('runFailure', () => {
   it('counts failed steps (not skipped ones) and audit checks; the seed replays', () => {
     const failure = runFailure(
       report([ok, { ...ok, status: 500, ok: false, failure: 'status', error: 'the app answered 500' }, { ...ok, eventId: null, status: null, ok: false, failure: 'skipped', error: 'not run' }]),
-      { seed: 42, audit: { url: 'http://x', ok: false, checks: [{ name: 'stale', title: '', expected: '4xx', status: 200, ms: 1, detail: '', ok: false }] } },
+      { seed: 42, audit: { url: 'http://x', ok: false, sample, checks: [{ name: 'stale', title: '', expected: '4xx', status: 200, ms: 1, detail: '', ok: false }] } },
     );
     expect(failure).toMatchObject({ exitCode: 1, reported: true, message: 'flow payment: 1 step failed, 1 audit check failed', hint: expect.stringContaining('--seed 42 replays') });
   });
@@ -134,12 +136,21 @@ describe('counting in words', () => {
     const check: AuditCheck = { name: 'signed', title: 'a correctly signed event', expected: '2xx', status: 200, ms: 1, detail: 'answered 200', ok: true };
     const summary = (checks: AuditCheck[]) => {
       const { out, text } = captured(false);
-      renderAuditReport({ url: 'http://x', ok: checks.every((c) => c.ok), checks }, out);
+      renderAuditReport({ url: 'http://x', ok: checks.every((c) => c.ok), sample, checks }, out);
       return text.out.trim().split('\n').at(-1);
     };
     expect(summary([check])).toBe('audit: 1 check passed');
     expect(summary([check, check])).toBe('audit: all 2 checks passed');
     expect(summary([{ ...check, ok: false, fix: 'verify' }])).toBe('audit: FAILED — 0 passed, 1 failed of 1 check');
+  });
+
+  it('the audit says which event it sampled, and what a passed check could not see', () => {
+    const { out, text } = captured(false);
+    const duplicate: AuditCheck = { name: 'duplicate', title: 'the same event delivered twice (its answers)', expected: '2xx', status: 200, ms: 1, detail: 'answered 200 then 200', ok: true, note: 'answered 2xx to both deliveries of evt_1; whether it did the work twice is not visible from outside' };
+    renderAuditReport({ url: 'http://x', ok: true, sample, checks: [duplicate] }, out);
+    const lines = text.out.trim().split('\n');
+    expect(lines[0]).toBe('each check sends a copy of invoice.created (the first event of flow payment) with a fresh id');
+    expect(lines).toContain(`note duplicate: ${duplicate.note}`);
   });
 
   it("listen's summary and replay's start say 1 event, 1 request", () => {

@@ -1,0 +1,128 @@
+/**
+ * `trigger-flow --offline --record FILE`, end to end: with no account, a recording of what was sent and what the
+ * app answered, in the live format (run and seq, Stripe's headers without the signature, 0600, no secret), that
+ * `replay` sends again; a run interrupted by Ctrl+C keeps what it sent, the delivery in flight as interrupted.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startWebhookApp } from '../../src/demo/app.js';
+import { startApp } from '../support/app.js';
+import { runCli, sandbox } from '../support/cli.js';
+import { readRecording } from '../support/recording.js';
+import { startCli } from '../support/running-cli.js';
+
+const secret = 'whsec_offlineRecord0123456789abcdefg';
+const env = { STRIPE_WEBHOOK_SECRET: secret };
+const closers: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+
+/** The example app (what `demo` runs), with what it did with each event. */
+async function demoApp(): Promise<{ url: string; log: string[] }> {
+  const log: string[] = [];
+  const app = await startWebhookApp({ secret, log: (line) => log.push(line) });
+  closers.push(app.close);
+  return { url: app.url, log };
+}
+
+interface Report {
+  ok: boolean;
+  steps: { event: string; eventId: string }[];
+  record?: Record<string, unknown>;
+}
+
+/** What Stripe's senders put on a delivery, as a live recording keeps them: lower-cased, no signature. */
+const STRIPE_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  accept: '*/*; q=0.5, application/xml',
+  'cache-control': 'no-cache',
+  'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+};
+
+describe('trigger-flow --offline --record', () => {
+  it('records every event sent and its answer, then replay sends them again and passes against the example app', async () => {
+    const app = await demoApp();
+    const box = sandbox();
+    const path = join(box.cwd, 'x.ndjson');
+    const result = await runCli(['trigger-flow', 'payment', '--offline', '--forward-to', app.url, '--record', 'x.ndjson', '--json'], { box, env });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.ok).toBe(true);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path, 'utf8')).not.toContain(secret);
+
+    const recorded = readRecording(path);
+    expect(report.record).toEqual({ path, recorded: 9, livemodeSkipped: 0, notRecorded: 0 });
+    expect(recorded.map((event) => [event.id, event.type])).toEqual(report.steps.map((step) => [step.eventId, step.event]));
+    expect(recorded.map((event) => event.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(new Set(recorded.map((event) => event.run)).size).toBe(1);
+    expect(recorded[0]!.run).toMatch(/^[0-9a-f]{8}$/);
+    for (const event of recorded) {
+      expect(event.headers).toEqual(STRIPE_HEADERS);
+      expect(event.livemode).toBe(false);
+      expect(event.answer).toEqual({ status: 200, ms: expect.any(Number) });
+      expect(Date.parse(event.receivedAt)).toBeGreaterThan(Date.now() - 60_000);
+    }
+
+    const again = await demoApp();
+    const replay = await runCli(['replay', 'x.ndjson', '--forward-to', again.url, '--json'], { box, env });
+    expect(replay.exitCode, replay.stderr).toBe(0);
+    const replayed = JSON.parse(replay.stdout) as Report;
+    expect(replayed.ok).toBe(true);
+    expect(replayed.steps.map((step) => step.eventId)).toEqual(recorded.map((event) => event.id));
+    expect(again.log.join('\n')).toMatch(/payment pi_\w+ succeeded/); // the app did its work on the replayed events
+  });
+
+  it('--duplicate and --repeat: a line for every POST, numbered in sending order across instances', async () => {
+    const app = await demoApp();
+    const box = sandbox();
+    const result = await runCli(['trigger-flow', 'payment', '--offline', '-f', app.url, '--duplicate', '--repeat', '3', '--concurrency', '3', '--record', 'x.ndjson'], { box, env });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(`Recorded 54 events to ${join(box.cwd, 'x.ndjson')}`);
+    const recorded = readRecording(join(box.cwd, 'x.ndjson'));
+    expect(recorded.map((event) => event.seq).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 54 }, (_, i) => i));
+    expect(new Set(recorded.map((event) => event.id)).size).toBe(27); // each event twice, as sent
+    const dry = await runCli(['replay', 'x.ndjson', '--dry-run', '--json'], { box });
+    expect((JSON.parse(dry.stdout) as { events: unknown[] }).events).toHaveLength(27); // replay sends each once
+  });
+
+  it('Ctrl+C with a delivery in flight keeps what was sent: the answered ones, and the one in flight as interrupted', async () => {
+    let answered = 0;
+    const app = await startApp({ answer: () => (answered++ < 3 ? { status: 200 } : new Promise(() => {})) }); // the 4th is never answered
+    closers.push(app.close);
+    const box = sandbox();
+    const path = join(box.cwd, 'x.ndjson');
+    const cli = startCli(['trigger-flow', 'payment', '--offline', '-f', app.url(), '--record', 'x.ndjson'], { box, env });
+    await app.waitFor((request) => app.requests.indexOf(request) === 3);
+    cli.child.kill('SIGINT');
+    const result = await cli.child;
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).toContain(`Recorded 4 events to ${path}`);
+    const recorded = readRecording(path);
+    expect(recorded.map((event) => [event.id, event.seq, event.answer.status, event.answer.failure])).toEqual([
+      ...app.requests.slice(0, 3).map((request, i) => [request.event!.id, i, 200, undefined]),
+      [app.requests[3]!.event!.id, 3, null, 'interrupted'],
+    ]);
+    for (const [i, event] of recorded.entries()) expect(event.body).toBe(app.requests[i]!.rawBody);
+    const dry = await runCli(['replay', 'x.ndjson', '--dry-run', '--json'], { box });
+    expect(dry.exitCode, dry.stderr).toBe(0);
+  });
+
+  it('--dry-run says where it would record and creates nothing; a bad path is refused before anything is sent', async () => {
+    const box = sandbox();
+    const human = await runCli(['trigger-flow', 'payment', '--offline', '--dry-run', '--record', 'x.ndjson'], { box, env });
+    expect(human.exitCode, human.stderr).toBe(0);
+    expect(human.stdout.trimEnd().split('\n').at(-1)).toBe(`# every delivery is appended to ${join(box.cwd, 'x.ndjson')} (--record)`);
+    const json = await runCli(['trigger-flow', 'payment', '--offline', '--dry-run', '--json', '--record', 'x.ndjson'], { box, env });
+    expect(JSON.parse(json.stdout)).toMatchObject({ record: join(box.cwd, 'x.ndjson') });
+    const app = await startApp();
+    closers.push(app.close);
+    const missing = await runCli(['trigger-flow', 'payment', '--offline', '-f', app.url(), '--record', 'no/dir/x.ndjson'], { box, env });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr.split('\n')[0]).toMatch(/^error --record .*no\/dir\/x\.ndjson: the directory .* does not exist$/);
+    expect(app.requests).toHaveLength(0);
+    expect(readdirSync(box.cwd)).toEqual([]);
+  });
+});
