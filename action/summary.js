@@ -43,8 +43,11 @@ function logLines(report) {
   if (report.burst) lines.push(`burst: ${text(report.burst.count)} events, ${text(report.burst.failures)} failed`);
   if (report.audit) {
     const checks = report.audit.checks ?? [];
-    lines.push(`audit: ${report.audit.ok ? 'passed' : 'FAILED'} — ${checks.filter((c) => c.ok).length} of ${count(checks.length, 'check')} passed`);
+    const sample = report.audit.sample ? ` (copies of ${text(report.audit.sample.type)}, ${text(report.audit.sample.from)})` : '';
+    lines.push(`audit: ${report.audit.ok ? 'passed' : 'FAILED'} — ${checks.filter((c) => c.ok).length} of ${count(checks.length, 'check')} passed${sample}`);
     for (const check of checks) if (check.fix) lines.push(`fix ${text(check.name)}: ${text(check.fix)}`);
+    // What a pass could not see (the duplicate check sees answers, not the work): said, so it is not read as more.
+    for (const check of checks) if (check.note) lines.push(`note ${text(check.name)}: ${text(check.note)}`);
   }
   return lines;
 }

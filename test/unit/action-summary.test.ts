@@ -63,4 +63,14 @@ describe('action/summary.js wording', () => {
     const { log: many } = await summarize({ flow: 'two', ok: true, mode: 'offline', steps: [step, step], sideEffects: [] });
     expect(lines(many)[0]).toBe('flow two: passed (offline) — 2 of 2 steps passed');
   });
+
+  it('names the audit\'s sample and says what a passed check could not see', async () => {
+    const duplicate = { name: 'duplicate', title: 'the same event delivered twice (its answers)', expected: '2xx', status: 200, ms: 1, ok: true, detail: 'answered 200 then 200', note: 'answered 2xx to both deliveries of evt_1; whether it did the work twice is not visible from outside' };
+    const audit = { url: 'http://x', ok: true, sample: { type: 'invoice.created', from: 'the first event of flow payment' }, checks: [duplicate] };
+    const { log } = await summarize({ flow: 'payment', ok: true, mode: 'offline', steps: [], sideEffects: [], audit });
+    expect(lines(log).slice(1, 3)).toEqual([
+      'audit: passed — 1 of 1 check passed (copies of invoice.created, the first event of flow payment)',
+      `note duplicate: ${duplicate.note}`,
+    ]);
+  });
 });
