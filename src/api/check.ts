@@ -115,6 +115,12 @@ export const apiVersion: Rule<false> = optional((value, name) => {
   parseApiVersion(value, name);
 });
 
+/** A function (a callback the library calls); what it returns is checked where it is called. */
+export const callback = (example: string): Rule<false> =>
+  optional((value, name) => {
+    if (typeof value !== 'function') throw mustBe(name, 'a function', value);
+  }, example);
+
 export const signal: Rule<false> = optional((value, name) => {
   if (!(value instanceof AbortSignal)) throw mustBe(name, 'an AbortSignal', value);
 });

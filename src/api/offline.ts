@@ -1,6 +1,7 @@
 /** The library's offline functions: deliverFlow, auditHandler, synthesizeEvents (over the cores `trigger-flow --offline` runs). */
 import type Stripe from 'stripe';
-import { LIBRARY_NAMES } from '../lib/option-name.js';
+import { UsageError } from '../errors.js';
+import { LIBRARY_NAMES, option } from '../lib/option-name.js';
 import { flowAuditSample, runAudit, type AuditReport } from '../offline/audit.js';
 import { synthesizeFlow } from '../offline/synthesize.js';
 import { runOfflineFlow } from '../run/offline-runner.js';
@@ -42,8 +43,21 @@ export function auditHandler(options: AuditHandlerOptions): Promise<AuditReport>
     const flow = options.flow === undefined ? undefined : await resolveFlowInput(options.flow);
     // The flow's first event, synthesized: the audit sends copies of it (fresh ids) instead of a payment_intent.succeeded.
     const sample = flow && flowAuditSample(flow, settings);
-    return runAudit({ ...settings, secret, sample, timeoutMs: options.timeoutMs, signal: options.signal, urlOption: LIBRARY_NAMES.url.name });
+    const processed = options.processed && countOf(options.processed);
+    return runAudit({ ...settings, secret, sample, processed, timeoutMs: options.timeoutMs, signal: options.signal, urlOption: LIBRARY_NAMES.url.name });
   });
+}
+
+/** The caller's `processed`, its answer checked: a count, or a UsageError naming the option. */
+function countOf(processed: NonNullable<AuditHandlerOptions['processed']>): (eventId: string) => Promise<number> {
+  const name = option('processed');
+  return async (eventId) => {
+    const times: unknown = await processed(eventId);
+    if (typeof times === 'number' && Number.isSafeInteger(times) && times >= 0) return times;
+    throw new UsageError(`${name.name} returned ${name.given(times).slice(name.name.length + 2)} for ${eventId}: not a count`, {
+      hint: 'return how many times your handler did the work of that event id: 0, 1, 2, …',
+    });
+  };
 }
 
 export async function synthesizeEvents(options: SynthesizeEventsOptions): Promise<Stripe.Event[]> {

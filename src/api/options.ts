@@ -59,6 +59,13 @@ export interface AuditHandlerOptions extends Abortable {
   seed?: number;
   apiVersion?: string;
   timeoutMs?: number;
+  /**
+   * How many times your handler did the work of this event id (0, 1, 2, …), asked once both deliveries of the
+   * duplicate check were answered 2xx: the check then fails a handler that did the work twice. Without it the
+   * audit sees only answers, and its verdict says so. Count when the handler takes an event on, or resolve once
+   * your queue has done the work.
+   */
+  processed?: (eventId: string) => number | Promise<number>;
 }
 
 export interface TriggerFlowOptions extends Abortable, StripeAccess, StripeBinary {

@@ -4,7 +4,7 @@
  * the CLI's flags have (the commands' definitions), in the units the library speaks (ms).
  */
 import type * as Options from './options.js';
-import { apiVersion, boolean, flow, globs, httpUrl, integer, matching, required, signal, stringMap, strings, text, type Rules } from './check.js';
+import { apiVersion, boolean, callback, flow, globs, httpUrl, integer, matching, required, signal, stringMap, strings, text, type Rules } from './check.js';
 
 const URL_EXAMPLE = 'http://localhost:4242/webhook';
 const MAX_SEED = 0xffffffff;
@@ -34,7 +34,7 @@ export const RULES = {
     timeoutMs,
     signal,
   } satisfies Rules<Options.DeliverFlowOptions>,
-  auditHandler: { url, secret, flow, seed, apiVersion, timeoutMs, signal } satisfies Rules<Options.AuditHandlerOptions>,
+  auditHandler: { url, secret, flow, seed, apiVersion, timeoutMs, signal, processed: callback('(id) => work.count(id)') } satisfies Rules<Options.AuditHandlerOptions>,
   triggerFlow: {
     flow: required(flow),
     url,

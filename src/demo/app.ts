@@ -26,6 +26,11 @@ export interface WebhookAppOptions {
   log?: (line: string) => void;
   /** How long a client may take to send a whole request, headers and body (default 10 s). */
   timeoutMs?: number;
+  /**
+   * Called each time the app takes an event's work on (once per id, unless the work failed and may be retried):
+   * what a test counts, and what `demo` hands the audit (its `processed`), so the duplicate check sees the work.
+   */
+  onProcess?: (eventId: string) => void;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024; // Stripe's events are tens of KiB; refuse anything bigger
@@ -38,7 +43,7 @@ class Refused extends Error {
   }
 }
 
-export function createWebhookApp({ secret, log = () => {}, timeoutMs = TIMEOUT_MS }: WebhookAppOptions): Server {
+export function createWebhookApp({ secret, log = () => {}, timeoutMs = TIMEOUT_MS, onProcess }: WebhookAppOptions): Server {
   // In production keep this in your database, with the work the event triggered.
   const handled = new Set<string>();
 
@@ -60,6 +65,7 @@ export function createWebhookApp({ secret, log = () => {}, timeoutMs = TIMEOUT_M
     reply(response, 200, { received: true });
     if (handled.has(event.id)) return log(`${event.type} ${event.id}: already handled, skipped`);
     handled.add(event.id);
+    onProcess?.(event.id);
     setImmediate(() => {
       try {
         handleEvent(event, log);

@@ -2,9 +2,10 @@
  * The handler audit: seven deliveries that tell a webhook handler that verifies
  * signatures and refuses replays from one that only looks like it works. Each check
  * says what it sent, what came back and, when it failed, how to fix the handler.
- * It sees only the app's answers: what a handler does after answering (the work,
- * twice for a duplicate or not) is not visible from outside, and the duplicate
- * check's verdict says so. Every check sends a copy (fresh id) of one sample event:
+ * From outside it sees only the app's answers: whether a handler did the work of a
+ * duplicate twice is not visible, and the duplicate check's verdict says so, unless
+ * the caller reports the work done per event id (`processed`: the library's option,
+ * and `demo`, whose example app runs in-process). Every check sends a copy (fresh id) of one sample event:
  * the flow's or recording's first, or a payment_intent.succeeded. Never prints.
  */
 import { SDK_API_VERSION } from '../lib/sdk-api-version.js';
@@ -62,6 +63,12 @@ export interface AuditOptions {
   sample?: { event: AuditSample; from: string };
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * How many times the handler did the work of an event id (the library's `processed`), asked once both deliveries
+   * of the duplicate check were answered 2xx: that check then judges the work too, not only the answers. A count
+   * the caller has checked (a non-negative integer).
+   */
+  processed?: (eventId: string) => Promise<number>;
   /** The option that gave `url`, as the fixes name it: --forward-to (the default), or the library's `url`. */
   urlOption?: string;
 }
@@ -183,13 +190,18 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     const once = await send(twice.body, signatureHeader(twice.body, secret));
     const again = await send(twice.body, signatureHeader(twice.body, secret));
     const firstOk = met(once, '2xx');
-    // Only the answers are visible from here: a handler that does the work twice and answers 2xx twice passes.
-    check('duplicate', 'the same event delivered twice (its answers)', '2xx', firstOk ? again : once,
-      firstOk
-        ? `answered ${again.status} to the second delivery of ${twice.event.id}: Stripe delivers at least once, so remember processed event ids and answer 2xx to a repeat without doing the work again`
-        : 'the first delivery was refused already: fix check "signed" first',
-      `answered ${once.status ?? '–'} then ${again.status ?? '–'}`,
-      `answered 2xx to both deliveries of ${twice.event.id}; whether it did the work twice is not visible from outside: make your handler idempotent by event id`);
+    const answered = `answered ${once.status ?? '–'} then ${again.status ?? '–'}`;
+    if (firstOk && met(again, '2xx') && options.processed) {
+      checks.push(workDone(twice.event.id, await options.processed(twice.event.id), answered, again));
+    } else {
+      // Only the answers are visible from here: a handler that does the work twice and answers 2xx twice passes.
+      check('duplicate', 'the same event delivered twice (its answers)', '2xx', firstOk ? again : once,
+        firstOk
+          ? `answered ${again.status} to the second delivery of ${twice.event.id}: Stripe delivers at least once, so remember processed event ids and answer 2xx to a repeat without doing the work again`
+          : 'the first delivery was refused already: fix check "signed" first',
+        answered,
+        `answered 2xx to both deliveries of ${twice.event.id}; whether it did the work twice is not visible from outside: make your handler idempotent by event id`);
+    }
 
     // Every answer above counts: a handler that takes 40 s to refuse a forgery is too slow as well.
     const worst = answers.reduce((a, b) => (b.ms > a.ms || (b.status === null && a.status !== null) ? b : a));
@@ -216,6 +228,27 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   options.signal?.throwIfAborted();
   const sampled = options.sample ? { type: String(options.sample.event.type), from: options.sample.from } : { type: DEFAULT_SAMPLE, from: 'the default sample' };
   return { url: url.href, ok: checks.every((c) => c.ok), sample: sampled, checks };
+}
+
+/** The duplicate check when the work done is reported (`processed`): both answers were 2xx; was the work done once? */
+function workDone(id: string, times: number, answered: string, last: Answer): AuditCheck {
+  const ok = times === 1;
+  const did = times === 1 ? 'did the work once' : times === 0 ? 'reported no work' : `did the work ${times} times`;
+  return {
+    name: 'duplicate',
+    title: 'the same event delivered twice (and the work reported)',
+    expected: '2xx, work once',
+    status: last.status,
+    ms: last.ms,
+    ok,
+    detail: `${answered}; ${did}`,
+    ...(!ok && {
+      fix:
+        times === 0
+          ? `the handler answered 2xx to ${id} but reported no work for it: report each event it processes, by the id constructEvent returns`
+          : `did the work of ${id} ${times} times for one event: Stripe delivers at least once, so remember processed event ids and skip a repeat (answer 2xx without doing the work again)`,
+    }),
+  };
 }
 
 /** The event changed after signing: its amount × 100 where it has one (what a forger would change), else its object's id. */

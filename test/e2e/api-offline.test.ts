@@ -132,6 +132,36 @@ describe('auditHandler', () => {
     expect(receiver.deliveries[0]!.event?.type).toBe('invoice.created');
   });
 
+  it('processed: the duplicate check sees the work, and fails a handler that did it twice while answering 2xx twice', async () => {
+    // A handler that verifies and answers 200, and does the work of every delivery: twice for a duplicate.
+    const work: string[] = [];
+    const receiver = await app({ secret, status: (event) => (work.push(event.id), 200) });
+    const count = (id: string) => work.filter((done) => done === id).length;
+    const blind = await auditHandler({ url: receiver.url, secret });
+    expect(blind.checks.find((check) => check.name === 'duplicate')).toMatchObject({ ok: true, note: expect.stringMatching(/not visible from outside/) });
+
+    const seen = await auditHandler({ url: receiver.url, secret, processed: count });
+    const duplicate = seen.checks.find((check) => check.name === 'duplicate')!;
+    expect(seen.ok).toBe(false);
+    expect(duplicate).toMatchObject({ ok: false, expected: '2xx, work once', detail: 'answered 200 then 200; did the work 2 times' });
+    expect(duplicate.fix).toMatch(/^did the work of evt_\w{24} 2 times for one event: Stripe delivers at least once, so remember processed event ids and skip a repeat/);
+    expect(duplicate.note).toBeUndefined();
+
+    // The same handler made idempotent by event id passes, and nothing is left unsaid.
+    const once = new Set<string>();
+    const idempotent = await app({ secret, status: (event) => (once.add(event.id), 200) });
+    const fixed = await auditHandler({ url: idempotent.url, secret, processed: async (id) => (once.has(id) ? 1 : 0) });
+    expect(fixed.checks.find((check) => check.name === 'duplicate')).toMatchObject({ ok: true, detail: 'answered 200 then 200; did the work once' });
+    expect(fixed.checks.filter((check) => check.note !== undefined)).toEqual([]);
+
+    const none = await auditHandler({ url: idempotent.url, secret, processed: () => 0 });
+    expect(none.checks.find((check) => check.name === 'duplicate')!.fix).toMatch(/^the handler answered 2xx to evt_\w{24} but reported no work for it/);
+    await expect(auditHandler({ url: idempotent.url, secret, processed: () => 'twice' as unknown as number })).rejects.toMatchObject({
+      code: 'ERR_STRIPE_HOOKS_USAGE',
+      message: expect.stringMatching(/^processed returned 'twice' for evt_\w{24}: not a count$/),
+    });
+  });
+
   it("names the url option in a fix, not the CLI's --forward-to", async () => {
     const receiver = await app({ secret, status: 404 });
     const audit = await auditHandler({ url: receiver.url, secret });

@@ -31,7 +31,7 @@ describe('stripe-hooks demo', () => {
       ok: boolean;
       app: string;
       flow: { flow: string; ok: boolean; mode: string; steps: { ok: boolean; status: number }[] };
-      audit: { ok: boolean; url: string; sample: { type: string; from: string }; checks: { name: string; ok: boolean }[] };
+      audit: { ok: boolean; url: string; sample: { type: string; from: string }; checks: { name: string; ok: boolean; detail: string }[] };
     };
     expect(json.ok).toBe(true);
     expect(json.app).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook$/);
@@ -39,6 +39,8 @@ describe('stripe-hooks demo', () => {
     expect(json.flow.steps.map((step) => step.status)).toEqual(Array(9).fill(200));
     expect(json.audit.url).toBe(json.app);
     expect(json.audit.sample).toEqual({ type: 'invoice.created', from: 'the first event of flow payment' }); // the flow's own first event
+    // The example app runs in-process: the audit sees the work it did, not only its answers.
+    expect(json.audit.checks.find((check) => check.name === 'duplicate')).toMatchObject({ detail: 'answered 200 then 200; did the work once' });
     expect(json.audit.checks.map((check) => [check.name, check.ok])).toEqual(
       ['signed', 'unsigned', 'wrong-secret', 'stale', 'tampered', 'duplicate', 'timely'].map((name) => [name, true]),
     );

@@ -28,6 +28,7 @@ describe('a missing option', () => {
   it("is 'url is required', not a TypeError from inside", async () => {
     expect(await usage(untyped(api.deliverFlow, { flow: 'payment', secret }))).toEqual({ message: 'url is required', hint: "e.g. url: 'http://localhost:4242/webhook'" });
     expect((await usage(untyped(api.auditHandler, { url }))).message).toBe('secret is required');
+    expect((await usage(untyped(api.auditHandler, { url, secret, processed: 1 }))).message).toBe('processed must be a function, not a number');
     expect((await usage(untyped(api.triggerFlow, { url }))).message).toBe('flow is required');
     expect((await usage(untyped(api.startListener, {}))).message).toBe('url is required');
     expect((await usage(untyped(api.replay, { url, secret }))).message).toBe('file is required');

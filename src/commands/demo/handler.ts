@@ -21,14 +21,17 @@ export async function run(ctx: Context): Promise<void> {
   ctx.out.secret(secret);
   const seed = randomSeed();
   const apiVersion = SDK_API_VERSION;
-  const app = await startWebhookApp({ secret, log: (line) => ctx.out.debug(`example app: ${line}`) });
+  // The app runs here, so the audit can see the work it did per event id, not only its answers.
+  const work = new Map<string, number>();
+  const onProcess = (id: string) => void work.set(id, (work.get(id) ?? 0) + 1);
+  const app = await startWebhookApp({ secret, log: (line) => ctx.out.debug(`example app: ${line}`), onProcess });
   const settings = { url: new URL(app.url), secret, apiVersion, seed, signal: ctx.signal };
 
   let report, audit;
   try {
     ctx.out.debug(`example app listening at ${app.url}`);
     report = await runOfflineFlow({ ...settings, flow });
-    audit = await runAudit({ ...settings, sample: flowAuditSample(flow, settings) });
+    audit = await runAudit({ ...settings, sample: flowAuditSample(flow, settings), processed: async (id) => work.get(id) ?? 0 });
   } finally {
     await app.close();
   }
