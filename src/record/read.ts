@@ -17,6 +17,8 @@ import { lineText, MAX_EVENT_BYTES, parseRecordingLine, RECORDING_VERSION } from
 export interface RecordingEntry {
   id: string;
   type: string;
+  /** The event's own livemode: a replay recorded with --record keeps --live's rule. */
+  livemode: boolean;
   /** 1-based line number in the file. */
   line: number;
   /** Where the line's bytes start, and how many there are (newline excluded). */
@@ -142,7 +144,7 @@ export async function readRecording(file: string, cwd: string): Promise<Recordin
     let run = runs.get(event.run);
     if (run === undefined) runs.set(event.run, (run = runs.size));
     // Runs apart by 2^32 arrivals; a line without seq keeps its place in the file.
-    lines.push({ id: event.id, type, line, offset, length: bytes.length, hash: digest(bytes), order: run * 2 ** 32 + (event.seq ?? lines.length) });
+    lines.push({ id: event.id, type, livemode: event.livemode, line, offset, length: bytes.length, hash: digest(bytes), order: run * 2 ** 32 + (event.seq ?? lines.length) });
   }
   lines.sort((a, b) => a.order - b.order || a.line - b.line);
   const entries: RecordingEntry[] = [];

@@ -86,7 +86,7 @@ export async function runReplay({ recording, entries, ...options }: ReplayRunOpt
   const events = {
     take: async (index: number) => {
       const entry = entries[index]!;
-      return { id: entry.id, type: entry.type, body: await reader.body(entry) };
+      return { id: entry.id, type: entry.type, body: await reader.body(entry), livemode: entry.livemode };
     },
   };
   const source: EventSource = () => events;

@@ -20,9 +20,10 @@ export function renderReplayStart(out: Output, settings: { count: number; shown:
 }
 
 /** What would be sent, in order, as a table (or the JSON object). */
-export function renderReplayPreview(out: Output, preview: ReplayPreview): void {
+export function renderReplayPreview(out: Output, preview: ReplayPreview & { record?: string }): void {
   if (out.json) return out.data(preview);
   out.line(`POST ${preview.forwardTo}, re-signed, ${preview.copies === 2 ? 'each twice' : 'one at a time'}:`);
   out.line(table(['#', 'event', 'evt id', 'line'], preview.events.map((event, i) => [String(i + 1), shown(event.type), shown(event.id), String(event.line)])));
   out.line(out.c.dim(`dry run: nothing sent${preview.seed === undefined ? '' : ` (shuffled with --seed ${preview.seed})`}`));
+  if (preview.record !== undefined) out.line(out.c.dim(`# every delivery is appended to ${preview.record} (--record)`));
 }

@@ -2,11 +2,13 @@
  * `trigger-flow --offline --record FILE`, end to end: with no account, a recording of what was sent and what the
  * app answered, in the live format (run and seq, Stripe's headers without the signature, 0600, no secret), that
  * `replay` sends again; a run interrupted by Ctrl+C keeps what it sent, the delivery in flight as interrupted.
+ * `replay --record` records what a replay sent, under the same rules (livemode only with --live).
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWebhookApp } from '../../src/demo/app.js';
+import { recordingLine } from '../../src/record/format.js';
 import { startApp } from '../support/app.js';
 import { runCli, sandbox } from '../support/cli.js';
 import { readRecording } from '../support/recording.js';
@@ -124,5 +126,44 @@ describe('trigger-flow --offline --record', () => {
     expect(missing.stderr.split('\n')[0]).toMatch(/^error --record .*no\/dir\/x\.ndjson: the directory .* does not exist$/);
     expect(app.requests).toHaveLength(0);
     expect(readdirSync(box.cwd)).toEqual([]);
+  });
+});
+
+describe('replay --record', () => {
+  it('records what the replay sent and how the app answered this time, in a new run; livemode events only with --live', async () => {
+    const box = sandbox();
+    const body = (id: string, livemode: boolean) => `${JSON.stringify({ id, object: 'event', type: 'customer.created', livemode, data: { object: { id: 'cus_1', object: 'customer' } } }, null, 2)}`;
+    const source = [body('evt_1TestReplayRecord000001', false), body('evt_1TestReplayRecord000002', true)];
+    writeFileSync(join(box.cwd, 'in.ndjson'), source.map((event, seq) => recordingLine({ run: 'aaaaaaaa', seq, receivedAt: Date.now(), body: event, headers: STRIPE_HEADERS, answer: { status: 500, ms: 1 } })).join(''));
+    const app = await startApp({ answer: (request) => ({ status: request.event?.id.endsWith('1') ? 200 : 202 }) });
+    closers.push(app.close);
+
+    const result = await runCli(['replay', 'in.ndjson', '-f', app.url(), '--record', 'out.ndjson', '--json'], { box, env });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, record: { path: join(box.cwd, 'out.ndjson'), recorded: 1, livemodeSkipped: 1, notRecorded: 0 } });
+    const [first, ...rest] = readRecording(join(box.cwd, 'out.ndjson'));
+    expect(rest).toEqual([]);
+    expect(first).toMatchObject({ id: 'evt_1TestReplayRecord000001', body: source[0], seq: 0, headers: STRIPE_HEADERS, answer: { status: 200 } });
+    expect(first!.run).not.toBe('aaaaaaaa');
+
+    const live = await runCli(['replay', 'in.ndjson', '-f', app.url(), '--record', 'live.ndjson', '--live'], { box, env });
+    expect(live.exitCode, live.stderr).toBe(0);
+    expect(readRecording(join(box.cwd, 'live.ndjson')).map((event) => [event.id, event.livemode, event.answer.status])).toEqual([
+      ['evt_1TestReplayRecord000001', false, 200],
+      ['evt_1TestReplayRecord000002', true, 202],
+    ]);
+    expect(readFileSync(join(box.cwd, 'live.ndjson'), 'utf8')).not.toContain(secret);
+  });
+
+  it('refuses to record into the recording it replays, and --live without --record (exit 2, nothing sent)', async () => {
+    const box = sandbox();
+    writeFileSync(join(box.cwd, 'in.ndjson'), recordingLine({ receivedAt: Date.now(), body: JSON.stringify({ id: 'evt_1TestReplayRecord000003', object: 'event', type: 'customer.created' }), headers: {}, answer: { status: 200, ms: 1 } }));
+    const app = await startApp();
+    closers.push(app.close);
+    const same = await runCli(['replay', 'in.ndjson', '-f', app.url(), '--record', './in.ndjson'], { box, env });
+    expect([same.exitCode, same.stderr.split('\n')[0]]).toEqual([2, 'error --record ./in.ndjson is the recording being replayed']);
+    const live = await runCli(['replay', 'in.ndjson', '-f', app.url(), '--live'], { box, env });
+    expect([live.exitCode, live.stderr.split('\n')[0]]).toEqual([2, 'error --live works only with --record']);
+    expect(app.requests).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 /** `replay`'s options, arguments and help; its handler (./handler.ts) gets the option type inferred here. */
 import { Command, Option } from '@commander-js/extra-typings';
-import { auditOption, docsPages, envFileAlias, examples, integerOption, relayOptions, withDotenv, type OptionsOf, type Start } from '../options.js';
+import { auditOption, docsPages, envFileAlias, examples, integerOption, recordOptions, relayOptions, withDotenv, type OptionsOf, type Start } from '../options.js';
 
 const replayDefinition = () =>
   new Command('replay')
@@ -18,6 +18,8 @@ const replayDefinition = () =>
     .option('--continue-on-error', 'send the remaining events after a failure')
     .addOption(relayOptions.forwardTimeout())
     .addOption(auditOption('copies of the first event sent'))
+    .addOption(recordOptions.record())
+    .addOption(recordOptions.live())
     .option('--dry-run', 'list what would be sent, in order, and send nothing (no secret needed)')
     .addHelpText(
       'after',
@@ -26,6 +28,7 @@ const replayDefinition = () =>
         "stripe-hooks replay events.ndjson --only 'invoice.*,charge.refunded' --since evt_1QabcXYZ",
         'stripe-hooks replay events.ndjson --duplicate --shuffle --seed 7 --json',
         'stripe-hooks replay events.ndjson --dry-run',
+        'stripe-hooks replay events.ndjson --record again.ndjson   # what was sent and how the app answered this time',
         'stripe-hooks trigger-flow --file events.ndjson --offline   # fresh events of the recorded types',
       ),
     )

@@ -10,15 +10,12 @@ import type { Context } from '../../context.js';
 import type { TriggerFlowCommandOptions } from './definition.js';
 import type { Flow } from '../../flows/types.js';
 import { flowAuditSample, runAudit } from '../../offline/audit.js';
-import { withRecording } from '../../record/policy.js';
-import { openRecorder } from '../../record/writer.js';
 import { pendingSecret, signingSecret } from '../../offline/secret.js';
 import { offlinePreview } from '../../run/offline-preview.js';
 import { plannedDeliveries, runOfflineFlow } from '../../run/offline-runner.js';
 import { offlineSettings } from '../../run/offline-settings.js';
 import { runFailure } from '../../run/outcome.js';
-import type { FlowReport } from '../../run/report.js';
-import { recordingOnScreen, renderRecordSummary } from '../../ui/listen.js';
+import { openRunRecording, sendRecorded } from '../recording.js';
 import { warnSecretFlag } from '../../ui/secret-flag.js';
 import { progressBar, renderOfflineReports, renderPreview, showSigningSecret } from '../../ui/trigger-flow-offline.js';
 
@@ -39,35 +36,24 @@ export async function runOffline(flow: Flow, options: TriggerFlowCommandOptions,
   const secret = await signing.settle();
   showSigningSecret(ctx.out, secret);
   const settings = { url, secret: secret.value, apiVersion, seed, timeoutMs: Math.min(options.stepTimeout, options.forwardTimeout), signal: ctx.signal };
-  // Opened before anything is sent: a bad path is a usage error first. The signing secret is never written.
-  const recorder = recordPath === undefined ? undefined : openRecorder(recordPath, { live: Boolean(options.live), secrets: [secret.value, ctx.apiKey] });
-  const recording = recorder && { recorder, onNotice: recordingOnScreen(ctx.out, recorder, Boolean(options.live)) };
+  const recording = openRunRecording(recordPath, { live: options.live, secret: secret.value }, ctx);
   const progress = await progressBar(ctx.out, plannedDeliveries({ flow, repeat, duplicate: options.duplicate }));
-  let report: FlowReport;
-  try {
-    report = await withRecording(recording, (record) =>
-      runOfflineFlow({
-        ...settings,
-        flow,
-        duplicate: Boolean(options.duplicate),
-        shuffle: Boolean(options.shuffle),
-        repeat,
-        concurrency: options.concurrency ?? 1,
-        continueOnError: Boolean(options.continueOnError),
-        onProgress: progress.update,
-        record,
-      }),
-    );
-  } catch (error) {
-    progress.stop();
-    // Interrupted (Ctrl+C), the recording keeps what was sent and answered: say where, as a finished run does.
-    if (recorder) renderRecordSummary(ctx.out, recorder.summary());
-    throw error;
-  }
-  progress.stop();
+  const report = await sendRecorded(recording, ctx, progress, (record) =>
+    runOfflineFlow({
+      ...settings,
+      flow,
+      duplicate: Boolean(options.duplicate),
+      shuffle: Boolean(options.shuffle),
+      repeat,
+      concurrency: options.concurrency ?? 1,
+      continueOnError: Boolean(options.continueOnError),
+      onProgress: progress.update,
+      record,
+    }),
+  );
   const audit = options.audit ? await runAudit({ ...settings, sample: flowAuditSample(flow, settings) }) : undefined;
 
-  renderOfflineReports(ctx.out, report, audit, seed, recorder?.summary()); // closed by now
+  renderOfflineReports(ctx.out, report, audit, seed, recording?.recorder.summary()); // closed by now
   const failure = runFailure(report, { audit, seed, secret: signingSecret(secret), forwardTo: url.href });
   if (failure) throw failure;
 }
