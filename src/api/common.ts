@@ -14,6 +14,21 @@ import { LIBRARY_NAMES } from '../lib/option-name.js';
 import { parseApiBase } from '../lib/option-values.js';
 import { refuseApiKey } from '../lib/secrets.js';
 import type { FlowInput } from './options.js';
+import { resolve } from 'node:path';
+import type { RunRecording } from '../record/policy.js';
+import { openRecorder } from '../record/writer.js';
+
+/**
+ * The library's `record` for a run that sends the events itself (deliverFlow, replay): opened, relative to the cwd,
+ * before anything is sent; the secret it signs with (and STRIPE_API_KEY) never written. What was left out is
+ * counted in the report's `record`, not told one by one.
+ */
+export function libraryRecording(path: string | undefined, options: { live?: boolean; secret: string }): RunRecording | undefined {
+  if (path === undefined) return undefined;
+  const secrets = [options.secret, process.env.STRIPE_API_KEY];
+  const recorder = openRecorder(resolve(process.cwd(), path), { live: Boolean(options.live), secrets, option: LIBRARY_NAMES.record });
+  return { recorder, onNotice: () => {} };
+}
 
 /** Never aborted: for calls given no signal. */
 const NO_SIGNAL = new AbortController().signal;

@@ -7,7 +7,8 @@ import { synthesizeFlow } from '../offline/synthesize.js';
 import { runOfflineFlow } from '../run/offline-runner.js';
 import { offlineSettings, storySettings } from '../run/offline-settings.js';
 import { reportJson, type FlowReport } from '../run/report.js';
-import { interruptible, requireSecret, resolveFlowInput } from './common.js';
+import { interruptible, libraryRecording, requireSecret, resolveFlowInput } from './common.js';
+import { withRecording } from '../record/policy.js';
 import type { AuditHandlerOptions, DeliverFlowOptions, SynthesizeEventsOptions } from './options.js';
 import { checkOptions } from './check.js';
 import { RULES } from './rules.js';
@@ -19,10 +20,13 @@ export function deliverFlow(options: DeliverFlowOptions): Promise<FlowReport> {
   return interruptible(options.signal, async () => {
     const flow = await resolveFlowInput(options.flow);
     const settings = offlineSettings({ forwardTo: options.url, seed: options.seed, apiVersion: options.apiVersion });
-    const report = await runOfflineFlow({
+    const secret = requireSecret(options.secret);
+    const recording = libraryRecording(options.record, { secret });
+    const report = await withRecording(recording, (record) => runOfflineFlow({
       ...settings,
       flow,
-      secret: requireSecret(options.secret),
+      secret,
+      record,
       duplicate: Boolean(options.duplicate),
       shuffle: Boolean(options.shuffle),
       repeat: options.repeat ?? 1,
@@ -30,8 +34,8 @@ export function deliverFlow(options: DeliverFlowOptions): Promise<FlowReport> {
       continueOnError: Boolean(options.continueOnError),
       timeoutMs: options.timeoutMs,
       signal: options.signal,
-    });
-    return reportJson(report, settings.seed);
+    }));
+    return reportJson({ ...report, ...(recording && { record: recording.recorder.summary() }) }, settings.seed);
   });
 }
 

@@ -49,6 +49,8 @@ export interface DeliverFlowOptions extends Abortable {
   apiVersion?: string;
   /** Per-delivery limit in ms, 1 to 30,000 (default 30,000, Stripe's). */
   timeoutMs?: number;
+  /** Append every event sent and the app's answer to this NDJSON file (relative to the cwd; created 0600): a recording `replay` sends again. */
+  record?: string;
 }
 
 export interface AuditHandlerOptions extends Abortable {
@@ -101,6 +103,10 @@ export interface ReplayOptions extends Abortable {
   seed?: number;
   continueOnError?: boolean;
   timeoutMs?: number;
+  /** Append what this replay sent and the app's answers to another recording (relative to the cwd; created 0600). */
+  record?: string;
+  /** With `record`: record livemode events too (live customer data; left out by default). */
+  live?: boolean;
 }
 
 export interface RegisterEndpointOptions extends Abortable, StripeAccess {

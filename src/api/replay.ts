@@ -1,10 +1,13 @@
 /** The library's replay: a recording re-signed and re-sent, over the core `stripe-hooks replay` runs. */
-import { option } from '../lib/option-name.js';
+import { resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import { LIBRARY_NAMES, option } from '../lib/option-name.js';
+import { withRecording } from '../record/policy.js';
 import { readRecording } from '../record/read.js';
 import { offlineSettings } from '../run/offline-settings.js';
 import { reportJson, type FlowReport } from '../run/report.js';
 import { runReplay, selectEvents } from '../run/replay.js';
-import { interruptible, requireSecret } from './common.js';
+import { interruptible, libraryRecording, requireSecret } from './common.js';
 import type { ReplayOptions } from './options.js';
 import { checkOptions } from './check.js';
 import { RULES } from './rules.js';
@@ -17,9 +20,14 @@ export function replay(options: ReplayOptions): Promise<FlowReport> {
     const recording = await readRecording(options.file, process.cwd());
     const entries = selectEvents(recording, { only: options.only, since: options.since }, { only: option('only'), since: option('since') });
     const shuffle = Boolean(options.shuffle);
-    const report = await runReplay({
+    if (options.record !== undefined && resolve(options.record) === recording.path) {
+      throw new UsageError(`${LIBRARY_NAMES.record.given(options.record)} is the recording being replayed`, { hint: `name another file, e.g. ${LIBRARY_NAMES.record.example('again.ndjson')}` });
+    }
+    const recorded = libraryRecording(options.record, { live: options.live, secret });
+    const report = await withRecording(recorded, (record) => runReplay({
       url: settings.url,
       secret,
+      record,
       seed: settings.seed,
       recording,
       entries,
@@ -28,8 +36,8 @@ export function replay(options: ReplayOptions): Promise<FlowReport> {
       continueOnError: Boolean(options.continueOnError),
       timeoutMs: options.timeoutMs,
       signal: options.signal,
-    });
+    }));
     // As the CLI: the seed is stated only when it chose an order.
-    return reportJson(report, shuffle ? settings.seed : undefined);
+    return reportJson({ ...report, ...(recorded && { record: recorded.recorder.summary() }) }, shuffle ? settings.seed : undefined);
   });
 }

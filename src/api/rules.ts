@@ -33,6 +33,7 @@ export const RULES = {
     apiVersion,
     timeoutMs,
     signal,
+    record: text('events.ndjson', true),
   } satisfies Rules<Options.DeliverFlowOptions>,
   auditHandler: { url, secret, flow, seed, apiVersion, timeoutMs, signal, processed: callback('(id) => work.count(id)') } satisfies Rules<Options.AuditHandlerOptions>,
   triggerFlow: {
@@ -63,6 +64,8 @@ export const RULES = {
     continueOnError: boolean,
     timeoutMs,
     signal,
+    record: text('again.ndjson', true),
+    live: boolean,
   } satisfies Rules<Options.ReplayOptions>,
   registerEndpoint: {
     url: required(httpUrl('https://app.example.com/webhook')),

@@ -1,3 +1,4 @@
+import type { RecordSummary } from '../record/writer.js';
 import type { FailureClass } from '../delivery/engine.js';
 
 /**
@@ -63,6 +64,8 @@ export interface FlowReport {
   burst?: BurstStats;
   /** The seed that reproduces an offline run (and a replay's --shuffle order). */
   seed?: number;
+  /** What the recording kept, when the run recorded (the library's `record`). */
+  record?: RecordSummary;
 }
 
 /** The `--json` document (and the library's report): exactly these fields, in this order, whatever else a report carries. */
@@ -91,5 +94,6 @@ export function reportJson(report: FlowReport, seed = report.seed): FlowReport {
     })),
     ...(report.burst ? { burst: report.burst } : {}),
     ...(seed === undefined ? {} : { seed }),
+    ...(report.record ? { record: report.record } : {}),
   };
 }

@@ -4,7 +4,7 @@
  * receiver that verifies every delivery with the SDK's constructEvent, and the same runs
  * through the built CLI to check that both give the same report.
  */
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +48,23 @@ describe('deliverFlow', () => {
     const printed = JSON.parse(cli.stdout) as FlowReport;
     expect(Object.keys(report)).toEqual(Object.keys(printed));
     expect(withoutTimings(report)).toEqual(withoutTimings(printed));
+  });
+
+  it('record: keeps what was sent and the answers, as the CLI does; replay({ record }) sends it again and records that run too', async () => {
+    const { url, deliveries } = await app();
+    const dir = tempDir();
+    const file = join(dir, 'sent.ndjson');
+    const report = await deliverFlow({ flow: 'invoice', url, secret, seed: 3, record: file });
+    expect(report.record).toEqual({ path: file, recorded: report.steps.length, livemodeSkipped: 0, notRecorded: 0 });
+    expect(Object.keys(report).at(-1)).toBe('record');
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { seq: number; event: string; answer: { status: number } });
+    expect(lines.map((line) => [line.seq, JSON.parse(line.event).id, line.answer.status])).toEqual(report.steps.map((step, i) => [i, step.eventId, 200]));
+    expect(readFileSync(file, 'utf8')).not.toContain(secret);
+
+    const again = await replay({ file, url, secret, record: join(dir, 'again.ndjson') });
+    expect(again).toMatchObject({ ok: true, record: { path: join(dir, 'again.ndjson'), recorded: report.steps.length } });
+    expect(deliveries.slice(report.steps.length).map((d) => d.rawBody)).toEqual(lines.map((line) => line.event));
+    expect(await rejection(replay({ file, url, secret, record: file }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE', message: `record: '${file}' is the recording being replayed` });
   });
 
   it('takes a flow object, with duplicates and a burst', async () => {
