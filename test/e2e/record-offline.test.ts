@@ -112,6 +112,25 @@ describe('trigger-flow --offline --record', () => {
     expect(dry.exitCode, dry.stderr).toBe(0);
   });
 
+  it('kill -9 mid-burst: every whole line parses, each the body the app received, and replay reads the file', async () => {
+    const app = await startApp();
+    closers.push(app.close);
+    const box = sandbox();
+    const path = join(box.cwd, 'x.ndjson');
+    const cli = startCli(['trigger-flow', 'payment', '--offline', '-f', app.url(), '--repeat', '2000', '--concurrency', '8', '--record', 'x.ndjson'], { box, env });
+    await app.waitFor(() => app.requests.length >= 300);
+    cli.child.kill('SIGKILL');
+    expect((await cli.child).signal).toBe('SIGKILL');
+    const recorded = readRecording(path, { cutLast: true }); // a write cut by the kill may leave its last line short
+    expect(recorded.length).toBeGreaterThan(0);
+    expect(recorded.length).toBeLessThan(2000 * 9); // it was cut mid-run
+    const received = new Map(app.requests.map((request) => [request.event?.id, request.rawBody]));
+    for (const event of recorded) expect(event.body).toBe(received.get(event.id));
+    const dry = await runCli(['replay', 'x.ndjson', '--dry-run', '--json'], { box });
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect((JSON.parse(dry.stdout) as { events: unknown[] }).events).toHaveLength(recorded.length);
+  });
+
   it('--dry-run says where it would record and creates nothing; a bad path is refused before anything is sent', async () => {
     const box = sandbox();
     const human = await runCli(['trigger-flow', 'payment', '--offline', '--dry-run', '--record', 'x.ndjson'], { box, env });
