@@ -26,7 +26,7 @@ export function interfaceFields(source, name) {
     }
   }
   return fields
-    .map((f) => ({ ...f, type: f.type.replace(/;$/, '').replace(/^\| /, '').trim() }))
+    .map((f) => ({ ...f, type: f.type.replace(/;$/, '').trim().replace(/^\| /, '') }))
     .filter((f) => f.type !== 'void')
     .map((f) => ({ ...f, nullable: /(^|\| )null( \||$)/.test(f.type) }));
 }
