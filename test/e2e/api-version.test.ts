@@ -15,7 +15,7 @@ import { receiversPerTest, type Delivery } from '../support/receiver.js';
 const secret = 'whsec_apiVersionSecret0123456789abcdef';
 type Event = NonNullable<Delivery['event']>;
 type Obj = Record<string, unknown>;
-const objectOf = (event: Event) => (event as { data: { object: Obj } }).data.object;
+const objectOf = (event: Event) => (event as unknown as { data: { object: Obj } }).data.object;
 const isId = (value: unknown, prefix: string) => typeof value === 'string' && value.startsWith(`${prefix}_`);
 
 /** Written against 2022-08-01 (as Stripe's fixed-price subscription sample reads an invoice): 500 when a field it reads is not there. */

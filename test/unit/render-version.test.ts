@@ -26,10 +26,11 @@ describe('rendering', () => {
 
   it('2020-08-27: basil fields are gone, the older ones agree with the story', () => {
     const events = synthesizeFlow(['invoice.paid', 'customer.subscription.updated', 'payment_intent.succeeded', 'charge.succeeded'], { apiVersion: '2020-08-27', shape: '2020-08-27', seed: 3, now: 1_800_000_000 });
-    const [invoice, subscription, intent, charge] = events.map((e) => e.data.object as unknown as Record<string, any>);
+    type Rendered = Record<string, unknown> & { items: { data: object[] }; charges: { data: object[] } };
+    const [invoice, subscription, intent, charge] = events.map((e) => e.data.object as unknown as Rendered);
     expect(invoice).not.toHaveProperty('parent');
     expect(invoice).toMatchObject({ subscription: subscription!.id, payment_intent: intent!.id, charge: charge!.id, paid: true });
-    expect(subscription!.current_period_end).toBeGreaterThan(subscription!.current_period_start);
+    expect(subscription!.current_period_end).toBeGreaterThan(subscription!.current_period_start as number);
     expect(subscription!.items.data[0]).not.toHaveProperty('current_period_end');
     expect(intent!.charges.data[0]).toMatchObject({ id: charge!.id, status: 'succeeded' });
     expect(charge!.refunds).toMatchObject({ object: 'list', data: [] });
