@@ -109,6 +109,15 @@ describe('offline events in the app API version', () => {
     expect((await deliverFlow({ flow: 'invoice', url: old.url, secret, seed: 7, apiVersion: '2022-08-01' })).ok).toBe(true);
   });
 
+  it('the human report says which version and why, and the shape taken when it differs', async () => {
+    const { url } = await appToday();
+    const known = await runCli(['trigger-flow', 'invoice', '--offline', '--seed', '7', '--forward-to', url, '--api-version', '2026-10-28.endive'], { env });
+    expect(known.exitCode, known.stderr).toBe(0);
+    expect(known.stdout).toContain('api version: 2026-10-28.endive (flag)\n');
+    const unknown = await runCli(['trigger-flow', 'invoice', '--offline', '--seed', '7', '--forward-to', url, '--api-version', '2099-01-01'], { env });
+    expect(unknown.stdout).toContain('api version: 2099-01-01 (flag), objects shaped as 2026-10-28.endive');
+  });
+
   it('an unknown version warns, takes the nearest known shape before it, and the report names both', async () => {
     const { url } = await appToday();
     const { cli, report } = await run(['invoice', '--forward-to', url, '--api-version', '2025-05-01.basil']);
