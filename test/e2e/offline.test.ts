@@ -50,6 +50,7 @@ interface OfflineJson {
   steps: { event: string; eventId: string }[];
   burst: { count: number; failures: number; latency: { p50: number; max: number } };
   audit: { ok: boolean; checks: { name: string; ok: boolean }[] };
+  apiVersion: { version: string; reason: string; shape: string };
   events: [OfflineEvent, ...OfflineEvent[]];
 }
 interface OfflineEvent {
