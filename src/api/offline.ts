@@ -17,10 +17,11 @@ export function deliverFlow(options: DeliverFlowOptions): Promise<FlowReport> {
   checkOptions('deliverFlow', options, RULES.deliverFlow);
   return interruptible(options.signal, async () => {
     const flow = await resolveFlowInput(options.flow);
-    const settings = offlineSettings({ forwardTo: options.url, seed: options.seed, apiVersion: options.apiVersion });
+    const settings = offlineSettings({ forwardTo: options.url, seed: options.seed, apiVersion: options.apiVersion, flowApiVersion: flow.apiVersion, cwd: process.cwd() });
     const report = await runOfflineFlow({
       ...settings,
       flow,
+      version: settings.version,
       secret: requireSecret(options.secret),
       duplicate: Boolean(options.duplicate),
       shuffle: Boolean(options.shuffle),
@@ -37,9 +38,9 @@ export function deliverFlow(options: DeliverFlowOptions): Promise<FlowReport> {
 export function auditHandler(options: AuditHandlerOptions): Promise<AuditReport> {
   checkOptions('auditHandler', options, RULES.auditHandler);
   return interruptible(options.signal, async () => {
-    const settings = offlineSettings({ forwardTo: options.url, seed: options.seed, apiVersion: options.apiVersion });
-    const secret = requireSecret(options.secret);
     const flow = options.flow === undefined ? undefined : await resolveFlowInput(options.flow);
+    const settings = offlineSettings({ forwardTo: options.url, seed: options.seed, apiVersion: options.apiVersion, flowApiVersion: flow?.apiVersion, cwd: process.cwd() });
+    const secret = requireSecret(options.secret);
     // The flow's first event, synthesized: the audit sends copies of it (fresh ids) instead of a payment_intent.succeeded.
     const sample = flow && (synthesizeFlow([flow.steps[0]!.event], { ...settings, now: unixNow() })[0] as unknown as AuditSample);
     return runAudit({ ...settings, secret, sample, timeoutMs: options.timeoutMs, signal: options.signal, urlOption: LIBRARY_NAMES.url.name });
@@ -49,7 +50,7 @@ export function auditHandler(options: AuditHandlerOptions): Promise<AuditReport>
 export async function synthesizeEvents(options: SynthesizeEventsOptions): Promise<Stripe.Event[]> {
   checkOptions('synthesizeEvents', options, RULES.synthesizeEvents);
   const flow = await resolveFlowInput(options.flow);
-  const { seed, apiVersion } = storySettings(options);
+  const { seed, apiVersion, shape } = storySettings({ ...options, flowApiVersion: flow.apiVersion, cwd: process.cwd() });
   // Types the models do not know get Stripe's envelope with a generic object: typed as Stripe.Event all the same.
-  return synthesizeFlow(flow.steps.map((step) => step.event), { seed, apiVersion, now: options.now ?? unixNow() }) as Stripe.Event[];
+  return synthesizeFlow(flow.steps.map((step) => step.event), { seed, apiVersion, shape, now: options.now ?? unixNow() }) as Stripe.Event[];
 }

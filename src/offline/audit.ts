@@ -39,6 +39,8 @@ export interface AuditOptions {
   secret: string;
   /** `api_version` of the synthesized sample (the SDK's pinned one by default). */
   apiVersion?: string;
+  /** The known version the sample's object is shaped as; the SDK's own by default. */
+  shape?: string;
   seed: number;
   /**
    * An event to audit with (a replay's recorded one) instead of a synthesized payment_intent.succeeded:
@@ -116,7 +118,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     const seed = { seed: options.seed, instance: instance++ };
     const event: AuditSample = options.sample
       ? { ...options.sample, id: createRandom(instanceSeed(seed.seed, seed.instance)).id('evt') }
-      : (synthesizeFlow(['payment_intent.succeeded'], { apiVersion: options.apiVersion ?? SDK_API_VERSION, ...seed, now: Math.floor(Date.now() / 1000) })[0] as unknown as AuditSample);
+      : (synthesizeFlow(['payment_intent.succeeded'], { apiVersion: options.apiVersion ?? SDK_API_VERSION, shape: options.shape, ...seed, now: Math.floor(Date.now() / 1000) })[0] as unknown as AuditSample);
     return { event, body: eventBody(event) };
   };
   const answers: Answer[] = [];

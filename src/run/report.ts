@@ -63,6 +63,8 @@ export interface FlowReport {
   burst?: BurstStats;
   /** The seed that reproduces an offline run (and a replay's --shuffle order). */
   seed?: number;
+  /** An offline run's API version, why (`flag`, `flow file`, `app's stripe@X`, `default`) and the known shape its objects took. */
+  apiVersion?: { version: string; reason: string; shape: string; warning?: string };
 }
 
 /** The `--json` document (and the library's report): exactly these fields, in this order, whatever else a report carries. */
@@ -91,5 +93,6 @@ export function reportJson(report: FlowReport, seed = report.seed): FlowReport {
     })),
     ...(report.burst ? { burst: report.burst } : {}),
     ...(seed === undefined ? {} : { seed }),
+    ...(report.apiVersion ? { apiVersion: report.apiVersion } : {}),
   };
 }
