@@ -10,7 +10,7 @@ const unusedVars = ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_',
 export default defineConfig(
   // examples/ are separate projects (own dependencies); their TypeScript tests are outside the type-aware program.
   // action/dist/ is generated (npm run build:action).
-  { ignores: ['dist/', 'action/dist/', '.bench/', 'node_modules/', 'coverage/', 'examples/**/*.ts'] },
+  { ignores: ['dist/', 'action/dist/', '.bench/', 'node_modules/', 'coverage/', '.cache/', 'examples/**/*.ts'] },
   js.configs.recommended,
   {
     rules: {

@@ -19,12 +19,13 @@ export function deliverFlow(options: DeliverFlowOptions): Promise<FlowReport> {
   checkOptions('deliverFlow', options, RULES.deliverFlow);
   return interruptible(options.signal, async () => {
     const flow = await resolveFlowInput(options.flow);
-    const settings = offlineSettings({ forwardTo: options.url, seed: options.seed, apiVersion: options.apiVersion });
+    const settings = offlineSettings({ forwardTo: options.url, seed: options.seed, apiVersion: options.apiVersion, flowApiVersion: flow.apiVersion, cwd: process.cwd() });
     const secret = requireSecret(options.secret);
     const recording = libraryRecording(options.record, { secret });
     const report = await withRecording(recording, (record) => runOfflineFlow({
       ...settings,
       flow,
+      version: settings.version,
       secret,
       record,
       duplicate: Boolean(options.duplicate),
@@ -42,9 +43,9 @@ export function deliverFlow(options: DeliverFlowOptions): Promise<FlowReport> {
 export function auditHandler(options: AuditHandlerOptions): Promise<AuditReport> {
   checkOptions('auditHandler', options, RULES.auditHandler);
   return interruptible(options.signal, async () => {
-    const settings = offlineSettings({ forwardTo: options.url, seed: options.seed, apiVersion: options.apiVersion });
-    const secret = requireSecret(options.secret);
     const flow = options.flow === undefined ? undefined : await resolveFlowInput(options.flow);
+    const settings = offlineSettings({ forwardTo: options.url, seed: options.seed, apiVersion: options.apiVersion, flowApiVersion: flow?.apiVersion, cwd: process.cwd() });
+    const secret = requireSecret(options.secret);
     // The flow's first event, synthesized: the audit sends copies of it (fresh ids) instead of a payment_intent.succeeded.
     const sample = flow && flowAuditSample(flow, settings);
     const processed = options.processed && countOf(options.processed);
@@ -67,7 +68,7 @@ function countOf(processed: NonNullable<AuditHandlerOptions['processed']>): (eve
 export async function synthesizeEvents(options: SynthesizeEventsOptions): Promise<Stripe.Event[]> {
   checkOptions('synthesizeEvents', options, RULES.synthesizeEvents);
   const flow = await resolveFlowInput(options.flow);
-  const { seed, apiVersion } = storySettings(options);
+  const { seed, apiVersion, shape } = storySettings({ ...options, flowApiVersion: flow.apiVersion, cwd: process.cwd() });
   // Types the models do not know get Stripe's envelope with a generic object: typed as Stripe.Event all the same.
-  return synthesizeFlow(flow.steps.map((step) => step.event), { seed, apiVersion, now: options.now ?? unixNow() }) as Stripe.Event[];
+  return synthesizeFlow(flow.steps.map((step) => step.event), { seed, apiVersion, shape, now: options.now ?? unixNow() }) as Stripe.Event[];
 }

@@ -45,7 +45,11 @@ export interface DeliverFlowOptions extends Abortable {
   concurrency?: number;
   /** Keep going after a failed step. */
   continueOnError?: boolean;
-  /** The events' api_version; the SDK's pinned version by default. */
+  /**
+   * The API version the app is pinned to: the events carry it and their objects take its shape. By default a flow
+   * file's `apiVersion:`, else the one the stripe package in the cwd's node_modules pins, else the SDK's; the
+   * report's `apiVersion` says which and why.
+   */
   apiVersion?: string;
   /** Per-delivery limit in ms, 1 to 30,000 (default 30,000, Stripe's). */
   timeoutMs?: number;

@@ -22,6 +22,8 @@ export interface Flow {
   name: string;
   description: string;
   steps: FlowStep[];
+  /** A flow file's `apiVersion:`: the API version its app is pinned to (offline events take its shape). */
+  apiVersion?: string;
   /** Where the flow came from: "built-in", or the file it was read from. */
   source: string;
   /**

@@ -27,7 +27,9 @@ export class FlowShapeError extends Error {
 
 const FLOW_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const STEP_KEYS = ['event', 'trigger', 'observe', 'override', 'add', 'remove', 'timeout'] as const;
-const FLOW_KEYS = ['name', 'description', 'steps'] as const;
+const FLOW_KEYS = ['name', 'description', 'apiVersion', 'steps'] as const;
+/** A flow file's `apiVersion:` (the app's pinned Stripe API version): a date, optionally with a release name. */
+const FLOW_API_VERSION = /^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/;
 // `stripe trigger --override customer:name=Bob`, `--add payment_intent:"metadata[k]"=v`, `--remove customer:email`.
 const PARAM_WITH_VALUE = /^[^\s:="']+:[^=]+=/;
 const PARAM = /^[^\s:="']+:\S/;
@@ -105,6 +107,9 @@ export function parseFlow(value: unknown, name: string, source: string, path: No
   if (body.description !== undefined && typeof body.description !== 'string') {
     throw new FlowShapeError([...path, 'description'], `${what}: "description" must be a string`);
   }
+  if (body.apiVersion !== undefined && (typeof body.apiVersion !== 'string' || !FLOW_API_VERSION.test(body.apiVersion))) {
+    throw new FlowShapeError([...path, 'apiVersion'], `${what}: "apiVersion" must be a Stripe API version`, 'e.g. apiVersion: 2022-08-01');
+  }
   if (!Array.isArray(body.steps) || body.steps.length === 0) {
     throw new FlowShapeError(stepsPath, `${what} needs a non-empty list of "steps"`, 'e.g. steps: [{ event: invoice.created }, { event: invoice.paid }]');
   }
@@ -112,7 +117,7 @@ export function parseFlow(value: unknown, name: string, source: string, path: No
   if (steps[0]!.observe) {
     throw new FlowShapeError([...stepsPath, 0], `${what} step 1 is observed, but no earlier step can cause its event`, 'let the first step run a trigger');
   }
-  return { name, description: body.description ?? '', steps, source };
+  return { name, description: body.description ?? '', steps, source, ...(typeof body.apiVersion === 'string' && { apiVersion: body.apiVersion }) };
 }
 
 /**

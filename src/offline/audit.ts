@@ -54,6 +54,8 @@ export interface AuditOptions {
   secret: string;
   /** `api_version` of the synthesized sample (the SDK's pinned one by default). */
   apiVersion?: string;
+  /** The known version the sample's object is shaped as; the SDK's own by default. */
+  shape?: string;
   seed: number;
   /**
    * An event to audit with (a flow's first, synthesized, or a replay's recorded one) instead of a synthesized
@@ -100,9 +102,9 @@ export function auditSampleOf(body: string): AuditSample {
 }
 
 /** A flow's first event, synthesized as its run would (same settings): what the audit of that flow sends copies of. */
-export function flowAuditSample(flow: Flow, settings: { seed: number; apiVersion?: string }): { event: AuditSample; from: string } {
+export function flowAuditSample(flow: Flow, settings: { seed: number; apiVersion?: string; shape?: string }): { event: AuditSample; from: string } {
   const type = flow.steps[0]!.event;
-  const [event] = synthesizeFlow([type], { seed: settings.seed, apiVersion: settings.apiVersion ?? SDK_API_VERSION, now: Math.floor(Date.now() / 1000) });
+  const [event] = synthesizeFlow([type], { seed: settings.seed, apiVersion: settings.apiVersion ?? SDK_API_VERSION, shape: settings.shape, now: Math.floor(Date.now() / 1000) });
   return { event: event as unknown as AuditSample, from: `the first event of flow ${flow.name}` };
 }
 
@@ -147,7 +149,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     const seed = { seed: options.seed, instance: instance++ };
     const event: AuditSample = options.sample
       ? { ...options.sample.event, id: createRandom(instanceSeed(seed.seed, seed.instance)).id('evt') }
-      : (synthesizeFlow([DEFAULT_SAMPLE], { apiVersion: options.apiVersion ?? SDK_API_VERSION, ...seed, now: Math.floor(Date.now() / 1000) })[0] as unknown as AuditSample);
+      : (synthesizeFlow([DEFAULT_SAMPLE], { apiVersion: options.apiVersion ?? SDK_API_VERSION, shape: options.shape, ...seed, now: Math.floor(Date.now() / 1000) })[0] as unknown as AuditSample);
     return { event, body: eventBody(event) };
   };
   const answers: Answer[] = [];

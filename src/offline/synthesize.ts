@@ -9,6 +9,7 @@ import { genericObject, type GenericObject } from './generic.js';
 import { customer, invoice, subscription } from './objects-billing.js';
 import { charge, paymentIntent, transfer } from './objects-payment.js';
 import { createRandom, instanceSeed } from './random.js';
+import { renderInVersion } from './render-version.js';
 import { createStory, type Story } from './story.js';
 
 type EventOf<T extends Stripe.Event.Type> = Extract<Stripe.Event, { type: T }>;
@@ -76,6 +77,8 @@ const API_CAUSED = /\.(created|updated|deleted|voided|sent|canceled|reversed|pau
 export interface SynthesizeOptions {
   /** `api_version` of every event: the SDK's pinned version unless the user chose another. */
   apiVersion: string;
+  /** The known version whose shape the objects take (render-version.ts: nearestShape); the SDK's own when absent. */
+  shape?: string;
   seed: number;
   /** Which flow instance of a run (fresh ids for each); 0 for a single run. */
   instance?: number;
@@ -91,7 +94,9 @@ export function* storyEvents(types: readonly EventType[], options: SynthesizeOpt
   for (const [index, type] of types.entries()) {
     const at = story.start + 1 + index;
     seen.add(type);
-    const data = isModeled(type) ? MODELS[type](story, at, seen) : { object: genericObject(story, type) };
+    const modeled = isModeled(type) ? MODELS[type](story, at, seen) : { object: genericObject(story, type) };
+    // Synthesize (in the SDK's version), then render in the app's version.
+    const data = options.shape === undefined ? modeled : { ...modeled, object: renderInVersion(modeled.object, options.shape, story) };
     const apiCaused = API_CAUSED.test(type) && !AUTOMATIC.has(type);
     // Built field by field in the order Stripe sends them.
     yield {

@@ -141,7 +141,7 @@ class Story implements InstanceEvents {
 }
 
 /** Fresh events of the flow's types for each instance (fresh ids each), reproducible from the seed. */
-export function synthesizedSource(types: readonly EventType[], options: { apiVersion: string; seed: number }): EventSource {
+export function synthesizedSource(types: readonly EventType[], options: { apiVersion: string; shape?: string; seed: number }): EventSource {
   return (instance) => new Story(types, { ...options, instance, now: Math.floor(Date.now() / 1000) });
 }
 

@@ -7,6 +7,8 @@ export interface OfflinePreviewSettings {
   url: URL;
   seed: number;
   apiVersion: string;
+  /** The known version the objects are shaped as. */
+  shape?: string;
   shuffle: boolean;
   /** 2 with --duplicate. */
   copies: number;
@@ -26,7 +28,7 @@ export interface OfflinePreview {
 }
 
 export function offlinePreview(flow: Flow, settings: OfflinePreviewSettings, now = Math.floor(Date.now() / 1000)): OfflinePreview {
-  const events = synthesizeFlow(flow.steps.map((step) => step.event), { apiVersion: settings.apiVersion, seed: settings.seed, now });
+  const events = synthesizeFlow(flow.steps.map((step) => step.event), { apiVersion: settings.apiVersion, shape: settings.shape, seed: settings.seed, now });
   const ordered = deliveryOrder(events.length, settings.seed, 0, settings.shuffle).map((i) => events[i]!);
   const { url, seed, apiVersion, copies, repeat } = settings;
   return { flow: flow.name, mode: 'offline', forwardTo: url.href, apiVersion, seed, copies, repeat, events: ordered };

@@ -10,6 +10,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Flow } from '../flows/types.js';
+import type { ResolvedApiVersion } from '../offline/app-api-version.js';
 import { SDK_API_VERSION } from '../lib/sdk-api-version.js';
 import { createDeliverer, DELIVERY_TIMEOUT_MS } from '../offline/deliver.js';
 import { createRandom, instanceSeed } from '../offline/random.js';
@@ -28,6 +29,10 @@ export interface OfflineRunOptions {
   secret: string;
   /** `api_version` of synthesized events (the SDK's pinned one by default); a `source`'s events keep theirs. */
   apiVersion?: string;
+  /** The known version whose shape synthesized objects take (render-version.ts); the SDK's own by default. */
+  shape?: string;
+  /** Which version and why: the report carries it. */
+  version?: ResolvedApiVersion;
   /** Fixes the synthesized stories and the --shuffle order. */
   seed: number;
   duplicate?: boolean;
@@ -82,7 +87,7 @@ export async function runOfflineFlow(options: OfflineRunOptions): Promise<FlowRe
 
   const delivery: OfflineDelivery = {
     ...options,
-    source: options.source ?? synthesizedSource(flow.steps.map((step) => step.event), { apiVersion: options.apiVersion ?? SDK_API_VERSION, seed: options.seed }),
+    source: options.source ?? synthesizedSource(flow.steps.map((step) => step.event), { apiVersion: options.apiVersion ?? SDK_API_VERSION, shape: options.shape, seed: options.seed }),
     deliverer,
     copies,
     onPost: (answer, unsent) => tally.posted(answer.ms, answer.error !== undefined, unsent),
@@ -130,5 +135,6 @@ export async function runOfflineFlow(options: OfflineRunOptions): Promise<FlowRe
     sideEffects: [], // only the flow's own events are sent
     mode: 'offline',
     ...((repeat > 1 || options.duplicate) && { burst: burstStats(tally.latencies, tally.failures, elapsed) }),
+    ...(options.version && !options.source && { apiVersion: { ...options.version } }),
   };
 }

@@ -5,24 +5,39 @@
  * Shared by `trigger-flow --offline`, `replay` and the library's deliverFlow, auditHandler and replay.
  */
 import { parseApiVersion } from '../lib/api-version.js';
-import { SDK_API_VERSION } from '../lib/sdk-api-version.js';
 import { parseForwardUrl } from '../lib/forward-url.js';
+import { resolveApiVersion, type ResolvedApiVersion } from '../offline/app-api-version.js';
 import { randomSeed } from '../offline/random.js';
 
 export interface OfflineSettings {
   url: URL;
   seed: number;
   apiVersion: string;
+  /** The known version the events' objects are shaped as (`apiVersion` unless that one is unknown). */
+  shape: string;
+  /** Which version and why, for the report. */
+  version: ResolvedApiVersion;
 }
 
-export function offlineSettings(given: { forwardTo: string; seed?: number; apiVersion?: string }): OfflineSettings {
+interface GivenStory {
+  seed?: number;
+  apiVersion?: string;
+  /** The flow's own `apiVersion:` (a flow file's). */
+  flowApiVersion?: string;
+  /** Where to look for the app's node_modules/stripe; no detection without. */
+  cwd?: string;
+}
+
+export function offlineSettings(given: GivenStory & { forwardTo: string }): OfflineSettings {
   return { url: new URL(parseForwardUrl(given.forwardTo)), ...storySettings(given) };
 }
 
 /** What fixes the synthesized events themselves. */
-export function storySettings(given: { seed?: number; apiVersion?: string }): Omit<OfflineSettings, 'url'> {
-  return {
-    seed: given.seed ?? randomSeed(),
-    apiVersion: given.apiVersion === undefined ? SDK_API_VERSION : parseApiVersion(given.apiVersion),
-  };
+export function storySettings(given: GivenStory): Omit<OfflineSettings, 'url'> {
+  const version = resolveApiVersion({
+    flag: given.apiVersion === undefined ? undefined : parseApiVersion(given.apiVersion),
+    flowFile: given.flowApiVersion,
+    cwd: given.cwd,
+  });
+  return { seed: given.seed ?? randomSeed(), apiVersion: version.version, shape: version.shape, version };
 }

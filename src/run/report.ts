@@ -64,6 +64,8 @@ export interface FlowReport {
   burst?: BurstStats;
   /** The seed that reproduces an offline run (and a replay's --shuffle order). */
   seed?: number;
+  /** An offline run's API version, why (`flag`, `flow file`, `app's stripe@X`, `default`) and the known shape its objects took. */
+  apiVersion?: { version: string; reason: string; shape: string; warning?: string };
   /** What the recording kept, when the run recorded (the library's `record`). */
   record?: RecordSummary;
 }
@@ -94,6 +96,7 @@ export function reportJson(report: FlowReport, seed = report.seed): FlowReport {
     })),
     ...(report.burst ? { burst: report.burst } : {}),
     ...(seed === undefined ? {} : { seed }),
+    ...(report.apiVersion ? { apiVersion: report.apiVersion } : {}),
     ...(report.record ? { record: report.record } : {}),
   };
 }

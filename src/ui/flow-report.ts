@@ -58,6 +58,10 @@ export function renderFlowReport(report: FlowReport, out: Output): void {
   }
 
   out.line();
+  if (report.apiVersion) {
+    const { version, reason, shape } = report.apiVersion;
+    out.line(c.dim(`api version: ${version} (${reason})${shape === version ? '' : `, objects shaped as ${shape}`}`));
+  }
   out.line(summary(report, out));
   // Not a failure (only steps decide), but Stripe would retry these: worth a look.
   const unanswered = report.sideEffects.filter((effect) => effect.status === null || effect.status < 200 || effect.status >= 300).length;

@@ -50,6 +50,7 @@ interface OfflineJson {
   steps: { event: string; eventId: string }[];
   burst: { count: number; failures: number; latency: { p50: number; max: number } };
   audit: { ok: boolean; checks: { name: string; ok: boolean }[] };
+  apiVersion: { version: string; reason: string; shape: string };
   events: [OfflineEvent, ...OfflineEvent[]];
 }
 interface OfflineEvent {
@@ -88,7 +89,8 @@ describe('trigger-flow --offline', () => {
   it('--json prints one report in the live mode\'s shape; --seed reproduces the ids', async () => {
     const { url, deliveries } = await app();
     const first = onlyJson((await offline(['payment', '--forward-to', url, '--secret', secret, '--seed', '42', '--json'])).stdout);
-    expect(Object.keys(first)).toEqual(['flow', 'ok', 'mode', 'steps', 'sideEffects', 'seed']);
+    expect(Object.keys(first)).toEqual(['flow', 'ok', 'mode', 'steps', 'sideEffects', 'seed', 'apiVersion']);
+    expect(first.apiVersion).toMatchObject({ reason: 'default' }); // the sandbox's cwd has no node_modules
     expect(first).toMatchObject({ flow: 'payment', ok: true, mode: 'offline', sideEffects: [], seed: 42 });
     expect(first.steps.map((step: { eventId: string }) => step.eventId)).toEqual(deliveries.map((d) => d.event!.id));
     for (const step of first.steps) expect(Object.keys(step)).toEqual(['event', 'trigger', 'eventId', 'status', 'ms', 'ok']);

@@ -35,7 +35,7 @@ const triggerFlowDefinition = () =>
     .addOption(offlineOnly(new Option('--secret <secret>', 'signing secret the app verifies with (offline; prefer STRIPE_WEBHOOK_SECRET: ps shows flags)')))
     .addOption(offlineOnly(new Option('--dotenv <path>', 'read the secret from (or write a generated one to) this dotenv file (offline)')))
     .addOption(offlineOnly(envFileAlias()))
-    .addOption(offlineOnly(new Option('--api-version <version>', 'api_version stamped on synthesized events (offline; default: the SDK\'s pinned version)')))
+    .addOption(offlineOnly(new Option('--api-version <version>', 'the API version your app is pinned to: the events carry it and their objects take its shape (offline; default: a flow file\'s apiVersion:, else the stripe package in ./node_modules, else the SDK\'s)')))
     .addOption(offlineOnly(integerOption('--seed <n>', 'make ids, payloads and --shuffle reproducible (offline; random when not given, and a failed run\'s hint names it)', 0, 0xffffffff)))
     .addOption(offlineOnly(new Option('--duplicate', 'deliver every event twice with the same id (offline)')))
     .addOption(offlineOnly(new Option('--shuffle', 'deliver the flow out of order (offline)')))

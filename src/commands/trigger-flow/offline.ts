@@ -20,7 +20,8 @@ import { warnSecretFlag } from '../../ui/secret-flag.js';
 import { progressBar, renderOfflineReports, renderPreview, showSigningSecret } from '../../ui/trigger-flow-offline.js';
 
 export async function runOffline(flow: Flow, options: TriggerFlowCommandOptions, ctx: Context): Promise<void> {
-  const { url, seed, apiVersion } = offlineSettings(options);
+  const { url, seed, apiVersion, shape, version } = offlineSettings({ ...options, flowApiVersion: flow.apiVersion, cwd: ctx.cwd });
+  if (version.warning) ctx.out.warn(version.warning);
   const repeat = options.repeat ?? 1;
   const signing = await pendingSecret({ flag: options.secret, dotenv: options.dotenv, env: ctx.env, cwd: ctx.cwd });
   if (options.secret !== undefined) warnSecretFlag(ctx.out, '--secret');
@@ -29,19 +30,20 @@ export async function runOffline(flow: Flow, options: TriggerFlowCommandOptions,
 
   if (options.dryRun) {
     const copies = options.duplicate ? 2 : 1;
-    const preview = offlinePreview(flow, { url, seed, apiVersion, shuffle: Boolean(options.shuffle), copies, repeat });
+    const preview = offlinePreview(flow, { url, seed, apiVersion, shape, shuffle: Boolean(options.shuffle), copies, repeat });
     return renderPreview(ctx.out, { ...preview, ...(recordPath !== undefined && { record: recordPath }) });
   }
 
   const secret = await signing.settle();
   showSigningSecret(ctx.out, secret);
-  const settings = { url, secret: secret.value, apiVersion, seed, timeoutMs: Math.min(options.stepTimeout, options.forwardTimeout), signal: ctx.signal };
+  const settings = { url, secret: secret.value, apiVersion, shape, seed, timeoutMs: Math.min(options.stepTimeout, options.forwardTimeout), signal: ctx.signal };
   const recording = openRunRecording(recordPath, { live: options.live, secret: secret.value }, ctx);
   const progress = await progressBar(ctx.out, plannedDeliveries({ flow, repeat, duplicate: options.duplicate }));
   const report = await sendRecorded(recording, ctx, progress, (record) =>
     runOfflineFlow({
       ...settings,
       flow,
+      version,
       duplicate: Boolean(options.duplicate),
       shuffle: Boolean(options.shuffle),
       repeat,
