@@ -95,6 +95,6 @@ export const relayOptions = {
 
 /** --record and --live, shared by listen and the live trigger-flow (the recorder: src/record/writer.ts). */
 export const recordOptions = {
-  record: () => new Option('--record <file>', 'append every event delivered (offline: sent) to FILE, one NDJSON line each with the app\'s answer (created 0600; replay it later)'),
+  record: (what = 'every event the relay delivers') => new Option('--record <file>', `append ${what} to FILE, one NDJSON line each (created 0600; replay it later)`),
   live: () => new Option('--live', 'with --record: record livemode events too (live customer data; refused by default)'),
 };

@@ -18,7 +18,7 @@ const replayDefinition = () =>
     .option('--continue-on-error', 'send the remaining events after a failure')
     .addOption(relayOptions.forwardTimeout())
     .addOption(auditOption('copies of the first event sent'))
-    .addOption(recordOptions.record())
+    .addOption(recordOptions.record('every event this replay sends and the app\'s answer'))
     .addOption(recordOptions.live())
     .option('--dry-run', 'list what would be sent, in order, and send nothing (no secret needed)')
     .addHelpText(

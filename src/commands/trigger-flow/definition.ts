@@ -29,7 +29,7 @@ const triggerFlowDefinition = () =>
     .addOption(relayOptions.serial().conflicts('offline'))
     .addOption(relayOptions.forwardTimeout())
     // Live, the relay records what Stripe delivered; offline, the runner records what it sent (replay it later).
-    .addOption(recordOptions.record())
+    .addOption(recordOptions.record('every event delivered (offline: every event sent) and the app\'s answer'))
     .addOption(recordOptions.live())
     .option('--offline', 'no Stripe CLI or account: sign realistic events and POST them straight to the app')
     .addOption(offlineOnly(new Option('--secret <secret>', 'signing secret the app verifies with (offline; prefer STRIPE_WEBHOOK_SECRET: ps shows flags)')))
