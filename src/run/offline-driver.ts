@@ -138,16 +138,22 @@ export function storyAsSent(steps: readonly FlowStep[], options: SynthesizeOptio
 }
 
 /**
- * Fresh events of the flow's steps for each instance (fresh ids each), reproducible from the seed. The steps'
- * overrides are checked here against one whole story, so one that cannot apply stops the run before a POST.
+ * The steps' overrides, parsed and checked against one whole story (src/offline/overrides.ts), so one that cannot
+ * apply stops a run before its first POST (and before a generated secret is written anywhere).
  */
-export function synthesizedSource(steps: readonly FlowStep[], options: { apiVersion: string; seed: number }): EventSource {
+export function checkStepOverrides(steps: readonly FlowStep[], options: { apiVersion: string; seed: number }): Rewrite[] {
   const rewrites = compileRewrites(steps);
-  const now = () => Math.floor(Date.now() / 1000);
-  checkRewrites([...synthesizedStory(steps, { ...options, now: now() })], rewrites);
-  return (instance) => new Story(steps, { ...options, instance, now: now() }, rewrites);
+  if (rewrites.length > 0) checkRewrites([...synthesizedStory(steps, { ...options, now: unixNow() })], rewrites);
+  return rewrites;
 }
 
+/** Fresh events of the flow's steps for each instance (fresh ids each), reproducible from the seed. */
+export function synthesizedSource(steps: readonly FlowStep[], options: { apiVersion: string; seed: number }): EventSource {
+  const rewrites = checkStepOverrides(steps, options);
+  return (instance) => new Story(steps, { ...options, instance, now: unixNow() }, rewrites);
+}
+
+const unixNow = () => Math.floor(Date.now() / 1000);
 /** A driver for instance `instance` of a run (fresh ids each). */
 export function createOfflineDriver(run: OfflineDelivery, instance: number): Driver<OfflineStep> {
   return new OfflineDriver(run, instance);

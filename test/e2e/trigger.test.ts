@@ -3,7 +3,7 @@
  * demo app (src/demo/app.ts, verifying with the SDK), a verifying receiver, and, live, the real `stripe trigger`
  * and `stripe listen` against the fake Stripe backend.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -102,8 +102,11 @@ describe('overrides in a flow file, offline', () => {
   it('one that cannot apply is a usage error naming the step, its event and the entry, before anything is sent', async () => {
     const { url, deliveries } = await receiver();
     const flow = 'steps:\n  - customer.updated\n  - event: customer.subscription.deleted\n    override: ["invoice:billing_reason=subscription_create"]\n';
-    const result = await runCli(['trigger-flow', '--file', 'sub.yaml', '--offline', '--forward-to', url], { box: withFile('sub.yaml', flow), ...withSecret });
+    const box = withFile('sub.yaml', flow);
+    // No secret anywhere: one would be generated into --dotenv, but the run stops first.
+    const result = await runCli(['trigger-flow', '--file', 'sub.yaml', '--offline', '--forward-to', url, '--dotenv', '.env'], { box });
     expect(result.exitCode).toBe(2);
+    expect(existsSync(join(box.cwd, '.env'))).toBe(false);
     expect(result.stderr).toMatch(
       /^error step 2 \(customer\.subscription\.deleted\): override "invoice:billing_reason=subscription_create": no event of this flow carries an "invoice"\nhint {2}the objects its events carry: customer, .*subscription/,
     );
