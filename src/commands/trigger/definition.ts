@@ -2,6 +2,13 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { collect, docsPages, envFileAlias, examples, integerOption, relayOptions, secondsOption, withDotenv, type OptionsOf, type Start } from '../options.js';
 
+const EXAMPLES = [
+  'stripe-hooks trigger payment_intent.succeeded',
+  'stripe-hooks trigger payment_intent.succeeded --offline --dotenv .env',
+  'stripe-hooks trigger invoice.paid --offline --override invoice:billing_reason=subscription_create --json',
+  'stripe-hooks trigger customer.created --override customer:email=jenny@example.com',
+];
+
 const triggerDefinition = () =>
   new Command('trigger')
     .description('send one event to the app and verify it was delivered and acknowledged: live through `stripe trigger`, or signed straight to the app with --offline')
@@ -20,16 +27,7 @@ const triggerDefinition = () =>
     .addOption(envFileAlias())
     .addOption(new Option('--api-version <version>', 'api_version stamped on the event (offline; default: the SDK\'s pinned version)'))
     .addOption(integerOption('--seed <n>', 'make ids and the payload reproducible (offline; random when not given)', 0, 0xffffffff))
-    .addHelpText(
-      'after',
-      examples(
-        'stripe-hooks trigger payment_intent.succeeded',
-        'stripe-hooks trigger payment_intent.succeeded --offline --dotenv .env',
-        'stripe-hooks trigger invoice.paid --offline --override invoice:billing_reason=subscription_create --json',
-        'stripe-hooks trigger customer.created --override customer:email=jenny@example.com',
-      ),
-    )
-    .addHelpText('after', docsPages('trigger.md', 'offline-and-audit.md'));
+    .addHelpText('after', `${examples(...EXAMPLES)}\n${docsPages('trigger.md', 'offline-and-audit.md')}`);
 
 /** What the handler receives; `timeout` is in milliseconds. */
 export type TriggerCommandOptions = ReturnType<typeof withDotenv<OptionsOf<typeof triggerDefinition>>>;
