@@ -1,7 +1,7 @@
 /** The library's deliverEvent: one event, synthesized or given, as a one-step offline flow (what `trigger --offline` runs). */
 import { UsageError } from '../errors.js';
 import type { EventType } from '../flows/event-types.js';
-import { singleEventFlow } from '../flows/single.js';
+import { ONE_EVENT, singleEventFlow } from '../flows/single.js';
 import type { Flow } from '../flows/types.js';
 import { checkRewrites, compileRewrites, rewriteEvent } from '../offline/overrides.js';
 import { eventBody } from '../offline/synthesize.js';
@@ -37,7 +37,7 @@ function givenEvent(event: Record<string, unknown>, overrides: string[] | undefi
   const sent = rewriteEvent(event, rewrites);
   const outgoing = { id: sent.id, type: sent.type, body: eventBody(sent) };
   return {
-    flow: { name: event.type, description: `the event ${event.id}`, steps: [step], source: 'one event' },
+    flow: { name: event.type, description: `the event ${event.id}`, steps: [step], source: ONE_EVENT },
     source: () => ({ take: () => outgoing }),
   };
 }

@@ -136,4 +136,13 @@ describe('trigger <event>, live', () => {
     expect(delivered.verified).toBe(true);
     expect(((delivered.event as unknown as Stripe.Event).data.object as Stripe.PaymentIntent).description).toBe('one event');
   });
+
+  it('refuses an event the Stripe CLI cannot trigger, pointing at --offline (exit 2, nothing sent)', async () => {
+    fake = await startFakeStripe();
+    const { url, deliveries } = await receiver({ secret: fake.secret });
+    const result = await runCli(['trigger', 'charge.pending', '--forward-to', url, '--api-base', fake.url, '--stripe-bin', STRIPE_BIN], { env: { STRIPE_API_KEY: TEST_API_KEY } });
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/^error the Stripe CLI has no `stripe trigger` fixture for "charge\.pending"\nhint {2}Stripe sends charge\.pending as a side effect: add --offline/m);
+    expect(deliveries).toHaveLength(0);
+  });
 });
