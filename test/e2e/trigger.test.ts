@@ -57,6 +57,19 @@ describe('trigger <event> --offline', () => {
     expect(report.steps).toEqual([expect.objectContaining({ event: 'payment_intent.succeeded', trigger: null, status: 200, ok: true })]);
   });
 
+  it('--dry-run --json prints the event as it would be sent, overrides applied, and sends nothing', async () => {
+    const { url, deliveries } = await receiver();
+    const result = await runCli(['--json', 'trigger', 'invoice.paid', '--offline', '--dry-run', '--seed', '3', '--forward-to', url, '--override', 'invoice:billing_reason=manual', '--remove', 'invoice:description'], withSecret);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const preview = JSON.parse(result.stdout) as { flow: string; seed: number; events: Stripe.Event[] };
+    expect(preview).toMatchObject({ flow: 'invoice.paid', seed: 3 });
+    expect(preview.events).toHaveLength(1);
+    const invoice = preview.events[0]!.data.object as Stripe.Invoice;
+    expect(invoice.billing_reason).toBe('manual');
+    expect('description' in invoice).toBe(false);
+    expect(deliveries).toHaveLength(0);
+  });
+
   it('fails with exit 1 when the app refuses the event, as trigger-flow does', async () => {
     const { url } = await receiver({ secret, status: 500 });
     const result = await runCli(['trigger', 'invoice.paid', '--offline', '--forward-to', url, '--json'], withSecret);

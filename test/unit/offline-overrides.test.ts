@@ -24,6 +24,17 @@ describe('overrides offline (object:path=value, as stripe trigger --override)', 
     }
   });
 
+  it('reads paths as the Stripe CLI\'s params: brackets for keys and indexes, .n for an index, missing objects created', () => {
+    const [event] = story([
+      { event: 'invoice.paid', override: ['invoice:metadata[order]=A-1', 'invoice:lines.data.0.description=first line', 'invoice:custom.nested.flag=true', 'invoice:description='] },
+    ]);
+    const invoice = objectOf<Stripe.Invoice & { custom: unknown }>(event);
+    expect(invoice.metadata).toEqual({ order: 'A-1' });
+    expect(invoice.lines.data[0]!.description).toBe('first line');
+    expect(invoice.custom).toEqual({ nested: { flag: true } });
+    expect(invoice.description).toBeNull(); // `field=` clears, as in Stripe's API
+  });
+
   it('without overrides leaves the story as synthesized', () => {
     const [invoice] = story([{ event: 'invoice.created' }]);
     expect(objectOf<Stripe.Invoice>(invoice).billing_reason).toBe('subscription_cycle');
