@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { LIBRARY_NAMES } from '../lib/option-name.js';
 import { runAudit, type AuditReport, type AuditSample } from '../offline/audit.js';
 import { synthesizeFlow } from '../offline/synthesize.js';
+import { storyAsSent } from '../run/offline-driver.js';
 import { runOfflineFlow } from '../run/offline-runner.js';
 import { offlineSettings, storySettings } from '../run/offline-settings.js';
 import { reportJson, type FlowReport } from '../run/report.js';
@@ -52,5 +53,5 @@ export async function synthesizeEvents(options: SynthesizeEventsOptions): Promis
   const flow = await resolveFlowInput(options.flow);
   const { seed, apiVersion, shape } = storySettings({ ...options, flowApiVersion: flow.apiVersion, cwd: process.cwd() });
   // Types the models do not know get Stripe's envelope with a generic object: typed as Stripe.Event all the same.
-  return synthesizeFlow(flow.steps.map((step) => step.event), { seed, apiVersion, shape, now: options.now ?? unixNow() }) as Stripe.Event[];
+  return storyAsSent(flow.steps, { seed, apiVersion, shape, now: options.now ?? unixNow() }) as Stripe.Event[];
 }
