@@ -30,6 +30,7 @@ export type { Listener } from './api/live.js';
 export type {
   FlowInput,
   DeliverFlowOptions,
+  DeliverEventOptions,
   AuditHandlerOptions,
   TriggerFlowOptions,
   StartListenerOptions,
@@ -47,6 +48,14 @@ export type {
 /** Sends a flow's events, synthesized and signed, straight to the app (offline). Resolves with the report, `ok: false` when a step failed. */
 export async function deliverFlow(options: Options.DeliverFlowOptions): Promise<FlowReport> {
   return (await import('./api/offline.js')).deliverFlow(options);
+}
+
+/**
+ * Sends one event, signed, straight to the app (offline): one of `type`, synthesized, or `event`, as given.
+ * Resolves with a one-step report, `ok: false` when the app did not answer 2xx.
+ */
+export async function deliverEvent(options: Options.DeliverEventOptions): Promise<FlowReport> {
+  return (await import('./api/event.js')).deliverEvent(options);
 }
 
 /** The seven-check handler audit: signatures, replays, duplicates, timeliness. */

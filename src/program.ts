@@ -15,6 +15,7 @@ import { docsPages, examples, type Handler, type Start } from './commands/option
 import { registerEndpointCommand } from './commands/register-endpoint/definition.js';
 import { replayCommand } from './commands/replay/definition.js';
 import { setupCommand } from './commands/setup/definition.js';
+import { triggerCommand } from './commands/trigger/definition.js';
 import { triggerFlowCommand } from './commands/trigger-flow/definition.js';
 
 /** Commander's own option descriptions, for the override below to add to. */
@@ -49,6 +50,7 @@ const root = (version: string) =>
         'stripe-hooks demo',
         'stripe-hooks setup',
         'stripe-hooks listen --forward-to http://localhost:4242/webhook --dotenv .env',
+        'stripe-hooks trigger payment_intent.succeeded --offline --dotenv .env',
         'stripe-hooks trigger-flow payment',
         'stripe-hooks trigger-flow payment --offline --forward-to http://localhost:4242/webhook --audit',
         'stripe-hooks replay events.ndjson --forward-to http://localhost:4242/webhook',
@@ -80,7 +82,7 @@ export function buildProgram({ launch = launchPlain, version = packageVersion() 
   const program = root(version);
   const start: Start = (name, load, ...args) =>
     launch({ ...program.opts(), apiKeyFromFlag: program.getOptionValueSource('apiKey') === 'cli' }, name, load, args);
-  for (const command of [setupCommand, listenCommand, triggerFlowCommand, replayCommand, registerEndpointCommand, endpointsCommand, demoCommand]) {
+  for (const command of [setupCommand, listenCommand, triggerCommand, triggerFlowCommand, replayCommand, registerEndpointCommand, endpointsCommand, demoCommand]) {
     program.addCommand(command(start));
   }
   // `addCommand` (unlike `.command()`) does not pass on the root's settings: help with global options, suggestions.

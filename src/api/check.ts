@@ -136,3 +136,9 @@ export const matching = (pattern: RegExp, what: string, example: string): Rule<f
     if (typeof value !== 'string') throw mustBe(name, 'a string', value, example);
     if (!pattern.test(value)) throw new UsageError(`${name.given(value)} is not ${what}`, { hint: `e.g. ${name.example(example)}` });
   }, example);
+
+/** A plain object (what it must hold is checked by the implementation). */
+export const plainObject = (example: unknown): Rule<false> =>
+  optional((value, name) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw mustBe(name, 'an object', value, example);
+  }, example);

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { LIBRARY_NAMES, option } from '../lib/option-name.js';
 import { flowAuditSample, runAudit, type AuditReport } from '../offline/audit.js';
 import { synthesizeFlow } from '../offline/synthesize.js';
+import { storyAsSent } from '../run/offline-driver.js';
 import { runOfflineFlow } from '../run/offline-runner.js';
 import { offlineSettings, storySettings } from '../run/offline-settings.js';
 import { reportJson, type FlowReport } from '../run/report.js';
@@ -70,5 +71,5 @@ export async function synthesizeEvents(options: SynthesizeEventsOptions): Promis
   const flow = await resolveFlowInput(options.flow);
   const { seed, apiVersion, shape } = storySettings({ ...options, flowApiVersion: flow.apiVersion, cwd: process.cwd() });
   // Types the models do not know get Stripe's envelope with a generic object: typed as Stripe.Event all the same.
-  return synthesizeFlow(flow.steps.map((step) => step.event), { seed, apiVersion, shape, now: options.now ?? unixNow() }) as Stripe.Event[];
+  return storyAsSent(flow.steps, { seed, apiVersion, shape, now: options.now ?? unixNow() }) as Stripe.Event[];
 }

@@ -57,6 +57,23 @@ export interface DeliverFlowOptions extends Abortable {
   record?: string;
 }
 
+export interface DeliverEventOptions extends Abortable {
+  /** An event type: one event of it is synthesized (e.g. 'payment_intent.succeeded'). Give `type` or `event`. */
+  type?: string;
+  /** An event object to send as it is (a fixture, one from synthesizeEvents), signed anew. Give `type` or `event`. */
+  event?: Record<string, unknown>;
+  /** `object:path=value` entries, as `stripe trigger --override` takes them (e.g. 'payment_intent:amount=5000'). */
+  overrides?: string[];
+  url: string;
+  secret: string;
+  /** The synthesized event's api_version (with `type`); the SDK's pinned version by default. */
+  apiVersion?: string;
+  /** Fixes the synthesized event's ids and payload (with `type`). */
+  seed?: number;
+  /** The delivery's limit in ms, 1 to 30,000 (default 30,000, Stripe's). */
+  timeoutMs?: number;
+}
+
 export interface AuditHandlerOptions extends Abortable {
   url: string;
   secret: string;

@@ -4,7 +4,7 @@
  * the CLI's flags have (the commands' definitions), in the units the library speaks (ms).
  */
 import type * as Options from './options.js';
-import { apiVersion, boolean, callback, flow, globs, httpUrl, integer, matching, required, signal, stringMap, strings, text, type Rules } from './check.js';
+import { apiVersion, boolean, callback, flow, globs, httpUrl, integer, matching, plainObject, required, signal, stringMap, strings, text, type Rules } from './check.js';
 
 const URL_EXAMPLE = 'http://localhost:4242/webhook';
 const MAX_SEED = 0xffffffff;
@@ -35,6 +35,17 @@ export const RULES = {
     signal,
     record: text('events.ndjson', true),
   } satisfies Rules<Options.DeliverFlowOptions>,
+  deliverEvent: {
+    type: text('payment_intent.succeeded', true),
+    event: plainObject({ id: 'evt_…', object: 'event', type: 'payment_intent.succeeded', data: { object: {} } }),
+    overrides: strings(['payment_intent:amount=5000']),
+    url,
+    secret,
+    apiVersion,
+    seed,
+    timeoutMs,
+    signal,
+  } satisfies Rules<Options.DeliverEventOptions>,
   auditHandler: { url, secret, flow, seed, apiVersion, timeoutMs, signal, processed: callback('(id) => work.count(id)') } satisfies Rules<Options.AuditHandlerOptions>,
   triggerFlow: {
     flow: required(flow),

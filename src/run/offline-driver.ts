@@ -7,12 +7,13 @@
  * With --record, every POST is handed to the recording as the relay hands a live
  * delivery: the body, Stripe's headers (never the signature), the app's answer.
  */
-import type { EventType } from '../flows/event-types.js';
+import type { FlowStep } from '../flows/types.js';
 import { webhookHeaders, type Answer, type Deliverer } from '../offline/deliver.js';
 import type { RecordEntry } from '../record/writer.js';
 import type { DeliveryFailure } from '../relay/delivery-facts.js';
 import type { RecordSink } from '../relay/listener.js';
 import { signatureHeader } from '../offline/sign.js';
+import { checkRewrites, compileRewrites, rewriteEvent, rewriteEvents, type Rewrite } from '../offline/overrides.js';
 import { eventBody, storyEvents, type OfflineEvent, type SynthesizeOptions } from '../offline/synthesize.js';
 import type { DeliverySink, Driver, FireOutcome, RunnerStep } from './runner.js';
 
@@ -122,11 +123,11 @@ function recordEntry({ id, type, body, livemode = false }: Outgoing, seq: number
  * lifetime would outlive young-generation collections and swell the heap.
  */
 class Story implements InstanceEvents {
-  private readonly stream: Generator<OfflineEvent, void, undefined>;
+  private readonly stream: Iterator<OfflineEvent, void, undefined>;
   private readonly made: (Outgoing | undefined)[] = [];
 
-  constructor(types: readonly EventType[], options: SynthesizeOptions) {
-    this.stream = storyEvents(types, options);
+  constructor(steps: readonly FlowStep[], options: SynthesizeOptions, rewrites: readonly Rewrite[]) {
+    this.stream = storyPipeline(steps, options, rewrites);
   }
 
   take(index: number): Outgoing {
@@ -140,11 +141,41 @@ class Story implements InstanceEvents {
   }
 }
 
-/** Fresh events of the flow's types for each instance (fresh ids each), reproducible from the seed. */
-export function synthesizedSource(types: readonly EventType[], options: { apiVersion: string; shape?: string; seed: number }): EventSource {
-  return (instance) => new Story(types, { ...options, instance, now: Math.floor(Date.now() / 1000) });
+/** One story's events as synthesized, before the overrides: what the overrides' paths are checked against. */
+function synthesizedStory(steps: readonly FlowStep[], options: SynthesizeOptions): Generator<OfflineEvent, void, undefined> {
+  return storyEvents(steps.map((step) => step.event), options);
 }
 
+/** One story's events as they are sent: synthesized, then the steps' overrides applied (src/offline/overrides.ts). */
+function storyPipeline(steps: readonly FlowStep[], options: SynthesizeOptions, rewrites: readonly Rewrite[]): Generator<OfflineEvent, void, undefined> {
+  return rewriteEvents(synthesizedStory(steps, options), rewrites);
+}
+
+/** One whole story as it would be sent (a dry run, the library's synthesizeEvents), its overrides checked and applied. */
+export function storyAsSent(steps: readonly FlowStep[], options: SynthesizeOptions): OfflineEvent[] {
+  const rewrites = compileRewrites(steps);
+  const events = [...synthesizedStory(steps, options)];
+  checkRewrites(events, rewrites);
+  return events.map((event) => rewriteEvent(event, rewrites));
+}
+
+/**
+ * The steps' overrides, parsed and checked against one whole story (src/offline/overrides.ts), so one that cannot
+ * apply stops a run before its first POST (and before a generated secret is written anywhere).
+ */
+export function checkStepOverrides(steps: readonly FlowStep[], options: { apiVersion: string; shape?: string; seed: number }): Rewrite[] {
+  const rewrites = compileRewrites(steps);
+  if (rewrites.length > 0) checkRewrites([...synthesizedStory(steps, { ...options, now: unixNow() })], rewrites);
+  return rewrites;
+}
+
+/** Fresh events of the flow's steps for each instance (fresh ids each), reproducible from the seed. */
+export function synthesizedSource(steps: readonly FlowStep[], options: { apiVersion: string; shape?: string; seed: number }): EventSource {
+  const rewrites = checkStepOverrides(steps, options);
+  return (instance) => new Story(steps, { ...options, instance, now: unixNow() }, rewrites);
+}
+
+const unixNow = () => Math.floor(Date.now() / 1000);
 /** A driver for instance `instance` of a run (fresh ids each). */
 export function createOfflineDriver(run: OfflineDelivery, instance: number): Driver<OfflineStep> {
   return new OfflineDriver(run, instance);

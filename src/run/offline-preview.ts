@@ -1,6 +1,7 @@
 /** `trigger-flow --offline --dry-run`: the events the first instance would deliver, in delivery order; nothing sent. */
 import type { Flow } from '../flows/types.js';
-import { synthesizeFlow, type OfflineEvent } from '../offline/synthesize.js';
+import type { OfflineEvent } from '../offline/synthesize.js';
+import { storyAsSent } from './offline-driver.js';
 import { deliveryOrder } from './offline-runner.js';
 
 export interface OfflinePreviewSettings {
@@ -28,7 +29,7 @@ export interface OfflinePreview {
 }
 
 export function offlinePreview(flow: Flow, settings: OfflinePreviewSettings, now = Math.floor(Date.now() / 1000)): OfflinePreview {
-  const events = synthesizeFlow(flow.steps.map((step) => step.event), { apiVersion: settings.apiVersion, shape: settings.shape, seed: settings.seed, now });
+  const events = storyAsSent(flow.steps, { apiVersion: settings.apiVersion, shape: settings.shape, seed: settings.seed, now });
   const ordered = deliveryOrder(events.length, settings.seed, 0, settings.shuffle).map((i) => events[i]!);
   const { url, seed, apiVersion, copies, repeat } = settings;
   return { flow: flow.name, mode: 'offline', forwardTo: url.href, apiVersion, seed, copies, repeat, events: ordered };

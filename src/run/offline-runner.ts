@@ -87,7 +87,7 @@ export async function runOfflineFlow(options: OfflineRunOptions): Promise<FlowRe
 
   const delivery: OfflineDelivery = {
     ...options,
-    source: options.source ?? synthesizedSource(flow.steps.map((step) => step.event), { apiVersion: options.apiVersion ?? SDK_API_VERSION, shape: options.shape, seed: options.seed }),
+    source: options.source ?? synthesizedSource(flow.steps, { apiVersion: options.apiVersion ?? SDK_API_VERSION, shape: options.shape, seed: options.seed }),
     deliverer,
     copies,
     onPost: (answer, unsent) => tally.posted(answer.ms, answer.error !== undefined, unsent),

@@ -9,6 +9,7 @@ import type { Routing } from '../relay/routing.js';
 import { buildListenArgs } from '../stripe-cli/listen.js';
 import { assertArgValue, stripeArgsBase } from '../stripe-cli/spawn.js';
 import { flowEvents } from '../flows/events.js';
+import { ONE_EVENT } from '../flows/single.js';
 import type { Flow, FlowStep } from '../flows/types.js';
 
 export interface PlanOptions {
@@ -89,6 +90,11 @@ export function assertTriggerable(flow: Flow, triggerable: ReadonlySet<string>):
     const fixture = fixtureOf(step);
     if (fixture === null || triggerable.has(fixture)) return;
     const close = step.trigger ? suggest(fixture, [...triggerable]) : undefined;
+    if (flow.source === ONE_EVENT) {
+      throw new UsageError(`the Stripe CLI has no \`stripe trigger\` fixture for "${fixture}"`, {
+        hint: `Stripe sends ${fixture} as a side effect: add --offline to send one without the Stripe CLI, or run a flow whose earlier step causes it (trigger-flow)`,
+      });
+    }
     const where = `flow "${flow.name}" step ${i + 1}`;
     throw new UsageError(`${where}: the Stripe CLI has no \`stripe trigger\` fixture for "${fixture}"`, {
       hint: close

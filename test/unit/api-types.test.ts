@@ -19,7 +19,7 @@ const signal = new AbortController().signal;
 describe('the public API\'s types', () => {
   it('exports exactly the documented names', () => {
     expect(Object.keys(api).sort()).toEqual([
-      'StripeHooksError', 'auditHandler', 'builtinFlows', 'deleteEndpoint', 'deliverFlow', 'listEndpoints', 'loadFlow',
+      'StripeHooksError', 'auditHandler', 'builtinFlows', 'deleteEndpoint', 'deliverEvent', 'deliverFlow', 'listEndpoints', 'loadFlow',
       'locateStripeCli', 'registerEndpoint', 'replay', 'signPayload', 'startListener', 'synthesizeEvents', 'triggerFlow',
     ]);
   });
@@ -30,10 +30,12 @@ describe('the public API\'s types', () => {
     expectTypeOf(api.deliverFlow).parameter(0).toHaveProperty('seed').toEqualTypeOf<number | undefined>();
     expectTypeOf(api.deliverFlow).parameter(0).toHaveProperty('signal').toEqualTypeOf<AbortSignal | undefined>();
     expectTypeOf(api.auditHandler).returns.toEqualTypeOf<Promise<AuditReport>>();
+    expectTypeOf(api.deliverEvent).returns.toEqualTypeOf<Promise<FlowReport>>();
+    expectTypeOf(api.deliverEvent).parameter(0).toHaveProperty('overrides').toEqualTypeOf<string[] | undefined>();
     expectTypeOf(api.triggerFlow).returns.toEqualTypeOf<Promise<FlowReport>>();
     expectTypeOf(api.triggerFlow).parameter(0).toHaveProperty('stepTimeoutMs').toEqualTypeOf<number | undefined>();
     // The app's URL is `url` wherever events are sent; durations are ms, named so.
-    for (const fn of [api.deliverFlow, api.auditHandler, api.triggerFlow, api.replay] as const) expectTypeOf(fn).parameter(0).toHaveProperty('url').toEqualTypeOf<string>();
+    for (const fn of [api.deliverFlow, api.deliverEvent, api.auditHandler, api.triggerFlow, api.replay] as const) expectTypeOf(fn).parameter(0).toHaveProperty('url').toEqualTypeOf<string>();
     expectTypeOf(api.startListener).parameter(0).toHaveProperty('url').toEqualTypeOf<string>();
     expectTypeOf(api.deliverFlow).parameter(0).toHaveProperty('timeoutMs').toEqualTypeOf<number | undefined>();
     expectTypeOf<Parameters<Listener['waitFor']>[1]>().toEqualTypeOf<api.WaitForOptions | undefined>();

@@ -11,6 +11,7 @@ import type { TriggerFlowCommandOptions } from './definition.js';
 import type { Flow } from '../../flows/types.js';
 import { flowAuditSample, runAudit } from '../../offline/audit.js';
 import { pendingSecret, signingSecret } from '../../offline/secret.js';
+import { checkStepOverrides } from '../../run/offline-driver.js';
 import { offlinePreview } from '../../run/offline-preview.js';
 import { plannedDeliveries, runOfflineFlow } from '../../run/offline-runner.js';
 import { offlineSettings } from '../../run/offline-settings.js';
@@ -22,6 +23,7 @@ import { progressBar, renderOfflineReports, renderPreview, showSigningSecret } f
 export async function runOffline(flow: Flow, options: TriggerFlowCommandOptions, ctx: Context): Promise<void> {
   const { url, seed, apiVersion, shape, version } = offlineSettings({ ...options, flowApiVersion: flow.apiVersion, cwd: ctx.cwd });
   if (version.warning) ctx.out.warn(version.warning);
+  checkStepOverrides(flow.steps, { apiVersion, shape, seed });
   const repeat = options.repeat ?? 1;
   const signing = await pendingSecret({ flag: options.secret, dotenv: options.dotenv, env: ctx.env, cwd: ctx.cwd });
   if (options.secret !== undefined) warnSecretFlag(ctx.out, '--secret');

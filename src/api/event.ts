@@ -1,0 +1,64 @@
+/** The library's deliverEvent: one event, synthesized or given, as a one-step offline flow (what `trigger --offline` runs). */
+import { UsageError } from '../errors.js';
+import type { EventType } from '../flows/event-types.js';
+import { ONE_EVENT, singleEventFlow } from '../flows/single.js';
+import type { Flow } from '../flows/types.js';
+import { checkRewrites, compileRewrites, rewriteEvent } from '../offline/overrides.js';
+import { eventBody } from '../offline/synthesize.js';
+import type { EventSource } from '../run/offline-driver.js';
+import { runOfflineFlow } from '../run/offline-runner.js';
+import { offlineSettings } from '../run/offline-settings.js';
+import { reportJson, type FlowReport } from '../run/report.js';
+import { checkOptions } from './check.js';
+import { interruptible, requireSecret } from './common.js';
+import type { DeliverEventOptions } from './options.js';
+import { RULES } from './rules.js';
+
+interface GivenEvent {
+  id: string;
+  type: string;
+  data: { object: Record<string, unknown> };
+}
+
+function isEventObject(value: Record<string, unknown>): value is Record<string, unknown> & GivenEvent {
+  const data = value.data as { object?: unknown } | undefined;
+  return typeof value.id === 'string' && typeof value.type === 'string' && typeof data?.object === 'object' && data.object !== null;
+}
+
+/** The given event as the one step of a flow, its overrides applied; a source that sends exactly it. */
+function givenEvent(event: Record<string, unknown>, overrides: string[] | undefined): { flow: Flow; source: EventSource } {
+  if (!isEventObject(event)) {
+    throw new UsageError('event must be a Stripe event: an object with an id, a type and data.object', { hint: "e.g. event: (await synthesizeEvents({ flow: 'payment' }))[0]" });
+  }
+  // Any well-formed type goes: the event may be newer than this SDK's list, as a recording's may.
+  const step = { event: event.type as EventType, ...(overrides && { override: overrides }) };
+  const rewrites = compileRewrites([step]);
+  checkRewrites([event], rewrites);
+  const sent = rewriteEvent(event, rewrites);
+  const outgoing = { id: sent.id, type: sent.type, body: eventBody(sent) };
+  return {
+    flow: { name: event.type, description: `the event ${event.id}`, steps: [step], source: ONE_EVENT },
+    source: () => ({ take: () => outgoing }),
+  };
+}
+
+export function deliverEvent(options: DeliverEventOptions): Promise<FlowReport> {
+  checkOptions('deliverEvent', options, RULES.deliverEvent);
+  const { type, event } = options;
+  if ((type === undefined) === (event === undefined)) {
+    throw new UsageError(type === undefined ? 'type or event is required' : 'type and event cannot be combined', {
+      hint: "give one: type: 'payment_intent.succeeded' synthesizes an event, event: {…} sends that one",
+    });
+  }
+  if (event !== undefined && (options.apiVersion !== undefined || options.seed !== undefined)) {
+    throw new UsageError(`${options.apiVersion === undefined ? 'seed' : 'apiVersion'} applies only with type`, { hint: 'a given event is sent as it is, its ids and api_version its own' });
+  }
+  return interruptible(options.signal, async () => {
+    // As deliverFlow: the version from apiVersion, else the app's stripe under process.cwd(), else the SDK's.
+    const settings = offlineSettings({ forwardTo: options.url, seed: options.seed, apiVersion: options.apiVersion, cwd: process.cwd() });
+    const secret = requireSecret(options.secret);
+    const one = event === undefined ? { flow: singleEventFlow(type!, { override: options.overrides }, 'type') } : givenEvent(event, options.overrides);
+    const report = await runOfflineFlow({ ...settings, ...one, secret, timeoutMs: options.timeoutMs, signal: options.signal });
+    return reportJson(report, event === undefined ? settings.seed : undefined);
+  });
+}
