@@ -3,7 +3,6 @@ import type Stripe from 'stripe';
 import { UsageError } from '../errors.js';
 import { LIBRARY_NAMES, option } from '../lib/option-name.js';
 import { flowAuditSample, runAudit, type AuditReport } from '../offline/audit.js';
-import { synthesizeFlow } from '../offline/synthesize.js';
 import { storyAsSent } from '../run/offline-driver.js';
 import { runOfflineFlow } from '../run/offline-runner.js';
 import { offlineSettings, storySettings } from '../run/offline-settings.js';

@@ -77,6 +77,22 @@ describe('trigger-flow --offline --record', () => {
     expect(again.log.join('\n')).toMatch(/payment pi_\w+ succeeded/); // the app did its work on the replayed events
   });
 
+  it('trigger <event> --offline --record: the one event and its answer, which replay sends again', async () => {
+    const app = await demoApp();
+    const box = sandbox();
+    const result = await runCli(['trigger', 'payment_intent.succeeded', '--offline', '-f', app.url, '--record', 'one.ndjson', '--json'], { box, env });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as Report;
+    const [event, ...rest] = readRecording(join(box.cwd, 'one.ndjson'));
+    expect(rest).toEqual([]);
+    expect(event).toMatchObject({ id: report.steps[0]!.eventId, type: 'payment_intent.succeeded', seq: 0, headers: STRIPE_HEADERS, answer: { status: 200 } });
+    const replay = await runCli(['replay', 'one.ndjson', '-f', app.url, '--json'], { box, env });
+    expect(replay.exitCode, replay.stderr).toBe(0);
+    expect((JSON.parse(replay.stdout) as Report).steps.map((step) => step.eventId)).toEqual([event!.id]);
+    const live = await runCli(['trigger', 'payment_intent.succeeded', '--offline', '-f', app.url, '--live'], { box, env });
+    expect([live.exitCode, live.stderr.split('\n')[0]]).toEqual([2, 'error --live works only with --record']);
+  });
+
   it('--duplicate and --repeat: a line for every POST, numbered in sending order across instances', async () => {
     const app = await demoApp();
     const box = sandbox();

@@ -1,12 +1,13 @@
 /** `trigger`'s options, argument and help; its handler (./handler.ts) gets the option type inferred here. */
 import { Command, Option } from '@commander-js/extra-typings';
-import { collect, docsPages, envFileAlias, examples, integerOption, relayOptions, secondsOption, withDotenv, type OptionsOf, type Start } from '../options.js';
+import { collect, docsPages, envFileAlias, examples, integerOption, recordOptions, relayOptions, secondsOption, withDotenv, type OptionsOf, type Start } from '../options.js';
 
 const EXAMPLES = [
   'stripe-hooks trigger payment_intent.succeeded',
   'stripe-hooks trigger payment_intent.succeeded --offline --dotenv .env',
   'stripe-hooks trigger invoice.paid --offline --override invoice:billing_reason=subscription_create --json',
   'stripe-hooks trigger customer.created --override customer:email=jenny@example.com',
+  'stripe-hooks trigger payment_intent.succeeded --offline --record one.ndjson   # then: stripe-hooks replay one.ndjson',
 ];
 
 const triggerDefinition = () =>
@@ -21,6 +22,8 @@ const triggerDefinition = () =>
     .addOption(secondsOption('--timeout <seconds>', 'how long the event may take to be delivered and answered (offline, the shorter of this and --forward-timeout)').default(30_000, '30'))
     .addOption(new Option('--stripe-account <id>', 'trigger on a connected account (acct_…)').conflicts('offline'))
     .addOption(relayOptions.forwardTimeout())
+    .addOption(recordOptions.record('the event delivered (offline: sent) and the app\'s answer'))
+    .addOption(recordOptions.live())
     .option('--offline', 'no Stripe CLI or account: sign a realistic event and POST it straight to the app')
     .addOption(new Option('--secret <secret>', 'signing secret the app verifies with (offline; prefer STRIPE_WEBHOOK_SECRET: ps shows flags)'))
     .addOption(new Option('--dotenv <path>', 'read the secret from (or write a generated one to) this dotenv file (offline)'))

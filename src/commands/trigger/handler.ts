@@ -8,9 +8,11 @@ import type { TriggerFlowCommandOptions } from '../trigger-flow/definition.js';
 import { runLive } from '../trigger-flow/live.js';
 import { runOffline } from '../trigger-flow/offline.js';
 import type { TriggerCommandOptions } from './definition.js';
+import { checkRecordOptions } from '../../record/policy.js';
 
 export async function run(event: string, options: TriggerCommandOptions, ctx: Context): Promise<void> {
   const { override, add, remove, timeout, ...rest } = options;
+  checkRecordOptions(options);
   const flow = singleEventFlow(event, { override, add, remove });
   // trigger-flow's options for a one-step run: the step's time limit is --timeout, a listener verifies it live.
   // One event has nothing to reorder: the relay's window is moot without --serial.
