@@ -10,7 +10,8 @@ import { runOfflineFlow } from '../run/offline-runner.js';
 import { offlineSettings } from '../run/offline-settings.js';
 import { reportJson, type FlowReport } from '../run/report.js';
 import { checkOptions } from './check.js';
-import { interruptible, requireSecret } from './common.js';
+import { interruptible, libraryRecording, requireSecret } from './common.js';
+import { withRecording } from '../record/policy.js';
 import type { DeliverEventOptions } from './options.js';
 import { RULES } from './rules.js';
 
@@ -35,7 +36,8 @@ function givenEvent(event: Record<string, unknown>, overrides: string[] | undefi
   const rewrites = compileRewrites([step]);
   checkRewrites([event], rewrites);
   const sent = rewriteEvent(event, rewrites);
-  const outgoing = { id: sent.id, type: sent.type, body: eventBody(sent) };
+  // Its own livemode, so a recording leaves a live one out as listen --record does.
+  const outgoing = { id: sent.id, type: sent.type, body: eventBody(sent), livemode: sent.livemode === true };
   return {
     flow: { name: event.type, description: `the event ${event.id}`, steps: [step], source: ONE_EVENT },
     source: () => ({ take: () => outgoing }),
@@ -58,7 +60,8 @@ export function deliverEvent(options: DeliverEventOptions): Promise<FlowReport> 
     const settings = offlineSettings({ forwardTo: options.url, seed: options.seed, apiVersion: options.apiVersion, cwd: process.cwd() });
     const secret = requireSecret(options.secret);
     const one = event === undefined ? { flow: singleEventFlow(type!, { override: options.overrides }, 'type') } : givenEvent(event, options.overrides);
-    const report = await runOfflineFlow({ ...settings, ...one, secret, timeoutMs: options.timeoutMs, signal: options.signal });
-    return reportJson(report, event === undefined ? settings.seed : undefined);
+    const recording = libraryRecording(options.record, { secret });
+    const report = await withRecording(recording, (record) => runOfflineFlow({ ...settings, ...one, secret, record, timeoutMs: options.timeoutMs, signal: options.signal }));
+    return reportJson({ ...report, ...(recording && { record: recording.recorder.summary() }) }, event === undefined ? settings.seed : undefined);
   });
 }

@@ -72,6 +72,8 @@ export interface DeliverEventOptions extends Abortable {
   seed?: number;
   /** The delivery's limit in ms, 1 to 30,000 (default 30,000, Stripe's). */
   timeoutMs?: number;
+  /** Append the event sent and the app's answer to this NDJSON file (relative to the cwd; created 0600; a livemode event is left out). */
+  record?: string;
 }
 
 export interface AuditHandlerOptions extends Abortable {

@@ -45,6 +45,7 @@ export const RULES = {
     seed,
     timeoutMs,
     signal,
+    record: text('events.ndjson', true),
   } satisfies Rules<Options.DeliverEventOptions>,
   auditHandler: { url, secret, flow, seed, apiVersion, timeoutMs, signal, processed: callback('(id) => work.count(id)') } satisfies Rules<Options.AuditHandlerOptions>,
   triggerFlow: {

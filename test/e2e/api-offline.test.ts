@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import {
   auditHandler,
   builtinFlows,
+  deliverEvent,
   deliverFlow,
   loadFlow,
   replay,
@@ -68,6 +69,13 @@ describe('deliverFlow', () => {
     expect(again).toMatchObject({ ok: true, record: { path: join(dir, 'again.ndjson'), recorded: report.steps.length } });
     expect(deliveries.slice(report.steps.length).map((d) => d.rawBody)).toEqual(lines.map((line) => line.event));
     expect(await rejection(replay({ file, url, secret, record: file }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_USAGE', message: `record: '${file}' is the recording being replayed` });
+
+    const one = await deliverEvent({ type: 'payment_intent.succeeded', url, secret, record: join(dir, 'one.ndjson') });
+    expect(one.record).toMatchObject({ recorded: 1, livemodeSkipped: 0 });
+    const live = { ...(JSON.parse(lines[0]!.event) as Record<string, unknown>), livemode: true };
+    const skipped = await deliverEvent({ event: live, url, secret, record: join(dir, 'one.ndjson') });
+    expect(skipped.record).toMatchObject({ recorded: 0, livemodeSkipped: 1 });
+    expect(readFileSync(join(dir, 'one.ndjson'), 'utf8').trim().split('\n')).toHaveLength(1);
   });
 
   it('takes a flow object, with duplicates and a burst', async () => {
