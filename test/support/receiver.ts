@@ -1,6 +1,8 @@
 /**
  * A webhook handler the way a careful app writes one: every delivery is verified with the
- * official SDK's `stripe.webhooks.constructEvent(rawBody, header, secret)` and recorded.
+ * official SDK's `stripe.webhooks.constructEvent(rawBody, header, secret)` (a thin event
+ * destination's, `thin: true`, with `stripe.parseEventNotification`, which refuses a snapshot
+ * event as constructEvent refuses a thin one) and recorded.
  * Unverifiable deliveries get 400; verified ones get 200 unless the test set another status.
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
@@ -31,6 +33,8 @@ export interface ReceiverOptions {
   status?: number | Record<string, number> | ((event: NonNullable<Delivery['event']>) => number);
   /** Milliseconds to wait before answering, per event type: a slow app (e.g. to outlast a step timeout). */
   delayMs?: Record<string, number>;
+  /** A thin event destination: verify with `parseEventNotification` (snapshot events then fail verification). */
+  thin?: boolean;
 }
 
 export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
@@ -66,7 +70,7 @@ export async function startReceiver(options: ReceiverOptions = {}) {
     let error: string | undefined;
     try {
       if (!secret) throw new Error('the receiver has no signing secret yet');
-      event = stripe.webhooks.constructEvent(rawBody, header ?? '', secret) as unknown as Delivery['event'];
+      event = (options.thin ? stripe.parseEventNotification(rawBody, header ?? '', secret) : stripe.webhooks.constructEvent(rawBody, header ?? '', secret)) as unknown as Delivery['event'];
     } catch (caught) {
       error = caught instanceof Error ? caught.message : String(caught);
     }

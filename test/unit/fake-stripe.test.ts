@@ -134,7 +134,7 @@ describe('listener protocol (without the CLI)', () => {
   it('refuses an unknown websocket id, then signs deliveries and records the replies', async () => {
     fake = await startFakeStripe();
     const session = await post(fake, '/v1/stripecli/sessions', { device_name: 'test', 'websocket_features[]': 'webhooks' });
-    expect(session.body).toMatchObject({ secret: fake.secret, websocket_authorized_feature: 'webhook-payloads', default_version: fake.apiVersion });
+    expect(session.body).toMatchObject({ secret: fake.secret, websocket_authorized_feature: 'webhooks', default_version: fake.apiVersion });
     const url = `${session.body.websocket_url}?websocket_feature=${session.body.websocket_authorized_feature}`;
     expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\//);
 
@@ -157,5 +157,15 @@ describe('listener protocol (without the CLI)', () => {
     expect(await fake.waitForResponse(event.id)).toMatchObject({ status: 204, eventId: event.id });
     expect(await fake.waitForAck(event.id)).toMatchObject({ type: 'event_ack' });
     socket.close();
+  });
+
+  it('gives a session the features it asks for: an unknown one is a 400, a dial naming others is refused', async () => {
+    fake = await startFakeStripe();
+    const unknown = await post(fake, '/v1/stripecli/sessions', { device_name: 'test', 'websocket_features[]': 'request_logs' });
+    expect(unknown.status).toBe(400);
+    const session = await post(fake, '/v1/stripecli/sessions', { device_name: 'test', 'websocket_features[]': 'v2_events' });
+    expect(session.body.websocket_authorized_feature).toBe('v2_events');
+    const wrong = new WebSocket(`${session.body.websocket_url}?websocket_feature=webhooks`, { headers: { 'Websocket-Id': session.body.websocket_id } });
+    expect(await new Promise((resolve) => wrong.on('unexpected-response', (_req, res) => resolve(res.statusCode)))).toBe(400);
   });
 });

@@ -12,7 +12,8 @@ import { checkApiKey } from './auth.js';
 import { buildEvent, EventStream, placeholderObject, type EventOrigin, type StripeEvent } from './events.js';
 import { parseForm, type FormParams } from './form.js';
 import { ROUTES } from './routes.js';
-import { Sessions, type ListenerSession, type WebhookResponse } from './sessions.js';
+import { Sessions, type ListenerFeature, type ListenerSession, type WebhookResponse } from './sessions.js';
+import { buildThinEvent, type ThinEmitInput, type ThinEvent } from './thin-events.js';
 import { invalidRequest, newId, Store, StripeApiError, type StripeErrorBody, type StripeObject } from './store.js';
 
 export interface FakeStripeOptions {
@@ -24,6 +25,8 @@ export interface FakeStripeOptions {
   apiVersion?: string;
   /** Seconds between the CLI's planned websocket reconnects (the session's `reconnect_delay`). */
   reconnectDelay?: number;
+  /** A session's own secret, by the features it asked for (undefined: `secret`): two `stripe listen` given different secrets. */
+  secretFor?: (features: readonly ListenerFeature[]) => string | undefined;
 }
 
 export interface RecordedRequest {
@@ -70,7 +73,8 @@ export async function startFakeStripe(options: FakeStripeOptions = {}) {
   const faults: Array<PathFault & { left: number }> = [];
   const idempotent = new Map<string, { status: number; body: unknown }>();
   let url = '';
-  const sessions = new Sessions({ baseUrl: () => url, secret, apiVersion, reconnectDelay: options.reconnectDelay ?? 60 });
+  const sessions = new Sessions({ baseUrl: () => url, secret, apiVersion, reconnectDelay: options.reconnectDelay ?? 60, secretFor: options.secretFor });
+  const thinEvents = new Recorder<ThinEvent>((event) => `${event.type} [${event.id}]`);
   const stream = new EventStream((event) => {
     store.add(event as unknown as StripeObject); // for GET /v1/events
     sessions.deliver(event);
@@ -167,6 +171,8 @@ export async function startFakeStripe(options: FakeStripeOptions = {}) {
     sessions: sessions.sessions.items,
     /** Every event published (not dropped), in order. */
     events: stream.emitted.items,
+    /** Every thin event published, in order. */
+    thinEvents: thinEvents.items,
     deliveries: sessions.deliveries.items,
     replies: sessions.replies.items,
     responses: sessions.responses.items,
@@ -177,6 +183,13 @@ export async function startFakeStripe(options: FakeStripeOptions = {}) {
       const event = buildEvent(spec.type, spec.object ?? placeholderObject(spec.type), apiVersion, { account: spec.account }, spec.previousAttributes, spec.created);
       if (spec.livemode) event.livemode = true;
       publish(event);
+      return event;
+    },
+    /** Publishes a thin event (`v2_event`) to every connected listener that asked for thin events, and returns it. */
+    emitThin(input: string | ThinEmitInput): ThinEvent {
+      const event = buildThinEvent(typeof input === 'string' ? { type: input } : input);
+      thinEvents.push(event);
+      sessions.deliverThin(event);
       return event;
     },
     waitForRequest(match: string | Match<RecordedRequest>, timeoutMs?: number): Promise<RecordedRequest> {

@@ -1,7 +1,10 @@
 /**
  * The `stripe listen` side of the fake: `POST /v1/stripecli/sessions` and the websocket the CLI
- * dials afterwards. Events go out as `webhook_event` messages signed with the session secret; the
- * CLI's `event_ack` and `webhook_response` messages are recorded for tests to await.
+ * dials afterwards. A session gets the features it asks for (`websocket_features[]`: `webhooks` for
+ * snapshot events, `v2_events` for thin ones) and nothing else, as Stripe does: the CLI itself would
+ * forward a snapshot event to a thin-only session (it defaults its snapshot selection to all).
+ * Snapshot events go out as `webhook_event` messages, thin ones as `v2_event`, each signed with the
+ * session's secret; the CLI's `event_ack` and `webhook_response` messages are recorded for tests to await.
  */
 import type { IncomingMessage, IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -9,9 +12,11 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { Recorder } from '../recorder.js';
 import { signatureHeader, type StripeEvent } from './events.js';
 import type { FormParams } from './form.js';
-import { newId, unixNow } from './store.js';
+import { invalidRequest, newId, unixNow } from './store.js';
+import type { ThinEvent } from './thin-events.js';
 
-const WEBSOCKET_FEATURE = 'webhook-payloads';
+/** What a session may ask for: snapshot events (`webhooks`) and thin events (`v2_events`). */
+export type ListenerFeature = 'webhooks' | 'v2_events';
 
 export interface ListenerSession {
   /** The `websocket_id` handed to the CLI. */
@@ -21,9 +26,17 @@ export interface ListenerSession {
   headers: IncomingHttpHeaders;
   /** Websocket connections the CLI made for this session (reconnects count). */
   connections: number;
+  /** What it asked for, in `websocket_features[]` (none: `webhooks`, as CLIs before thin events meant). */
+  features: ListenerFeature[];
+  /** The signing secret it was given. */
+  secret: string;
+  /** The event destination (`ed_…`) its thin events come from: `destination_id`, which the CLI acks as `webhook_id`. */
+  destinationId: string;
 }
 
 export interface WebhookDelivery {
+  /** `snapshot`: a `webhook_event` message; `thin`: a `v2_event`. */
+  kind: 'snapshot' | 'thin';
   eventId: string;
   eventType: string;
   sessionId: string;
@@ -68,20 +81,32 @@ export class Sessions {
   private readonly server = new WebSocketServer({ noServer: true });
 
   constructor(
-    private readonly options: { baseUrl: () => string; secret: string; apiVersion: string; reconnectDelay: number },
+    private readonly options: {
+      baseUrl: () => string;
+      secret: string;
+      apiVersion: string;
+      reconnectDelay: number;
+      secretFor?: (features: readonly ListenerFeature[]) => string | undefined;
+    },
   ) {}
 
-  /** The JSON answer to `POST /v1/stripecli/sessions`. */
+  /** The JSON answer to `POST /v1/stripecli/sessions`; an unknown feature is Stripe's 400. */
   create(params: FormParams, headers: IncomingHttpHeaders): Record<string, unknown> {
-    const session: ListenerSession = { id: newId('cliws'), params, headers, connections: 0 };
+    const asked = params.websocket_features;
+    const list = (Array.isArray(asked) ? asked : asked === undefined ? [] : [asked]).filter((feature): feature is string => typeof feature === 'string');
+    const unknown = list.find((feature) => feature !== 'webhooks' && feature !== 'v2_events');
+    if (unknown !== undefined) throw invalidRequest(`Invalid websocket_features[]: ${unknown}`, { param: 'websocket_features' });
+    const features = (list.length === 0 ? ['webhooks'] : [...new Set(list)]) as ListenerFeature[];
+    const secret = this.options.secretFor?.(features) ?? this.options.secret;
+    const session: ListenerSession = { id: newId('cliws'), params, headers, connections: 0, features, secret, destinationId: newId('ed_test') };
     this.known.set(session.id, session);
     this.sessions.push(session);
     return {
       object: 'stripecli_session',
       websocket_url: `${this.options.baseUrl().replace(/^http/, 'ws')}/subscribe/${session.id}`,
       websocket_id: session.id,
-      websocket_authorized_feature: WEBSOCKET_FEATURE,
-      secret: this.options.secret,
+      websocket_authorized_feature: features.join(','),
+      secret,
       reconnect_delay: this.options.reconnectDelay,
       display_connect_filter_warning: false,
       default_version: this.options.apiVersion,
@@ -98,7 +123,7 @@ export class Sessions {
       ? 'Unrecognized request URL.'
       : !session
         ? 'Unknown WebSocket ID.'
-        : url.searchParams.get('websocket_feature') !== WEBSOCKET_FEATURE
+        : url.searchParams.get('websocket_feature') !== session.features.join(',')
           ? 'Invalid websocket_feature.'
           : undefined;
     if (problem || !session) {
@@ -116,18 +141,14 @@ export class Sessions {
     });
   }
 
-  /** Sends the event to every connected listener, signed the way Stripe signs it. */
+  /** Sends the event to every connected listener that asked for snapshot events, signed the way Stripe signs it. */
   deliver(event: StripeEvent): void {
     const payload = JSON.stringify(event, null, 2);
     for (const { session, socket } of this.open) {
-      const headers = {
-        'Accept': '*/*; q=0.5, application/xml',
-        'Cache-Control': 'no-cache',
-        'Content-Type': 'application/json; charset=utf-8',
-        'Stripe-Signature': signatureHeader(payload, this.options.secret),
-        'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
-      };
+      if (!session.features.includes('webhooks')) continue;
+      const headers = stripeHeaders(payload, session.secret);
       const delivery: WebhookDelivery = {
+        kind: 'snapshot',
         eventId: event.id,
         eventType: event.type,
         sessionId: session.id,
@@ -151,6 +172,27 @@ export class Sessions {
     }
   }
 
+  /** Sends a thin event to every connected listener that asked for thin events (`v2_events`), signed as a snapshot one. */
+  deliverThin(event: ThinEvent): void {
+    const payload = JSON.stringify(event, null, 2);
+    for (const { session, socket } of this.open) {
+      if (!session.features.includes('v2_events')) continue;
+      const headers = stripeHeaders(payload, session.secret);
+      const delivery: WebhookDelivery = {
+        kind: 'thin',
+        eventId: event.id,
+        eventType: event.type,
+        sessionId: session.id,
+        webhookId: session.destinationId,
+        conversationId: '',
+        payload,
+        headers,
+      };
+      this.deliveries.push(delivery);
+      socket.send(JSON.stringify({ type: 'v2_event', destination_id: session.destinationId, payload, http_headers: headers }));
+    }
+  }
+
   /** Closes every listener's websocket from the server side; `expire` also forgets the sessions. */
   disconnect(options: { expire?: boolean } = {}): void {
     if (options.expire) this.known.clear();
@@ -171,8 +213,10 @@ export class Sessions {
       return; // the CLI never sends anything but JSON; ignore noise as Stripe would
     }
     const webhookId = message.webhook_id;
-    const delivery = this.deliveries.find((d) => d.webhookId === webhookId && d.sessionId === session.id);
-    const eventId = (message.event_id as string | undefined) ?? delivery?.eventId;
+    // A thin event's replies share their webhook_id (the destination): its event id is `event_id` (ack) or `notification_id` (response).
+    const named = [message.event_id, message.notification_id].find((id): id is string => typeof id === 'string' && id !== '');
+    const delivery = named === undefined ? this.deliveries.find((d) => d.webhookId === webhookId && d.sessionId === session.id) : undefined;
+    const eventId = named ?? delivery?.eventId;
     const reply: ListenerReply = { type: String(message.type), eventId, sessionId: session.id, message };
     this.replies.push(reply);
     if (reply.type === 'webhook_response' && eventId) {
@@ -186,4 +230,15 @@ export class Sessions {
       });
     }
   }
+}
+
+/** The headers Stripe sends with every event, snapshot or thin. */
+function stripeHeaders(payload: string, secret: string): Record<string, string> {
+  return {
+    'Accept': '*/*; q=0.5, application/xml',
+    'Cache-Control': 'no-cache',
+    'Content-Type': 'application/json; charset=utf-8',
+    'Stripe-Signature': signatureHeader(payload, secret),
+    'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+  };
 }
