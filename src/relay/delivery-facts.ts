@@ -5,6 +5,7 @@
 import { brotliDecompressSync, constants, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
 import { answerText } from '../lib/answer.js';
 import { isEventId, isEventTypeShape } from '../lib/grammar.js';
+import { THIN_EVENT_OBJECT } from '../flows/thin.js';
 import { redact } from '../lib/redact.js';
 import type { FailureClass } from '../delivery/engine.js';
 
@@ -16,13 +17,15 @@ export interface EventFacts {
   id?: string;
   type?: string;
   livemode?: boolean;
-  /** The connected account (`acct_…`) of a Connect event. */
+  /** The connected account (`acct_…`) of a Connect event (a thin event's `context`). */
   account?: string;
   apiVersion?: string | null;
-  /** Stripe's `created`, unix seconds. */
+  /** Stripe's `created`, unix seconds (a thin event's ISO time, with its milliseconds). */
   created?: number;
-  /** The id of the object the event is about (`data.object.id`). */
+  /** The id of the object the event is about (`data.object.id`; a thin event's `related_object.id`). */
   objectId?: string;
+  /** A thin event (`"object": "v2.core.event"`, from a v2 event destination); absent for a snapshot one. */
+  thin?: true;
 }
 
 /** A delivery the relay took from the Stripe CLI, before the app answered. */
@@ -67,10 +70,24 @@ export function eventFacts(body: Buffer): EventFacts {
   if (typeof event !== 'object' || event === null) return {};
   const e = event as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  return {
+  const common = {
     id: isEventId(e.id) ? e.id : undefined,
     type: isEventTypeShape(e.type) ? e.type : undefined,
     livemode: typeof e.livemode === 'boolean' ? e.livemode : undefined,
+  };
+  if (e.object === THIN_EVENT_OBJECT) {
+    // No snapshot and no api_version: what the event is about is named in related_object, the account in context.
+    const created = typeof e.created === 'string' ? Date.parse(e.created) / 1000 : NaN;
+    return {
+      ...common,
+      account: text(e.context) || undefined,
+      created: Number.isFinite(created) ? created : undefined,
+      objectId: text((e.related_object as { id?: unknown } | null | undefined)?.id),
+      thin: true,
+    };
+  }
+  return {
+    ...common,
     account: text(e.account),
     apiVersion: e.api_version === null ? null : text(e.api_version),
     created: typeof e.created === 'number' ? e.created : undefined,

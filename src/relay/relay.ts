@@ -1,13 +1,16 @@
 /**
  * The relay: an HTTP server on 127.0.0.1 between `stripe listen` and the app.
- * The Stripe CLI forwards to `http://127.0.0.1:<port>/<token>/<forward|connect>`;
+ * The Stripe CLI forwards to `http://127.0.0.1:<port>/<token>/<forward|connect>`
+ * (snapshot events) or `…/<thin|thin-connect>` (thin events, from a second
+ * `stripe listen`: stripe-cli/listen-selection.ts);
  * the relay POSTs the same bytes and headers to the event's route, once, and
  * hands the app's status, headers and body back, so Stripe sees what it would
  * see without it. Each delivery is reported as data (`onReceived`, then
  * `onDelivery`), and each is reported exactly once: answered, failed, or
  * `interrupted` when the relay closes first (in flight, or held by --serial).
- * Only requests with the per-run token and signed with the session's secret are
- * taken (admission.ts); the rest get 403 and an `onRefused`. Until a request is
+ * Only requests with the per-run token and signed with the secret of the session
+ * that forwards on that path are taken (admission.ts, one per channel); the rest
+ * get 403 and an `onRefused`. Until a request is
  * verified, what it may cost is bounded (admission.ts `LIMITS`).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -32,8 +35,15 @@ function lifecycleRank(type: string | undefined): number {
   return type?.endsWith('.deleted') ? 2 : 1;
 }
 
+/** Which `stripe listen` forwards on a path: the one for snapshot events (`forward`, `connect`), or for thin ones. */
+export type Channel = 'snapshot' | 'thin';
+export type RelayPath = 'forward' | 'connect' | 'thin' | 'thin-connect';
+const CHANNEL: Record<RelayPath, Channel> = { forward: 'snapshot', connect: 'snapshot', thin: 'thin', 'thin-connect': 'thin' };
+
 export interface RelayOptions {
   routing: Routing;
+  /** The channels a `stripe listen` forwards on (default: snapshot only); a path of another one is refused as without the token. */
+  channels?: readonly Channel[];
   /** --serial: one at a time, in `created` order, each arrival waiting this long for earlier events. */
   serial?: { windowMs: number };
   timeoutMs?: number;
@@ -55,13 +65,13 @@ export interface RelayOptions {
 }
 
 export interface Relay {
-  /** The URL the Stripe CLI forwards normal (`forward`) or Connect (`connect`) events to. */
-  url(kind: 'forward' | 'connect'): string;
+  /** The URL the Stripe CLI forwards normal (`forward`) or Connect (`connect`) events to, or thin ones (`thin`, `thin-connect`). */
+  url(kind: RelayPath): string;
   /**
-   * The session's secret (known once `stripe listen` is ready): requests held until now are judged, and from now on
-   * only those signed with it go through.
+   * The secret of the session forwarding on `channel` (known once its `stripe listen` is ready): requests on that
+   * channel held until now are judged, and from now on only those signed with it go through.
    */
-  expectSignedBy(secret: string): void;
+  expectSignedBy(secret: string, channel?: Channel): void;
   /** Stops taking deliveries; those in flight or queued are reported `interrupted`, in arrival order. */
   close(): Promise<void>;
   /** What unverified requests hold now: open connections, and body bytes (now and at most). */
@@ -113,7 +123,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const token = randomBytes(16).toString('hex');
   const timeoutMs = options.timeoutMs ?? FORWARD_TIMEOUT_MS;
   const upstream = createUpstream({ skipVerify: options.skipVerify });
-  const admission = new Admission();
+  const channels = new Set<Channel>(options.channels ?? ['snapshot']);
+  const admissions = new Map<Channel, Admission>([...channels].map((channel) => [channel, new Admission()]));
   const limits = { ...LIMITS, ...options.limits };
   const budget = new Budget<IncomingMessage>(limits.unverifiedBytes);
   const gate = new ConnectionGate<Socket>(limits.connections);
@@ -174,7 +185,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
    * The body, read and judged; its bytes count against the unverified budget until the verdict. `evicted`: a
    * smaller request needed the room, and this one has had its 503.
    */
-  async function receive(req: IncomingMessage, res: ServerResponse): Promise<Buffer | Refusal | 'large' | 'evicted'> {
+  async function receive(req: IncomingMessage, res: ServerResponse, admission: Admission): Promise<Buffer | Refusal | 'large' | 'evicted'> {
     let evicted = false;
     const evict = () => {
       evicted = true;
@@ -207,17 +218,19 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   async function take(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const kind = routeOf(req.url ?? '', token);
-    if (kind === undefined) return refuse(res, 'token');
+    const admission = kind && admissions.get(CHANNEL[kind]);
+    if (kind === undefined || admission === undefined) return refuse(res, 'token');
     if (req.method !== 'POST') return void res.writeHead(405, { Allow: 'POST', Connection: 'close' }).end();
-    const body = await receive(req, res);
+    const body = await receive(req, res, admission);
     if (body === 'evicted') return;
     if (body === 'large') return void res.writeHead(413, { Connection: 'close' }).end();
     if (typeof body === 'string') return refuse(res, body);
     gate.trust(req.socket);
     if (closing) return refuse(res, 'closed');
     const facts = eventFacts(body);
-    const connect = kind === 'connect';
-    const received: Received = { seq: seq++, ...facts, connect, url: targetFor(options.routing, facts.type, connect), receivedAt: Date.now() };
+    const connect = kind === 'connect' || kind === 'thin-connect';
+    const url = targetFor(options.routing, facts.type, connect, facts.thin === true);
+    const received: Received = { seq: seq++, ...facts, connect, url, receivedAt: Date.now() };
     options.onReceived?.(received);
     const job = { received, body, headers: { ...endToEnd(req.headers), 'content-length': body.length }, requestHeaders: req.headers, res };
     pending.add(job);
@@ -235,11 +248,11 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   return {
     url: (kind) => `http://${self}/${token}/${kind}`,
-    expectSignedBy: (secret) => admission.learn(secret),
+    expectSignedBy: (secret, channel = 'snapshot') => admissions.get(channel)?.learn(secret),
     load: () => ({ connections: gate.open, unverifiedBytes: budget.held, peakUnverifiedBytes: budget.peak }),
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
-        admission.close();
+        for (const admission of admissions.values()) admission.close();
         queue?.close();
         // In flight or queued: the app's answer (if any) can no longer be told; each is kept as interrupted.
         for (const job of [...pending].sort((a, b) => a.received.seq - b.received.seq)) {
@@ -253,11 +266,11 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   };
 }
 
-/** `forward` or `connect` for `/<token>/<kind>`; undefined when the token is wrong or missing. */
-function routeOf(path: string, token: string): 'forward' | 'connect' | undefined {
-  const match = /^\/([0-9a-f]{32})\/(forward|connect)(?:[/?]|$)/.exec(path);
+/** The RelayPath of `/<token>/<path>`; undefined when the token is wrong or missing. */
+function routeOf(path: string, token: string): RelayPath | undefined {
+  const match = /^\/([0-9a-f]{32})\/(forward|connect|thin|thin-connect)(?:[/?]|$)/.exec(path);
   if (!match || !timingSafeEqual(Buffer.from(match[1]!), Buffer.from(token))) return undefined;
-  return match[2] as 'forward' | 'connect';
+  return match[2] as RelayPath;
 }
 
 /** What the Stripe CLI gets back: the app's answer as it was, or 502/504 saying why there was none. */

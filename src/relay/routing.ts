@@ -1,11 +1,14 @@
 /**
  * Where each event goes: the first `--route GLOB=URL` whose glob matches the
- * event type, else `--forward-connect-to` for Connect events (when given), else
- * `--forward-to`, as the Stripe CLI itself falls back.
+ * event type (thin types included: `v1.billing.*`), else, for a thin event,
+ * `--thin-to` (when given), else `--forward-connect-to` for a snapshot Connect
+ * event (when given), else `--forward-to`, as the Stripe CLI itself falls back
+ * (its next major forwards thin events to `--forward-to` too).
  */
 import { UsageError } from '../errors.js';
 import { parseForwardUrl } from '../lib/forward-url.js';
 import { isEventGlob, matchesGlob } from '../lib/glob.js';
+import { isThinEventType } from '../flows/thin.js';
 
 export interface Route {
   /** An event-type glob: `*` stands for any run of characters, dots included. */
@@ -16,6 +19,8 @@ export interface Route {
 export interface Routing {
   forwardTo: string;
   forwardConnectTo?: string;
+  /** Where thin events go, Connect ones included (`--thin-to`). */
+  thinTo?: string;
   routes: readonly Route[];
 }
 
@@ -29,10 +34,14 @@ export function parseRoute(value: string): Route {
   return { glob, url: parseForwardUrl(value.slice(at + 1), `--route "${value}":`, hint) };
 }
 
-/** The URL an event of `type` (a Connect event when `connect`) is forwarded to. */
-export function targetFor(routing: Routing, type: string | undefined, connect: boolean): string {
+/** The URL an event of `type` (a Connect event when `connect`, a thin one when `thin`) is forwarded to. */
+export function targetFor(routing: Routing, type: string | undefined, connect: boolean, thin = false): string {
   if (type !== undefined) {
     for (const route of routing.routes) if (matchesGlob(route.glob, type)) return route.url;
   }
+  if (thin) return routing.thinTo ?? routing.forwardTo;
   return (connect && routing.forwardConnectTo) || routing.forwardTo;
 }
+
+/** A route that sends thin events somewhere: its glob names a thin type's start (`v1.billing.*`). */
+export const isThinRoute = (route: Route): boolean => isThinEventType(route.glob);

@@ -7,14 +7,19 @@ import { AsyncQueue } from '../lib/async-queue.js';
 import { UsageError } from '../errors.js';
 import { CLI_NAMES } from '../lib/option-name.js';
 import { cleanLine, parseListenLine, type CliErrorCategory } from './listen-lines.js';
+import type { EventsFrom, KindSelection } from './listen-selection.js';
 import { assertArgValue, cliFailure, spawnStripe, stripeArgsBase, StripeCliError, type StripeTarget } from './spawn.js';
 
 export interface ListenArgs {
   /** Where the CLI forwards: the relay's URLs (src/relay/), already absolute. */
   forwardTo: string;
   forwardConnectTo?: string;
-  /** Event types to forward, or every snapshot event. */
-  events: readonly string[] | 'all';
+  /** Event types to forward (of one kind: listen-selection.ts), or every event of the kind. */
+  events: KindSelection;
+  /** This process forwards thin events (`all`: `--all-thin`); default snapshot events (`all`: `--all-snapshot`). */
+  thin?: boolean;
+  /** `--events-from`: passed only when given, so a Stripe CLI without the flag still runs without it. */
+  eventsFrom?: EventsFrom;
   /** "Key: Value" headers added to forwarded requests. */
   headers?: readonly string[];
   latest?: boolean;
@@ -41,11 +46,12 @@ export function buildListenArgs(options: ListenArgs): string[] {
   const args = ['listen', '--forward-to', assertArgValue(options.forwardTo, '--forward-to')];
   if (options.forwardConnectTo) args.push('--forward-connect-to', assertArgValue(options.forwardConnectTo, '--forward-connect-to'));
   if (options.events === 'all') {
-    args.push('--all-snapshot');
+    args.push(options.thin ? '--all-thin' : '--all-snapshot');
   } else {
     if (options.events.length === 0) throw new UsageError('no event types to listen for', { hint: 'pass --events, --flow or --all-events' });
     args.push('--events', options.events.map((event) => assertArgValue(event, '--events')).join(','));
   }
+  if (options.eventsFrom !== undefined) args.push('--events-from', options.eventsFrom);
   for (const header of options.headers ?? []) args.push('--headers', headerArg(header));
   if (options.latest) args.push('--latest');
   // The version check would reach api.github.com on every start.

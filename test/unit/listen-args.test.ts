@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildListenArgs, buildPrintSecretArgs, headerArg } from '../../src/stripe-cli/listen.js';
+import { EVENTS_FROM, parseEventsFrom, splitSelection, type EventSelection, type SplitSelection } from '../../src/stripe-cli/listen-selection.js';
+import { option } from '../../src/lib/option-name.js';
 import { assertArgValue, cliFailure, stripeArgsBase, stripeEnv } from '../../src/stripe-cli/spawn.js';
 
 // What the CLI is given is always the relay's URLs (src/relay/): the user's URLs never reach its argv.
@@ -10,6 +12,12 @@ describe('buildListenArgs', () => {
   it.each<[string, Parameters<typeof buildListenArgs>[0], string[]]>([
     ['events', base, ['listen', '--forward-to', `${relay}/forward`, '--events', 'charge.succeeded,invoice.paid', '--skip-update']],
     ['all', { ...base, events: 'all' }, ['listen', '--forward-to', `${relay}/forward`, '--all-snapshot', '--skip-update']],
+    ['all thin', { ...base, forwardTo: `${relay}/thin`, events: 'all', thin: true }, ['listen', '--forward-to', `${relay}/thin`, '--all-thin', '--skip-update']],
+    [
+      'thin events, from connected accounts',
+      { forwardTo: `${relay}/thin`, events: ['v1.billing.meter.no_meter_found'], thin: true, eventsFrom: '@accounts' },
+      ['listen', '--forward-to', `${relay}/thin`, '--events', 'v1.billing.meter.no_meter_found', '--events-from', '@accounts', '--skip-update'],
+    ],
     [
       'every option',
       {
@@ -39,6 +47,28 @@ describe('buildListenArgs', () => {
   it('builds the --print-secret call', () => {
     expect(buildPrintSecretArgs({})).toEqual(['listen', '--print-secret']);
     expect(buildPrintSecretArgs({ apiBase: new URL('http://127.0.0.1:9/') })).toEqual(['listen', '--print-secret', '--api-base', 'http://127.0.0.1:9']);
+  });
+});
+
+describe('splitSelection: one `stripe listen` per kind (1.52 refuses both to one destination)', () => {
+  it.each<[string, EventSelection, SplitSelection]>([
+    ['snapshot only', { events: ['invoice.paid'] }, { snapshot: ['invoice.paid'] }],
+    ['all snapshot', { events: 'all' }, { snapshot: 'all' }],
+    ['thin only', { events: ['v1.billing.meter.no_meter_found'] }, { thin: ['v1.billing.meter.no_meter_found'] }],
+    ['both, named', { events: ['invoice.paid', 'v1.billing.meter.no_meter_found'] }, { snapshot: ['invoice.paid'], thin: ['v1.billing.meter.no_meter_found'] }],
+    ['all of both', { events: 'all', allThin: true }, { snapshot: 'all', thin: 'all' }],
+    ['all thin wins over named thin', { events: ['invoice.paid', 'v2.core.event_destination.ping'], allThin: true }, { snapshot: ['invoice.paid'], thin: 'all' }],
+    ['nothing', { events: [] }, {}],
+  ])('%s', (_, selection, expected) => {
+    expect(splitSelection(selection)).toEqual(expected);
+  });
+});
+
+describe('parseEventsFrom', () => {
+  it('takes @self, @accounts and all; anything else is one usage error naming the option', () => {
+    expect(EVENTS_FROM.map((value) => parseEventsFrom(value))).toEqual(['@self', '@accounts', 'all']);
+    expect(() => parseEventsFrom('me')).toThrow(expect.objectContaining({ message: '--events-from "me" is not @self, @accounts or all', exitCode: 2 }));
+    expect(() => parseEventsFrom('@SELF', option('eventsFrom'))).toThrow(/^eventsFrom: '@SELF' is not/);
   });
 });
 

@@ -12,6 +12,12 @@ describe('eventFacts', () => {
     expect(eventFacts(body)).toEqual({ id: 'evt_1', type: 'account.updated', livemode: true, account: 'acct_1', apiVersion: null, created: 1_800_000_000 });
   });
 
+  it('reads a thin event: context as the account, its ISO created in seconds, related_object as the object; no api_version', () => {
+    const thin = { id: 'evt_test_65R9', object: 'v2.core.event', type: 'v1.billing.meter.no_meter_found', created: '2026-12-05T15:00:00.250Z', livemode: false, context: 'acct_1', related_object: { id: 'mtr_1', type: 'billing.meter', url: '/v1/billing/meters/mtr_1' }, reason: null };
+    expect(eventFacts(Buffer.from(JSON.stringify(thin)))).toEqual({ id: 'evt_test_65R9', type: 'v1.billing.meter.no_meter_found', livemode: false, account: 'acct_1', created: Date.UTC(2026, 11, 5, 15) / 1000 + 0.25, objectId: 'mtr_1', thin: true });
+    expect(eventFacts(Buffer.from(JSON.stringify({ ...thin, context: null, related_object: null, created: 'soon' })))).toEqual({ id: 'evt_test_65R9', type: 'v1.billing.meter.no_meter_found', livemode: false, thin: true });
+  });
+
   it.each(['not json', 'null', '"evt_1"', '[1,2]', '{"id":7,"type":["x"],"created":"1800000000","livemode":"true"}'])('has no facts in %j', (text) => {
     expect(Object.values(eventFacts(Buffer.from(text))).filter((value) => value !== undefined)).toEqual([]);
   });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { parseForwardUrl } from '../../src/lib/forward-url.js';
 import { matchesGlob } from '../../src/lib/glob.js';
-import { parseRoute, targetFor, type Routing } from '../../src/relay/routing.js';
+import { isThinRoute, parseRoute, targetFor, type Routing } from '../../src/relay/routing.js';
 
 function usageError(run: () => unknown): UsageError {
   try {
@@ -120,6 +120,16 @@ describe('targetFor', () => {
     expect(targetFor(routing, 'charge.succeeded', false)).toBe('http://localhost:4242/webhook');
     expect(targetFor(routing, 'charge.succeeded', true)).toBe('http://localhost:4242/connect');
     expect(targetFor({ ...routing, forwardConnectTo: undefined }, 'charge.succeeded', true)).toBe('http://localhost:4242/webhook');
+  });
+
+  it('sends a thin event to its route (a thin glob), else --thin-to (Connect ones too), else --forward-to', () => {
+    const thin: Routing = { ...routing, thinTo: 'http://localhost:4242/thin', routes: [{ glob: 'v1.billing.*', url: 'http://localhost:4000/meters' }, ...routing.routes] };
+    expect(targetFor(thin, 'v1.billing.meter.no_meter_found', false, true)).toBe('http://localhost:4000/meters');
+    expect(targetFor(thin, 'v2.core.event_destination.ping', true, true)).toBe('http://localhost:4242/thin');
+    expect(targetFor(routing, 'v2.core.event_destination.ping', true, true)).toBe('http://localhost:4242/webhook'); // not --forward-connect-to: a snapshot destination
+    expect(targetFor(thin, 'charge.succeeded', false)).toBe('http://localhost:4242/webhook');
+    expect(isThinRoute({ glob: 'v1.billing.*', url: '' })).toBe(true);
+    expect(isThinRoute({ glob: '*', url: '' })).toBe(false);
   });
 
   it('sends a body without a type to the default', () => {

@@ -85,6 +85,50 @@ describe('the token', () => {
   });
 });
 
+describe('the thin channel (a second stripe listen, for thin events)', () => {
+  const THIN_SECRET = `whsec_${'7a'.repeat(32)}`;
+  const thinEvent = (id: string, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ id, object: 'v2.core.event', type: 'v1.billing.meter.no_meter_found', created: '2026-12-05T15:00:00.000Z', livemode: false, context: null, related_object: null, ...extra });
+
+  it("admits each path only when signed with its own session's secret, and routes thin events to --thin-to", async () => {
+    const target = await app();
+    const { relay, log, refused } = await relayTo(`${target.origin}/webhook`, {
+      channels: ['snapshot', 'thin'],
+      routing: { forwardTo: `${target.origin}/webhook`, thinTo: `${target.origin}/thin`, routes: [] },
+    });
+    relay.expectSignedBy(THIN_SECRET, 'thin');
+    const thin = thinEvent('evt_test_thin');
+    const connect = thinEvent('evt_test_thinconnect', { context: 'acct_1' });
+    // Crossed: each signed with the other session's secret.
+    expect((await send(relay.url('thin'), { body: thin })).status).toBe(403);
+    expect((await send(relay.url('forward'), { body: event('charge.succeeded'), headers: { 'Stripe-Signature': stripeSignature(event('charge.succeeded'), THIN_SECRET) } })).status).toBe(403);
+    expect(refused).toEqual(['signature', 'signature']);
+    expect((await send(relay.url('thin'), { body: thin, headers: { 'Stripe-Signature': stripeSignature(thin, THIN_SECRET) } })).status).toBe(200);
+    expect((await send(relay.url('thin-connect'), { body: connect, headers: { 'Stripe-Signature': stripeSignature(connect, THIN_SECRET) } })).status).toBe(200);
+    expect((await send(relay.url('forward'), { body: event('charge.succeeded', { id: 'evt_snap' }) })).status).toBe(200);
+    expect(target.requests.map((request) => [request.url, JSON.parse(request.body.toString()).id])).toEqual([
+      ['/thin', 'evt_test_thin'],
+      ['/thin', 'evt_test_thinconnect'],
+      ['/webhook', 'evt_snap'],
+    ]);
+    const delivered = log.items.flatMap((entry) => (entry.kind === 'delivery' ? [entry.report] : []));
+    expect(delivered.map(({ id, thin: isThin, connect: isConnect, account }) => ({ id, thin: isThin, connect: isConnect, account }))).toEqual([
+      { id: 'evt_test_thin', thin: true, connect: false, account: undefined },
+      { id: 'evt_test_thinconnect', thin: true, connect: true, account: 'acct_1' },
+      { id: 'evt_snap', thin: undefined, connect: false, account: undefined },
+    ]);
+  });
+
+  it('refuses a channel no stripe listen forwards on as it refuses a wrong token', async () => {
+    const target = await app();
+    const { relay, refused } = await relayTo(`${target.origin}/webhook`);
+    const thin = thinEvent('evt_test_nochannel');
+    for (const path of ['thin', 'thin-connect'] as const) expect((await send(relay.url(path), { body: thin })).status).toBe(403);
+    expect(refused).toEqual(['token', 'token']);
+    expect(target.requests).toEqual([]);
+  });
+});
+
 describe('forwarding', () => {
   const body = '{\n  "id": "evt_bytes",\n  "type": "customer.created",\n  "name": "Zoë Ångström 日本 🎉",\t"pad": "  "\n}\r\n';
   const stripeHeaders = {

@@ -80,10 +80,10 @@ describe('startRelayedListener', () => {
     expect(byId.get(charge.id)).toMatchObject({ type: 'charge.succeeded', status: 200, ms: expect.any(Number) });
     expect((await fake.waitForResponse(paid.id)).status).toBe(402); // Stripe sees the app's answer
 
-    const pid = listener.pid;
+    const [pid] = listener.pids;
     await listener.stop();
     expect(await events.next()).toEqual({ done: true, value: undefined });
-    expect(isRunning(pid)).toBe(false);
+    expect(isRunning(pid!)).toBe(false);
     expect(await accepts(relayUrl)).toBe(false);
   });
 
@@ -109,7 +109,7 @@ describe('startRelayedListener', () => {
         for await (const _ of listener.events);
       })(),
     ).rejects.toBe(reason);
-    expect(isRunning(listener.pid)).toBe(false);
+    expect(listener.pids.map(isRunning)).toEqual([false]);
     expect(await accepts(relayUrl)).toBe(false);
   });
 
@@ -123,5 +123,75 @@ describe('startRelayedListener', () => {
     const relayUrl = String((await fake.waitForRequest('POST /v1/stripecli/sessions')).params.forward_to_url);
     expect(relayUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
     expect(await accepts(relayUrl)).toBe(false);
+  });
+});
+
+describe('startRelayedListener with thin events: one stripe listen per kind', () => {
+  const METER = 'v1.billing.meter.no_meter_found';
+
+  it('starts two, each forwarding to its own relay path; a thin event goes to --thin-to, a snapshot one to --forward-to; stop() stops both', async () => {
+    fake = await startFakeStripe();
+    app = await startApp();
+    const routing = { forwardTo: app.url('/webhook'), thinTo: app.url('/thin'), routes: [] };
+    listener = await start(fake, app.url(), { routing, events: ['customer.created', METER] });
+    expect(listener.pids).toHaveLength(2);
+    expect(listener.secret).toBe(fake.secret);
+    expect(listener.thinSecret).toBeUndefined(); // one account, one secret
+    const byFeatures = new Map(fake.sessions.map((session) => [session.features.join(','), session.params]));
+    expect(byFeatures.get('webhooks')).toMatchObject({ forward_to_url: expect.stringMatching(/\/forward$/), forward_connect_to_url: expect.stringMatching(/\/connect$/) });
+    expect(byFeatures.get('v2_events')).toMatchObject({ forward_thin_to_url: expect.stringMatching(/\/thin$/), forward_thin_connect_to_url: expect.stringMatching(/\/thin-connect$/) });
+
+    const events = listener.events[Symbol.asyncIterator]();
+    const thin = fake.emitThin(METER);
+    const snapshot = fake.emit('customer.created');
+    let answered = 0;
+    const seen = await readUntil(events, (e) => e.kind === 'delivery' && ++answered === 2);
+    expect(seen.filter((e) => e.kind === 'ready')).toHaveLength(1);
+    const byId = deliveries(seen);
+    expect(byId.get(thin.id)).toMatchObject({ type: METER, thin: true, url: app.url('/thin'), status: 200 });
+    expect(byId.get(snapshot.id)).toMatchObject({ type: 'customer.created', url: app.url('/webhook'), status: 200 });
+    expect(byId.get(snapshot.id)?.thin).toBeUndefined();
+    expect(app.requests.find((r) => r.event?.id === thin.id)?.rawBody).toBe(fake.deliveries.find((d) => d.eventId === thin.id)?.payload);
+    expect((await fake.waitForResponse(thin.id)).status).toBe(200);
+
+    const pids = listener.pids;
+    await listener.stop();
+    expect(await events.next()).toEqual({ done: true, value: undefined });
+    expect(pids.map(isRunning)).toEqual([false, false]);
+  });
+
+  it("admits each kind with its own session's secret when the two sessions get different ones", async () => {
+    const thinSecret = `whsec_${'3c'.repeat(16)}`;
+    fake = await startFakeStripe({ secretFor: (features) => (features.includes('v2_events') ? thinSecret : undefined) });
+    app = await startApp();
+    listener = await start(fake, app.url(), { events: ['customer.created'], allThin: true });
+    expect([listener.secret, listener.thinSecret]).toEqual([fake.secret, thinSecret]);
+    const events = listener.events[Symbol.asyncIterator]();
+    const thin = fake.emitThin(METER);
+    const snapshot = fake.emit('customer.created');
+    let answered = 0;
+    const seen = await readUntil(events, (e) => e.kind === 'delivery' && ++answered === 2);
+    expect(seen[0]).toEqual({ kind: 'ready', at: expect.any(Number), secret: fake.secret, apiVersion: fake.apiVersion, thinSecret });
+    expect([...deliveries(seen).keys()].sort()).toEqual([thin.id, snapshot.id].sort());
+    expect(seen.filter((e) => e.kind === 'refused')).toEqual([]);
+  });
+
+  it('a thin-only selection runs one stripe listen, for thin events', async () => {
+    fake = await startFakeStripe();
+    app = await startApp();
+    listener = await start(fake, app.url(), { events: [METER] });
+    expect(listener.pids).toHaveLength(1);
+    expect(fake.sessions.map((session) => session.features)).toEqual([['v2_events']]);
+  });
+
+  it('when one of the two fails to start, the other is stopped and the relay closed', async () => {
+    fake = await startFakeStripe();
+    fake.failPath('/v1/stripecli/sessions', 401, { times: 1 });
+    await expect(start(fake, 'http://127.0.0.1:9/webhook', { events: ['customer.created', METER] })).rejects.toMatchObject({ failure: 'bad-key', exitCode: 3 });
+    // The other was aborted: before its session request, or after (then its session is left, and its process stopped).
+    const [refused] = fake.requests;
+    const relayUrl = String(refused!.params.forward_to_url ?? refused!.params.forward_thin_to_url);
+    expect(await accepts(relayUrl)).toBe(false);
+    expect(fake.sessions.length).toBeLessThanOrEqual(1);
   });
 });
