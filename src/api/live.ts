@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { abortError, UsageError } from '../errors.js';
 import { assertLiveRunnable } from '../flows/load.js';
-import { assertEventType, builtinFlowEvents } from '../flows/events.js';
+import { builtinFlowEvents } from '../flows/events.js';
 import type { Environment } from '../lib/environment.js';
 import { option } from '../lib/option-name.js';
 import { listenTally, type ListenSummary } from '../listen/summary.js';
@@ -11,7 +11,9 @@ import { recordingSink } from '../record/policy.js';
 import { openRecorder } from '../record/writer.js';
 import { listenEventJson, type ListenDelivery } from '../listen/json.js';
 import { startRelayedListener } from '../relay/listener.js';
-import type { Routing } from '../relay/routing.js';
+import { hasThinDestination, type Routing } from '../relay/routing.js';
+import { listenEventTypes } from '../listen/options.js';
+import { selectionFor } from '../stripe-cli/listen-selection.js';
 import { READY_TIMEOUT_MS, runLiveFlow } from '../run/live-runner.js';
 import { planFlow } from '../run/plan.js';
 import { reportJson, type FlowReport } from '../run/report.js';
@@ -39,7 +41,8 @@ export function triggerFlow(options: TriggerFlowOptions): Promise<FlowReport> {
     const flow = await resolveFlowInput(options.flow);
     assertLiveRunnable(flow, `use deliverFlow for fresh events of its types, or replay({ file: ${JSON.stringify(flow.source)} }) to send the recorded events themselves`);
     const plan = planFlow(flow, {
-      routing: { forwardTo: new URL(options.url.trim()).href, routes: [] },
+      routing: liveRouting(options),
+      ...(options.eventsFrom !== undefined && { eventsFrom: options.eventsFrom }),
       apiBase: environment.apiBase,
       stepTimeoutMs: options.stepTimeoutMs ?? STEP_TIMEOUT_MS,
       listen: true,
@@ -48,9 +51,17 @@ export function triggerFlow(options: TriggerFlowOptions): Promise<FlowReport> {
   });
 }
 
+/** The app's URLs: `url`, and `thinUrl` for thin events. */
+function liveRouting(options: TriggerFlowOptions | StartListenerOptions): Routing {
+  const thinUrl = options.thinUrl?.trim();
+  return { forwardTo: new URL(options.url.trim()).href, ...(thinUrl !== undefined && { thinTo: new URL(thinUrl).href }), routes: [] };
+}
+
 export interface Listener {
   /** The session's signing secret: what the app verifies with. */
   secret: string;
+  /** The secret thin events are signed with, when their session (a second `stripe listen`) has another one. */
+  thinSecret?: string;
   /** `listen --json`'s objects from `ready` on, plus the recording's notices and `dropped`; at most QUEUE_LIMIT kept unread (docs/api.md). */
   events: AsyncIterable<ListenerEvent>;
   /** The first matching delivery from the call on (docs/api.md); rejects ERR_STRIPE_HOOKS_FAILED after `timeoutMs` or when the listener ends first. */
@@ -62,7 +73,7 @@ export interface Listener {
 function eventTypes(events: string[] | undefined): string[] {
   if (events === undefined) return builtinFlowEvents();
   if (events.length === 0) throw new UsageError('events is empty', { hint: "e.g. events: ['payment_intent.succeeded']" });
-  return [...new Set(events.map((type) => assertEventType(type, 'events')))];
+  return listenEventTypes(events, 'events');
 }
 
 /** waitFor's arguments, checked as any options are: a rejection, like every problem of a promise-returning call. */
@@ -81,8 +92,9 @@ export function startListener(options: StartListenerOptions): Promise<Listener> 
   const { signal } = options;
   return interruptible(signal, async () => {
     const environment = liveEnvironment(options);
-    const routing: Routing = { forwardTo: new URL(options.url.trim()).href, routes: [] };
-    const events = eventTypes(options.events);
+    const routing = liveRouting(options);
+    const { eventsFrom } = options;
+    const selection = { ...selectionFor(eventTypes(options.events), hasThinDestination(routing)), ...(eventsFrom !== undefined && { eventsFrom }) };
     const unproven = await locateUnproven(environment);
     const target = stripeTarget(environment, unproven.path);
     const stream = new ListenerStream(signal);
@@ -90,14 +102,14 @@ export function startListener(options: StartListenerOptions): Promise<Listener> 
     const record = recorder && recordingSink(recorder, (notice) => stream.push(noticeEvent(notice)));
     const { started, proven } = await startWhileProving(
       unproven,
-      (bin, aborted) => startRelayedListener({ routing, events, target: { ...target, bin }, readyTimeoutMs: READY_TIMEOUT_MS, signal: aborted, record }),
+      (bin, aborted) => startRelayedListener({ routing, ...selection, target: { ...target, bin }, readyTimeoutMs: READY_TIMEOUT_MS, signal: aborted, record }),
       environment.signal,
     ).catch((error: unknown) => {
       recorder?.close({ discard: true });
       throw error;
     });
     const tally = listenTally();
-    const settings = { ...routing, serial: false, record: recorder?.path };
+    const settings = { ...routing, eventsFrom: eventsFrom ?? 'all', serial: false, record: recorder?.path };
     // Read at once, whether or not anyone iterates: the counts, waitFor and the bounded queue all need every event.
     const pumped = (async () => {
       try {
@@ -127,6 +139,6 @@ export function startListener(options: StartListenerOptions): Promise<Listener> 
         await stop(); // a consumer that breaks out of the loop stops the listener too
       }
     }
-    return { secret: started.secret, events: relayed(), waitFor: (match, waitOptions) => waitForChecked(stream, match, waitOptions), stop };
+    return { secret: started.secret, ...(started.thinSecret !== undefined && { thinSecret: started.thinSecret }), events: relayed(), waitFor: (match, waitOptions) => waitForChecked(stream, match, waitOptions), stop };
   });
 }

@@ -93,7 +93,15 @@ export interface AuditHandlerOptions extends Abortable {
   processed?: (eventId: string) => number | Promise<number>;
 }
 
-export interface TriggerFlowOptions extends Abortable, StripeAccess, StripeBinary {
+/** Where thin events go, and whose events come: what `listen` and live `trigger-flow` share. */
+interface LiveSelection {
+  /** The app's URL for thin events (v2 event destinations): a second `stripe listen` forwards them, those in the selection, else all (`--thin-to`). */
+  thinUrl?: string;
+  /** `@self` (your account's events only), `@accounts` (connected accounts' only) or `all` (both, the default): `--events-from`. */
+  eventsFrom?: '@self' | '@accounts' | 'all';
+}
+
+export interface TriggerFlowOptions extends Abortable, StripeAccess, StripeBinary, LiveSelection {
   flow: FlowInput;
   url: string;
   /** Milliseconds each step may take, 1 to 3,600,000 (default 30,000); a step's own `timeout` in a flow file wins. */
@@ -101,9 +109,9 @@ export interface TriggerFlowOptions extends Abortable, StripeAccess, StripeBinar
   continueOnError?: boolean;
 }
 
-export interface StartListenerOptions extends Abortable, StripeAccess, StripeBinary {
+export interface StartListenerOptions extends Abortable, StripeAccess, StripeBinary, LiveSelection {
   url: string;
-  /** Event types to listen for; default: every event of the built-in flows. */
+  /** Event types to listen for, thin ones (`v1.billing.meter.no_meter_found`) too; default: every event of the built-in flows. */
   events?: string[];
   /** Append every delivered event to this NDJSON file (replay reads it). */
   record?: string;

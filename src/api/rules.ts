@@ -18,6 +18,11 @@ const seed = integer(0, MAX_SEED, 42);
 const timeoutMs = integer(1, 30_000, 5000);
 const access = { apiKey: text('sk_test_…', true), apiBase: httpUrl('http://127.0.0.1:12111'), signal };
 const stripeBin = text('/usr/local/bin/stripe', true);
+/** Where thin events go, and whose events: startListener and triggerFlow. */
+const liveSelection = {
+  thinUrl: httpUrl('http://localhost:4242/thin-webhook'),
+  eventsFrom: matching(/^(@self|@accounts|all)$/, '@self, @accounts or all', '@self'),
+};
 
 export const RULES = {
   deliverFlow: {
@@ -53,6 +58,7 @@ export const RULES = {
     url,
     stepTimeoutMs: integer(1, 3_600_000, 60_000),
     continueOnError: boolean,
+    ...liveSelection,
     ...access,
     stripeBin,
   } satisfies Rules<Options.TriggerFlowOptions>,
@@ -61,6 +67,7 @@ export const RULES = {
     events: strings(['invoice.paid']),
     record: text('events.ndjson', true),
     live: boolean,
+    ...liveSelection,
     ...access,
     stripeBin,
   } satisfies Rules<Options.StartListenerOptions>,

@@ -87,6 +87,10 @@ export const relayOptions = {
     integerOption('--reorder-window <ms>', 'how long each event waits for an earlier-created one (implies --serial)', 0, 10_000, 250)
       .default(250)
       .implies({ serial: true }),
+  thinTo: () =>
+    new Option('--thin-to <url>', "the app's URL for thin events (v2 event destinations, e.g. v1.billing.meter.*): a second `stripe listen` forwards them, the thin types in --events, else all"),
+  eventsFrom: () =>
+    new Option('--events-from <accounts>', "only your account's events (@self), only connected accounts' (@accounts), or both (all, the default)"),
   forwardTimeout: () =>
     new Option('--forward-timeout <seconds>', "fail a delivery the app has not answered within this many seconds (at most Stripe's 30)")
       .argParser((value: string) => parseSeconds(value, '--forward-timeout', 30))

@@ -8,6 +8,7 @@ import type { CliErrorCategory } from '../stripe-cli/listen-lines.js';
 import type { RelayedEvent } from '../relay/listener.js';
 import type { Delivery, DeliveryFailure } from '../relay/delivery-facts.js';
 import type { Route } from '../relay/routing.js';
+import type { EventsFrom } from '../stripe-cli/listen-selection.js';
 
 /** The listener is up: the signing secret of the session, and where deliveries go. */
 export interface ListenReady {
@@ -15,9 +16,15 @@ export interface ListenReady {
   /** ISO 8601. */
   time: string;
   secret: string;
+  /** Thin events' signing secret, when their session has another one. */
+  thinSecret?: string;
   apiVersion?: string;
   forwardTo: string;
   forwardConnectTo?: string;
+  /** Where thin events go (`--thin-to`), when given. */
+  thinTo?: string;
+  /** Whose events: `@self`, `@accounts` or `all` (`--events-from`; the default, all). */
+  eventsFrom: EventsFrom;
   routes: readonly Route[];
   serial: boolean;
   envFile?: string;
@@ -34,6 +41,8 @@ export interface ListenDelivery {
   account?: string;
   apiVersion?: string | null;
   connect: boolean;
+  /** A thin event (v2 event destinations); absent for a snapshot one. */
+  thin?: true;
   url: string;
   status: number | null;
   failure?: DeliveryFailure;
@@ -54,12 +63,12 @@ export interface ListenCliError {
 export type ListenJsonEvent = ListenReady | ListenDelivery | ListenCliError;
 
 /** What a ready line states besides the session's own facts. */
-export type ListenSettings = Omit<ListenReady, 'kind' | 'time' | 'secret' | 'apiVersion'>;
+export type ListenSettings = Omit<ListenReady, 'kind' | 'time' | 'secret' | 'thinSecret' | 'apiVersion'>;
 
 
 /** A delivery as `--json` prints it. */
 export function deliveryJson(delivery: Delivery, at: number): ListenDelivery {
-  const { id, type, livemode, account, apiVersion, connect, url, status, failure, error, ms, body, reordered } = delivery;
+  const { id, type, livemode, account, apiVersion, connect, thin, url, status, failure, error, ms, body, reordered } = delivery;
   return {
     kind: 'delivery',
     time: new Date(at).toISOString(),
@@ -69,6 +78,7 @@ export function deliveryJson(delivery: Delivery, at: number): ListenDelivery {
     ...(account !== undefined && { account }),
     apiVersion,
     connect,
+    ...(thin && { thin }),
     url,
     status,
     ...(failure !== undefined && { failure, error }),
@@ -87,9 +97,12 @@ export function listenEventJson(event: RelayedEvent, settings: ListenSettings): 
         kind: 'ready',
         time,
         secret: event.secret,
+        ...(event.thinSecret !== undefined && { thinSecret: event.thinSecret }),
         apiVersion: event.apiVersion,
         forwardTo: settings.forwardTo,
         forwardConnectTo: settings.forwardConnectTo,
+        ...(settings.thinTo !== undefined && { thinTo: settings.thinTo }),
+        eventsFrom: settings.eventsFrom,
         routes: settings.routes,
         serial: settings.serial,
         envFile: settings.envFile,

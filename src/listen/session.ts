@@ -21,6 +21,8 @@ export interface ListenSessionOptions {
 export interface ListenSession {
   /** The session's signing secret. */
   secret: string;
+  /** Thin events' secret, when their session has another one. */
+  thinSecret?: string;
   /** What proving the binary found, when it arrives. */
   proven: Promise<Proof>;
   /** Every relayed event from `ready` on, counted as it passes; ends after stop(), throws if `stripe listen` dies. */
@@ -53,5 +55,5 @@ export async function startListenSession(options: ListenSessionOptions): Promise
     recording?.recorder.close(); // the relay is closed: nothing more comes
     return tally.summary(recording?.recorder.summary());
   };
-  return { secret: started.secret, proven, events: counted(), stop: () => (stopping ??= stop()) };
+  return { secret: started.secret, ...(started.thinSecret !== undefined && { thinSecret: started.thinSecret }), proven, events: counted(), stop: () => (stopping ??= stop()) };
 }

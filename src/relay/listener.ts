@@ -163,6 +163,6 @@ async function startSessions(relay: Relay, channels: readonly Channel[], args: (
   });
   const settled = await Promise.allSettled(attempts);
   if (!failure) return settled.map((result) => (result as PromiseFulfilledResult<Session>).value);
-  await Promise.all(settled.map((result) => result.status === 'fulfilled' && result.value.listen.stop()));
+  await Promise.all(settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value.listen.stop()] : [])));
   throw failure.error;
 }

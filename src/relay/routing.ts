@@ -45,3 +45,6 @@ export function targetFor(routing: Routing, type: string | undefined, connect: b
 
 /** A route that sends thin events somewhere: its glob names a thin type's start (`v1.billing.*`). */
 export const isThinRoute = (route: Route): boolean => isThinEventType(route.glob);
+
+/** Whether thin events have a destination of their own: `--thin-to`, or a thin route. */
+export const hasThinDestination = (routing: Routing): boolean => routing.thinTo !== undefined || routing.routes.some(isThinRoute);

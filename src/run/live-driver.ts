@@ -44,11 +44,12 @@ export function createLiveDriver(options: LiveDriverOptions): Driver<PlannedStep
     async start(sink, signal) {
       if (plan.listen) {
         options.onListener?.('listening');
-        const { events, routing } = plan.listen;
+        const { events, allThin, eventsFrom, routing } = plan.listen;
+        const selection = { events, allThin, eventsFrom };
         // `stripe listen` starts at once, while the binary is proven and its fixtures are read.
         const started = await startWhileProving(
           options.unproven,
-          (bin, abort) => startRelayedListener({ ...options.relay, events, routing, target: { ...target, bin }, readyTimeoutMs: options.readyTimeoutMs, signal: abort, log }),
+          (bin, abort) => startRelayedListener({ ...options.relay, ...selection, routing, target: { ...target, bin }, readyTimeoutMs: options.readyTimeoutMs, signal: abort, log }),
           signal,
         );
         listener = started.started;

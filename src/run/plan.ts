@@ -7,14 +7,18 @@ import { UsageError } from '../errors.js';
 import { suggest } from '../lib/suggest.js';
 import type { Routing } from '../relay/routing.js';
 import { buildListenArgs } from '../stripe-cli/listen.js';
+import { selectionFor, splitSelection, type EventsFrom } from '../stripe-cli/listen-selection.js';
+import { hasThinDestination } from '../relay/routing.js';
 import { assertArgValue, stripeArgsBase } from '../stripe-cli/spawn.js';
 import { flowEvents } from '../flows/events.js';
 import { ONE_EVENT } from '../flows/single.js';
 import type { Flow, FlowStep } from '../flows/types.js';
 
 export interface PlanOptions {
-  /** Where deliveries go: --forward-to and any --route. */
+  /** Where deliveries go: --forward-to, any --route, --thin-to. */
   routing: Routing;
+  /** --events-from. */
+  eventsFrom?: EventsFrom;
   apiBase?: URL;
   /** `--stripe-account acct_…`: trigger on a connected account. */
   stripeAccount?: string;
@@ -37,10 +41,12 @@ export interface PlannedStep {
 export interface FlowPlan {
   flow: Flow;
   /**
-   * How `stripe listen` is run (null with --no-listen): the events it forwards, where the relay sends them,
-   * and its argv with the relay's address as a placeholder (the relay picks its port and token at start).
+   * How `stripe listen` is run (null with --no-listen): the events it forwards (and every thin one, `allThin`, when
+   * thin events have a destination but the flow names none), where the relay sends them, and the argv of each
+   * `stripe listen` (two when snapshot and thin events are both selected: stripe-cli/listen-selection.ts) with the
+   * relay's address as a placeholder (the relay picks its port and token at start).
    */
-  listen: { events: string[]; routing: Routing; args: string[] } | null;
+  listen: { events: string[]; allThin?: boolean; eventsFrom?: EventsFrom; routing: Routing; args: string[][] } | null;
   steps: PlannedStep[];
 }
 
@@ -65,11 +71,19 @@ export function buildTriggerArgs(step: FlowStep, options: Pick<PlanOptions, 'api
 export const RELAY_PLACEHOLDER = 'http://127.0.0.1:<relay-port>/<token>';
 
 export function planFlow(flow: Flow, options: PlanOptions): FlowPlan {
-  const events = flowEvents(flow);
-  const args = buildListenArgs({ forwardTo: `${RELAY_PLACEHOLDER}/forward`, forwardConnectTo: `${RELAY_PLACEHOLDER}/connect`, events, apiBase: options.apiBase });
+  const events: string[] = flowEvents(flow);
+  const selection = selectionFor(events, hasThinDestination(options.routing));
+  const split = splitSelection(selection);
+  const { eventsFrom, apiBase } = options;
+  const args = (['snapshot', 'thin'] as const).flatMap((kind) => {
+    const chosen = split[kind];
+    if (chosen === undefined) return [];
+    const [forward, connect] = kind === 'thin' ? ['thin', 'thin-connect'] : ['forward', 'connect'];
+    return [buildListenArgs({ forwardTo: `${RELAY_PLACEHOLDER}/${forward}`, forwardConnectTo: `${RELAY_PLACEHOLDER}/${connect}`, events: chosen, thin: kind === 'thin', eventsFrom, apiBase })];
+  });
   return {
     flow,
-    listen: options.listen ? { events, routing: options.routing, args } : null,
+    listen: options.listen ? { ...selection, events, ...(eventsFrom !== undefined && { eventsFrom }), routing: options.routing, args } : null,
     steps: flow.steps.map((step, index) => ({
       index,
       step,

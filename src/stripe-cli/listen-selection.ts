@@ -38,6 +38,15 @@ export function splitSelection(selection: EventSelection): SplitSelection {
   };
 }
 
+/**
+ * A run's selection when it may have a thin destination (`--thin-to`, a thin `--route`): thin events are listened
+ * for when named, or, when a thin destination is given and none is named, all of them.
+ */
+export function selectionFor(events: KindSelection, thinDestination: boolean): EventSelection {
+  const namesThin = events !== 'all' && events.some(isThinEventType);
+  return { events, ...(thinDestination && !namesThin && { allThin: true }) };
+}
+
 /** `--events-from`: your account only (`@self`), connected accounts only (`@accounts`), or both (`all`, the CLI's default). */
 export const EVENTS_FROM = ['@self', '@accounts', 'all'] as const;
 export type EventsFrom = (typeof EVENTS_FROM)[number];

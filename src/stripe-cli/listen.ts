@@ -43,15 +43,20 @@ export function headerArg(header: string): string {
 
 /** The exact argv of `stripe listen` (no key: that goes in the environment). */
 export function buildListenArgs(options: ListenArgs): string[] {
-  const args = ['listen', '--forward-to', assertArgValue(options.forwardTo, '--forward-to')];
-  if (options.forwardConnectTo) args.push('--forward-connect-to', assertArgValue(options.forwardConnectTo, '--forward-connect-to'));
+  const args = ['listen'];
+  // 1.52 refuses --forward-connect-to with `--events-from @self`, and both destinations with `@accounts`: a Connect
+  // event then goes to the Connect destination alone (the relay's `connect` path says what it is).
+  const { eventsFrom } = options;
+  const forwardConnectTo = eventsFrom === '@self' ? undefined : options.forwardConnectTo;
+  if (eventsFrom !== '@accounts' || !forwardConnectTo) args.push('--forward-to', assertArgValue(options.forwardTo, '--forward-to'));
+  if (forwardConnectTo) args.push('--forward-connect-to', assertArgValue(forwardConnectTo, '--forward-connect-to'));
   if (options.events === 'all') {
     args.push(options.thin ? '--all-thin' : '--all-snapshot');
   } else {
     if (options.events.length === 0) throw new UsageError('no event types to listen for', { hint: 'pass --events, --flow or --all-events' });
     args.push('--events', options.events.map((event) => assertArgValue(event, '--events')).join(','));
   }
-  if (options.eventsFrom !== undefined) args.push('--events-from', options.eventsFrom);
+  if (eventsFrom !== undefined) args.push('--events-from', eventsFrom);
   for (const header of options.headers ?? []) args.push('--headers', headerArg(header));
   if (options.latest) args.push('--latest');
   // The version check would reach api.github.com on every start.

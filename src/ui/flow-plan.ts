@@ -20,8 +20,10 @@ export function renderPlan(plan: FlowPlan, out: Output): void {
   out.line(c.dim('# the API key reaches every stripe process in STRIPE_API_KEY, never on its command line'));
   if (plan.listen) {
     for (const line of relayLines(plan.listen.routing)) out.line(c.dim(line));
-    out.line(`${shellCommand(['stripe', ...plan.listen.args])} &`);
-    out.line(c.dim('# once it prints Ready, one step at a time:'));
+    const thin = plan.listen.args[1];
+    if (thin) out.line(c.dim('# one stripe listen for snapshot events, one for thin events (the Stripe CLI takes both kinds to one destination only with deprecated flags)'));
+    for (const args of plan.listen.args) out.line(`${shellCommand(['stripe', ...args])} &`);
+    out.line(c.dim(`# once ${thin ? 'both print' : 'it prints'} Ready, one step at a time:`));
   } else {
     out.line(c.dim('# --no-listen: triggers only, deliveries are not checked'));
   }
@@ -35,16 +37,19 @@ export function renderPlan(plan: FlowPlan, out: Output): void {
 /** Where the relay (which `stripe listen` forwards to) delivers, as comment lines. */
 function relayLines(routing: Routing): string[] {
   const where = `stripe listen forwards to stripe-hooks' relay (127.0.0.1; its port and token are picked at start), which delivers`;
-  if (routing.routes.length === 0) return [`# ${where} to ${routing.forwardTo}`];
-  return [`# ${where} by event type, first match wins:`, ...routing.routes.map(({ glob, url }) => `#   ${glob} → ${url}`), `#   anything else → ${routing.forwardTo}`];
+  const thin = routing.thinTo ? [`#   thin events → ${routing.thinTo}`] : [];
+  if (routing.routes.length === 0 && thin.length === 0) return [`# ${where} to ${routing.forwardTo}`];
+  return [`# ${where} by event type, first match wins:`, ...routing.routes.map(({ glob, url }) => `#   ${glob} → ${url}`), ...thin, `#   anything else → ${routing.forwardTo}`];
 }
 
 export function planJson(plan: FlowPlan): Record<string, unknown> {
   return {
     flow: plan.flow.name,
     dryRun: true,
-    listen: plan.listen ? ['stripe', ...plan.listen.args] : null,
-    relay: plan.listen ? { forwardTo: plan.listen.routing.forwardTo, routes: plan.listen.routing.routes.map(({ glob, url }) => ({ glob, url })) } : null,
+    // The first `stripe listen`; `listenThin`, the second, for thin events, when both kinds are selected.
+    listen: plan.listen ? ['stripe', ...plan.listen.args[0]!] : null,
+    ...(plan.listen?.args[1] && { listenThin: ['stripe', ...plan.listen.args[1]] }),
+    relay: plan.listen ? relayJson(plan.listen.routing, plan.listen.eventsFrom) : null,
     steps: plan.steps.map(({ step, trigger, args, timeoutMs }) => ({
       event: step.event,
       trigger,
@@ -52,6 +57,11 @@ export function planJson(plan: FlowPlan): Record<string, unknown> {
       timeoutMs,
     })),
   };
+}
+
+function relayJson(routing: Routing, eventsFrom = 'all'): Record<string, unknown> {
+  const { forwardTo, thinTo, routes } = routing;
+  return { forwardTo, ...(thinTo !== undefined && { thinTo }), eventsFrom, routes: routes.map(({ glob, url }) => ({ glob, url })) };
 }
 
 export function renderFlowList(flows: readonly Flow[], out: Output): void {

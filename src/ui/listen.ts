@@ -12,14 +12,17 @@ import { deliveryHint, listenSecret, liveTargets, type SigningSecret } from '../
 import type { RecordNotice, SkipReason } from '../record/policy.js';
 import type { Recorder, RecordSummary } from '../record/writer.js';
 import type { Routing } from '../relay/routing.js';
-import type { ListenArgs } from '../stripe-cli/listen.js';
+import type { EventsFrom, KindSelection } from '../stripe-cli/listen-selection.js';
 import type { Output } from './output.js';
 import { statusText } from './status.js';
 import { plural } from '../lib/plural.js';
 
 export interface ListenSetup {
   routing: Routing;
-  events: ListenArgs['events'];
+  events: KindSelection;
+  /** Every thin event too (a thin destination, no thin type named). */
+  allThin?: boolean;
+  eventsFrom?: EventsFrom;
   serial: boolean;
   envFile?: string;
   envKey: string;
@@ -33,13 +36,16 @@ const clock = (at: number) => new Date(at).toTimeString().slice(0, 8);
 export function listenRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) => void {
   const render = out.json ? jsonRenderer(out, setup) : humanRenderer(out, setup);
   return (event) => {
-    if (event.kind === 'ready') out.secret(event.secret); // the session's: masked wherever it shows up
+    if (event.kind === 'ready') {
+      out.secret(event.secret); // the session's: masked wherever it shows up
+      if (event.thinSecret !== undefined) out.secret(event.thinSecret);
+    }
     render(event);
   };
 }
 
 function jsonRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) => void {
-  const settings: ListenSettings = { ...setup.routing, serial: setup.serial, envFile: setup.envFile, record: setup.record };
+  const settings: ListenSettings = { ...setup.routing, eventsFrom: setup.eventsFrom ?? 'all', serial: setup.serial, envFile: setup.envFile, record: setup.record };
   return (event) => {
     const json = listenEventJson(event, settings);
     if (json) out.data(json);
@@ -64,6 +70,7 @@ function humanRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) =
         readySeen = true;
         out.note(`${c.green('Ready')} — forwarding to ${routing.forwardTo}`);
         if (routing.forwardConnectTo) out.note(`  Connect events to ${routing.forwardConnectTo}`);
+        if (routing.thinTo) out.note(`  thin events to ${routing.thinTo}`);
         for (const route of routing.routes) out.note(`  ${route.glob} to ${route.url}`);
         if (setup.serial) out.note('  one at a time, in the order Stripe created them (--serial)');
         out.note(
@@ -71,7 +78,9 @@ function humanRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) =
             ? `  signing secret ${event.secret} written to ${setup.envFile} as ${setup.envKey}`
             : `  signing secret ${event.secret} (in full: --dotenv .env or --print-secret)`,
         );
-        out.note(`  events: ${setup.events === 'all' ? 'all' : setup.events.join(', ')}`);
+        if (event.thinSecret !== undefined) out.note(`  thin events signed with another secret, ${event.thinSecret}${setup.envFile ? `, written as ${setup.envKey}_THIN` : ''}`);
+        out.note(`  events: ${eventsText(setup)}`);
+        if (setup.eventsFrom !== undefined && setup.eventsFrom !== 'all') out.note(`  from ${FROM[setup.eventsFrom]} only (--events-from ${setup.eventsFrom})`);
         if (setup.record !== undefined) out.note(`  recording every delivery to ${setup.record}`);
         return out.note(c.dim('  Ctrl+C to stop'));
       case 'delivery': {
@@ -101,6 +110,13 @@ function humanRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) =
         return; // not Stripe's: --verbose logs it, the summary counts it
     }
   };
+}
+
+const FROM: Record<Exclude<EventsFrom, 'all'>, string> = { '@self': 'your account', '@accounts': 'connected accounts' };
+
+function eventsText({ events, allThin }: Pick<ListenSetup, 'events' | 'allThin'>): string {
+  const listed = events === 'all' ? 'every snapshot event' : events.join(', ');
+  return allThin ? `${listed}, every thin event` : listed;
 }
 
 /** `--print-secret`: just the secret (the user asked for exactly this value). */

@@ -33,6 +33,9 @@ describe('buildListenArgs', () => {
         '--latest', '--skip-update', '--api-base', 'http://127.0.0.1:12111',
       ],
     ],
+    // 1.52 refuses --forward-connect-to with @self, and both destinations with @accounts.
+    ['@self', { ...base, forwardConnectTo: `${relay}/connect`, eventsFrom: '@self' }, ['listen', '--forward-to', `${relay}/forward`, '--events', 'charge.succeeded,invoice.paid', '--events-from', '@self', '--skip-update']],
+    ['@accounts', { ...base, forwardConnectTo: `${relay}/connect`, eventsFrom: '@accounts' }, ['listen', '--forward-connect-to', `${relay}/connect`, '--events', 'charge.succeeded,invoice.paid', '--events-from', '@accounts', '--skip-update']],
   ])('%s', (_, options, expected) => {
     expect(buildListenArgs(options)).toEqual(expected);
   });

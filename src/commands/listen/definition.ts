@@ -9,14 +9,16 @@ const listenDefinition = () =>
     // One way to select events: commander refuses a second (reworded in cli.ts as "… cannot be combined").
     // --all-events was --all here: one name for "every event type" in every command.
     .addOption(hiddenAlias('--all', 'allEvents').conflicts(['events', 'flow']))
-    .addOption(new Option('-e, --events <types>', 'comma-separated event types to forward (default: those the built-in flows name)').conflicts(['flow', 'allEvents']))
+    .addOption(new Option('-e, --events <types>', 'comma-separated event types to forward, thin ones (v1.billing.meter.no_meter_found) too (default: those the built-in flows name)').conflicts(['flow', 'allEvents']))
     .addOption(new Option('--flow <name>', 'forward the events of this flow').conflicts('allEvents'))
-    .option('--all-events', 'forward every event type (the Stripe CLI\'s --all-snapshot)')
+    .option('--all-events', 'forward every snapshot event type (the Stripe CLI\'s --all-snapshot; thin ones: --thin-to)')
     .option('--dotenv <path>', 'write the signing secret into this dotenv file (atomically)')
     .addOption(envFileAlias())
     .option('--env-key <name>', 'variable name for the secret in --dotenv', 'STRIPE_WEBHOOK_SECRET')
     .option('--print-secret', 'print only the signing secret and exit')
     .option('--forward-connect-to <url>', 'where to forward Connect events (default: --forward-to)')
+    .addOption(relayOptions.thinTo())
+    .addOption(relayOptions.eventsFrom())
     .option('-H, --header <header>', 'extra header for forwarded requests, "Key: Value" (repeatable)', collect)
     .option('--skip-verify', 'skip TLS certificate verification when forwarding to https')
     .option('--latest', 'receive events in the latest API version rather than the account default')
@@ -35,6 +37,7 @@ const listenDefinition = () =>
         'stripe-hooks listen --flow payment --json',
         'stripe-hooks listen --record events.ndjson',
         "stripe-hooks listen --forward-to localhost:4242/webhook --route 'invoice.*=localhost:4000/billing' --serial",
+        'stripe-hooks listen --thin-to localhost:4242/thin-webhook --events-from @self',
         'export STRIPE_WEBHOOK_SECRET=$(stripe-hooks listen --print-secret)',
       ),
     )

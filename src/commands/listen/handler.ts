@@ -20,7 +20,7 @@ import { reportStripeCli } from '../../ui/stripe-cli.js';
 
 export async function run(options: ListenCommandOptions, ctx: Context): Promise<void> {
   // Every check before anything is spawned: a usage error never leaves a child behind.
-  const { routing, events } = await checkListenOptions(options, ctx.cwd);
+  const { routing, events, allThin, eventsFrom } = await checkListenOptions(options, ctx.cwd);
   const envFile = options.dotenv === undefined ? undefined : resolve(ctx.cwd, options.dotenv);
   const unproven = await locateUnproven(ctx);
   const target = stripeTarget(ctx, unproven.path);
@@ -36,6 +36,8 @@ export async function run(options: ListenCommandOptions, ctx: Context): Promise<
   const listener = {
     routing,
     events,
+    allThin,
+    eventsFrom,
     headers: options.header,
     latest: options.latest,
     skipVerify: options.skipVerify,
@@ -63,7 +65,9 @@ export async function run(options: ListenCommandOptions, ctx: Context): Promise<
   void session.proven.then((cli) => ended || reportStripeCli(ctx.out, cli), () => {});
   try {
     if (envFile) await writeEnvValue(envFile, options.envKey, session.secret);
-    const render = listenRenderer(ctx.out, { routing, events, serial: Boolean(options.serial), envFile, envKey: options.envKey, record: recorder?.path });
+    // Stripe gives one account one secret; should a thin session ever get its own, the app needs it too.
+    if (envFile && session.thinSecret !== undefined) await writeEnvValue(envFile, `${options.envKey}_THIN`, session.thinSecret);
+    const render = listenRenderer(ctx.out, { routing, events, allThin, eventsFrom, serial: Boolean(options.serial), envFile, envKey: options.envKey, record: recorder?.path });
     for await (const event of session.events) render(event);
   } catch (error) {
     if (!ctx.signal.aborted) throw error;

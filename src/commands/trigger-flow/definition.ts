@@ -24,6 +24,8 @@ const triggerFlowDefinition = () =>
     .option('--continue-on-error', 'run the remaining steps after a failure')
     .addOption(new Option('--stripe-account <id>', 'trigger on a connected account (acct_…)').conflicts('offline'))
     .addOption(relayOptions.route().conflicts('offline'))
+    .addOption(relayOptions.thinTo().conflicts('offline'))
+    .addOption(relayOptions.eventsFrom().conflicts('offline'))
     // --reorder-window implies --serial: listed first, its own name is the one a conflict reports.
     .addOption(relayOptions.reorderWindow().conflicts('offline'))
     .addOption(relayOptions.serial().conflicts('offline'))
@@ -50,6 +52,7 @@ const triggerFlowDefinition = () =>
         'stripe-hooks trigger-flow payment --dry-run',
         'stripe-hooks trigger-flow payment --record payment.ndjson',
         'stripe-hooks trigger-flow --file flows/refund.yaml refund --json',
+        'stripe-hooks trigger-flow payment --thin-to localhost:4242/thin-webhook --events-from @self',
         'stripe-hooks trigger-flow payment --offline --dotenv .env --audit',
         'stripe-hooks trigger-flow payment --offline --record payment.ndjson',
         'stripe-hooks trigger-flow payment --offline --repeat 100 --concurrency 8 --seed 42',
