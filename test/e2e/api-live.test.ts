@@ -120,6 +120,27 @@ describe('startListener', () => {
     expect(readRecording(record).map((line) => line.id)).toEqual([emitted.id]);
   });
 
+  it('thinUrl: thin events (those in events, else all) reach the thin app through a second stripe listen; eventsFrom is passed and in ready', async () => {
+    fake = await startFakeStripe();
+    receiver = await startReceiver({ secret: fake.secret });
+    const thins = await startReceiver({ secret: fake.secret, thin: true });
+    try {
+      const listener = await startListener({ url: receiver.url, thinUrl: thins.url, eventsFrom: '@self', apiKey: TEST_API_KEY, apiBase: fake.url, stripeBin: STRIPE_BIN, events: ['charge.succeeded'] });
+      expect(listener.thinSecret).toBeUndefined(); // one account, one secret
+      expect(children().filter((command) => command.includes(' listen '))).toEqual([
+        expect.stringMatching(/ --events charge\.succeeded --events-from @self /),
+        expect.stringMatching(/ --all-thin --events-from @self /),
+      ]);
+      const thin = fake.emitThin('v1.billing.meter.no_meter_found');
+      expect(await listener.waitFor('v1.billing.meter.no_meter_found')).toMatchObject({ id: thin.id, thin: true, url: thins.url, status: 200 });
+      expect((await thins.waitFor('v1.billing.meter.no_meter_found')).verified).toBe(true);
+      await listener.stop();
+      expect(children()).toEqual([]);
+    } finally {
+      await thins.close();
+    }
+  });
+
   it("records under the CLI's policy (a livemode event left out, reported as record-skipped), waitFor resolves with deliveries, stop() with the counts", async () => {
     fake = await startFakeStripe();
     receiver = await startReceiver({ secret: fake.secret });

@@ -105,6 +105,9 @@ describe('each option is checked for its type and range, and named as the librar
     expect((await usage(api.locateStripeCli({ stripeBin: '' }))).message).toBe('stripeBin is empty');
     expect((await usage(api.startListener({ url, events: [] }))).message).toBe('events is empty');
     expect((await usage(untyped(api.startListener, { url, events: 'invoice.paid' }))).message).toBe('events must be a list of strings, not a string');
+    expect(await usage(untyped(api.startListener, { url, eventsFrom: 'me' }))).toEqual({ message: "eventsFrom: 'me' is not @self, @accounts or all", hint: "e.g. eventsFrom: '@self'" });
+    expect((await usage(api.triggerFlow({ flow: 'payment', url, thinUrl: 'localhost:4000' }))).message).toMatch(/^thinUrl: 'localhost:4000' must be an/);
+    expect((await usage(api.startListener({ url, events: ['v1.Billing'] }))).message).toBe('events: "v1.Billing" is not an event type');
     expect((await usage(api.registerEndpoint({ url: 'https://a.test/hook', events: ['invoice.piad'], apiKey: 'sk_test_x' }))).message).toMatch(/^events: unknown event type "invoice\.piad"/);
     expect((await usage(api.registerEndpoint({ url: 'https://a.test/hook', events: ['*', 'invoice.paid'], apiKey: 'sk_test_x' }))).message).toMatch(/^events: \['\*'\] already means every event/);
     expect((await usage(api.registerEndpoint({ url: 'https://a.test/hook', events: ['*'], metadata: { 'a[b]': 'x' }, apiKey: 'sk_test_x' }))).message).toBe('metadata key "a[b]" is not allowed');

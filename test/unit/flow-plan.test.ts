@@ -40,12 +40,23 @@ describe('planFlow', () => {
     expect(plan.listen).toEqual({
       events,
       routing,
-      args: ['listen', '--forward-to', `${RELAY_PLACEHOLDER}/forward`, '--forward-connect-to', `${RELAY_PLACEHOLDER}/connect`, '--events', events.join(','), '--skip-update'],
+      args: [['listen', '--forward-to', `${RELAY_PLACEHOLDER}/forward`, '--forward-connect-to', `${RELAY_PLACEHOLDER}/connect`, '--events', events.join(','), '--skip-update']],
     });
     expect(plan.steps.map((step) => step.args?.join(' ') ?? null)).toEqual(
       payment.steps.map((step) => (step.observe ? null : `trigger ${step.event}`)),
     );
     expect(plan.steps[5]).toMatchObject({ trigger: null, args: null, timeoutMs: 30_000 });
+  });
+
+  it('a thin destination adds a second stripe listen, for every thin event, with --events-from on both', () => {
+    const plan = planFlow(payment, { routing: { ...routing, thinTo: 'http://127.0.0.1:4242/thin' }, eventsFrom: '@self', stepTimeoutMs: 30_000, listen: true });
+    expect(plan.listen).toMatchObject({ allThin: true, eventsFrom: '@self' });
+    expect(plan.listen?.args.map((args) => args.join(' '))).toEqual([
+      `listen --forward-to ${RELAY_PLACEHOLDER}/forward --events ${plan.listen!.events.join(',')} --events-from @self --skip-update`,
+      `listen --forward-to ${RELAY_PLACEHOLDER}/thin --all-thin --events-from @self --skip-update`,
+    ]);
+    const route = planFlow(payment, { routing: { ...routing, routes: [{ glob: 'v1.*', url: 'http://127.0.0.1:4000/' }] }, stepTimeoutMs: 30_000, listen: true });
+    expect(route.listen?.args).toHaveLength(2);
   });
 
   it('a step\'s own timeout wins; --no-listen plans no listener; events are listed once', () => {

@@ -1,0 +1,62 @@
+/**
+ * Live `trigger-flow` with thin events (issue #24): `--thin-to` adds a second `stripe listen` (the real 1.52,
+ * against the fake) for thin events, which the relay delivers to an app verifying them with
+ * `parseEventNotification`; `--events-from` reaches both; `--dry-run` shows both commands.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FlowReport } from '../../src/run/report.js';
+import { startApp, type App } from '../support/app.js';
+import { runCli, sandbox, STRIPE_BIN } from '../support/cli.js';
+import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
+import { receiversPerTest } from '../support/receiver.js';
+import { TEST_API_KEY } from '../support/stripe-cli.js';
+
+const METER = 'v1.billing.meter.no_meter_found';
+
+let fake: FakeStripe | undefined;
+let app: App | undefined;
+const receiver = receiversPerTest();
+
+afterEach(async () => {
+  await Promise.all([fake?.close(), app?.close()]);
+  fake = app = undefined;
+});
+
+function triggerFlow(args: string[], apiBase: string) {
+  const box = sandbox();
+  writeFileSync(join(box.cwd, 'flow.yaml'), 'steps: [customer.created]\n');
+  return runCli(['trigger-flow', '--file', 'flow.yaml', ...args, '--api-base', apiBase, '--stripe-bin', STRIPE_BIN], { box, env: { STRIPE_API_KEY: TEST_API_KEY } });
+}
+
+describe('trigger-flow --thin-to', () => {
+  it('--dry-run --json shows the second stripe listen, for thin events, and where they go', async () => {
+    const result = await triggerFlow(['--thin-to', 'localhost:4000/thin', '--events-from', '@self', '--dry-run', '--json'], 'http://127.0.0.1:12111');
+    expect(result.exitCode, result.stderr).toBe(0);
+    const plan = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect((plan.listen as string[]).join(' ')).toMatch(/--forward-to \S+\/forward --events customer\.created --events-from @self/);
+    expect((plan.listenThin as string[]).join(' ')).toMatch(/--forward-to \S+\/thin --all-thin --events-from @self/);
+    expect(plan.relay).toEqual({ forwardTo: 'http://localhost:4242/webhook', thinTo: 'http://localhost:4000/thin', eventsFrom: '@self', routes: [] });
+    const human = await triggerFlow(['--thin-to', 'localhost:4000/thin', '--dry-run'], 'http://127.0.0.1:12111');
+    expect(human.stdout.split('\n').filter((line) => line.startsWith('stripe listen '))).toHaveLength(2);
+    expect(human.stdout).toContain('#   thin events → http://localhost:4000/thin');
+  });
+
+  it('a thin event the run causes reaches --thin-to, verified with parseEventNotification, as a side effect answered 200', async () => {
+    fake = await startFakeStripe();
+    const thins = await receiver({ secret: fake.secret, thin: true });
+    // The step's event is answered only once the thin event was delivered: the run cannot end before it.
+    app = await startApp({ answer: async () => (await thins.waitFor(METER), {}) });
+    void fake.waitForRequest('POST /v1/customers').then(() => fake!.emitThin(METER));
+    const result = await triggerFlow(['--forward-to', app.url(), '--thin-to', thins.url, '--json'], fake.url);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as FlowReport;
+    const [thin] = fake.thinEvents;
+    expect(report.steps).toMatchObject([{ event: 'customer.created', ok: true }]);
+    expect(report.sideEffects).toContainEqual({ type: METER, eventId: thin!.id, status: 200 });
+    expect(thins.deliveries).toMatchObject([{ verified: true, event: { id: thin!.id, object: 'v2.core.event' } }]);
+    expect(fake.sessions.map((session) => session.features.join(',')).sort()).toEqual(['v2_events', 'webhooks']);
+    expect(result.stderr).not.toMatch(/deprecat/i);
+  });
+});
