@@ -87,7 +87,7 @@ describe('stripe-hooks listen', () => {
     const ready = JSON.parse(await cli.waitForLine(/"kind":"ready"/));
     expect(ready).toEqual({
       kind: 'ready', time: expect.any(String), secret: expect.stringMatching(/^whsec_…\w{4}$/), apiVersion: fake.apiVersion,
-      forwardTo: receiver.url, forwardConnectTo: down, routes: [], serial: false, envFile: join(box.cwd, '.env'),
+      forwardTo: receiver.url, forwardConnectTo: down, eventsFrom: 'all', routes: [], serial: false, envFile: join(box.cwd, '.env'),
     });
     const envPath = join(box.cwd, '.env');
     expect(readFileSync(envPath, 'utf8')).toBe(`STRIPE_WEBHOOK_SECRET=${fake.secret}\n`);

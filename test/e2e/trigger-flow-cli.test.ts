@@ -169,7 +169,7 @@ describe('--dry-run and --list spawn nothing', () => {
         'charge.refunded,charge.refund.updated',
         '--skip-update',
       ],
-      relay: { forwardTo: 'http://localhost:3000/hooks', routes: [{ glob: 'charge.refund.*', url: 'http://localhost:4000/refunds' }] },
+      relay: { forwardTo: 'http://localhost:3000/hooks', eventsFrom: 'all', routes: [{ glob: 'charge.refund.*', url: 'http://localhost:4000/refunds' }] },
       steps: [
         { event: 'charge.refunded', trigger: 'charge.refunded', command: ['stripe', 'trigger', 'charge.refunded', '--override', 'charge:description=two words'], timeoutMs: 30000 },
         { event: 'charge.refund.updated', trigger: null, command: null, timeoutMs: 9000 },

@@ -177,7 +177,7 @@ describe('help says what the commands do', () => {
   });
 
   it('shows the defaults the docs give: --repeat and --concurrency 1, the events listen forwards by default', () => {
-    expect(helpOf('listen').replace(/\s+/g, ' ')).toContain('-e, --events <types> comma-separated event types to forward (default: those the built-in flows name)');
+    expect(helpOf('listen').replace(/\s+/g, ' ')).toContain('-e, --events <types> comma-separated event types to forward, thin ones (v1.billing.meter.no_meter_found) too (default: those the built-in flows name)');
     const help = helpOf('trigger-flow').replace(/\s+/g, ' ');
     expect(help).toMatch(/--repeat <n> run n independent flow instances \(offline\) \(default: 1\)/);
     expect(help).toMatch(/--concurrency <n> .* \(offline\) \(default: 1\)/);

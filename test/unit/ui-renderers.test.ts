@@ -59,6 +59,24 @@ describe('listenRenderer', () => {
     ]);
   });
 
+  it('thin events: the banner names --thin-to, every thin event, --events-from and a thin secret of its own (masked everywhere); --json too', () => {
+    const thinSetup: ListenSetup = { ...setup, routing: { ...routing, thinTo: 'http://localhost:4242/thin' }, allThin: true, eventsFrom: '@self', serial: false };
+    const ready: RelayedEvent = { kind: 'ready', at, secret: 'whsec_abcdefghijklmnopqrstuvwxyz', thinSecret: 'whsec_zyxwvutsrqponmlkjihgfedcba' };
+    const thin: Delivery = { id: 'evt_test_9', type: 'v1.billing.meter.no_meter_found', livemode: false, thin: true, connect: false, seq: 3, receivedAt: at, url: 'http://localhost:4242/thin', status: 200, ms: 2, body: '' };
+    const human = captured(false);
+    [ready, { kind: 'delivery', at, delivery: thin } as const].forEach(listenRenderer(human.out, thinSetup));
+    expect(human.text.err).toContain('  thin events to http://localhost:4242/thin\n');
+    expect(human.text.err).toContain('  thin events signed with another secret, whsec_…dcba, written as STRIPE_WEBHOOK_SECRET_THIN\n');
+    expect(human.text.err).toContain('  events: invoice.paid, charge.succeeded, every thin event\n');
+    expect(human.text.err).toContain('  from your account only (--events-from @self)\n');
+    expect(human.text.err).not.toContain('zyxw');
+    const json = captured(true);
+    [ready, { kind: 'delivery', at, delivery: thin } as const].forEach(listenRenderer(json.out, thinSetup));
+    const [readyLine, deliveryLine] = json.text.out.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(readyLine).toMatchObject({ secret: 'whsec_…wxyz', thinSecret: 'whsec_…dcba', thinTo: 'http://localhost:4242/thin', eventsFrom: '@self' });
+    expect(deliveryLine).toEqual({ kind: 'delivery', time, id: 'evt_test_9', type: 'v1.billing.meter.no_meter_found', livemode: false, connect: false, thin: true, url: 'http://localhost:4242/thin', status: 200, ms: 2 });
+  });
+
   it('a human sees no route arrow without routes, and a long body cut to one line', () => {
     const { out, text } = captured(false);
     const render = listenRenderer(out, { ...setup, routing: { forwardTo: routing.forwardTo, routes: [] }, serial: false });
@@ -80,7 +98,7 @@ describe('listenRenderer', () => {
     events.forEach(listenRenderer(out, setup));
     const records = text.out.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records).toEqual([
-      { kind: 'ready', time, secret: 'whsec_…wxyz', apiVersion: '2025-01-27.acacia', forwardTo: routing.forwardTo, routes: routing.routes, serial: true, envFile: '/app/.env' },
+      { kind: 'ready', time, secret: 'whsec_…wxyz', apiVersion: '2025-01-27.acacia', forwardTo: routing.forwardTo, eventsFrom: 'all', routes: routing.routes, serial: true, envFile: '/app/.env' },
       { kind: 'delivery', time, id: 'evt_1', type: 'invoice.paid', livemode: false, apiVersion: '2025-01-27.acacia', connect: false, url: routing.routes[0]!.url, status: 500, ms: 12.4, body: paid.body },
       { kind: 'delivery', time, id: 'evt_2', type: 'charge.succeeded', livemode: false, apiVersion: '2025-01-27.acacia', connect: false, url: routing.forwardTo, status: null, failure: 'refused', error: charge.error, ms: 1 },
       { kind: 'delivery', time, id: 'evt_3', type: 'charge.succeeded', livemode: false, apiVersion: '2025-01-27.acacia', connect: false, url: routing.forwardTo, status: 200, ms: 3, reordered: true },
