@@ -143,53 +143,41 @@ export class Sessions {
 
   /** Sends the event to every connected listener that asked for snapshot events, signed the way Stripe signs it. */
   deliver(event: StripeEvent): void {
-    const payload = JSON.stringify(event, null, 2);
-    for (const { session, socket } of this.open) {
-      if (!session.features.includes('webhooks')) continue;
-      const headers = stripeHeaders(payload, session.secret);
-      const delivery: WebhookDelivery = {
-        kind: 'snapshot',
-        eventId: event.id,
-        eventType: event.type,
-        sessionId: session.id,
-        webhookId: newId('we'),
-        conversationId: newId('wc'),
-        payload,
-        headers,
-      };
-      this.deliveries.push(delivery);
-      socket.send(
-        JSON.stringify({
-          type: 'webhook_event',
-          webhook_id: delivery.webhookId,
-          webhook_conversation_id: delivery.conversationId,
-          event_payload: payload,
-          http_headers: headers,
-          endpoint: { api_version: null },
-          created: unixNow(),
-        }),
-      );
-    }
+    this.send('webhooks', event, (session, delivery) => ({
+      type: 'webhook_event',
+      webhook_id: delivery.webhookId,
+      webhook_conversation_id: delivery.conversationId,
+      event_payload: delivery.payload,
+      http_headers: delivery.headers,
+      endpoint: { api_version: null },
+      created: unixNow(),
+    }));
   }
 
   /** Sends a thin event to every connected listener that asked for thin events (`v2_events`), signed as a snapshot one. */
   deliverThin(event: ThinEvent): void {
+    this.send('v2_events', event, (session, delivery) => ({ type: 'v2_event', destination_id: session.destinationId, payload: delivery.payload, http_headers: delivery.headers }));
+  }
+
+  /** One message per connected listener with `feature`, each delivery recorded first. */
+  private send(feature: ListenerFeature, event: { id: string; type: string }, message: (session: ListenerSession, delivery: WebhookDelivery) => Record<string, unknown>): void {
     const payload = JSON.stringify(event, null, 2);
+    const thin = feature === 'v2_events';
     for (const { session, socket } of this.open) {
-      if (!session.features.includes('v2_events')) continue;
-      const headers = stripeHeaders(payload, session.secret);
+      if (!session.features.includes(feature)) continue;
       const delivery: WebhookDelivery = {
-        kind: 'thin',
+        kind: thin ? 'thin' : 'snapshot',
         eventId: event.id,
         eventType: event.type,
         sessionId: session.id,
-        webhookId: session.destinationId,
-        conversationId: '',
+        // A thin event comes from the session's event destination, with no conversation.
+        webhookId: thin ? session.destinationId : newId('we'),
+        conversationId: thin ? '' : newId('wc'),
         payload,
-        headers,
+        headers: stripeHeaders(payload, session.secret),
       };
       this.deliveries.push(delivery);
-      socket.send(JSON.stringify({ type: 'v2_event', destination_id: session.destinationId, payload, http_headers: headers }));
+      socket.send(JSON.stringify(message(session, delivery)));
     }
   }
 
