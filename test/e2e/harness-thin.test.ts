@@ -5,7 +5,8 @@
  * the 1.52 rules stripe-hooks builds on (no snapshot and thin to one destination, the deprecated flags).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { sandbox } from '../support/cli.js';
+import { join } from 'node:path';
+import { sandbox, tempDir } from '../support/cli.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
 import { receiversPerTest } from '../support/receiver.js';
 import { runStripe, startStripe, stopAllStripe } from '../support/stripe-cli.js';
@@ -114,5 +115,28 @@ describe('stripe listen 1.52 and thin events, against the fake', () => {
     const bad = await runStripe(['listen', '--api-base', fake.url, '--skip-update', '--events', 'customer.created', '--events-from', 'me', '--forward-to', 'http://127.0.0.1:9/x']);
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toMatch(/invalid --events-from value "me"/);
+  });
+
+  // The billing meter fixtures post their events to https://meter-events.stripe.com whatever --api-base says: only the
+  // unix socket (STRIPE_CLI_UNIX_SOCKET) keeps every request of theirs on this machine.
+  it.each([
+    ['v1.billing.meter.no_meter_found', null],
+    ['v1.billing.meter.error_report_triggered', 'billing.meter'],
+  ])('`stripe trigger %s` over the fake\'s unix socket causes that thin event, which `stripe listen --all-thin` forwards', async (type, related) => {
+    const socket = join(tempDir(), 'stripe.sock');
+    fake = await startFakeStripe({ unixSocket: socket });
+    const thin = await receiver({ secret: fake.secret, thin: true });
+    const env = { STRIPE_CLI_UNIX_SOCKET: socket };
+    const listener = startStripe(['listen', '--skip-update', '--all-thin', '--forward-to', thin.url], { box: sandbox(env) });
+    await listener.waitForLine(READY, 'stderr');
+    const run = await runStripe(['trigger', type], { box: sandbox(env) });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/Trigger succeeded!/);
+    const delivery = await thin.waitFor(type);
+    expect(delivery.verified).toBe(true);
+    expect((delivery.event?.related_object as { type: string } | null)?.type ?? null).toBe(related);
+    const stream = fake.requests.find((r) => r.path === '/v2/billing/meter_event_stream');
+    expect(stream).toMatchObject({ status: 200, headers: { host: 'meter-events.stripe.com' } });
+    expect(stream?.headers.authorization).toMatch(/^Bearer mes_tok_/);
   });
 });

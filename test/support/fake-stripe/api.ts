@@ -3,6 +3,7 @@
  */
 import type { FormParams, FormValue } from './form.js';
 import { invalidRequest, missingParam, type Store, type StripeObject } from './store.js';
+import type { ThinEmitInput } from './thin-events.js';
 
 export interface Call {
   method: string;
@@ -17,6 +18,8 @@ export interface Call {
    * makes it a Connect event about that connected account.
    */
   emit(type: string, object: Record<string, unknown>, previousAttributes?: Record<string, unknown>, account?: string): void;
+  /** Queue a thin event (v2 event destinations), published with the others. */
+  emitThin(input: ThinEmitInput): void;
 }
 
 export type Handler = (call: Call) => Record<string, unknown>;

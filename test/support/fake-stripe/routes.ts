@@ -3,6 +3,7 @@
  * kind, as Stripe offers them.
  */
 import { listOf, route, str, type Route } from './api.js';
+import { billingMeterRoutes } from './resources/billing-meters.js';
 import { catalogRoutes } from './resources/catalog.js';
 import { connectRoutes } from './resources/connect.js';
 import { invoiceItemRoutes } from './resources/invoice-items.js';
@@ -55,5 +56,6 @@ export const ROUTES: readonly Route[] = [
   ...invoiceRoutes,
   ...subscriptionRoutes,
   ...connectRoutes,
+  ...billingMeterRoutes,
   ...reads(),
 ];

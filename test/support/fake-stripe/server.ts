@@ -3,7 +3,7 @@
  * `stripe trigger` fixtures call, the session endpoint and websocket `stripe listen` uses, and
  * realistic signed events. Tests inject faults and await what happened; nothing sleeps.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { Recorder, type Match } from '../recorder.js';
@@ -11,6 +11,7 @@ import { matchRoute, type Call } from './api.js';
 import { checkApiKey } from './auth.js';
 import { buildEvent, EventStream, placeholderObject, type EventOrigin, type StripeEvent } from './events.js';
 import { parseForm, type FormParams } from './form.js';
+import { checkMeterToken, METER_STREAM_PATH } from './resources/billing-meters.js';
 import { ROUTES } from './routes.js';
 import { Sessions, type ListenerFeature, type ListenerSession, type WebhookResponse } from './sessions.js';
 import { buildThinEvent, type ThinEmitInput, type ThinEvent } from './thin-events.js';
@@ -27,6 +28,11 @@ export interface FakeStripeOptions {
   reconnectDelay?: number;
   /** A session's own secret, by the features it asked for (undefined: `secret`): two `stripe listen` given different secrets. */
   secretFor?: (features: readonly ListenerFeature[]) => string | undefined;
+  /**
+   * Also serve on this unix socket: with `STRIPE_CLI_UNIX_SOCKET` set to it, the Stripe CLI sends all its traffic
+   * here, to Stripe's own hosts included (the billing meter fixtures' `meter-events.stripe.com`), none to the network.
+   */
+  unixSocket?: string;
 }
 
 export interface RecordedRequest {
@@ -93,14 +99,16 @@ export async function startFakeStripe(options: FakeStripeOptions = {}) {
 
   function answer(method: string, path: string, params: FormParams, headers: IncomingMessage['headers'], origin: EventOrigin) {
     const events: StripeEvent[] = [];
+    const thin: ThinEvent[] = [];
     const fault = takeFault(method, path);
     if (fault) {
       const type = fault.status >= 500 ? 'api_error' : 'invalid_request_error';
-      return { status: fault.status, body: { error: { type, message: `Injected failure for ${method} ${path}`, ...fault.error } }, events };
+      return { status: fault.status, body: { error: { type, message: `Injected failure for ${method} ${path}`, ...fault.error } }, events, thin };
     }
     try {
-      checkApiKey(headers.authorization, options.apiKeys);
-      if (method === 'POST' && path === '/v1/stripecli/sessions') return { status: 200, body: sessions.create(params, headers), events };
+      if (path === METER_STREAM_PATH) checkMeterToken(headers.authorization, store);
+      else checkApiKey(headers.authorization, options.apiKeys);
+      if (method === 'POST' && path === '/v1/stripecli/sessions') return { status: 200, body: sessions.create(params, headers), events, thin };
       const found = matchRoute(ROUTES, method, path);
       if (!found) throw invalidRequest(`Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`, {}, 404);
       const call: Call = {
@@ -110,12 +118,13 @@ export async function startFakeStripe(options: FakeStripeOptions = {}) {
         ids: found.ids,
         store,
         emit: (type, object, previous, connected) => events.push(buildEvent(type, object, apiVersion, connected ? { ...origin, account: connected } : origin, previous)),
+        emitThin: (input) => thin.push(buildThinEvent(input, origin.requestId ?? undefined)),
       };
-      return { status: 200, body: found.route.handler(call), events };
+      return { status: 200, body: found.route.handler(call), events, thin };
     } catch (error) {
       if (!(error instanceof StripeApiError)) throw error;
       // A declined card still leaves its events behind (payment_intent.payment_failed, …).
-      return { status: error.status, body: { error: error.body }, events };
+      return { status: error.status, body: { error: error.body }, events, thin };
     }
   }
 
@@ -126,14 +135,16 @@ export async function startFakeStripe(options: FakeStripeOptions = {}) {
     const target = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (target.pathname === '/v1/stripecli/sessions') await sessionGate;
     const method = (req.method ?? 'GET').toUpperCase();
-    const params = parseForm(method === 'POST' ? rawBody : target.search.slice(1));
+    // v2 endpoints take JSON; v1 ones a form.
+    const json = method === 'POST' && target.pathname.startsWith('/v2/') && rawBody !== '';
+    const params = json ? (JSON.parse(rawBody) as FormParams) : parseForm(method === 'POST' ? rawBody : target.search.slice(1));
     const requestId = newId('req', 14);
     const idempotencyKey = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
     const account = typeof req.headers['stripe-account'] === 'string' ? req.headers['stripe-account'] : undefined;
     const cacheKey = idempotencyKey && method === 'POST' ? `${account ?? ''} ${target.pathname} ${idempotencyKey}` : undefined;
     const cached = cacheKey ? idempotent.get(cacheKey) : undefined;
     const result = cached
-      ? { ...cached, events: [] }
+      ? { ...cached, events: [], thin: [] }
       : answer(method, target.pathname, params, req.headers, { requestId, idempotencyKey, account });
     if (cacheKey && !cached && result.status < 500) idempotent.set(cacheKey, { status: result.status, body: result.body });
     requests.push({ requestId, method, path: target.pathname, params, rawBody, headers: req.headers, status: result.status, response: result.body, replayed: Boolean(cached) });
@@ -146,18 +157,30 @@ export async function startFakeStripe(options: FakeStripeOptions = {}) {
     });
     res.end(JSON.stringify(result.body, null, 2));
     for (const event of result.events) publish(event);
+    for (const event of result.thin) publishThin(event);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      // A bug in the fake: answer like Stripe's 500 so the CLI fails loudly, and keep the cause for the test log.
-      console.error('fake-stripe handler crashed:', error);
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ error: { type: 'api_error', message: `fake-stripe bug: ${String(error)}` } }));
+  function publishThin(event: ThinEvent): void {
+    thinEvents.push(event);
+    sessions.deliverThin(event);
+  }
+
+  const serve = () => {
+    const server = createServer((req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        // A bug in the fake: answer like Stripe's 500 so the CLI fails loudly, and keep the cause for the test log.
+        console.error('fake-stripe handler crashed:', error);
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ error: { type: 'api_error', message: `fake-stripe bug: ${String(error)}` } }));
+      });
     });
-  });
-  server.on('upgrade', (req, socket, head) => sessions.upgrade(req, socket, head));
+    server.on('upgrade', (req, socket, head) => sessions.upgrade(req, socket, head));
+    return server;
+  };
+  const servers = [serve(), ...(options.unixSocket === undefined ? [] : [serve()])];
+  const [server, onSocket] = servers as [Server, Server | undefined];
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  if (onSocket) await new Promise<void>((resolve) => onSocket.listen(options.unixSocket, resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
@@ -188,8 +211,7 @@ export async function startFakeStripe(options: FakeStripeOptions = {}) {
     /** Publishes a thin event (`v2_event`) to every connected listener that asked for thin events, and returns it. */
     emitThin(input: string | ThinEmitInput): ThinEvent {
       const event = buildThinEvent(typeof input === 'string' ? { type: input } : input);
-      thinEvents.push(event);
-      sessions.deliverThin(event);
+      publishThin(event);
       return event;
     },
     waitForRequest(match: string | Match<RecordedRequest>, timeoutMs?: number): Promise<RecordedRequest> {
@@ -245,8 +267,12 @@ export async function startFakeStripe(options: FakeStripeOptions = {}) {
     async close(): Promise<void> {
       stream.close();
       sessions.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all(
+        servers.map((each) => {
+          each.closeAllConnections();
+          return new Promise<void>((resolve) => each.close(() => resolve()));
+        }),
+      );
     },
   };
 }
