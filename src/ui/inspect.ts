@@ -1,0 +1,7 @@
+/** The inspector's one line: where its page is (the token is in the URL, so it is the user's to keep). */
+import type { Output } from './output.js';
+
+export function renderInspectorUrl(out: Output, url: string, json: boolean): void {
+  if (json) out.data({ kind: 'inspector', time: new Date().toISOString(), url });
+  else out.note(`Inspector: ${url}`);
+}
