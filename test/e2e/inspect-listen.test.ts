@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { InspectItem } from '../../src/inspect/item.js';
 import { sandbox } from '../support/cli.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
 import { call, openEvents } from '../support/inspector-client.js';
@@ -49,13 +50,13 @@ describe('listen --inspect', () => {
     const failed = fake.emit({ type: 'invoice.paid', object: { id: 'in_inspect', object: 'invoice' } });
     await deliveryLine(cli, created.id);
     await deliveryLine(cli, failed.id);
-    const first = (await stream.next()).data as Record<string, any>;
-    const second = (await stream.next()).data as Record<string, any>;
+    const first = (await stream.next()).data as InspectItem;
+    const second = (await stream.next()).data as InspectItem;
     const byId = new Map([first, second].map((item) => [item.id, item]));
     const ok = byId.get(created.id)!;
     expect(ok).toMatchObject({ kind: 'delivery', type: 'customer.created', status: 200, route: receiver.url, answer: { status: 200, body: '{"received":true}' } });
     expect(ok.signature).toMatchObject({ verifies: true, tolerance: 300 });
-    expect(Math.abs(ok.signature.skewSeconds)).toBeLessThanOrEqual(2);
+    expect(Math.abs(ok.signature!.skewSeconds)).toBeLessThanOrEqual(2);
     expect(ok.event).toBe(receiver.deliveries.find((d) => d.event?.id === created.id)!.rawBody);
     expect(ok.request.headers['user-agent']).toMatch(/^Stripe\//);
     expect(byId.get(failed.id)).toMatchObject({ status: 500, answer: { status: 500 } });
@@ -89,7 +90,7 @@ describe('inspect FILE', () => {
     const { url } = JSON.parse(await inspectCli.waitForLine(/"kind":"inspector"/)) as { url: string };
     const page = new URL(url);
     const token = page.searchParams.get('token')!;
-    const { items } = JSON.parse((await call(page.origin, `/api/deliveries?token=${token}`)).text) as { items: Array<Record<string, any>> };
+    const { items } = JSON.parse((await call(page.origin, `/api/deliveries?token=${token}`)).text) as { items: InspectItem[] };
     expect(items.map((item) => [item.seq, item.id, item.status])).toEqual([[0, 'evt_file0', 200], [1, 'evt_file1', 200]]);
     expect(items[0]!.event).toBe(event(0));
     const stream = openEvents(page.origin, `/events?token=${token}`);

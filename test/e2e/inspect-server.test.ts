@@ -5,6 +5,7 @@
  * session's secret and the API key in no answer.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { InspectItem } from '../../src/inspect/item.js';
 import { createSender } from '../../src/inspect/actions.js';
 import { itemOf, type Exchange } from '../../src/inspect/item.js';
 import { startInspector, type Inspector } from '../../src/inspect/server.js';
@@ -98,15 +99,15 @@ describe('the inspector server', () => {
   it('lists deliveries with the signature explained, and never shows the secret, the API key or the Stripe-Signature value', async () => {
     const { base, token } = await started();
     const list = await call(base, `/api/deliveries?token=${token}`);
-    const { items, dropped } = JSON.parse(list.text) as { items: Array<Record<string, any>>; dropped: number };
+    const { items, dropped } = JSON.parse(list.text) as { items: InspectItem[]; dropped: number };
     expect(dropped).toBe(0);
     expect(items.map((item) => item.seq)).toEqual([0, 1, 2]);
     const item = items[0]!;
     expect(item).toMatchObject({ kind: 'delivery', id: 'evt_inspect0', type: 'customer.created', status: 200, route: 'http://127.0.0.1:9/webhook', answer: { status: 200 } });
-    expect(JSON.parse(item.event as string).data.object.note).toBe('Zoë 🧾');
+    expect(JSON.parse(item.event).data.object.note).toBe('Zoë 🧾');
     expect(item.signature).toMatchObject({ tolerance: 300, verifies: true });
-    expect(item.signature.v1).toHaveLength(1);
-    expect(item.signature.skewSeconds).toBeGreaterThanOrEqual(1);
+    expect(item.signature!.v1).toHaveLength(1);
+    expect(item.signature!.skewSeconds).toBeGreaterThanOrEqual(1);
     expect(item.request.headers['stripe-signature']).toBeUndefined();
     const one = await call(base, `/api/deliveries/1?token=${token}`);
     expect(JSON.parse(one.text).seq).toBe(1);
@@ -114,7 +115,7 @@ describe('the inspector server', () => {
     for (const text of [list.text, one.text, (await call(base, `/api/export?token=${token}`)).text, (await call(base, `/api/deliveries/0/curl?token=${token}`)).text]) {
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain(API_KEY);
-      expect(text).not.toContain(`t=${item.signature.t},v1=${item.signature.v1[0]}`); // the header itself: only its parsed parts are shown
+      expect(text).not.toContain(`t=${item.signature!.t},v1=${item.signature!.v1[0]}`); // the header itself: only its parsed parts are shown
     }
   });
 
@@ -164,7 +165,7 @@ describe('the inspector server', () => {
       call(base, `${path}?token=${token}`, { method: 'POST', headers: { 'X-CSRF-Token': csrf, Origin: base, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 
     const before = Math.floor(Date.now() / 1000);
-    const replayed = JSON.parse((await post('/api/deliveries/1/replay', {})).text) as Record<string, any>;
+    const replayed = JSON.parse((await post('/api/deliveries/1/replay', {})).text) as { status: number; answer: { status: number; body: string } };
     expect(replayed).toMatchObject({ status: 200, answer: { status: 200, body: '{"received":true}' } });
     const first = await receiver.waitFor((d) => d.event?.id === 'evt_inspect1');
     expect(first.verified).toBe(true);
