@@ -99,7 +99,7 @@ export interface Exchange {
 export function itemOf(exchange: Exchange, seq: number, secret: string | undefined, known: Known): Kept {
   const { delivery, body, headers, answer } = exchange;
   const text = body.toString('utf8');
-  const signatureHeader = headers['stripe-signature'];
+  const signatureHeader = headers['stripe-signature'] ?? headers['Stripe-Signature']; // the relay's are lower case, the offline sender's not
   const signature = checkSignature(body, typeof signatureHeader === 'string' ? signatureHeader : undefined, secret, delivery.receivedAt);
   const item: InspectItem = {
     ...deliveryJson(delivery, exchange.at),

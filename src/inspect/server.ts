@@ -29,10 +29,25 @@ export interface InspectorOptions {
   pageDir?: string;
 }
 
+/** A flow step as the page shows it: its result, and the seq of the delivery it answered when there was one. */
+export interface InspectStep {
+  index: number;
+  event: string;
+  ok: boolean;
+  status: number | null;
+  ms: number;
+  eventId: string | null;
+  failure?: string;
+  error?: string;
+  seq?: number;
+}
+
 export interface Inspector {
   /** The page's URL, token included. */
   url: string;
   add(kept: Kept): void;
+  /** A flow step ended (trigger-flow): sent as an `event: step`, and to every stream that connects later. */
+  step(step: InspectStep): void;
   /** How many items were pushed out of the ring. */
   dropped(): number;
   close(): Promise<void>;
@@ -52,6 +67,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const ring = new Ring<Kept>(options.limit ?? INSPECT_LIMIT);
   const pageDir = options.pageDir ?? join(packageRoot(), 'src', 'inspect', 'page');
   const streams = new Set<ServerResponse>();
+  const steps: InspectStep[] = [];
   let port = 0;
 
   const hosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];
@@ -97,6 +113,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     sse(res, 'hello', { mode: options.mode, limit: ring.limit, dropped: ring.dropped, csrf });
     const last = Number(req.headers['last-event-id']);
     for (const kept of Number.isSafeInteger(last) ? ring.after(last) : ring.items()) sse(res, 'delivery', kept.item, kept.seq);
+    for (const step of steps) sse(res, 'step', step); // few, and without an id: each connection gets them all
     streams.add(res);
     req.on('close', () => streams.delete(res));
   }
@@ -180,6 +197,10 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
         if (old) sse(res, 'dropped', { dropped: ring.dropped });
         sse(res, 'delivery', kept.item, kept.seq);
       }
+    },
+    step(step) {
+      steps.push(step);
+      for (const res of streams) sse(res, 'step', step);
     },
     dropped: () => ring.dropped,
     close: () =>

@@ -17,9 +17,7 @@ import { locateUnproven } from '../../stripe-cli/while-proving.js';
 import { stripeTarget } from '../../stripe-cli/spawn.js';
 import { recordingOnScreen, renderListenSummary, renderSecret, listenRenderer } from '../../ui/listen.js';
 import { reportStripeCli } from '../../ui/stripe-cli.js';
-import { renderInspectorUrl } from '../../ui/inspect.js';
-import { startInspectTap } from '../../inspect/tap.js';
-import { openBrowser } from '../../inspect/open.js';
+import { startRunInspector } from '../inspecting.js';
 
 export async function run(options: ListenCommandOptions, ctx: Context): Promise<void> {
   // Every check before anything is spawned: a usage error never leaves a child behind.
@@ -37,11 +35,7 @@ export async function run(options: ListenCommandOptions, ctx: Context): Promise<
   }
 
   // --inspect: the page is up before the session, so its URL is printed before the first delivery.
-  const tap = options.inspect ? await startInspectTap({ mode: 'listen', limit: options.inspectLimit, known: [ctx.apiKey ?? ''].filter(Boolean), forwardTo: routing.forwardTo }) : undefined;
-  if (tap) {
-    renderInspectorUrl(ctx.out, tap.inspector.url, ctx.json);
-    if (options.open) openBrowser(tap.inspector.url, ctx.out.interactive);
-  }
+  const tap = await startRunInspector('listen', options, ctx, routing.forwardTo);
   const listener = {
     onExchange: tap?.onExchange,
     routing,
