@@ -115,7 +115,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     for (const kept of Number.isSafeInteger(last) ? ring.after(last) : ring.items()) sse(res, 'delivery', kept.item, kept.seq);
     for (const step of steps) sse(res, 'step', step); // few, and without an id: each connection gets them all
     streams.add(res);
-    req.on('close', () => streams.delete(res));
+    res.on('close', () => streams.delete(res)); // the response's: the request's may close once it is read
   }
 
   async function body(req: IncomingMessage): Promise<ReplayRequest | string> {

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InspectItem } from '../../src/inspect/item.js';
-import { sandbox } from '../support/cli.js';
+import { runCli, sandbox } from '../support/cli.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
 import { call, openEvents } from '../support/inspector-client.js';
 import { deliveryLine, startListen, stopListens } from '../support/listen-cli.js';
@@ -104,5 +104,19 @@ describe('inspect FILE', () => {
     expect(got.rawBody).toBe(event(1));
     inspectCli.child.kill('SIGINT');
     expect((await inspectCli.child).exitCode).toBe(130);
+  });
+
+  it('refuses a bad recording, and --forward-to without a secret, with one line and a hint, before serving', async () => {
+    const box = sandbox();
+    writeFileSync(join(box.cwd, 'bad.ndjson'), '{"v":1,"event":"{}"}\n');
+    const bad = await runCli(['inspect', 'bad.ndjson'], { box });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/bad\.ndjson:1/);
+    writeFileSync(join(box.cwd, 'ok.ndjson'), '');
+    const noSecret = await runCli(['inspect', 'ok.ndjson', '--forward-to', 'localhost:4242/webhook'], { box, env: { STRIPE_WEBHOOK_SECRET: '' } });
+    expect(noSecret.exitCode).toBe(2);
+    expect(noSecret.stderr).toMatch(/--forward-to needs the secret/);
+    expect(noSecret.stderr).toMatch(/--secret/);
+    expect(noSecret.stdout).toBe('');
   });
 });
