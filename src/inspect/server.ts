@@ -56,6 +56,8 @@ export interface Inspector {
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png' };
 const PLACEHOLDER = '<!doctype html><meta charset="utf-8"><title>stripe-hooks inspector</title><link rel="stylesheet" href="/app.css"><h1>stripe-hooks inspector</h1><p>The page is not built yet; the API is at /api/deliveries.</p>';
+/** Bytes an event stream may hold unsent before it is cut. */
+const MAX_BUFFERED = 16 << 20;
 /** Bytes a POST body may have: an edited event is tens of KiB. */
 const MAX_POST = 1 << 20;
 
@@ -76,6 +78,9 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const json = (res: ServerResponse, status: number, value: unknown) => void res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' }).end(JSON.stringify(value));
 
   function sse(res: ServerResponse, event: string, data: unknown, id?: number): void {
+    // A reader that stopped reading (a paused tab) is cut rather than buffered without end: EventSource reconnects
+    // with Last-Event-ID and gets what it missed from the ring.
+    if (res.writableLength > MAX_BUFFERED) return void res.destroy();
     res.write(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 

@@ -4,6 +4,7 @@
  * edited replay reaching a verifying app with a fresh signature, curl and export, the ring's drop count, and the
  * session's secret and the API key in no answer.
  */
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InspectItem } from '../../src/inspect/item.js';
 import { createSender } from '../../src/inspect/actions.js';
@@ -155,6 +156,23 @@ describe('the inspector server', () => {
     inspector!.add(itemOf(exchange(5, 'http://127.0.0.1:9/webhook'), 5, SECRET, [API_KEY]));
     expect(await stream.next()).toMatchObject({ event: 'dropped', data: { dropped: 4 } });
     expect(await stream.next()).toMatchObject({ event: 'delivery', data: { seq: 5 } });
+  });
+
+  it('cuts a stream whose reader stopped reading instead of buffering without end', async () => {
+    const { base, token } = await started({ items: 0 });
+    const cut = new Promise<void>((resolve, reject) => {
+      const req = request(new URL(`/events?token=${token}`, base), (res) => {
+        res.pause(); // a tab that stopped reading
+        res.on('close', () => resolve());
+        const big = exchange(0, 'http://127.0.0.1:9/webhook');
+        big.answer!.body = Buffer.alloc(60 << 10, 'a');
+        for (let n = 0; n < 400; n++) inspector!.add(itemOf({ ...big, delivery: { ...big.delivery, seq: n } }, n, SECRET, []));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    await cut;
+    expect((await call(base, `/api/deliveries?token=${token}`)).status).toBe(200); // the server is fine
   });
 
   it('replays to a verifying app with a fresh valid signature, as it was, duplicated and edited', async () => {
