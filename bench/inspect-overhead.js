@@ -7,7 +7,7 @@
 // Target: --inspect adds <= 1 ms at p50.
 import { createServer, get } from 'node:http';
 import { startUntilReady, wrappedListen, WRAPPED_READY } from './lib/listeners.js';
-import { loadFakeStripe, median, percentile } from './lib/measure.js';
+import { deliverThrough as deliver, loadFakeStripe, median, percentile } from './lib/measure.js';
 
 const deliveries = Number(process.env.BENCH_DELIVERIES ?? 200);
 const warmup = 20;
@@ -22,15 +22,6 @@ const kinds = ['plain', 'inspect', ...(base ? ['base'] : [])];
 const fakes = Object.fromEntries(await Promise.all(kinds.map(async (kind) => [kind, await startFakeStripe()])));
 const listeners = [];
 let stream;
-
-async function deliver(fake) {
-  const start = process.hrtime.bigint();
-  const event = fake.emit('charge.succeeded');
-  const response = await fake.waitForResponse(event.id, 10_000);
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (response.status !== 200) throw new Error(`delivery ${event.id} answered ${response.status}`);
-  return ms;
-}
 
 try {
   listeners.push(await startUntilReady(wrappedListen(fakes.plain.url, appUrl), WRAPPED_READY));
