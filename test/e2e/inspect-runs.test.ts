@@ -102,4 +102,23 @@ describe('--inspect on runs', () => {
     cli!.child.kill('SIGINT');
     expect((await cli!.child).exitCode).toBe(130); // a run that passed, then the page stopped with Ctrl+C
   });
+
+  it('trigger-flow --inspect (live) shows a failed step and the ones fail-fast skipped', async () => {
+    fake = await startFakeStripe();
+    receiver = await startReceiver({ secret: fake.secret, status: (e) => (e.type === PAYMENT_STEPS[0] ? 500 : 200) });
+    cli = startCli(['trigger-flow', 'payment', '--forward-to', receiver.url, '--api-base', fake.url, '--stripe-bin', STRIPE_BIN, '--json', '--inspect'], { box: sandbox(), env: KEY_ENV });
+    const { url } = JSON.parse(await cli.waitForLine(/"kind":"inspector"/)) as { url: string };
+    const page = new URL(url);
+    const stream = openEvents(page.origin, `/events?token=${page.searchParams.get('token')}`);
+    streams.push(stream);
+    const steps: InspectStep[] = [];
+    while (steps.length < PAYMENT_STEPS.length) {
+      const next = await stream.next();
+      if (next.event === 'step') steps.push(next.data as InspectStep);
+    }
+    expect(steps[0]).toMatchObject({ index: 0, ok: false, status: 500, failure: 'status' });
+    expect(steps.slice(1).map((step) => [step.ok, step.failure])).toEqual(PAYMENT_STEPS.slice(1).map(() => [false, 'skipped']));
+    cli.child.kill('SIGINT');
+    expect((await cli.child).exitCode).toBe(1); // the run failed
+  });
 });

@@ -47,7 +47,10 @@ export async function runLive(flow: Flow, options: TriggerFlowCommandOptions, ct
     continueOnError: Boolean(options.continueOnError),
     relay: { serial: options.serial ? { windowMs: options.reorderWindow } : undefined, forwardTimeoutMs: options.forwardTimeout, onExchange: tap?.onExchange },
     recording,
-    onProgress: progress.update,
+    onProgress: (event) => {
+      progress.update(event);
+      if (event.kind === 'step-end') tap?.step(event.step.index, event.result); // live on the page as each ends
+    },
     log: (text) => ctx.out.debug(text),
   })
     .finally(progress.done)
@@ -55,7 +58,8 @@ export async function runLive(flow: Flow, options: TriggerFlowCommandOptions, ct
       await tap?.close();
       throw error;
     });
-  report.steps.forEach((step, index) => tap?.step(index, step));
+  // Fail-fast's skipped steps report no progress: the page gets them with the run's end.
+  report.steps.forEach((step, index) => step.failure === 'skipped' && tap?.step(index, step));
   const recorded = recorder?.summary(); // closed by now
 
   if (ctx.json) ctx.out.data({ ...reportJson(report), ...(recorded && { record: recorded }) });
