@@ -6,8 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const PAGE_FILES = ['index.html', 'app.css', 'app.js'] as const;
-type PageFile = (typeof PAGE_FILES)[number];
+type PageFile = 'index.html' | 'app.css' | 'app.js';
 
 const pageDir = (() => {
   let found: string | undefined;
