@@ -25,8 +25,8 @@ afterEach(async () => {
 const items = (count: number, from = 1): StubItem[] => Array.from({ length: count }, (_, index) => cannedItem(from + index));
 const rowTexts = (page: Page): Promise<string[]> => page.locator('#rows .row').allInnerTexts();
 
-async function open(list: StubItem[], mode = 'listen'): Promise<Page> {
-  stub = await startInspectStub(list, mode);
+async function open(list: StubItem[], mode = 'listen', dropped = 0, limit?: number): Promise<Page> {
+  stub = await startInspectStub(list, mode, dropped, limit);
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -95,6 +95,29 @@ describe('the inspector page, live', () => {
     await expect.poll(count).toBe(61);
   });
 
+  it('refills after a reconnect: the stream resumes after the Last-Event-ID', async () => {
+    const page = await open(items(2));
+    stub!.push(cannedItem(3));
+    await page.locator('#rows .row', { hasText: 'evt_000003canned' }).waitFor();
+    stub!.breakStreams();
+    stub!.push(cannedItem(4), cannedItem(5)); // while no stream is open
+    await page.locator('#rows .row', { hasText: 'evt_000005canned' }).waitFor();
+    expect(stub!.lastEventIds).toEqual([undefined, '3']);
+    expect(await page.locator('#count').innerText()).toBe('5 deliveries');
+    expect(await page.locator('#live').innerText()).toBe('live');
+  });
+
+  it('mirrors the server\'s ring: the oldest leave past the limit, and the page says how many were dropped', async () => {
+    const page = await open(items(5), 'listen', 2, 5);
+    expect(await page.locator('#dropped').innerText()).toBe('2 older dropped (the last 5 are kept)');
+    stub!.push(cannedItem(6), cannedItem(7));
+    await page.locator('#dropped', { hasText: '4 older dropped' }).waitFor();
+    await expect.poll(() => rowTexts(page)).toHaveLength(5);
+    const rows = (await rowTexts(page)).join('\n');
+    expect(rows).toContain('evt_000007canned');
+    expect(rows).not.toContain('evt_000002canned');
+  });
+
   it('matches type globs as src/lib/glob.ts does', async () => {
     const page = await open([]);
     const cases = [['*', 'a.b'], ['invoice.*', 'invoice.paid'], ['invoice.*', 'invoices.paid'], ['*.paid', 'invoice.paid'], ['*a*a*b', 'aaab'],
@@ -116,7 +139,7 @@ describe('the inspector page, live', () => {
     await detail.getByRole('button', { name: 'Edit and replay' }).click();
     const edited = (await page.inputValue('#edit-event')).replace('"amount": 100', '"amount": 999');
     await page.fill('#edit-event', edited);
-    await detail.getByRole('button', { name: 'Edit and replay' }).click();
+    await detail.getByRole('button', { name: 'Send edited' }).click();
     await detail.getByRole('button', { name: 'Duplicate' }).click();
     await expect.poll(() => stub!.posts.length).toBe(4);
     expect(stub!.posts).toEqual([
@@ -173,6 +196,18 @@ describe('the inspector page, live', () => {
     expect(scrolled.renders.length).toBeGreaterThanOrEqual(10);
     expect(worst(scrolled.renders)).toBeLessThan(100);
     expect(scrolled.rows).toBeLessThan(100); // windowed: only the rows in view, not 5,000
+  });
+
+  it('takes a burst of 5,000 deliveries over the stream in batches, not one render each', async () => {
+    const page = await open([], 'listen', 0, 5000);
+    const pushed = Date.now();
+    stub!.push(...items(5000));
+    await page.locator('#count', { hasText: '5000 deliveries' }).waitFor();
+    const ms = Date.now() - pushed;
+    const renders = await page.evaluate<number[]>(`performance.getEntriesByName('inspect:render').map((entry) => entry.duration)`);
+    console.log(`inspector page: a burst of 5,000 over the stream shown in ${ms} ms, ${renders.length} renders, worst ${Math.max(...renders).toFixed(1)} ms`);
+    expect(ms).toBeLessThan(10_000);
+    expect(renders.length).toBeLessThan(500);
   });
 });
 

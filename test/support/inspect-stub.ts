@@ -53,8 +53,12 @@ export interface InspectStub {
   items: StubItem[];
   /** The POSTs the page made: path and JSON body. */
   posts: { path: string; body: Record<string, unknown> }[];
-  /** Adds items and sends them to every open event stream. */
+  /** Each event stream's Last-Event-ID header (undefined for a first connection). */
+  lastEventIds: (string | undefined)[];
+  /** Adds items (the oldest dropped past the ring's limit) and sends them to every open event stream. */
   push(...items: StubItem[]): void;
+  /** Ends every event stream, as a server restart or a network blip would: the page reconnects. */
+  breakStreams(): void;
   step(step: Record<string, unknown>): void;
   close(): Promise<void>;
 }
@@ -65,6 +69,7 @@ export async function startInspectStub(items: StubItem[] = [], mode = 'listen', 
   const csrf = 'csrf_stub_0123456789';
   const streams = new Set<ServerResponse>();
   const posts: InspectStub['posts'] = [];
+  const lastEventIds: InspectStub['lastEventIds'] = [];
   let port = 0;
   const send = (response: ServerResponse, event: string, data: unknown, id?: number): boolean =>
     response.write(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -86,8 +91,11 @@ export async function startInspectStub(items: StubItem[] = [], mode = 'listen', 
     }
     if (path === '/events') {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+      response.write('retry: 100\n\n'); // reconnect soon after a break (the browser's default is 3 s)
       send(response, 'hello', { mode, limit, dropped, csrf });
-      const after = Number(request.headers['last-event-id'] ?? Infinity);
+      const lastId = request.headers['last-event-id'];
+      lastEventIds.push(typeof lastId === 'string' ? lastId : undefined);
+      const after = Number(lastId ?? Infinity);
       for (const item of items) if (item.seq > after) send(response, 'delivery', item, item.seq);
       streams.add(response);
       request.on('close', () => streams.delete(response));
@@ -124,9 +132,17 @@ export async function startInspectStub(items: StubItem[] = [], mode = 'listen', 
     csrf,
     items,
     posts,
+    lastEventIds,
     push(...added) {
       items.push(...added);
       for (const stream of streams) for (const item of added) send(stream, 'delivery', item, item.seq);
+      if (items.length <= limit) return;
+      dropped += items.splice(0, items.length - limit).length;
+      for (const stream of streams) send(stream, 'dropped', { dropped });
+    },
+    breakStreams() {
+      for (const stream of streams) stream.destroy();
+      streams.clear();
     },
     step(step) {
       for (const stream of streams) send(stream, 'step', step);

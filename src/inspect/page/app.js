@@ -269,10 +269,11 @@
       el('div', { class: 'actions' },
         el('button', { type: 'button', onclick: () => send('replay', target()) }, 'Replay'), url,
         el('button', { type: 'button', onclick: () => send('duplicate', {}) }, 'Duplicate'),
-        el('button', { type: 'button', onclick: () => {
+        el('button', { type: 'button', onclick: (event) => {
           if (editor.hidden) {
             try { editor.value = JSON.stringify(JSON.parse(item.event), null, 2); } catch { editor.value = item.event ?? ''; }
             editor.hidden = false;
+            event.target.textContent = 'Send edited';
             return;
           }
           try { JSON.parse(editor.value); } catch (error) { result.replaceChildren(el('p', { class: 'error' }, `Not JSON: ${error.message}`)); return; }
@@ -312,12 +313,20 @@
     source.addEventListener('delivery', (event) => receive(JSON.parse(event.data)));
     source.addEventListener('step', (event) => noteStep(JSON.parse(event.data)));
     source.addEventListener('dropped', (event) => setDropped(JSON.parse(event.data).dropped));
-    source.addEventListener('open', () => { $('live').textContent = 'live'; });
-    source.addEventListener('error', () => { $('live').textContent = 'reconnecting…'; });
-    api('/api/deliveries').then((response) => response.json()).then((list) => {
+    // After a reconnect the browser sends Last-Event-ID; reading the list again as well covers a stream that
+    // broke before its first delivery (no id to send). Items are keyed by seq, so the overlap is dropped.
+    let broken = false;
+    const load = () => api('/api/deliveries').then((response) => response.json()).then((list) => {
       for (const item of list.items) receive(item);
       setDropped(list.dropped);
       performance.mark('inspect:loaded');
     }).catch((error) => { $('live').textContent = `cannot read the list: ${error.message}`; });
+    source.addEventListener('open', () => {
+      $('live').textContent = 'live';
+      if (broken) void load();
+      broken = false;
+    });
+    source.addEventListener('error', () => { broken = true; $('live').textContent = 'reconnecting…'; });
+    void load();
   }
 })();
