@@ -52,6 +52,15 @@ describe('the inspector page, live', () => {
     expect(await page.locator('#count').innerText()).toBe('4 deliveries');
   });
 
+  it('copies the event byte-exact', async () => {
+    const page = await open([cannedItem(1)]);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(stub!.url).origin });
+    await page.locator('#rows .row').first().click();
+    await page.locator('#detail').getByRole('button', { name: 'Copy', exact: true }).click();
+    await page.locator('#detail').getByRole('button', { name: 'Copied' }).waitFor();
+    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(cannedItem(1).event);
+  });
+
   it('shows one delivery: the event, the signature explained, the answer', async () => {
     const page = await open([cannedItem(1), cannedItem(2, { status: 500, signature: { t: 1_780_000_002, v1: ['ff'], skewSeconds: 412, tolerance: 300, verifies: false } })]);
     await page.locator('#rows .row', { hasText: 'evt_000002canned' }).click();
@@ -156,6 +165,14 @@ describe('the inspector page, live', () => {
     expect(await page.getAttribute('#export-picked', 'href')).toBe(`/api/export?seq=2&token=${stub!.token}`);
     const exported = await page.evaluate((href) => fetch(href).then((response) => response.text()), (await page.getAttribute('#export-picked', 'href'))!);
     expect(exported.trim().split('\n')).toHaveLength(1);
+    // The header's box picks every delivery the filters show, and only those.
+    await page.fill('#f-type', 'invoice.paid');
+    await page.check('#pick-shown');
+    expect(await page.getAttribute('#export-picked', 'href')).toBe(`/api/export?seq=1&token=${stub!.token}`);
+    await page.fill('#f-type', '');
+    await page.uncheck('#pick-shown');
+    await page.check('#pick-shown');
+    expect(await page.innerText('#export-picked')).toBe('Export selected (2)');
   });
 
   it('shows a flow run\'s steps, each linked to its delivery', async () => {
@@ -215,7 +232,7 @@ describe('the --report-html file', () => {
   it('opens from file:// with no network and shows the same list and detail', async () => {
     const file = join(tempDir('stripe-hooks-report-'), 'report.html');
     const list = [...items(30), cannedItem(31, { event: '{"id":"evt_x","type":"invoice.paid","note":"</script><script>alert(1)</script>"}', id: 'evt_x', type: 'invoice.paid' })];
-    await writeReportHtml(file, { items: list, mode: 'trigger-flow', dropped: 2 });
+    await writeReportHtml(file, { items: list, mode: 'trigger-flow', dropped: 2, steps: [{ step: 1, name: 'invoice.paid', ok: true, seq: 31 }] });
     const page = await browser.newPage();
     const requests: string[] = [];
     const errors: string[] = [];
@@ -231,6 +248,10 @@ describe('the --report-html file', () => {
     await page.fill('#f-type', 'invoice.*');
     expect(await page.locator('#count').innerText()).toBe(`${list.filter((item) => matchesGlob('invoice.*', item.type)).length} of 31 deliveries`);
     expect(await page.locator('#pause').isVisible()).toBe(false); // no server, no actions
+    expect(await page.locator('#detail').getByRole('button', { name: 'Replay', exact: true }).count()).toBe(0);
+    await page.click('#tab-steps');
+    await page.locator('.step[data-step="1"] button', { hasText: 'invoice.paid #31' }).click();
+    expect(await page.locator('#detail h2').innerText()).toContain('evt_x');
     expect(errors).toEqual([]);
     expect(requests).toEqual([pathToFileURL(file).href]);
   });

@@ -146,6 +146,12 @@
     $('pause').textContent = state.paused ? 'Resume' : 'Pause';
     if (!state.paused) { state.incoming.push(...state.waiting); state.waiting = []; schedule(); }
   });
+  $('pick-shown').addEventListener('change', (event) => { // every delivery the filters show, or none
+    state.picked.clear();
+    if (event.target.checked) for (const item of state.shown) state.picked.add(item.seq);
+    showPicked();
+    render();
+  });
   function showPicked() {
     const link = $('export-picked');
     link.hidden = state.picked.size === 0;
