@@ -52,6 +52,14 @@ describe('the inspector page, live', () => {
     expect(await page.locator('#count').innerText()).toBe('4 deliveries');
   });
 
+  it('shows a delivery the app never answered (seq 0, as a run\'s first): the failure class, not a status', async () => {
+    const page = await open([cannedItem(0, { status: null, failure: 'refused', error: 'connect ECONNREFUSED 127.0.0.1:4242', answer: { status: null, headers: {}, body: '' } })]);
+    await page.locator('#rows .row', { hasText: 'refused' }).click();
+    await expect.poll(() => page.locator('#detail .answer').innerText()).toBe('No answer: refused (connect ECONNREFUSED 127.0.0.1:4242)');
+    await page.selectOption('#f-status', 'failed');
+    expect(await page.locator('#count').innerText()).toBe('1 delivery');
+  });
+
   it('copies the event byte-exact', async () => {
     const page = await open([cannedItem(1)]);
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(stub!.url).origin });
@@ -176,13 +184,14 @@ describe('the inspector page, live', () => {
   });
 
   it('shows a flow run\'s steps, each linked to its delivery', async () => {
-    const page = await open([cannedItem(1, { step: 1 }), cannedItem(2, { step: 2 })], 'trigger-flow');
-    stub!.step({ step: 1, name: 'customer.created', ok: true, effects: ['customer cus_1 created'] });
-    stub!.step({ step: 2, name: 'invoice.paid', ok: false, error: 'the app answered 500' });
+    // As the server sends them: a step's index in the flow (from 0), and a delivery's `step` naming that index.
+    const page = await open([cannedItem(1, { step: 0 }), cannedItem(2, { step: 1 })], 'trigger-flow');
+    stub!.step({ index: 0, event: 'customer.created', ok: true, status: 200, ms: 12, eventId: 'evt_000001canned', seq: 1, effects: ['customer cus_1 created'] });
+    stub!.step({ index: 1, event: 'invoice.paid', ok: false, status: 500, ms: 30, eventId: 'evt_000002canned', seq: 2, error: 'the app answered 500' });
     await page.click('#tab-steps');
     await page.locator('.step', { hasText: 'fail' }).waitFor();
-    expect(await page.locator('#steps').innerText()).toMatch(/1\. customer\.created pass[\s\S]*customer cus_1 created[\s\S]*2\. invoice\.paid fail/);
-    await page.locator('.step[data-step="2"] button').click();
+    expect(await page.locator('#steps').innerText()).toMatch(/1\. customer\.created pass\s*200 in 12 ms[\s\S]*customer cus_1 created[\s\S]*2\. invoice\.paid fail\s*500 in 30 ms[\s\S]*the app answered 500/);
+    await page.locator('.step[data-step="1"] button').click();
     await expect.poll(() => page.locator('#detail h2').innerText()).toContain('evt_000002canned');
   });
 
@@ -232,7 +241,7 @@ describe('the --report-html file', () => {
   it('opens from file:// with no network and shows the same list and detail', async () => {
     const file = join(tempDir('stripe-hooks-report-'), 'report.html');
     const list = [...items(30), cannedItem(31, { event: '{"id":"evt_x","type":"invoice.paid","note":"</script><script>alert(1)</script>"}', id: 'evt_x', type: 'invoice.paid' })];
-    await writeReportHtml(file, { items: list, mode: 'trigger-flow', dropped: 2, steps: [{ step: 1, name: 'invoice.paid', ok: true, seq: 31 }] });
+    await writeReportHtml(file, { items: list, mode: 'trigger-flow', dropped: 2, steps: [{ index: 0, event: 'invoice.paid', ok: true, status: 200, ms: 5, eventId: 'evt_x', seq: 31 }] });
     const page = await browser.newPage();
     const requests: string[] = [];
     const errors: string[] = [];
@@ -250,7 +259,7 @@ describe('the --report-html file', () => {
     expect(await page.locator('#pause').isVisible()).toBe(false); // no server, no actions
     expect(await page.locator('#detail').getByRole('button', { name: 'Replay', exact: true }).count()).toBe(0);
     await page.click('#tab-steps');
-    await page.locator('.step[data-step="1"] button', { hasText: 'invoice.paid #31' }).click();
+    await page.locator('.step[data-step="0"] button', { hasText: 'invoice.paid #31' }).click();
     expect(await page.locator('#detail h2').innerText()).toContain('evt_x');
     expect(errors).toEqual([]);
     expect(requests).toEqual([pathToFileURL(file).href]);

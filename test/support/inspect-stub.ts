@@ -21,7 +21,7 @@ export interface StubItem {
   ms: number;
   request: { headers: Record<string, string> };
   event: string;
-  answer: { status?: number; headers: Record<string, string>; body: string; truncated?: boolean };
+  answer: { status?: number | null; headers: Record<string, string>; body: string; truncated?: boolean };
   signature: { t: number; v1: string[]; skewSeconds: number; tolerance: number; verifies: boolean };
   step?: number;
 }

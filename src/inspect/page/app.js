@@ -94,7 +94,8 @@
     $('rows').style.transform = `translateY(${first * ROW}px)`;
     $('rows').replaceChildren(...rows);
     $('empty').hidden = state.items.length > 0;
-    $('count').textContent = count === state.items.length ? `${count} deliveries` : `${count} of ${state.items.length} deliveries`;
+    const total = state.items.length;
+    $('count').textContent = `${count === total ? '' : `${count} of `}${total} ${total === 1 ? 'delivery' : 'deliveries'}`;
     performance.measure('inspect:render', 'inspect:render:start');
   }
   let frame = 0;
@@ -129,7 +130,7 @@
       state.items.push(item);
       state.bySeq.set(item.seq, item);
       if (item.route && ![...$('f-route').options].some((option) => option.value === item.route)) $('f-route').append(el('option', { value: item.route }, item.route));
-      if (item.step !== undefined) noteStep({ step: item.step, seq: item.seq });
+      if (item.step !== undefined) noteStep({ index: item.step, seq: item.seq });
     }
     if (!sorted) state.items.sort((a, b) => a.seq - b.seq);
     while (state.items.length > state.limit) state.bySeq.delete(state.items.shift().seq); // the server's ring, mirrored
@@ -159,21 +160,23 @@
     link.href = withToken(`/api/export?seq=${[...state.picked].sort((a, b) => a - b).join(',')}`);
   }
 
-  // Flow steps (trigger-flow): step events say pass or fail and the side effects; deliveries carry their step.
+  // Flow steps (trigger-flow): a step event says pass or fail, the answer and any side effects, keyed by the step's
+  // index in the flow (from 0); a delivery's own `step` is that index, which links the two.
   function noteStep(step) {
-    const known = state.steps.get(step.step) ?? { step: step.step, seqs: [] };
+    const known = state.steps.get(step.index) ?? { index: step.index, seqs: [] };
     const { seq, ...facts } = step;
     Object.assign(known, facts);
     if (seq !== undefined && !known.seqs.includes(seq)) known.seqs.push(seq);
-    state.steps.set(step.step, known);
+    state.steps.set(step.index, known);
     $('tab-steps').hidden = false;
     if (!$('steps').hidden) showSteps();
   }
   function showSteps() {
-    const steps = [...state.steps.values()].sort((a, b) => a.step - b.step);
-    $('steps').replaceChildren(el('h2', {}, 'Flow steps'), ...steps.map((step) => el('div', { class: 'step', 'data-step': step.step },
-      el('strong', {}, `${step.step}. ${step.name ?? step.type ?? ''} `),
+    const steps = [...state.steps.values()].sort((a, b) => a.index - b.index);
+    $('steps').replaceChildren(el('h2', {}, 'Flow steps'), ...steps.map((step) => el('div', { class: 'step', 'data-step': step.index },
+      el('strong', {}, `${step.index + 1}. ${step.event ?? ''} `),
       step.ok === undefined ? undefined : el('span', { class: step.ok ? 'yes' : 'no' }, step.ok ? 'pass' : 'fail'),
+      step.ms === undefined ? undefined : el('span', { class: 'note' }, `${step.status ?? step.failure ?? 'no answer'} in ${step.ms} ms`),
       step.error ? el('div', { class: 'error' }, step.error) : undefined,
       step.effects?.length ? el('ul', {}, step.effects.map((effect) => el('li', {}, effect))) : undefined,
       el('div', { class: 'actions' }, step.seqs.map((seq) => el('button', { type: 'button', onclick: () => select(seq) },
@@ -185,7 +188,6 @@
     if (!$('steps').hidden) showSteps();
   });
 
-  window.inspector = { state, select, render };
   function select(seq) {
     state.selected = seq;
     const item = state.bySeq.get(seq);
@@ -247,7 +249,7 @@
       el('h3', {}, 'Request headers'), table(item.request?.headers),
       el('h3', {}, 'Signature'), el('div', { class: 'signature' }, signatureView(item.signature)),
       el('h3', {}, 'Answer'),
-      el('div', { class: 'answer' }, item.failure && answer.status === undefined
+      el('div', { class: 'answer' }, item.failure && (answer.status === undefined || answer.status === null)
         ? el('p', { class: 'error' }, `No answer: ${item.failure}${item.error ? ` (${item.error})` : ''}`)
         : [facts([['status', String(answer.status ?? item.status)]]), table(answer.headers), bodyView(answer.body ?? item.body),
           answer.truncated ? el('p', { class: 'note' }, 'The body is cut at 64 KiB.') : undefined]),
