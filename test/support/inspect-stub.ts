@@ -26,6 +26,8 @@ export interface StubItem {
   step?: number;
 }
 
+/** The server's policy (src/inspect/server.ts): the page must work under it, no inline script or style. */
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const TYPES = ['customer.created', 'invoice.paid', 'invoice.payment_failed', 'payment_intent.succeeded', 'checkout.session.completed', 'customer.subscription.updated'];
 
 /** Item `seq`, its facts varied by seq (type, status, route) unless `over` says otherwise. */
@@ -82,7 +84,7 @@ export async function startInspectStub(items: StubItem[] = [], mode = 'listen', 
     if ((url.searchParams.get('token') ?? request.headers['x-inspector-token']) !== token) return refuse(response, 'missing or wrong token');
     const path = url.pathname;
     if (path === '/') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'" });
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': CSP });
       return void response.end(pageHtml(token));
     }
     if (path === '/app.js' || path === '/app.css') {
