@@ -13,6 +13,7 @@ import { extname, join } from 'node:path';
 import { packageRoot } from '../lib/package-info.js';
 import { curlCommand, exportLines, replayKept, type ReplayRequest, type Sender } from './actions.js';
 import type { Kept } from './item.js';
+import { pageHtml } from './page-files.js';
 import { Ring } from './ring.js';
 
 export type InspectMode = 'listen' | 'trigger-flow' | 'replay' | 'inspect';
@@ -55,7 +56,6 @@ export interface Inspector {
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png' };
-const PLACEHOLDER = '<!doctype html><meta charset="utf-8"><title>stripe-hooks inspector</title><link rel="stylesheet" href="/app.css"><h1>stripe-hooks inspector</h1><p>The page is not built yet; the API is at /api/deliveries.</p>';
 /** Bytes an event stream may hold unsent before it is cut. */
 const MAX_BUFFERED = 16 << 20;
 /** Bytes a POST body may have: an edited event is tens of KiB. */
@@ -104,10 +104,10 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     const type = TYPES[extname(name)];
     let body: Buffer | string | undefined;
     try {
-      body = await readFile(join(pageDir, name));
+      // The page's own URLs carry the run's token (page-files.ts), so its script and style load past the token check.
+      body = name === 'index.html' && options.pageDir === undefined ? pageHtml(token) : await readFile(join(pageDir, name));
     } catch {
-      if (name === 'index.html') body = PLACEHOLDER;
-      else if (name === 'app.css' || name === 'app.js') body = '';
+      body = undefined;
     }
     if (body === undefined || type === undefined) return json(res, 404, { error: 'not found' });
     res.writeHead(200, { 'Content-Type': type, 'Content-Security-Policy': CSP, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' }).end(body);
