@@ -5,7 +5,8 @@
  */
 import { openBodies, readRecording } from '../record/read.js';
 import { createSender } from './actions.js';
-import { recordedItem, type Known } from './item.js';
+import { recordedItem, type InspectItem, type Known } from './item.js';
+import { writeReportHtml } from './report-html.js';
 import { startInspector, type Inspector } from './server.js';
 
 export interface RecordingInspectorOptions {
@@ -37,4 +38,18 @@ export async function inspectRecording(options: RecordingInspectorOptions): Prom
       await inspector.close();
     },
   };
+}
+
+/** `inspect FILE --report-html OUT`: the recording's items, built and masked as the page gets them, written as one page. */
+export async function reportRecording(options: { file: string; cwd: string; known: Known; out: string }): Promise<{ shown: string; count: number }> {
+  const recording = await readRecording(options.file, options.cwd);
+  const bodies = await openBodies(recording);
+  const items: InspectItem[] = [];
+  try {
+    for (const entry of recording.entries) items.push(recordedItem(await bodies.line(entry), items.length, options.known).item);
+  } finally {
+    await bodies.close();
+  }
+  await writeReportHtml(options.out, { mode: 'inspect', items });
+  return { shown: recording.shown, count: items.length };
 }

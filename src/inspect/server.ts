@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { packageRoot } from '../lib/package-info.js';
 import { curlCommand, exportLines, replayKept, type ReplayRequest, type Sender } from './actions.js';
-import type { Kept } from './item.js';
+import type { InspectItem, Kept } from './item.js';
 import { pageHtml } from './page-files.js';
 import { Ring } from './ring.js';
 
@@ -51,6 +51,8 @@ export interface Inspector {
   step(step: InspectStep): void;
   /** How many items were pushed out of the ring. */
   dropped(): number;
+  /** What it holds now, as a report shows it (report-html.ts). */
+  snapshot(): { items: InspectItem[]; dropped: number; steps: InspectStep[] };
   close(): Promise<void>;
 }
 
@@ -208,6 +210,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       for (const res of streams) sse(res, 'step', step);
     },
     dropped: () => ring.dropped,
+    snapshot: () => ({ items: ring.items().map((kept) => kept.item), dropped: ring.dropped, steps: [...steps] }),
     close: () =>
       new Promise<void>((resolve) => {
         for (const res of streams) res.end();

@@ -2,7 +2,8 @@
  * The inspector beside a run (`listen --inspect`, `trigger-flow --inspect`, `replay --inspect`): the server started
  * before the run; each relayed delivery (relay.ts `onExchange`) or offline POST (offline-driver.ts `onSent`) turned
  * into an item; the session's secret learnt once `stripe listen` is ready (deliveries that came before it wait for
- * it, to be checked against it); a flow's steps linked to their deliveries.
+ * it, to be checked against it); a flow's steps linked to their deliveries. With `--report-html` alone the items are
+ * kept the same way but in memory, with no server, and the report is written when the run ends (or fails).
  */
 import type { RelayExchange } from '../relay/relay.js';
 import { bodyExcerpt, eventFacts, type Delivery, type DeliveryFailure } from '../relay/delivery-facts.js';
@@ -10,7 +11,9 @@ import type { SentDelivery } from '../run/offline-driver.js';
 import type { StepResult } from '../run/report.js';
 import { createSender, type Sender } from './actions.js';
 import { itemOf, type Exchange, type Kept, type Known } from './item.js';
-import { startInspector, type Inspector, type InspectMode } from './server.js';
+import { writeReportHtml } from './report-html.js';
+import { Ring } from './ring.js';
+import { INSPECT_LIMIT, startInspector, type Inspector, type InspectMode, type InspectStep } from './server.js';
 
 export interface InspectTap {
   inspector: Inspector;
@@ -22,12 +25,27 @@ export interface InspectTap {
   learn(secret: string): void;
   /** A flow step ended (its index in the flow). */
   step(index: number, result: StepResult): void;
+  /** Writes the --report-html file, once (a no-op without one); `close` writes it too, so a run that throws has one. */
+  report(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startInspectTap(options: { mode: InspectMode; limit?: number; known: Known; forwardTo?: string }): Promise<InspectTap> {
+export interface InspectTapOptions {
+  mode: InspectMode;
+  limit?: number;
+  known: Known;
+  forwardTo?: string;
+  /** Serve the page (--inspect); false: keep the items in memory only, for the report. */
+  serve?: boolean;
+  /** --report-html FILE. */
+  reportHtml?: string;
+}
+
+export async function startInspectTap(options: InspectTapOptions): Promise<InspectTap> {
   let sender: Sender | undefined;
-  const inspector = await startInspector({ mode: options.mode, limit: options.limit, sender: () => sender });
+  const inspector = options.serve === false ? memoryInspector(options.limit) : await startInspector({ mode: options.mode, limit: options.limit, sender: () => sender });
+  let reported: Promise<void> | undefined;
+  const report = () => (reported ??= options.reportHtml === undefined ? Promise.resolve() : writeReportHtml(options.reportHtml, { mode: options.mode, ...inspector.snapshot() }));
   let seq = 0;
   let waiting: Exchange[] | undefined = [];
   // A flow's steps name their event by id: only flows need the index (a listen session may run for days).
@@ -56,10 +74,26 @@ export async function startInspectTap(options: { mode: InspectMode; limit?: numb
       const { event, ok, status, ms, eventId, failure, error } = result;
       inspector.step({ index, event, ok, status, ms, eventId, ...(failure !== undefined && { failure }), ...(error !== undefined && { error }), ...(kept && { seq: kept.seq }) });
     },
+    report,
     async close() {
       sender?.engine.close();
       await inspector.close();
+      await report();
     },
+  };
+}
+
+/** The inspector's memory without its server: what `--report-html` alone needs. */
+function memoryInspector(limit = INSPECT_LIMIT): Inspector {
+  const ring = new Ring<Kept>(limit);
+  const steps: InspectStep[] = [];
+  return {
+    url: '',
+    add: (kept) => void ring.push(kept),
+    step: (step) => void steps.push(step),
+    dropped: () => ring.dropped,
+    snapshot: () => ({ items: ring.items().map((kept) => kept.item), dropped: ring.dropped, steps: [...steps] }),
+    close: async () => {},
   };
 }
 

@@ -12,11 +12,13 @@ const inspectDefinition = () =>
     .addOption(envFileAlias())
     .addOption(inspectOptions.limit())
     .addOption(inspectOptions.open())
+    .addOption(new Option('--report-html <file>', 'write the recording as one self-contained HTML page and exit (no server)').conflicts(['open', 'forwardTo']))
     .addHelpText(
       'after',
       examples(
         'stripe-hooks inspect events.ndjson --open',
         'stripe-hooks inspect events.ndjson --forward-to localhost:4242/webhook --dotenv .env',
+        'stripe-hooks inspect events.ndjson --report-html report.html   # one file to keep or share, no server',
       ),
     )
     .addHelpText('after', docsPages('inspect.md'));

@@ -1,11 +1,13 @@
 /**
  * `stripe-hooks inspect FILE`: check the recording and the options, serve it in the inspector until Ctrl+C.
  * Replays need --forward-to and a signing secret (--secret, --dotenv or STRIPE_WEBHOOK_SECRET), as `replay` does.
+ * With --report-html it writes the page as one file and ends, serving nothing.
  */
+import { resolve } from 'node:path';
 import type { Context } from '../../context.js';
 import type { InspectCommandOptions } from './definition.js';
 import { abortError, InterruptedError, UsageError } from '../../errors.js';
-import { inspectRecording } from '../../inspect/recording.js';
+import { inspectRecording, reportRecording } from '../../inspect/recording.js';
 import { openBrowser } from '../../inspect/open.js';
 import { parseForwardUrl } from '../../lib/forward-url.js';
 import { givenSecret } from '../../offline/secret.js';
@@ -21,6 +23,12 @@ export async function run(file: string, options: InspectCommandOptions, ctx: Con
   }
   if (ctx.signal.aborted) throw stopped(ctx);
   const known = [ctx.apiKey ?? ''].filter(Boolean);
+  if (options.reportHtml !== undefined) {
+    const out = resolve(ctx.cwd, options.reportHtml);
+    const written = await reportRecording({ file, cwd: ctx.cwd, known: secret ? [...known, secret.value] : known, out });
+    ctx.out.note(`${written.count} event${written.count === 1 ? '' : 's'} from ${written.shown} written to ${out}.`);
+    return;
+  }
   const send = forwardTo !== undefined && secret ? { forwardTo, secret: secret.value } : undefined;
   const shown = await inspectRecording({ file, cwd: ctx.cwd, limit: options.inspectLimit, known, send });
   renderInspectorUrl(ctx.out, shown.inspector.url, ctx.json);

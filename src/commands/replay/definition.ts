@@ -24,6 +24,7 @@ const replayDefinition = () =>
     .addOption(inspectOptions.inspect().conflicts('dryRun'))
     .addOption(inspectOptions.limit())
     .addOption(inspectOptions.open())
+    .addOption(inspectOptions.report().conflicts('dryRun'))
     .addHelpText(
       'after',
       examples(
@@ -32,6 +33,7 @@ const replayDefinition = () =>
         'stripe-hooks replay events.ndjson --duplicate --shuffle --seed 7 --json',
         'stripe-hooks replay events.ndjson --dry-run',
         'stripe-hooks replay events.ndjson --inspect   # each delivery and answer in the browser; Ctrl+C stops',
+        'stripe-hooks replay events.ndjson --report-html report.html   # the same page as one file, for CI',
         'stripe-hooks replay events.ndjson --record again.ndjson   # what was sent and how the app answered this time',
         'stripe-hooks trigger-flow --file events.ndjson --offline   # fresh events of the recorded types',
       ),

@@ -45,6 +45,7 @@ const triggerFlowDefinition = () =>
     .addOption(inspectOptions.inspect().conflicts(['dryRun', 'list']))
     .addOption(inspectOptions.limit())
     .addOption(inspectOptions.open())
+    .addOption(inspectOptions.report().conflicts(['dryRun', 'list']))
     .addHelpText(
       'after',
       examples(
@@ -53,6 +54,7 @@ const triggerFlowDefinition = () =>
         'stripe-hooks trigger-flow payment --dry-run',
         'stripe-hooks trigger-flow payment --record payment.ndjson',
         'stripe-hooks trigger-flow payment --inspect   # the steps and each delivery in the browser; Ctrl+C stops',
+        'stripe-hooks trigger-flow payment --offline --report-html report.html   # the same page as one file, for CI',
         'stripe-hooks trigger-flow --file flows/refund.yaml refund --json',
         'stripe-hooks trigger-flow payment --offline --dotenv .env --audit',
         'stripe-hooks trigger-flow payment --offline --record payment.ndjson',
