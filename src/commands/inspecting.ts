@@ -4,16 +4,16 @@
  * can still be looked at; the run's outcome is its exit code all the same. --report-html (alone or with --inspect)
  * writes the page as one file when the run ends, or fails.
  */
-import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { openBrowser } from '../inspect/open.js';
+import { reportTarget } from '../inspect/report-html.js';
 import type { InspectMode } from '../inspect/server.js';
 import { startInspectTap, type InspectTap } from '../inspect/tap.js';
 import { renderInspectorHeld, renderInspectorUrl } from '../ui/inspect.js';
 
 export async function startRunInspector(mode: InspectMode, options: { inspect?: boolean; inspectLimit?: number; open?: boolean; reportHtml?: string }, ctx: Context, forwardTo?: string): Promise<InspectTap | undefined> {
   if (!options.inspect && options.reportHtml === undefined) return undefined;
-  const reportHtml = options.reportHtml === undefined ? undefined : resolve(ctx.cwd, options.reportHtml);
+  const reportHtml = options.reportHtml === undefined ? undefined : reportTarget(options.reportHtml, ctx.cwd);
   const tap = await startInspectTap({ mode, limit: options.inspectLimit, known: [ctx.apiKey ?? ''].filter(Boolean), forwardTo, serve: Boolean(options.inspect), reportHtml });
   if (!options.inspect) return tap;
   renderInspectorUrl(ctx.out, tap.inspector.url, ctx.json);

@@ -5,7 +5,10 @@
  * The items are written as given: the caller masks secrets first, as the server does for the page.
  */
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
 import { pageFile } from './page-files.js';
 
 /** What a report shows: the delivery items (the server's shape, docs/inspect.md), how many were dropped, the mode, flow steps. */
@@ -37,4 +40,13 @@ export function reportHtml(input: ReportInput): string {
 /** Writes the report to `file` (0600, like a recording: it holds the events and the app's answers). */
 export async function writeReportHtml(file: string, input: ReportInput): Promise<void> {
   await writeFile(file, reportHtml(input), { mode: 0o600 });
+}
+
+/** `--report-html FILE` resolved and checked before the run: a folder that is not there is a usage error now, not after the run. */
+export function reportTarget(file: string, cwd: string): string {
+  const path = resolve(cwd, file);
+  const folder = statSync(dirname(path), { throwIfNoEntry: false });
+  if (!folder?.isDirectory()) throw new UsageError(`--report-html ${file}: the folder ${dirname(path)} does not exist`, { hint: 'create it first, or give a path in an existing folder' });
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--report-html ${file}: is a folder`, { hint: 'give a file name, e.g. --report-html report.html' });
+  return path;
 }

@@ -79,6 +79,27 @@ describe('--report-html', () => {
     expect(data.steps[0]!.ok).toBe(false);
   });
 
+  it('replay --report-html writes what it sent and the app\'s answers', async () => {
+    const url = await demoApp();
+    const box = sandbox();
+    const events = [0, 1].map((n) => JSON.stringify({ id: `evt_replayrep${n}`, object: 'event', type: 'customer.created', created: 1_700_000_000 + n, livemode: false, data: { object: { id: `cus_${n}`, object: 'customer' } } }));
+    writeFileSync(join(box.cwd, 'rec.ndjson'), events.map((event, n) => JSON.stringify({ v: 1, run: 'r', seq: n, receivedAt: '2026-12-01T10:00:00.000Z', event, headers: {}, answer: { status: 200, ms: 1 } })).join('\n') + '\n');
+    const result = await runCli(['replay', 'rec.ndjson', '--forward-to', url, '--report-html', 'missing/r.html'], { box, env: { STRIPE_WEBHOOK_SECRET: secret } });
+    expect(result.exitCode, result.stderr).toBe(2); // a usage error before anything is sent
+    expect(result.stderr).toContain('--report-html missing/r.html: the folder');
+    expect(result.stderr).not.toMatch(/passed|failed of/); // no run report: nothing was sent
+    const ok = await runCli(['replay', 'rec.ndjson', '--forward-to', url, '--report-html', 'r.html'], { box, env: { STRIPE_WEBHOOK_SECRET: secret } });
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    const html = readFileSync(join(box.cwd, 'r.html'), 'utf8');
+    expect(html).not.toContain(secret);
+    const data = embedded(html);
+    expect(data.mode).toBe('replay');
+    expect(data.items.map((item) => [item.id, item.status, item.event, item.signature?.verifies])).toEqual([
+      ['evt_replayrep0', 200, events[0], true],
+      ['evt_replayrep1', 200, events[1], true],
+    ]);
+  });
+
   it('inspect FILE --report-html writes the recording as one page and ends, with no Stripe CLI', async () => {
     const box = sandbox({ PATH: tempDir('stripe-hooks-empty-path-') });
     const events = [0, 1].map((n) => JSON.stringify({ id: `evt_report${n}`, object: 'event', type: n ? 'invoice.paid' : 'customer.created', created: 1_700_000_000 + n, livemode: false, data: { object: { id: `obj_${n}`, note: '</script><b>x</b>' } } }));

@@ -3,12 +3,12 @@
  * Replays need --forward-to and a signing secret (--secret, --dotenv or STRIPE_WEBHOOK_SECRET), as `replay` does.
  * With --report-html it writes the page as one file and ends, serving nothing.
  */
-import { resolve } from 'node:path';
 import type { Context } from '../../context.js';
 import type { InspectCommandOptions } from './definition.js';
 import { abortError, InterruptedError, UsageError } from '../../errors.js';
 import { inspectRecording, reportRecording } from '../../inspect/recording.js';
 import { openBrowser } from '../../inspect/open.js';
+import { reportTarget } from '../../inspect/report-html.js';
 import { parseForwardUrl } from '../../lib/forward-url.js';
 import { givenSecret } from '../../offline/secret.js';
 import { renderInspectorUrl } from '../../ui/inspect.js';
@@ -24,7 +24,7 @@ export async function run(file: string, options: InspectCommandOptions, ctx: Con
   if (ctx.signal.aborted) throw stopped(ctx);
   const known = [ctx.apiKey ?? ''].filter(Boolean);
   if (options.reportHtml !== undefined) {
-    const out = resolve(ctx.cwd, options.reportHtml);
+    const out = reportTarget(options.reportHtml, ctx.cwd);
     const written = await reportRecording({ file, cwd: ctx.cwd, known: secret ? [...known, secret.value] : known, out });
     ctx.out.note(`${written.count} event${written.count === 1 ? '' : 's'} from ${written.shown} written to ${out}.`);
     return;
