@@ -1,40 +1,60 @@
-// docs/inspect-list.png and docs/inspect-delivery.png, taken from the real page (src/inspect/page/) in headless
-// Chromium (Debian's /usr/bin/chromium, through playwright-core), served by the stand-in server the browser tests
-// use (test/support/inspect-stub.ts, bundled here with rolldown as the build bundles src/) with its canned items.
-// Run: node scripts/inspect-screenshots.js
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+#!/usr/bin/env node
+// docs/inspect-list.png and docs/inspect-delivery.png, from a real run: the built CLI's
+// `trigger-flow payment --offline --duplicate --inspect` against the example app (dist/demo/app.js), its page opened
+// in headless Chromium (Debian's /usr/bin/chromium, through playwright-core). Nothing is canned: the rows, the
+// signature check and the app's answers are what the run did. Run after `npm run build`:
+//   node scripts/inspect-screenshots.js
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { rolldown } from 'rolldown';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const temp = mkdtempSync(join(tmpdir(), 'stripe-hooks-shots-'));
+if (!existsSync(join(root, 'dist/cli.js'))) {
+  console.error('inspect-screenshots: run `npm run build` first (it takes the built CLI and example app)');
+  process.exit(2);
+}
+// A throw-away secret for this run only: the app verifies with it, the page never shows it.
+const env = { ...process.env, STRIPE_WEBHOOK_SECRET: `whsec_screenshots${Date.now().toString(36)}`, PORT: '0', NO_COLOR: '1' };
+
+/** Starts a process and resolves with it and the first stdout line that matches. */
+async function start(args, pattern) {
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`${args.join(' ')} exited (${code}) before printing ${pattern}`);
+  });
+  const found = (async () => {
+    for await (const line of lines) if (pattern.test(line)) return line;
+    return exited;
+  })();
+  return { child, line: await Promise.race([found, exited]) };
+}
+
+const app = await start(['dist/demo/app.js'], /^listening at /);
+const appUrl = app.line.replace('listening at ', '');
+let run;
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
 try {
-  const file = join(temp, 'inspect-stub.mjs');
-  const bundle = await rolldown({ input: join(root, 'test/support/inspect-stub.ts'), platform: 'node', resolve: { extensionAlias: { '.js': ['.ts', '.js'] } }, logLevel: 'warn' });
-  await bundle.write({ file, format: 'esm', codeSplitting: false });
-  await bundle.close();
-  // src/inspect/page-files.ts reads the page from ./page/ beside the module it is in: here, the bundle.
-  cpSync(join(root, 'src/inspect/page'), join(temp, 'page'), { recursive: true });
-  const { cannedItem, startInspectStub } = await import(pathToFileURL(file).href);
-  const items = Array.from({ length: 40 }, (_, index) => cannedItem(index + 1));
-  const stub = await startInspectStub(items, 'listen');
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 820 }, colorScheme: 'light' });
-    await page.goto(stub.url);
-    await page.locator('#count', { hasText: '40 deliveries' }).waitFor();
-    await page.screenshot({ path: join(root, 'docs/inspect-list.png') });
-    await page.locator('#rows .row', { hasText: 'evt_000038canned' }).click();
-    await page.locator('#detail h2', { hasText: 'evt_000038canned' }).waitFor();
-    await page.screenshot({ path: join(root, 'docs/inspect-delivery.png') });
-    console.log('wrote docs/inspect-list.png and docs/inspect-delivery.png');
-  } finally {
-    await browser.close();
-    await stub.close();
-  }
+  run = await start(['bin/stripe-hooks.js', '--json', 'trigger-flow', 'payment', '--offline', '--duplicate', '--seed', '42', '--forward-to', appUrl, '--inspect'], /"kind":"inspector"/);
+  const { url } = JSON.parse(run.line);
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, colorScheme: 'light' });
+  await page.goto(url);
+  // 9 steps, each delivered twice (--duplicate).
+  await page.locator('#count', { hasText: '18 deliveries' }).waitFor({ timeout: 30_000 });
+  await page.locator('#tab-steps').waitFor(); // shown once the first step has ended
+  await page.screenshot({ path: join(root, 'docs/inspect-list.png') });
+  await page.locator('#rows .row', { hasText: 'payment_intent.succeeded' }).first().click();
+  await page.locator('#detail h2', { hasText: 'payment_intent.succeeded' }).waitFor();
+  // The event folded to its first level, so the signature check and the app's answer below it are in view too.
+  await page.locator('#detail').getByRole('button', { name: 'Fold all', exact: true }).click();
+  await page.screenshot({ path: join(root, 'docs/inspect-delivery.png') });
+  console.log('wrote docs/inspect-list.png and docs/inspect-delivery.png');
 } finally {
-  rmSync(temp, { recursive: true, force: true });
+  await browser.close();
+  run?.child.kill('SIGINT');
+  app.child.kill('SIGTERM');
 }
