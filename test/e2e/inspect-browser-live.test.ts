@@ -64,20 +64,19 @@ describe('the inspector in a real browser, on the real server', () => {
     const { page, errors } = await openPage(url);
 
     // Installed before the event exists, so the first row is seen the moment it is drawn (same machine clock).
-    await page.evaluate(() => {
-      const rows = document.getElementById('rows')!;
-      (window as unknown as { shownAt: Promise<number> }).shownAt = new Promise((resolve) => {
-        const seen = new MutationObserver(() => {
-          if (rows.querySelector('.row')) {
-            seen.disconnect();
-            resolve(Date.now());
-          }
-        });
-        seen.observe(rows, { childList: true, subtree: true });
+    // Page code as text: this program has Node's types, not the DOM's.
+    await page.evaluate(`window.shownAt = new Promise((resolve) => {
+      const rows = document.getElementById('rows');
+      const seen = new MutationObserver(() => {
+        if (rows.querySelector('.row')) {
+          seen.disconnect();
+          resolve(Date.now());
+        }
       });
-    });
+      seen.observe(rows, { childList: true, subtree: true });
+    }); 0`); // not the promise itself, which evaluate would wait for
     const event = fake.emit({ type: 'customer.created', object: { id: 'cus_browser', object: 'customer' } });
-    const shownAt = await page.evaluate(() => (window as unknown as { shownAt: Promise<number> }).shownAt);
+    const shownAt = await page.evaluate<number>('window.shownAt');
     const delivered = await app.waitFor('customer.created');
     expect(delivered.verified, delivered.error).toBe(true);
     expect(await page.locator('#rows .row').first().innerText()).toContain(event.id);
@@ -128,8 +127,8 @@ window.fetched = fetch(${JSON.stringify(replay)}, { method: 'POST', headers: { '
     const attackerUrl = `http://127.0.0.1:${(attacker.address() as { port: number }).port}/`;
     const hostile = await browser.newPage();
     await hostile.goto(attackerUrl);
-    expect(await hostile.evaluate(() => (window as unknown as { fetched: Promise<string> }).fetched)).toBe('blocked: TypeError');
-    const [formAnswer] = await Promise.all([hostile.waitForResponse((response) => response.url().startsWith(replay)), hostile.evaluate(() => (document.getElementById('f') as HTMLFormElement).submit())]);
+    expect(await hostile.evaluate('window.fetched')).toBe('blocked: TypeError');
+    const [formAnswer] = await Promise.all([hostile.waitForResponse((response) => response.url().startsWith(replay)), hostile.evaluate("document.getElementById('f').submit()")]);
     expect(formAnswer.status()).toBe(403);
     expect(await formAnswer.text()).toMatch(/origin|csrf/i);
 
