@@ -15,7 +15,7 @@ import { splitSelection, type EventSelection } from '../stripe-cli/listen-select
 import type { RecordEntry } from '../record/writer.js';
 import type { Refusal } from './admission.js';
 import type { Delivery, Received } from './delivery-facts.js';
-import { startRelay, type Channel, type Relay } from './relay.js';
+import { startRelay, type Channel, type Relay, type RelayOptions } from './relay.js';
 import type { Routing } from './routing.js';
 
 export type RelayedEvent =
@@ -36,6 +36,8 @@ export interface RelayedListenerOptions extends Omit<StripeListenOptions, 'forwa
   /** How long the app has to answer (default: Stripe's 30 s). */
   forwardTimeoutMs?: number;
   skipVerify?: boolean;
+  /** --inspect: each delivery whole (relay.ts `onExchange`). */
+  onExchange?: RelayOptions['onExchange'];
   /** --record: where each request that passed the relay's checks goes, with every session's secret to keep out of it. */
   record?: RecordSink;
 }
@@ -66,7 +68,7 @@ interface Session {
 }
 
 export async function startRelayedListener(options: RelayedListenerOptions): Promise<RelayedListener> {
-  const { routing, serial, forwardTimeoutMs, skipVerify, record, events, allThin, ...listen } = options;
+  const { routing, serial, forwardTimeoutMs, skipVerify, record, onExchange, events, allThin, ...listen } = options;
   const split = splitSelection({ events, allThin });
   const channels = (['snapshot', 'thin'] as const).filter((channel) => split[channel] !== undefined);
   if (channels.length === 0) channels.push('snapshot'); // an empty list: buildListenArgs says what to pass
@@ -85,6 +87,7 @@ export async function startRelayedListener(options: RelayedListenerOptions): Pro
     onDelivery: (delivery) => queue.push({ kind: 'delivery', at: Date.now(), delivery }),
     onRefused: (reason) => queue.push({ kind: 'refused', at: Date.now(), reason }),
     onRecord: record && ((entry) => record.write(entry)),
+    onExchange,
     log: options.log,
   });
   const sessions = await startSessions(relay, channels, (channel) => ({
