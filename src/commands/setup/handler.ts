@@ -9,7 +9,7 @@ import { EnvironmentError, UsageError } from '../../errors.js';
 import { cacheRoot, parseCliVersion } from '../../installer/cache.js';
 import { installCommand, installDecision } from '../../installer/consent.js';
 import { installStripeCli, type Installed } from '../../installer/install.js';
-import { currentPlatform, DEFAULT_CLI_VERSION } from '../../installer/platform.js';
+import { currentPlatform, DEFAULT_CLI_VERSION, releaseArchiveKind } from '../../installer/platform.js';
 import { parseDownloadBase } from '../../installer/release.js';
 import { brokenCliError } from '../../stripe-cli/broken.js';
 import { findStripeCli, locateInput, type LocateResult } from '../../stripe-cli/locate.js';
@@ -51,12 +51,13 @@ export async function run(options: SetupCommandOptions, ctx: Context): Promise<v
   if (!located.found || options.force) {
     await consentToInstall(ctx, options, version, located);
     const from = options.fromRelease ? 'release' : 'npm';
-    const what = `Stripe CLI ${version} from ${from === 'npm' ? 'the npm registry' : 'its release tarball'}`;
+    const platform = currentPlatform();
+    const what = `Stripe CLI ${version} from ${from === 'npm' ? 'the npm registry' : `its release ${releaseArchiveKind(platform)}`}`;
     const spinner = await ctx.out.spinner(`Installing ${what}…`);
     if (!ctx.out.interactive) ctx.out.note(`Installing ${what} into ${cacheRoot(ctx.env)}…`);
     try {
       installed = await installStripeCli(
-        { version, platform: currentPlatform(), env: ctx.env, cwd: ctx.cwd, signal: ctx.signal, downloadBase, onProgress: (text) => spinner.update(text) },
+        { version, platform, env: ctx.env, cwd: ctx.cwd, signal: ctx.signal, downloadBase, onProgress: (text) => spinner.update(text) },
         from,
       );
       spinner.succeed(`Installed Stripe CLI ${version}`);
