@@ -35,7 +35,7 @@ async function consentToInstall(ctx: Context, options: SetupCommandOptions, vers
     const from = options.fromRelease ? 'its GitHub release' : 'the npm registry';
     if (await confirm(`The Stripe CLI was not found. Install version ${version} from ${from} into ${where}?`, true)) return;
   }
-  if (!ctx.json) renderSetupReport(ctx.out, setupReport(located, undefined, ctx.apiKey, ctx.env));
+  if (!ctx.json) renderSetupReport(ctx.out, setupReport(located, undefined, ctx.apiKey, ctx));
   throw new EnvironmentError(decision === 'ask' ? 'Stripe CLI not installed (declined)' : 'Stripe CLI not found', {
     hint: `run \`${command}\` to install it into ${where}, or pass --stripe-bin`,
   });
@@ -66,5 +66,5 @@ export async function run(options: SetupCommandOptions, ctx: Context): Promise<v
       throw error;
     }
   }
-  renderSetupReport(ctx.out, setupReport(located, installed, ctx.apiKey, ctx.env));
+  renderSetupReport(ctx.out, setupReport(located, installed, ctx.apiKey, ctx));
 }
