@@ -118,7 +118,7 @@ export async function extractZipFile(archive: Buffer, wanted: string, target: st
   let zip: yauzl.ZipFile;
   try {
     // decodeStrings off: names are decoded and checked above, so a bad one gets the message tar's would.
-    zip = await yauzl.fromBufferPromise(archive, { decodeStrings: false, validateEntrySizes: true, strictFileNames: true });
+    zip = await yauzl.fromBufferPromise(archive, { decodeStrings: false, validateEntrySizes: true });
   } catch (error) {
     throw corrupt(error);
   }
