@@ -170,7 +170,7 @@ const changesReference = (rewrite: Rewrite, reference: Reference) =>
   reference.type === rewrite.object && rewrite.kind === 'override' && rewrite.path.length === 1 && rewrite.path[0] === 'id' && rewrite.value !== '';
 
 function rewriteReference(reference: Reference, rewrite: Rewrite): void {
-  reference.url = reference.url.split(reference.id).join(rewrite.value!);
+  reference.url = reference.url.split(reference.id).join(rewrite.value);
   reference.id = rewrite.value!;
 }
 
