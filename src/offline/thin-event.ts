@@ -27,8 +27,8 @@ export interface ThinEvent {
 }
 
 /** Whether a parsed body is a thin event's (`"object": "v2.core.event"`). */
-export function isThinBody(event: { object?: unknown }): boolean {
-  return event.object === THIN_EVENT_OBJECT;
+export function isThinBody(event: object): boolean {
+  return (event as { object?: unknown }).object === THIN_EVENT_OBJECT;
 }
 
 /** The related object of `type` in this story: its id, and the SDK's URL for it with the story's ids filled in. */
