@@ -193,7 +193,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     const tampered = freshEvent();
     const changed = tamper(tampered.event);
     check('tampered', `body changed after signing (${changed.what})`, '4xx', await send(changed.body, signatureHeader(tampered.body, secret)),
-      `accepted a body changed after signing: verify the raw bytes exactly as received, before any JSON parsing, and use only the event ${verify.name} returns`);
+      `accepted a body changed after signing: verify the raw bytes exactly as received, before any JSON parsing, and use only the ${verify.returns}`);
 
     const twice = freshEvent();
     const once = await send(twice.body, signatureHeader(twice.body, secret));
@@ -276,17 +276,14 @@ function tamper(event: AuditSample): { body: string; what: string } {
   return { body: eventBody(changed), what: amount ? 'amount × 100' : 'data.object.id changed' };
 }
 
-/** The SDK call a handler verifies the sample's kind with, as the fixes name it. */
-interface Verifier {
-  /** `constructEvent`, `parseEventNotification`. */
-  name: string;
-  /** `stripe.webhooks.constructEvent`, `stripe.parseEventNotification`. */
-  call: string;
-}
+/** The SDK call a handler verifies the sample's kind with, as the fixes name it (`name`, the `call`, what it `returns`). */
+type Verifier = Record<'name' | 'call' | 'returns', string>;
 
 // stripe-node's; the other SDKs name theirs alike (construct_event, parse_event_notification).
 function verifierOf(thin: boolean): Verifier {
-  return thin ? { name: 'parseEventNotification', call: 'stripe.parseEventNotification' } : { name: 'constructEvent', call: 'stripe.webhooks.constructEvent' };
+  return thin
+    ? { name: 'parseEventNotification', call: 'stripe.parseEventNotification', returns: 'notification parseEventNotification returns' }
+    : { name: 'constructEvent', call: 'stripe.webhooks.constructEvent', returns: 'event constructEvent returns' };
 }
 
 function refusedValid(answer: Answer, verify: Verifier): string {
