@@ -39,6 +39,11 @@ describe('the CLI sends thin events offline', () => {
     const body = JSON.parse(delivery!.rawBody) as ThinEvent;
     expect(body.related_object).toEqual({ id: expect.stringMatching(/^mtr_/), type: 'billing.meter', url: `/v1/billing/meters/${(body.related_object as { id: string }).id}` });
     expect(body.created).toMatch(/Z$/);
+
+    const dry = await runCli(['trigger', 'v1.billing.meter.error_report_triggered', '--offline', '--forward-to', app.url, '--dry-run', '--seed', '3'], withSecret);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout.split('\n')[0]).toBe(`POST ${app.url}, signed, one at a time:`); // no api_version: thin events have none
+    expect(dry.stdout).toContain(`${report.steps[0]!.eventId}  ${body.related_object && 'id' in body.related_object ? body.related_object.id : '?'}`);
   });
 
   it('a misspelt thin type is refused with the closest one; a snapshot-shaped name of a thin event gets its v1. name', async () => {
