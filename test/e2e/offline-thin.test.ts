@@ -75,9 +75,11 @@ describe('the CLI sends thin events offline', () => {
     expect(recorded.every((line) => line.id.startsWith('evt_test_') && !line.livemode && JSON.parse(line.body).object === 'v2.core.event')).toBe(true);
 
     const replayed = await thinApp();
-    const replay = await runCli(['--json', 'replay', 'thin.ndjson', '--forward-to', replayed.url], { box, ...withSecret });
+    const replay = await runCli(['--json', 'replay', 'thin.ndjson', '--forward-to', replayed.url, '--audit'], { box, ...withSecret });
     expect(replay.exitCode, replay.stderr).toBe(0);
-    expect(replayed.deliveries.map((delivery) => [delivery.verified, delivery.rawBody])).toEqual(recorded.map((line) => [true, line.body]));
+    expect(replayed.deliveries.slice(0, 3).map((delivery) => [delivery.verified, delivery.rawBody])).toEqual(recorded.map((line) => [true, line.body]));
+    // replay --audit audits the thin handler with copies of the first recorded event
+    expect((JSON.parse(replay.stdout) as { audit: AuditReport }).audit).toMatchObject({ ok: true, sample: { type: 'v1.billing.meter.error_report_triggered', from: expect.stringMatching(/thin\.ndjson:1$/) } });
   });
 
   it('the audit flags a thin handler that skips verification, and one that verifies with constructEvent', async () => {
