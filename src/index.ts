@@ -13,6 +13,7 @@ import { signatureHeader } from './offline/sign.js';
 import type * as Options from './api/options.js';
 import type { Listener } from './api/live.js';
 import type { AuditReport } from './offline/audit.js';
+import type { ThinEvent } from './offline/thin-event.js';
 import type { FlowReport } from './run/report.js';
 import type { DeleteReport, EndpointsReport, RegisterReport } from './endpoints/reports.js';
 import type Stripe from 'stripe';
@@ -21,6 +22,7 @@ export { StripeHooksError, type StripeHooksErrorCode } from './errors.js';
 export type { Flow, FlowStep } from './flows/types.js';
 export type { FlowReport, StepResult, StepFailure, SideEffect, BurstStats } from './run/report.js';
 export type { AuditReport, AuditCheck } from './offline/audit.js';
+export type { ThinEvent } from './offline/thin-event.js';
 export type { RegisterReport, EndpointsReport, DeleteReport, EndpointView } from './endpoints/reports.js';
 export type { ListenReady, ListenDelivery, ListenCliError } from './listen/json.js';
 export type { ListenerEvent, ListenRecordSkipped, ListenRecordFailed, ListenDropped, DeliveryMatch } from './listen/stream.js';
@@ -106,8 +108,11 @@ export function signPayload(options: Options.SignPayloadOptions): string {
   return signatureHeader(payload, secret, timestamp);
 }
 
-/** The events a flow's offline run sends, typed by the app's SDK (the `stripe` peer); the same ids and payloads for the same seed (and `now`). */
-export async function synthesizeEvents(options: Options.SynthesizeEventsOptions): Promise<Stripe.Event[]> {
+/**
+ * The events a flow's offline run sends, typed by the app's SDK (the `stripe` peer), a thin step's as a ThinEvent
+ * (`object: 'v2.core.event'`); the same ids and payloads for the same seed (and `now`).
+ */
+export async function synthesizeEvents(options: Options.SynthesizeEventsOptions): Promise<(Stripe.Event | ThinEvent)[]> {
   return (await import('./api/offline.js')).synthesizeEvents(options);
 }
 

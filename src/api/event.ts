@@ -1,10 +1,10 @@
 /** The library's deliverEvent: one event, synthesized or given, as a one-step offline flow (what `trigger --offline` runs). */
 import { UsageError } from '../errors.js';
-import type { EventType } from '../flows/event-types.js';
 import { ONE_EVENT, singleEventFlow } from '../flows/single.js';
-import type { Flow } from '../flows/types.js';
+import type { Flow, FlowEventType } from '../flows/types.js';
 import { checkRewrites, compileRewrites, rewriteEvent } from '../offline/overrides.js';
 import { eventBody } from '../offline/synthesize.js';
+import { isThinBody } from '../offline/thin-event.js';
 import type { EventSource } from '../run/offline-driver.js';
 import { runOfflineFlow } from '../run/offline-runner.js';
 import { offlineSettings } from '../run/offline-settings.js';
@@ -18,21 +18,22 @@ import { RULES } from './rules.js';
 interface GivenEvent {
   id: string;
   type: string;
-  data: { object: Record<string, unknown> };
+  /** A snapshot event's object; a thin event (`object: "v2.core.event"`) has none, only its `related_object`. */
+  data?: { object: Record<string, unknown> };
 }
 
 function isEventObject(value: Record<string, unknown>): value is Record<string, unknown> & GivenEvent {
   const data = value.data as { object?: unknown } | undefined;
-  return typeof value.id === 'string' && typeof value.type === 'string' && typeof data?.object === 'object' && data.object !== null;
+  return typeof value.id === 'string' && typeof value.type === 'string' && ((typeof data?.object === 'object' && data.object !== null) || isThinBody(value));
 }
 
 /** The given event as the one step of a flow, its overrides applied; a source that sends exactly it. */
 function givenEvent(event: Record<string, unknown>, overrides: string[] | undefined): { flow: Flow; source: EventSource } {
   if (!isEventObject(event)) {
-    throw new UsageError('event must be a Stripe event: an object with an id, a type and data.object', { hint: "e.g. event: (await synthesizeEvents({ flow: 'payment' }))[0]" });
+    throw new UsageError('event must be a Stripe event: an object with an id, a type and data.object (or a thin event\'s object: "v2.core.event")', { hint: "e.g. event: (await synthesizeEvents({ flow: 'payment' }))[0]" });
   }
   // Any well-formed type goes: the event may be newer than this SDK's list, as a recording's may.
-  const step = { event: event.type as EventType, ...(overrides && { override: overrides }) };
+  const step = { event: event.type as FlowEventType, ...(overrides && { override: overrides }) };
   const rewrites = compileRewrites([step]);
   checkRewrites([event], rewrites);
   const sent = rewriteEvent(event, rewrites);

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { UsageError } from '../errors.js';
 import { LIBRARY_NAMES, option } from '../lib/option-name.js';
 import { flowAuditSample, runAudit, type AuditReport } from '../offline/audit.js';
+import type { ThinEvent } from '../offline/thin-event.js';
 import { storyAsSent } from '../run/offline-driver.js';
 import { runOfflineFlow } from '../run/offline-runner.js';
 import { offlineSettings, storySettings } from '../run/offline-settings.js';
@@ -65,10 +66,10 @@ function countOf(processed: NonNullable<AuditHandlerOptions['processed']>): (eve
   };
 }
 
-export async function synthesizeEvents(options: SynthesizeEventsOptions): Promise<Stripe.Event[]> {
+export async function synthesizeEvents(options: SynthesizeEventsOptions): Promise<(Stripe.Event | ThinEvent)[]> {
   checkOptions('synthesizeEvents', options, RULES.synthesizeEvents);
   const flow = await resolveFlowInput(options.flow);
   const { seed, apiVersion, shape } = storySettings({ ...options, flowApiVersion: flow.apiVersion, cwd: process.cwd() });
   // Types the models do not know get Stripe's envelope with a generic object: typed as Stripe.Event all the same.
-  return storyAsSent(flow.steps, { seed, apiVersion, shape, now: options.now ?? unixNow() }) as Stripe.Event[];
+  return storyAsSent(flow.steps, { seed, apiVersion, shape, now: options.now ?? unixNow() }) as (Stripe.Event | ThinEvent)[];
 }

@@ -22,6 +22,8 @@ export interface LoginFacts {
   configPath: string;
   /** The config file holds an account's keys (it is written by every CLI run, so existing is not enough). */
   loggedIn: boolean;
+  /** What logs in the Stripe CLI found: `stripe login` when that is the `stripe` on PATH, else `<its path> login`; null with none found. */
+  command: string | null;
 }
 
 export interface NodeFacts {
@@ -48,7 +50,7 @@ export function apiKeyFacts(apiKey: string | undefined, env: NodeJS.ProcessEnv):
 }
 
 /** `$XDG_CONFIG_HOME` (when absolute) or `~/.config`, then stripe/config.toml — where the Stripe CLI keeps `stripe login`. */
-export function loginFacts(env: NodeJS.ProcessEnv): LoginFacts {
+export function loginFacts(env: NodeJS.ProcessEnv, command: string | null = null): LoginFacts {
   const xdg = env.XDG_CONFIG_HOME;
   const configPath = join(xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), '.config'), 'stripe', 'config.toml');
   let text: string;
@@ -57,7 +59,7 @@ export function loginFacts(env: NodeJS.ProcessEnv): LoginFacts {
   } catch {
     text = '';
   }
-  return { configPath, loggedIn: /^\s*(test_mode_api_key|live_mode_api_key|account_id)\s*=/m.test(text) };
+  return { configPath, loggedIn: /^\s*(test_mode_api_key|live_mode_api_key|account_id)\s*=/m.test(text), command };
 }
 
 const REQUIRED_NODE = '20.18.1';

@@ -1,9 +1,16 @@
 /** Everything `setup` reports, as one object: also its `--json` shape. */
 import type { Installed } from '../installer/install.js';
 import type { LocateResult } from '../stripe-cli/locate.js';
+import { loginCommand } from '../stripe-cli/login-hint.js';
 import { apiKeyFacts, loginFacts, nodeFacts, type SetupReport } from './facts.js';
 
-export function setupReport(located: LocateResult, installed: Installed | undefined, apiKey: string | undefined, env: NodeJS.ProcessEnv): SetupReport {
+export function setupReport(
+  located: LocateResult,
+  installed: Installed | undefined,
+  apiKey: string | undefined,
+  where: { env: NodeJS.ProcessEnv; cwd: string },
+): SetupReport {
+  const { env } = where;
   const stripeCli = installed ? { path: installed.path, version: installed.version, source: 'installed' as const } : (located.found ?? null);
   return {
     ok: stripeCli !== null,
@@ -13,7 +20,7 @@ export function setupReport(located: LocateResult, installed: Installed | undefi
       : null,
     skipped: located.broken,
     apiKey: apiKeyFacts(apiKey, env),
-    login: loginFacts(env),
+    login: loginFacts(env, stripeCli && loginCommand(stripeCli.path, where)),
     node: nodeFacts(),
   };
 }

@@ -12,7 +12,8 @@ import { suggest } from '../lib/suggest.js';
 import { looksLikeRecording, readRecording, recordingAsFlow, shownPath } from '../record/read.js';
 import { BUILTIN_FLOWS } from './builtin.js';
 import type { EventType } from './event-types.js';
-import { flowEvents } from './events.js';
+import { flowEvents, THIN_ELSEWHERE } from './events.js';
+import { isThinEventType } from './thin.js';
 import type { Flow } from './types.js';
 import { FlowShapeError, parseFlowDocument, type NodePath } from './validate.js';
 import { plural } from '../lib/plural.js';
@@ -182,7 +183,14 @@ export async function resolveFlow(name: string | undefined, sources: FlowSources
   throw new UsageError(`unknown flow "${name}"`, { hint: `${close ? `did you mean "${close}"? ` : ''}known flows: ${names.join(', ')}` });
 }
 
-/** The distinct event types of the named flow (see `flowEvents`). */
+/**
+ * The distinct event types of the named flow (see `flowEvents`), for `register-endpoint --flow`, which takes
+ * snapshot events only: a thin step is a UsageError naming it. (`listen --flow` forwards thin steps too.)
+ */
 export async function flowEventTypes(name: string, sources: FlowSources): Promise<EventType[]> {
-  return flowEvents(await resolveFlow(name, sources));
+  const flow = await resolveFlow(name, sources);
+  const types = flowEvents(flow);
+  const thin = types.find(isThinEventType);
+  if (thin !== undefined) throw new UsageError(`flow "${flow.name}" has the thin event ${thin}`, { hint: THIN_ELSEWHERE });
+  return types as EventType[];
 }

@@ -1,5 +1,5 @@
 /** `stripe-hooks trigger <event>` and the library's deliverEvent: one event as a one-step flow, so both runners run it. */
-import { assertEventType } from './events.js';
+import { assertFlowEventType } from './events.js';
 import type { Flow, FlowStep } from './types.js';
 
 /** The `stripe trigger` params of the one step (`object:path=value`; `remove` without a value). */
@@ -10,7 +10,7 @@ export const ONE_EVENT = 'one event';
 
 /** A one-step flow of `type`; an unknown type is a UsageError with the closest known one (`where` names the input). */
 export function singleEventFlow(type: string, params: SingleEventParams = {}, where = ''): Flow {
-  const event = assertEventType(type, where);
+  const event = assertFlowEventType(type, where);
   const step: FlowStep = { event };
   for (const key of ['override', 'add', 'remove'] as const) if (params[key]?.length) step[key] = [...params[key]];
   return { name: event, description: `one ${event} event`, steps: [step], source: ONE_EVENT };

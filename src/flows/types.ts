@@ -1,9 +1,13 @@
 /** Flows are data: an ordered list of steps, each naming the event that must reach the app. */
 import type { EventType } from './event-types.js';
+import type { ThinEventType } from './thin-event-types.js';
+
+/** A step's event: a snapshot event type (`invoice.paid`) or a thin one (`v1.billing.meter.no_meter_found`, flows/thin.ts). */
+export type FlowEventType = EventType | ThinEventType;
 
 export interface FlowStep {
   /** The event type that must be delivered and acknowledged for this step to pass. */
-  event: EventType;
+  event: FlowEventType;
   /** The `stripe trigger` fixture to run; defaults to `event`. Absent when `observe` is set. */
   trigger?: string;
   /** No trigger of its own: the event arrives as a side effect of an earlier step. */

@@ -6,9 +6,8 @@
 import { quoted } from '../lib/sanitize.js';
 import { suggest } from '../lib/suggest.js';
 import { EVENT_TYPE_FORM, isEventTypeShape } from '../lib/grammar.js';
-import { isEventType, unknownEventMessage } from './events.js';
-import type { EventType } from './event-types.js';
-import type { Flow, FlowStep } from './types.js';
+import { isFlowEventType, unknownEventMessage } from './events.js';
+import type { Flow, FlowEventType, FlowStep } from './types.js';
 
 export type NodePath = (string | number)[];
 
@@ -63,7 +62,7 @@ function parseStep(value: unknown, path: NodePath, label: string): FlowStep {
   const { event, trigger, observe, override, add, remove, timeout } = value;
   if (event === undefined) throw new FlowShapeError(path, `${label} has no "event"`, 'every step names the event type it waits for, e.g. event: invoice.paid');
   if (typeof event !== 'string') throw new FlowShapeError([...path, 'event'], `${label}: "event" must be a string`);
-  if (!isEventType(event)) {
+  if (!isFlowEventType(event)) {
     const { message, hint } = unknownEventMessage(event);
     throw new FlowShapeError([...path, 'event'], `${label}: ${message}`, hint);
   }
@@ -170,7 +169,7 @@ function parseRecordedFlow(body: Record<string, unknown>, name: unknown, source:
     if (!isRecord(step)) throw new FlowShapeError(['steps', i], `${label} must be a mapping with "event"`);
     rejectUnknownKeys(step, ['event'], ['steps', i], `${label} (recorded)`);
     if (!isEventTypeShape(step.event)) throw new FlowShapeError(['steps', i, 'event'], `${label}: ${quoted(step.event)} is not an event type`, `an event type is ${EVENT_TYPE_FORM}`);
-    return { event: step.event as EventType };
+    return { event: step.event as FlowEventType };
   });
   return { name, description: body.description ?? '', steps, source, recording: true };
 }

@@ -24,9 +24,9 @@ export interface TarEntry {
 
 const BLOCK = 512;
 /** The whole archive, unpacked: the Stripe CLI's is ~32 MiB (its binary), so this leaves room to grow, not to bomb. */
-const MAX_UNPACKED = 256 * 1024 * 1024;
+export const MAX_UNPACKED = 256 * 1024 * 1024;
 
-function unsafe(message: string): EnvironmentError {
+export function unsafeArchive(message: string): EnvironmentError {
   return new EnvironmentError(`unsafe or corrupt archive: ${message}`, {
     hint: 'nothing was installed; check the download source (--download-base) or the registry',
   });
@@ -47,7 +47,7 @@ function octal(block: Buffer, start: number, length: number): number {
   }
   const digits = text(block, start, length).trim();
   if (digits === '') return 0;
-  if (!/^[0-7]+$/.test(digits)) throw unsafe('malformed number in a header');
+  if (!/^[0-7]+$/.test(digits)) throw unsafeArchive('malformed number in a header');
   return parseInt(digits, 8);
 }
 
@@ -64,7 +64,7 @@ function paxRecords(data: Buffer): Record<string, string> {
   while (at < data.length) {
     const space = data.indexOf(0x20, at);
     const length = Number(data.subarray(at, space).toString());
-    if (space === -1 || !Number.isInteger(length) || length <= 0) throw unsafe('malformed pax header');
+    if (space === -1 || !Number.isInteger(length) || length <= 0) throw unsafeArchive('malformed pax header');
     const record = data.subarray(space + 1, at + length - 1).toString('utf8');
     const equals = record.indexOf('=');
     records[record.slice(0, equals)] = record.slice(equals + 1);
@@ -94,11 +94,11 @@ export function readTar(archive: Buffer): TarEntry[] {
       ended = true; // end-of-archive marker
       break;
     }
-    if (!checksumOk(header)) throw unsafe('header checksum mismatch');
+    if (!checksumOk(header)) throw unsafeArchive('header checksum mismatch');
     const size = octal(header, 124, 12);
     const type = String.fromCharCode(header[156]!);
     const dataStart = at + BLOCK;
-    if (dataStart + size > archive.length) throw unsafe('truncated archive');
+    if (dataStart + size > archive.length) throw unsafeArchive('truncated archive');
     const data = archive.subarray(dataStart, dataStart + size);
     at = dataStart + Math.ceil(size / BLOCK) * BLOCK;
 
@@ -111,21 +111,21 @@ export function readTar(archive: Buffer): TarEntry[] {
       const raw = pending.path ?? (prefix ? `${prefix}/${text(header, 0, 100)}` : text(header, 0, 100));
       pending = {};
       const name = safeEntryName(raw);
-      if (name === undefined) throw unsafe(`entry "${raw}" would be written outside the target directory`);
+      if (name === undefined) throw unsafeArchive(`entry "${raw}" would be written outside the target directory`);
       const mode = octal(header, 100, 8) & 0o755; // no setuid/setgid/sticky, no group/world write
-      if (name === '' && type !== '5') throw unsafe('an entry without a name');
+      if (name === '' && type !== '5') throw unsafeArchive('an entry without a name');
       if (type === '0' || type === '\0' || type === '7') {
         entries.push({ name, type: 'file', mode, data });
       } else if (type === '5') {
         if (name !== '') entries.push({ name, type: 'directory', mode, data: Buffer.alloc(0) });
       } else if (type === '1' || type === '2') {
-        throw unsafe(`${type === '1' ? 'hard' : 'symbolic'} link "${name}" refused (a Stripe CLI archive has no links)`);
+        throw unsafeArchive(`${type === '1' ? 'hard' : 'symbolic'} link "${name}" refused (a Stripe CLI archive has no links)`);
       } else {
-        throw unsafe(`entry "${name}" has unsupported type "${type}" (devices and fifos are refused)`);
+        throw unsafeArchive(`entry "${name}" has unsupported type "${type}" (devices and fifos are refused)`);
       }
     }
   }
-  if (!ended) throw unsafe('truncated archive (no end-of-archive marker)');
+  if (!ended) throw unsafeArchive('truncated archive (no end-of-archive marker)');
   return entries;
 }
 
@@ -141,14 +141,14 @@ function gunzipArchive(compressed: Buffer, maxBytes: number, inflated?: (bytes: 
     gunzip.on('data', (chunk: Buffer) => {
       if (size + chunk.length > maxBytes) {
         gunzip.destroy();
-        return reject(unsafe(`cannot decompress: it unpacks to more than ${Math.round(maxBytes / 2 ** 20)} MiB`));
+        return reject(unsafeArchive(`cannot decompress: it unpacks to more than ${Math.round(maxBytes / 2 ** 20)} MiB`));
       }
       size += chunk.length;
       inflated?.(size);
       chunks.push(chunk);
     });
     gunzip.on('end', () => resolve(Buffer.concat(chunks, size)));
-    gunzip.on('error', (error) => reject(unsafe(`cannot decompress (${error.message})`)));
+    gunzip.on('error', (error) => reject(unsafeArchive(`cannot decompress (${error.message})`)));
     gunzip.end(compressed);
   });
 }

@@ -1,6 +1,6 @@
 /**
  * Installs the Stripe CLI into our cache from one of two sources (the npm
- * platform package, or the GitHub release tarball), the same way for both:
+ * platform package, or the GitHub release archive), the same way for both:
  * staged beside the cache entry, proven to run and to be the version asked
  * for, then renamed into place.
  */

@@ -9,8 +9,8 @@
  * could not be obtained where this was written (no network), and a guessed hash is
  * worse than none. A maintainer must add, for 1.52.0, one line per archive
  * `releaseAssets()` names (stripe_1.52.0_linux_x86_64.tar.gz, …_linux_arm64.tar.gz,
- * …_mac-os_x86_64.tar.gz, …_mac-os_arm64.tar.gz), copied from the release's
- * stripe-linux-checksums.txt and stripe-mac-checksums.txt and verified out of band
+ * …_mac-os_x86_64.tar.gz, …_mac-os_arm64.tar.gz, …_windows_x86_64.zip), copied from the release's
+ * stripe-linux-checksums.txt, stripe-mac-checksums.txt and stripe-windows-checksums.txt and verified out of band
  * (e.g. against `sha256sum` of archives fetched over two different networks, or
  * Stripe's Homebrew formula for the same version). Do the same whenever
  * DEFAULT_CLI_VERSION moves; test/unit/install-release.test.ts checks the entries' shape.

@@ -37,12 +37,28 @@ const RELEASE_OS: Record<string, string> = { linux: 'linux', darwin: 'mac-os', w
 const CHECKSUM_OS: Record<string, string> = { linux: 'linux', darwin: 'mac', win32: 'windows' };
 const RELEASE_ARCH: Record<string, string> = { x64: 'x86_64', arm64: 'arm64' };
 
-/** GitHub release asset names, e.g. stripe_1.52.0_linux_x86_64.tar.gz + stripe-linux-checksums.txt. */
-export function releaseAssets(version: string, platform: Platform): { archive: string; checksums: string } {
+export interface ReleaseAssets {
+  archive: string;
+  checksums: string;
+  /** Windows releases are zip files, the others gzipped tarballs. */
+  format: 'zip' | 'tar.gz';
+}
+
+/** GitHub release asset names, e.g. stripe_1.52.0_linux_x86_64.tar.gz + stripe-linux-checksums.txt, stripe_1.52.0_windows_x86_64.zip. */
+export function releaseAssets(version: string, platform: Platform): ReleaseAssets {
   const os = RELEASE_OS[platform.os] ?? platform.os;
   const arch = RELEASE_ARCH[platform.arch] ?? platform.arch;
-  const ext = platform.os === 'win32' ? 'zip' : 'tar.gz';
-  return { archive: `stripe_${version}_${os}_${arch}.${ext}`, checksums: `stripe-${CHECKSUM_OS[platform.os] ?? platform.os}-checksums.txt` };
+  const format = releaseFormat(platform);
+  return { archive: `stripe_${version}_${os}_${arch}.${format}`, checksums: `stripe-${CHECKSUM_OS[platform.os] ?? platform.os}-checksums.txt`, format };
+}
+
+function releaseFormat(platform: Platform): ReleaseAssets['format'] {
+  return platform.os === 'win32' ? 'zip' : 'tar.gz';
+}
+
+/** How messages name the release archive: `release tarball …`, `release zip …`. */
+export function releaseArchiveKind(platform: Platform): 'tarball' | 'zip' {
+  return releaseFormat(platform) === 'zip' ? 'zip' : 'tarball';
 }
 
 /** What a file's first bytes say it is. */

@@ -1,18 +1,20 @@
 /**
- * The second source: the GitHub release tarball and its checksums file,
- * `<base>/v<version>/stripe_<version>_<os>_<arch>.tar.gz` and
+ * The second source: the GitHub release archive and its checksums file,
+ * `<base>/v<version>/stripe_<version>_<os>_<arch>.tar.gz` (`.zip` on Windows) and
  * `<base>/v<version>/stripe-<os>-checksums.txt`, the layout GitHub releases use
  * (and a mirror copying them keeps), over https (download.ts). The archive is
  * verified against its sha256 before a single byte of it is unpacked: the one
  * pinned in source (pinned.ts) when its version is pinned, else the checksums file's.
+ * Then it is unpacked under the same guards either way (archive.ts, zip.ts).
  */
 import { createHash } from 'node:crypto';
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.js';
-import { binaryName, releaseAssets } from './platform.js';
+import { binaryName, releaseArchiveKind, releaseAssets } from './platform.js';
 import type { InstallRequest, SourceInstall } from './install.js';
 import { extractTarGz } from './archive.js';
+import { extractZipFile } from './zip.js';
 import { download, isSecure, shownUrl } from './download.js';
 import { PINNED_SHA256 } from './pinned.js';
 import { parseHttpUrl } from '../lib/option-values.js';
@@ -72,11 +74,8 @@ export function releaseSource(request: InstallRequest): SourceInstall {
   const assets = releaseAssets(version, platform);
   const archiveUrl = releaseUrl(base, version, assets.archive);
   return {
-    description: `release tarball ${shownUrl(archiveUrl)}`,
+    description: `release ${releaseArchiveKind(platform)} ${shownUrl(archiveUrl)}`,
     async fill(staging) {
-      if (platform.os === 'win32') {
-        throw new EnvironmentError('--from-release handles .tar.gz archives; Windows releases are .zip', { hint: 'install from npm instead (without --from-release)' });
-      }
       const pinned = (request.pinned ?? PINNED_SHA256)[version];
       const expected = pinned ? pinnedSha256(pinned, version, assets.archive) : await listedSha256(request, base, assets);
       request.onProgress?.(`Downloading ${assets.archive}…`);
@@ -88,8 +87,9 @@ export function releaseSource(request: InstallRequest): SourceInstall {
         });
       }
       request.onProgress?.(`Unpacking ${assets.archive}…`);
-      const entries = await extractTarGz(archive, staging);
       const bin = binaryName(platform);
+      // The zip reader writes the binary alone; the tar reader everything (it is read whole anyway).
+      const entries = assets.format === 'zip' ? await extractZipFile(archive, bin, staging) : await extractTarGz(archive, staging);
       if (!entries.some((entry) => entry.type === 'file' && entry.name === bin)) {
         throw new EnvironmentError(`${assets.archive} has no ${bin} at its top level; nothing installed`, { hint: 'check --download-base' });
       }

@@ -3,13 +3,10 @@
  * behind): where deliveries go, which events, the headers, the dotenv key, and --record's rules.
  */
 import { UsageError } from '../errors.js';
-import { assertEventType, builtinFlowEvents } from '../flows/events.js';
-import { flowEventTypes } from '../flows/load.js';
-import { isThinEventType } from '../flows/thin.js';
+import { assertFlowEventType, builtinFlowEvents, flowEvents } from '../flows/events.js';
+import { resolveFlow } from '../flows/load.js';
 import { validateEnvKey } from '../lib/env-file.js';
 import { parseForwardUrl } from '../lib/forward-url.js';
-import { EVENT_TYPE_FORM, isEventTypeShape } from '../lib/grammar.js';
-import { quoted } from '../lib/sanitize.js';
 import { checkRecordOptions } from '../record/policy.js';
 import { hasThinDestination, parseRoute, type Routing } from '../relay/routing.js';
 import { headerArg } from '../stripe-cli/listen.js';
@@ -60,26 +57,19 @@ export async function checkListenOptions(options: ListenChoices, cwd: string): P
 async function eventSelection(options: Pick<ListenChoices, 'allEvents' | 'events' | 'flow'>, cwd: string): Promise<KindSelection> {
   if (options.allEvents) return 'all';
   if (options.events !== undefined) return listenEventList(options.events);
-  if (options.flow !== undefined) return flowEventTypes(options.flow, { cwd });
+  // A flow's thin steps too: they go through a second `stripe listen` (stripe-cli/listen-selection.ts).
+  if (options.flow !== undefined) return flowEvents(await resolveFlow(options.flow, { cwd }));
   return builtinFlowEvents();
 }
 
-/**
- * `--events a,b`: snapshot types checked against the SDK's list (with "did you mean"), thin ones (`v1.…`, `v2.…`)
- * by their shape; no duplicates, order kept.
- */
+/** `--events a,b`: snapshot and thin types, each checked against the SDK's lists (with "did you mean"); no duplicates, order kept. */
 function listenEventList(list: string, flag = '--events'): string[] {
   const names = list.split(',').map((name) => name.trim()).filter(Boolean);
   if (names.length === 0) throw new UsageError(`${flag} is empty`, { hint: `e.g. ${flag} payment_intent.succeeded,charge.refunded` });
   return listenEventTypes(names, flag);
 }
 
-/** Event types to listen for, each checked (`where` names the option in messages); no duplicates, order kept. */
+/** Event types to listen for, of either kind, each checked (`where` names the option in messages); no duplicates, order kept. */
 export function listenEventTypes(names: readonly string[], where: string): string[] {
-  return [...new Set(names.map((name) => (isThinEventType(name) ? thinEventType(name, where) : assertEventType(name, where))))];
-}
-
-function thinEventType(name: string, flag: string): string {
-  if (isEventTypeShape(name)) return name;
-  throw new UsageError(`${flag}: ${quoted(name)} is not an event type`, { hint: `an event type is ${EVENT_TYPE_FORM}` });
+  return [...new Set(names.map((name) => assertFlowEventType(name, where)))];
 }

@@ -6,7 +6,9 @@
  * duplicate twice is not visible, and the duplicate check's verdict says so, unless
  * the caller reports the work done per event id (`processed`: the library's option,
  * and `demo`, whose example app runs in-process). Every check sends a copy (fresh id) of one sample event:
- * the flow's or recording's first, or a payment_intent.succeeded. Never prints.
+ * the flow's or recording's first, or a payment_intent.succeeded. A thin sample (`v2.core.event`) audits a thin
+ * handler: the same checks, its own changes, and fixes that name the SDK's parser for it, parseEventNotification
+ * (constructEvent refuses thin events). Never prints.
  */
 import { SDK_API_VERSION } from '../lib/sdk-api-version.js';
 import { deliveryHint } from '../run/diagnose.js';
@@ -14,6 +16,7 @@ import { createDeliverer, DELIVERY_TIMEOUT_MS, webhookHeaders, type Answer } fro
 import { createRandom, generateWebhookSecret, instanceSeed } from './random.js';
 import { SIGNATURE_TOLERANCE_S, signatureHeader } from './sign.js';
 import { eventBody, synthesizeFlow } from './synthesize.js';
+import { isThinBody } from './thin-event.js';
 import type { Flow } from '../flows/types.js';
 
 export interface AuditCheck {
@@ -75,8 +78,8 @@ export interface AuditOptions {
   urlOption?: string;
 }
 
-/** A parsed event body. */
-export type AuditSample = { id: string; data?: { object?: Record<string, unknown> } } & Record<string, unknown>;
+/** A parsed event body: a snapshot event's (`data.object`), or a thin one's (`related_object`). */
+export type AuditSample = { id: string; data?: { object?: Record<string, unknown> }; related_object?: { id?: string } | null } & Record<string, unknown>;
 
 /** How deep a sample may nest: Stripe's events go about 10 levels; copying one serialises it, recursively. */
 export const MAX_SAMPLE_DEPTH = 64;
@@ -145,10 +148,14 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   // Waits a little past the limit, so a slow handler's answer still arrives and check 7 can say how slow.
   const deliverer = createDeliverer(url, { timeoutMs: timeoutMs + Math.min(timeoutMs, 10_000), signal: options.signal });
   let instance = FIRST_INSTANCE;
+  const thin = options.sample !== undefined && isThinBody(options.sample.event);
+  const verify = verifierOf(thin);
   const freshEvent = (): { event: AuditSample; body: string } => {
     const seed = { seed: options.seed, instance: instance++ };
+    const random = createRandom(instanceSeed(seed.seed, seed.instance));
+    // A fresh id in the sample's own shape: evt_test_… for a thin event, as Stripe's.
     const event: AuditSample = options.sample
-      ? { ...options.sample.event, id: createRandom(instanceSeed(seed.seed, seed.instance)).id('evt') }
+      ? { ...options.sample.event, id: thin ? random.token(46, 'evt_test_') : random.id('evt') }
       : (synthesizeFlow([DEFAULT_SAMPLE], { apiVersion: options.apiVersion ?? SDK_API_VERSION, shape: options.shape, ...seed, now: Math.floor(Date.now() / 1000) })[0] as unknown as AuditSample);
     return { event, body: eventBody(event) };
   };
@@ -167,26 +174,26 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   try {
     const valid = freshEvent();
     const first = await send(valid.body, signatureHeader(valid.body, secret));
-    check('signed', 'a correctly signed event', '2xx', first, refusedValid(first));
+    check('signed', 'a correctly signed event', '2xx', first, refusedValid(first, verify));
 
     const unsigned = freshEvent();
     check('unsigned', 'no Stripe-Signature header', '4xx', await send(unsigned.body, undefined),
-      'accepted an event without a Stripe-Signature header: verify every request with stripe.webhooks.constructEvent(rawBody, signature, secret) and answer 400 when it throws');
+      `accepted an event without a Stripe-Signature header: verify every request with ${verify.call}(rawBody, signature, secret) and answer 400 when it throws`);
 
     const forged = freshEvent();
     check('wrong-secret', 'signed with a different secret', '4xx', await send(forged.body, signatureHeader(forged.body, generateWebhookSecret())),
-      'accepted a forged event: verify with stripe.webhooks.constructEvent on the raw body, with your endpoint\'s signing secret');
+      `accepted a forged event: verify with ${verify.call} on the raw body, with your endpoint's signing secret`);
 
     const stale = freshEvent();
     const staleAt = Math.floor(Date.now() / 1000) - STALE_BY_S;
     check('stale', `signed ${STALE_BY_S / 60} minutes ago (over the ${SIGNATURE_TOLERANCE_S} s tolerance)`, '4xx',
       await send(stale.body, signatureHeader(stale.body, secret, staleAt)),
-      `accepted a replayed event signed ${STALE_BY_S} s ago: keep constructEvent's default ${SIGNATURE_TOLERANCE_S} s tolerance (don't pass a larger one, and don't verify by hand without checking t)`);
+      `accepted a replayed event signed ${STALE_BY_S} s ago: keep ${verify.name}'s default ${SIGNATURE_TOLERANCE_S} s tolerance (don't pass a larger one, and don't verify by hand without checking t)`);
 
     const tampered = freshEvent();
     const changed = tamper(tampered.event);
     check('tampered', `body changed after signing (${changed.what})`, '4xx', await send(changed.body, signatureHeader(tampered.body, secret)),
-      'accepted a body changed after signing: verify the raw bytes exactly as received, before any JSON parsing, and use only the event constructEvent returns');
+      `accepted a body changed after signing: verify the raw bytes exactly as received, before any JSON parsing, and use only the ${verify.returns}`);
 
     const twice = freshEvent();
     const once = await send(twice.body, signatureHeader(twice.body, secret));
@@ -194,7 +201,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
     const firstOk = met(once, '2xx');
     const answered = `answered ${once.status ?? '–'} then ${again.status ?? '–'}`;
     if (firstOk && met(again, '2xx') && options.processed) {
-      checks.push(workDone(twice.event.id, await options.processed(twice.event.id), answered, again));
+      checks.push(workDone(twice.event.id, await options.processed(twice.event.id), answered, again, verify));
     } else {
       // Only the answers are visible from here: a handler that does the work twice and answers 2xx twice passes.
       check('duplicate', 'the same event delivered twice (its answers)', '2xx', firstOk ? again : once,
@@ -233,7 +240,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
 }
 
 /** The duplicate check when the work done is reported (`processed`): both answers were 2xx; was the work done once? */
-function workDone(id: string, times: number, answered: string, last: Answer): AuditCheck {
+function workDone(id: string, times: number, answered: string, last: Answer, verify: Verifier): AuditCheck {
   const ok = times === 1;
   const did = times === 1 ? 'did the work once' : times === 0 ? 'reported no work' : `did the work ${times} times`;
   return {
@@ -247,23 +254,43 @@ function workDone(id: string, times: number, answered: string, last: Answer): Au
     ...(!ok && {
       fix:
         times === 0
-          ? `the handler answered 2xx to ${id} but reported no work for it: report each event it processes, by the id constructEvent returns`
+          ? `the handler answered 2xx to ${id} but reported no work for it: report each event it processes, by the id ${verify.name} returns`
           : `did the work of ${id} ${times} times for one event: Stripe delivers at least once, so remember processed event ids and skip a repeat (answer 2xx without doing the work again)`,
     }),
   };
 }
 
-/** The event changed after signing: its amount × 100 where it has one (what a forger would change), else its object's id. */
+/**
+ * The event changed after signing: its amount × 100 where it has one (what a forger would change), else its object's
+ * id; a thin event, which carries no object, points at another one (its related_object's id), or gets another id.
+ */
 function tamper(event: AuditSample): { body: string; what: string } {
+  if (isThinBody(event)) {
+    const related = event.related_object;
+    if (typeof related?.id === 'string') return { body: eventBody({ ...event, related_object: { ...related, id: `${related.id}_forged` } }), what: 'related_object.id changed' };
+    return { body: eventBody({ ...event, id: `${event.id}_forged` }), what: 'the event id changed' };
+  }
   const object = event.data?.object ?? {};
   const amount = typeof object.amount === 'number' ? { amount: object.amount * 100 } : undefined;
   const changed = { ...event, data: { ...event.data, object: { ...object, ...(amount ?? { id: `${String(object.id)}_forged` }) } } };
   return { body: eventBody(changed), what: amount ? 'amount × 100' : 'data.object.id changed' };
 }
 
-function refusedValid(answer: Answer): string {
+/** The SDK call a handler verifies the sample's kind with, as the fixes name it (`name`, the `call`, what it `returns`). */
+type Verifier = Record<'name' | 'call' | 'returns', string>;
+
+// stripe-node's; the other SDKs name theirs alike (construct_event, parse_event_notification).
+function verifierOf(thin: boolean): Verifier {
+  return thin
+    ? { name: 'parseEventNotification', call: 'stripe.parseEventNotification', returns: 'notification parseEventNotification returns' }
+    : { name: 'constructEvent', call: 'stripe.webhooks.constructEvent', returns: 'event constructEvent returns' };
+}
+
+function refusedValid(answer: Answer, verify: Verifier): string {
   if (answer.status !== null && answer.status >= 400 && answer.status < 500) {
-    return `refused a correctly signed event (${answer.status}): verify with the same secret the events are signed with, over the raw request body (a parsed and re-serialised body never verifies)`;
+    // constructEvent throws on a thin event however it is signed: a handler that uses it refuses every one.
+    const parser = verify.name === 'parseEventNotification' ? `, with ${verify.call} (constructEvent refuses thin events)` : '';
+    return `refused a correctly signed event (${answer.status}): verify with the same secret the events are signed with, over the raw request body${parser} (a parsed and re-serialised body never verifies)`;
   }
   return `answered ${answer.status} to a correctly signed event: answer 2xx once the event is verified (Stripe retries anything else)`;
 }

@@ -30,6 +30,9 @@ const PREFIXES: Record<string, string> = {
   product: 'prod', promotion_code: 'promo', quote: 'qt', 'radar.early_fraud_warning': 'issfr', refund: 're',
   'reporting.report_run': 'frr', review: 'prv', setup_intent: 'seti', source: 'src', subscription_schedule: 'sub_sched',
   tax_rate: 'txr', 'test_helpers.test_clock': 'clock', topup: 'tu', 'treasury.financial_account': 'fa',
+  // v2 objects (thin events' related objects), by their name within their area.
+  account_person: 'person', event_destination: 'ed', financial_account: 'fa', outbound_payment: 'obp', inbound_transfer: 'ibt',
+  received_credit: 'rc', payout_intent: 'poi', fee_refund: 'fr', cash_balance: 'cb', scheduled_query_run: 'sqr',
 };
 
 /** `charge.dispute.created` -> `dispute`; `issuing_card.created` -> `issuing.card`; `checkout.session.completed` -> `checkout.session`. */
@@ -42,7 +45,9 @@ export function objectName(type: EventType): string {
 }
 
 function idPrefix(object: string): string {
-  return PREFIXES[object] ?? object.split(/[._]/).map((word) => word.slice(0, 3)).join('').slice(0, 8);
+  // A v2 object is named by its API area too (`v2.money_management.outbound_payment`): the prefix comes from the rest.
+  const name = object.replace(/^v2\.[a-z_]+\./, '');
+  return PREFIXES[object] ?? PREFIXES[name] ?? name.split(/[._]/).map((word) => word.slice(0, 3)).join('').slice(0, 8);
 }
 
 /** Ids the story already holds, so a generic `charge.refunded` is about the story's charge. */
@@ -63,10 +68,15 @@ function storyId(story: Story, object: string): string | undefined {
   return ids[object];
 }
 
+/** The story's id for an object of this name: its own (a customer, the charge), else one made once per story. */
+export function storyObjectId(story: Story, object: string): string {
+  return storyId(story, object) ?? story.once(`id:${object}`, () => story.random.id(idPrefix(object)));
+}
+
 export function genericObject(story: Story, type: EventType): GenericObject {
   const object = objectName(type);
   return {
-    id: storyId(story, object) ?? story.once(`id:${object}`, () => story.random.id(idPrefix(object))),
+    id: storyObjectId(story, object),
     object,
     created: story.start,
     livemode: false,

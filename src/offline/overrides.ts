@@ -8,6 +8,11 @@
  * A separate step after synthesis (and after the objects are rendered in the app's API version: the paths users
  * write are in that shape). An entry that cannot apply is a UsageError naming the step and the path, never
  * silently dropped.
+ *
+ * A thin event carries no object, only a reference to one (`related_object: { id, type, url }`): of an entry for
+ * that object, only `object:id=…` applies to it (the reference's id, and its url with it), so the thin event keeps
+ * pointing at the object the snapshot events carry; any other path changes those snapshot events' objects alone, and
+ * is refused when no snapshot event carries one.
  */
 import { UsageError } from '../errors.js';
 import { quoted } from '../lib/sanitize.js';
@@ -142,15 +147,42 @@ function objectsNamed(value: unknown, object: string, found: Record<string, unkn
   return found;
 }
 
+/** An event: a snapshot one carries `data.object`, a thin one a `related_object` reference. */
 interface Carrier {
-  data: { object: unknown };
+  data?: { object: unknown };
+  related_object?: unknown;
+}
+
+/** A thin event's reference to an object (`{ id, type, url }`), when it has one with an id. */
+interface Reference {
+  id: string;
+  type: string;
+  url: string;
+}
+
+const referenceOf = (event: Carrier): Reference | undefined => {
+  const related = event.related_object as Partial<Reference> | null | undefined;
+  return typeof related?.id === 'string' && typeof related.type === 'string' && typeof related.url === 'string' ? (related as Reference) : undefined;
+};
+
+/** The one entry a reference takes: a new id for the object it points at. */
+const changesReference = (rewrite: Rewrite, reference: Reference) =>
+  reference.type === rewrite.object && rewrite.kind === 'override' && rewrite.path.length === 1 && rewrite.path[0] === 'id' && rewrite.value !== '';
+
+function rewriteReference(reference: Reference, rewrite: Rewrite): void {
+  reference.url = reference.url.split(reference.id).join(rewrite.value);
+  reference.id = rewrite.value!;
 }
 
 /** One event with the rewrites applied (a copy: the synthesized event is left as it was). */
 export function rewriteEvent<E extends Carrier>(event: E, rewrites: readonly Rewrite[]): E {
   if (rewrites.length === 0) return event;
   const copy = structuredClone(event);
-  for (const rewrite of rewrites) for (const target of objectsNamed(copy.data.object, rewrite.object)) applyTo(target, rewrite);
+  const reference = referenceOf(copy);
+  for (const rewrite of rewrites) {
+    if (reference && changesReference(rewrite, reference)) rewriteReference(reference, rewrite);
+    for (const target of objectsNamed(copy.data?.object, rewrite.object)) applyTo(target, rewrite);
+  }
   return copy;
 }
 
@@ -167,17 +199,31 @@ export function* rewriteEvents<E extends Carrier>(events: Iterable<E>, rewrites:
 export function checkRewrites(events: readonly Carrier[], rewrites: readonly Rewrite[]): void {
   if (rewrites.length === 0) return;
   const copies = structuredClone(events);
+  const references = copies.map(referenceOf).filter((reference) => reference !== undefined);
   for (const rewrite of rewrites) {
-    const targets = copies.flatMap((event) => objectsNamed(event.data.object, rewrite.object));
-    if (targets.length === 0) {
-      const names = [...new Set(copies.flatMap((event) => allObjectNames(event.data.object)))].sort();
-      throw new UsageError(`${rewrite.where}: no event of this flow carries ${article(rewrite.object)} ${quoted(rewrite.object)}`, {
-        hint: `the objects its events carry: ${names.join(', ')}`,
-      });
-    }
+    const targets = copies.flatMap((event) => objectsNamed(event.data?.object, rewrite.object));
+    const pointing = references.filter((reference) => reference.type === rewrite.object);
+    if (pointing.length > 0 && pointing.every((reference) => changesReference(rewrite, reference))) continue;
+    if (targets.length === 0) throw noTarget(rewrite, copies, pointing.length > 0);
     const applied = targets.map((target) => applyTo(target, rewrite));
     if (!applied.includes(true)) throw new UsageError(`${rewrite.where}: no ${rewrite.object} of this flow has ${rewrite.path.join('.')}`, { hint: HINT });
   }
+}
+
+/** Why an entry applies nowhere: what the story's events carry, and what its thin events only point at. */
+function noTarget(rewrite: Rewrite, events: readonly Carrier[], referenced: boolean): UsageError {
+  const { object } = rewrite;
+  if (referenced) {
+    return new UsageError(`${rewrite.where}: a thin event carries only a reference to its ${object} (related_object), not the object`, {
+      hint: `only ${object}:id=… changes a reference (its id and url); the object's other fields are in snapshot events, and no event of this flow carries one`,
+    });
+  }
+  const names = [...new Set(events.flatMap((event) => allObjectNames(event.data?.object)))].sort();
+  const pointed = [...new Set(events.map(referenceOf).filter((reference) => reference !== undefined).map((reference) => reference.type))].sort();
+  const carried = names.length > 0 ? `the objects its events carry: ${names.join(', ')}` : 'its events carry no object (thin events carry only a reference, related_object)';
+  return new UsageError(`${rewrite.where}: no event of this flow carries ${article(object)} ${quoted(object)}`, {
+    hint: pointed.length > 0 ? `${carried}; its thin events point at: ${pointed.join(', ')} (only their id can change: ${pointed[0]}:id=…)` : carried,
+  });
 }
 
 function allObjectNames(value: unknown, names: string[] = []): string[] {

@@ -1,16 +1,22 @@
 /**
  * Turns a flow's event types into the events Stripe would send for one story, in
  * step order. The event types the built-in flows use (and their close relatives)
- * carry full objects typed against the SDK; any other type gets the generic envelope.
+ * carry full objects typed against the SDK; any other type gets the generic envelope;
+ * a thin type (`v1.billing.meter.no_meter_found`) its notification (thin-event.ts),
+ * about the same story's objects.
  */
 import type Stripe from 'stripe';
 import type { EventType } from '../flows/event-types.js';
+import type { ThinEventType } from '../flows/thin-event-types.js';
+import { isThinEventType } from '../flows/thin.js';
+import type { FlowEventType } from '../flows/types.js';
 import { genericObject, type GenericObject } from './generic.js';
 import { customer, invoice, subscription } from './objects-billing.js';
 import { charge, paymentIntent, transfer } from './objects-payment.js';
 import { createRandom, instanceSeed } from './random.js';
 import { renderInVersion } from './render-version.js';
 import { createStory, type Story } from './story.js';
+import { thinEvent, type ThinEvent } from './thin-event.js';
 
 type EventOf<T extends Stripe.Event.Type> = Extract<Stripe.Event, { type: T }>;
 /** What the events before this one in the story already did (`invoice.updated` edits later invoices too). */
@@ -63,7 +69,11 @@ export interface GenericEvent extends Omit<Stripe.Event, 'type' | 'data'> {
   data: { object: GenericObject };
 }
 
-export type OfflineEvent = Stripe.Event | GenericEvent;
+/** A snapshot event (`object: "event"`), or a thin one (`object: "v2.core.event"`). */
+export type OfflineEvent = Stripe.Event | GenericEvent | ThinEvent;
+
+/** A snapshot event: one that carries `data.object`. */
+export type SnapshotEvent = Stripe.Event | GenericEvent;
 
 // Events an API call caused carry its request id; those Stripe caused on its own (the renewal,
 // automatic finalization, the bank's answer) have a null request id.
@@ -86,18 +96,31 @@ export interface SynthesizeOptions {
   now: number;
 }
 
+const isThin = (type: FlowEventType): type is ThinEventType => isThinEventType(type);
+
+/** Whether an API call caused the event (`v1.invoice.paid` as `invoice.paid`), so it carries the request's id. */
+const causedByRequest = (type: string) => {
+  const snapshotName = type.replace(/^v1\./, '');
+  return API_CAUSED.test(snapshotName) && !AUTOMATIC.has(snapshotName);
+};
+
 /** The events of one story, made one at a time in step order (a burst keeps only what is in flight). */
-export function* storyEvents(types: readonly EventType[], options: SynthesizeOptions): Generator<OfflineEvent, void, undefined> {
+export function* storyEvents(types: readonly FlowEventType[], options: SynthesizeOptions): Generator<OfflineEvent, void, undefined> {
   const random = createRandom(instanceSeed(options.seed, options.instance ?? 0));
   const story = createStory(random, options.now - types.length);
   const seen = new Set<string>();
   for (const [index, type] of types.entries()) {
     const at = story.start + 1 + index;
     seen.add(type);
+    if (isThin(type)) {
+      const request = causedByRequest(type) ? { id: `req_${random.token(14)}`, idempotency_key: random.token(32) } : null;
+      yield thinEvent(story, type, at, request);
+      continue;
+    }
     const modeled = isModeled(type) ? MODELS[type](story, at, seen) : { object: genericObject(story, type) };
     // Synthesize (in the SDK's version), then render in the app's version.
     const data = options.shape === undefined ? modeled : { ...modeled, object: renderInVersion(modeled.object, options.shape, story) };
-    const apiCaused = API_CAUSED.test(type) && !AUTOMATIC.has(type);
+    const apiCaused = causedByRequest(type);
     // Built field by field in the order Stripe sends them.
     yield {
       id: random.id('evt'),
@@ -113,7 +136,10 @@ export function* storyEvents(types: readonly EventType[], options: SynthesizeOpt
   }
 }
 
-export function synthesizeFlow(types: readonly EventType[], options: SynthesizeOptions): OfflineEvent[] {
+/** One story's events; snapshot types alone give snapshot events only. */
+export function synthesizeFlow(types: readonly EventType[], options: SynthesizeOptions): SnapshotEvent[];
+export function synthesizeFlow(types: readonly FlowEventType[], options: SynthesizeOptions): OfflineEvent[];
+export function synthesizeFlow(types: readonly FlowEventType[], options: SynthesizeOptions): OfflineEvent[] {
   return [...storyEvents(types, options)];
 }
 
@@ -125,7 +151,8 @@ export function eventBody(event: OfflineEvent | Record<string, unknown>): string
   return JSON.stringify(event, null, 2);
 }
 
-/** The id of the object an event is about (`data.object.id`). */
+/** The id of the object an event is about: `data.object.id`, or a thin event's `related_object` (its type for a singleton, `-` for none). */
 export function objectId(event: OfflineEvent): string {
+  if (event.object === 'v2.core.event') return event.related_object === null ? '-' : 'id' in event.related_object ? event.related_object.id : event.related_object.type;
   return (event.data.object as { id: string }).id;
 }

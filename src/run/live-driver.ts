@@ -126,6 +126,6 @@ async function runTrigger(args: string[], target: StripeTarget, timeoutMs: numbe
   for (const line of `${run.stdout}\n${run.stderr}`.split('\n')) if (line.trim()) log?.(`stripe trigger: ${line.trim()}`);
   if (run.exitCode === 0) return { ok: true };
   const message = triggerFailureMessage(run.stderr);
-  if (message && classifyCliMessage(message) !== 'other') throw cliFailure('trigger', message, `exited with code ${run.exitCode}`, target.names);
+  if (message && classifyCliMessage(message) !== 'other') throw cliFailure('trigger', message, `exited with code ${run.exitCode}`, target);
   return { ok: false, error: `stripe trigger failed: ${message ? cliMessageDetail(message) : `exit code ${run.exitCode}`}` };
 }

@@ -9,6 +9,7 @@
  * Returns the same FlowReport as the live mode; never prints.
  */
 import { setMaxListeners } from 'node:events';
+import { isThinEventType } from '../flows/thin.js';
 import type { Flow } from '../flows/types.js';
 import type { ResolvedApiVersion } from '../offline/app-api-version.js';
 import { SDK_API_VERSION } from '../lib/sdk-api-version.js';
@@ -137,6 +138,7 @@ export async function runOfflineFlow(options: OfflineRunOptions): Promise<FlowRe
     sideEffects: [], // only the flow's own events are sent
     mode: 'offline',
     ...((repeat > 1 || options.duplicate) && { burst: burstStats(tally.latencies, tally.failures, elapsed) }),
-    ...(options.version && !options.source && { apiVersion: { ...options.version } }),
+    // Thin events are unversioned: a flow of them alone has no API version to report.
+    ...(options.version && !options.source && flow.steps.some((step) => !isThinEventType(step.event)) && { apiVersion: { ...options.version } }),
   };
 }

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { CLI_NAMES, type OptionNames } from '../lib/option-name.js';
 import { isLiveKey } from '../lib/stripe-key.js';
+import { apiServerWords, giveKeyHint } from '../lib/hint-words.js';
 
 export type { Stripe };
 
@@ -111,9 +112,7 @@ export async function resolveApiKey(given: string | undefined, options: ApiKeyOp
   let key = given?.trim();
   if (!key && options.ask) key = (await options.ask()).trim();
   if (!key) {
-    throw new EnvironmentError('no API key', {
-      hint: `set STRIPE_API_KEY or pass ${names.apiKey.name} (a test key, sk_test_… or rk_test_…)`,
-    });
+    throw new EnvironmentError('no API key', { hint: giveKeyHint(names) });
   }
   if (isLiveKey(key) && !options.live) {
     // Where there is no --live (the library), live endpoints stay a deliberate step of the CLI's.
@@ -193,7 +192,7 @@ export function toHooksError(error: unknown, apiBase?: URL, names: OptionNames =
   switch (stripeError.type) {
     case 'StripeAuthenticationError':
       return new EnvironmentError('invalid API key', {
-        hint: `check STRIPE_API_KEY / ${names.apiKey.name}; keys are at https://dashboard.stripe.com/apikeys`,
+        hint: giveKeyHint(names, 'a valid secret (sk_…) or restricted (rk_…) key: keys are at https://dashboard.stripe.com/apikeys'),
         cause: error,
       });
     case 'StripePermissionError':
@@ -207,7 +206,7 @@ export function toHooksError(error: unknown, apiBase?: URL, names: OptionNames =
       return new EnvironmentError('Stripe kept rate-limiting the requests', { hint: 'wait a minute and run it again', cause: error });
     case 'StripeConnectionError':
       return new EnvironmentError(`cannot reach the Stripe API at ${where}`, {
-        hint: `check the network (or ${names.apiBase.name}); the request was retried`,
+        hint: apiBase ? `check that ${apiServerWords(apiBase, names)} is running; the request was retried` : 'check the network; the request was retried',
         cause: error,
       });
     default:

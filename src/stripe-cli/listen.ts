@@ -6,6 +6,7 @@
 import { AsyncQueue } from '../lib/async-queue.js';
 import { UsageError } from '../errors.js';
 import { CLI_NAMES } from '../lib/option-name.js';
+import { apiServerWords } from '../lib/hint-words.js';
 import { cleanLine, parseListenLine, type CliErrorCategory } from './listen-lines.js';
 import type { EventsFrom, KindSelection } from './listen-selection.js';
 import { assertArgValue, cliFailure, spawnStripe, stripeArgsBase, StripeCliError, type StripeTarget } from './spawn.js';
@@ -155,7 +156,7 @@ export async function spawnStripeListen(options: StripeListenOptions): Promise<S
     signal?.removeEventListener('abort', onAbort);
     if (signal?.aborted) return signal.reason as unknown;
     if (stopping) return undefined;
-    return cliFailure('listen', failureMessage(stderr), killedBy ? `was killed by ${killedBy}` : `exited with code ${code}`, target.names);
+    return cliFailure('listen', failureMessage(stderr), killedBy ? `was killed by ${killedBy}` : `exited with code ${code}`, target);
   });
   void failure.then((error) => queue.end(error));
 
@@ -168,7 +169,7 @@ export async function spawnStripeListen(options: StripeListenOptions): Promise<S
     const seconds = options.readyTimeoutMs / 1000;
     const names = target.names ?? CLI_NAMES;
     throw new StripeCliError('timeout', `stripe listen was not ready within ${seconds} s`, {
-      hint: `check that the Stripe API (or the ${names.apiBase.name} server) is reachable${names.readyTimeout ? `, or raise ${names.readyTimeout.name}` : ''}`,
+      hint: `check that ${apiServerWords(target.apiBase, names)} is reachable${names.readyTimeout ? `, or raise ${names.readyTimeout.name}` : ''}`,
     });
   }
   if (!('kind' in first)) {

@@ -6,7 +6,7 @@ export async function printSecretOf(target: StripeTarget, args: string[], timeou
   const result = await execStripe(target, args, { timeoutMs, signal });
   const secret = /\bwhsec_\w+/.exec(result.stdout)?.[0];
   if (result.exitCode !== 0 || !secret) {
-    throw cliFailure('listen --print-secret', failureMessage(result.stderr.split('\n')), `exited with code ${result.exitCode}`, target.names);
+    throw cliFailure('listen --print-secret', failureMessage(result.stderr.split('\n')), `exited with code ${result.exitCode}`, target);
   }
   return secret;
 }

@@ -11,6 +11,8 @@ import { EnvironmentError, UsageError } from '../errors.js';
 import type { Environment } from '../lib/environment.js';
 import { CLI_NAMES, named, type Named, type OptionNames } from '../lib/option-name.js';
 import { redact } from '../lib/redact.js';
+import { apiServerWords, giveKeyHint } from '../lib/hint-words.js';
+import { loginCommand } from './login-hint.js';
 import { createInterface } from 'node:readline';
 
 /** What it takes to run the Stripe CLI: the binary plus the bits of the environment it needs. */
@@ -73,21 +75,40 @@ export function assertArgValue(value: string, flag: string): string {
 
 export type StripeFailureKind = 'missing' | 'timeout' | 'bad-key' | 'not-logged-in' | 'network' | 'exited';
 
-/** Each kind's hint, naming the options as the caller's surface does (`names`). */
-const HINTS: Record<StripeFailureKind, (names: OptionNames) => string | undefined> = {
-  missing: (names) => `run \`stripe-hooks setup\` to find or install the Stripe CLI, or pass ${names.stripeBin.name}`,
-  timeout: (names) => `check the network (or that the ${names.apiBase.name} server is up), or allow more time`,
-  'bad-key': (names) => `check STRIPE_API_KEY / ${names.apiKey.name}: use a secret (sk_test_…) or restricted (rk_test_…) key`,
-  'not-logged-in': (names) => `set STRIPE_API_KEY, pass ${names.apiKey.name}, or run \`stripe login\``,
-  network: (names) => `check your network connection (or that the ${names.apiBase.name} server is running)`,
-  exited: (names) => names.verbose && `re-run with ${names.verbose.name} to see the Stripe CLI's output`,
+/** What a failure's hint may name besides the options: the binary that ran, where the key came from, `--api-base`. */
+export type HintTarget = Pick<StripeTarget, 'bin' | 'env' | 'cwd' | 'apiKey' | 'apiBase'>;
+
+interface HintContext {
+  names: OptionNames;
+  target?: HintTarget;
+}
+
+const login = (target: HintTarget | undefined) => (target ? loginCommand(target.bin, target) : 'stripe login');
+
+/** The key was refused: the one in STRIPE_API_KEY, the one given as an option, or the one `stripe login` saved. */
+function badKeyHint({ names, target }: HintContext): string {
+  const use = 'use a secret (sk_test_…) or restricted (rk_test_…) key';
+  if (target && !target.apiKey) return `the key \`stripe login\` saved was refused: run \`${login(target)}\` again, or ${giveKeyHint(names)}`;
+  const from = !target || target.env.STRIPE_API_KEY === target.apiKey ? 'STRIPE_API_KEY' : names.apiKey.name;
+  return `check ${from}: ${use}`;
+}
+
+/** Each kind's hint, naming the options as the caller's surface does (`names`), and what this run used (`target`). */
+const HINTS: Record<StripeFailureKind, (context: HintContext) => string | undefined> = {
+  missing: ({ names }) => `run \`stripe-hooks setup\` to find or install the Stripe CLI, or pass ${names.stripeBin.name}`,
+  timeout: ({ names, target }) => (target?.apiBase ? `check that ${apiServerWords(target.apiBase, names)} is up, or allow more time` : 'check the network, or allow more time'),
+  'bad-key': badKeyHint,
+  'not-logged-in': ({ names, target }) => `${giveKeyHint(names)}, or run \`${login(target)}\``,
+  network: ({ names, target }) => (target?.apiBase ? `check that ${apiServerWords(target.apiBase, names)} is running` : 'check your network connection'),
+  exited: ({ names }) => names.verbose && `re-run with ${names.verbose.name} to see the Stripe CLI's output`,
 };
 
-/** A Stripe CLI failure: always exit 3, with the fixed hint of its kind. */
+/** A Stripe CLI failure: always exit 3, with the hint of its kind. */
 export class StripeCliError extends EnvironmentError {
   readonly failure: StripeFailureKind;
-  constructor(failure: StripeFailureKind, message: string, options: { cause?: unknown; hint?: string; names?: OptionNames } = {}) {
-    super(redact(message), { hint: options.hint ?? HINTS[failure](options.names ?? CLI_NAMES), cause: options.cause });
+  constructor(failure: StripeFailureKind, message: string, options: { cause?: unknown; hint?: string; names?: OptionNames; target?: HintTarget } = {}) {
+    const context = { names: options.names ?? CLI_NAMES, target: options.target };
+    super(redact(message), { hint: options.hint ?? HINTS[failure](context), cause: options.cause });
     this.name = 'StripeCliError';
     this.failure = failure;
   }
@@ -110,20 +131,21 @@ export function cliMessageDetail(text: string): string {
   return redact(detail.length > 200 ? detail.slice(0, 199) + '…' : detail);
 }
 
-/** Turns the CLI's last error message (or none) into a StripeCliError for `stripe <command>`. */
-export function cliFailure(command: string, message: string | undefined, exit: string, names?: OptionNames): StripeCliError {
-  if (!message) return new StripeCliError('exited', `stripe ${command} ${exit}`, { names });
+/** Turns the CLI's last error message (or none) into a StripeCliError for `stripe <command>` run as `target` says. */
+export function cliFailure(command: string, message: string | undefined, exit: string, target: StripeTarget): StripeCliError {
+  const options = { names: target.names, target };
+  if (!message) return new StripeCliError('exited', `stripe ${command} ${exit}`, options);
   const kind = classifyCliMessage(message);
   const detail = cliMessageDetail(message);
   switch (kind) {
     case 'bad-key':
-      return new StripeCliError('bad-key', `Stripe rejected the API key (${detail})`, { names });
+      return new StripeCliError('bad-key', `Stripe rejected the API key (${detail})`, options);
     case 'not-logged-in':
-      return new StripeCliError('not-logged-in', 'no Stripe API key: none given and the Stripe CLI is not logged in', { names });
+      return new StripeCliError('not-logged-in', 'no Stripe API key: none given and the Stripe CLI is not logged in', options);
     case 'network':
-      return new StripeCliError('network', `cannot reach the Stripe API (${detail})`, { names });
+      return new StripeCliError('network', `cannot reach the Stripe API (${detail})`, options);
     default:
-      return new StripeCliError('exited', `stripe ${command} ${exit}: ${detail}`, { names });
+      return new StripeCliError('exited', `stripe ${command} ${exit}: ${detail}`, options);
   }
 }
 
@@ -158,7 +180,7 @@ export async function execStripe(
   });
   if (result.canceled && options.signal?.aborted) throw options.signal.reason;
   if (result.timedOut) {
-    throw new StripeCliError('timeout', `stripe ${args[0]} did not finish within ${Math.round(options.timeoutMs / 1000)} s`, { names: target.names });
+    throw new StripeCliError('timeout', `stripe ${args[0]} did not finish within ${Math.round(options.timeoutMs / 1000)} s`, { names: target.names, target });
   }
   if (result.failed) throw spawnFailure(target, result.failed);
   return { exitCode: result.code ?? 128, stdout: result.stdout, stderr: result.stderr };

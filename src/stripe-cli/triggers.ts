@@ -72,7 +72,7 @@ async function readTriggerable(target: StripeTarget, signal?: AbortSignal): Prom
   const names = parseTriggerHelp(result.stdout);
   if (result.exitCode !== 0 || names.length === 0) {
     const lastWords = result.stderr.split('\n').map((line) => line.trim()).filter(Boolean).at(-1);
-    throw cliFailure('trigger --help', lastWords ?? (names.length === 0 ? 'listed no supported events' : undefined), `exited with code ${result.exitCode}`, target.names);
+    throw cliFailure('trigger --help', lastWords ?? (names.length === 0 ? 'listed no supported events' : undefined), `exited with code ${result.exitCode}`, target);
   }
   return names;
 }

@@ -12,6 +12,9 @@ const FOUND_AT: Record<string, string> = {
   cache: "found in stripe-hooks' cache",
 };
 
+/** Where no account is, and, when a Stripe CLI was found, the command that logs it in (its path when not on PATH). */
+const notLoggedIn = (login: SetupReport['login']) => `no account in ${login.configPath}${login.command ? `; to log in: ${login.command}` : ''}`;
+
 export function renderSetupReport(out: Output, report: SetupReport): void {
   if (out.json) return out.data(report);
   const { c } = out;
@@ -31,7 +34,7 @@ export function renderSetupReport(out: Output, report: SetupReport): void {
       ? ['Stripe CLI', good('ok'), `${cli.version}  ${cli.path}  (${report.installed ? `installed just now from ${report.installed.description}` : FOUND_AT[cli.source]})`]
       : ['Stripe CLI', bad('missing'), report.skipped.length ? 'none that works (see the warnings above)' : 'not found'],
     ['API key', apiKey.present ? (apiKey.recognised ? (apiKey.mode === 'live' ? caution('live') : good('ok')) : bad('invalid')) : caution('not set'), keyDetail],
-    ['stripe login', login.loggedIn ? good('yes') : caution('no'), login.loggedIn ? login.configPath : `no account in ${login.configPath}`],
+    ['stripe login', login.loggedIn ? good('yes') : caution('no'), login.loggedIn ? login.configPath : notLoggedIn(login)],
     ['Node.js', node.supported ? good('ok') : bad('too old'), `${node.version} (stripe-hooks needs ${node.required})`],
   ];
   out.line(table(['check', 'status', 'detail'], rows));

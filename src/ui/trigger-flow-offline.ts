@@ -65,7 +65,9 @@ export async function progressBar(out: Output, total: number): Promise<ProgressB
 /** What would be delivered, as a table (or the JSON object). */
 export function renderPreview(out: Output, preview: OfflinePreview & { record?: string }): void {
   if (out.json) return out.data(preview);
-  out.line(`POST ${preview.forwardTo}, signed, ${preview.copies === 2 ? 'each twice' : 'one at a time'}, api_version ${preview.apiVersion}:`);
+  // Thin events carry no api_version: a preview of them alone names none.
+  const versioned = preview.events.some((event) => event.object === 'event');
+  out.line(`POST ${preview.forwardTo}, signed, ${preview.copies === 2 ? 'each twice' : 'one at a time'}${versioned ? `, api_version ${preview.apiVersion}` : ''}:`);
   out.line(table(['#', 'event', 'evt id', 'object'], preview.events.map((event, i) => [String(i + 1), shown(event.type), shown(event.id), shown(objectId(event))])));
   const instances = preview.repeat > 1 ? `; ${preview.repeat} instances in all, each with fresh ids` : '';
   out.line(out.c.dim(`dry run: nothing sent (seed ${preview.seed}${instances})`));

@@ -69,7 +69,7 @@ describe('triggerFlow', () => {
     const error = await rejection(triggerFlow({ flow: 'invoice', url: 'http://localhost:1/hook', apiBase: fake.url, stripeBin: STRIPE_BIN }));
     expect(error).toMatchObject({ code: 'ERR_STRIPE_HOOKS_ENVIRONMENT', exitCode: 3 });
     // The hint names the library's option, not the CLI's --api-key.
-    expect(error.hint).toBe('set STRIPE_API_KEY, pass apiKey, or run `stripe login`');
+    expect(error.hint).toBe(`set STRIPE_API_KEY (or pass apiKey) to a test key (sk_test_… or rk_test_…), or run \`${STRIPE_BIN} login\``);
     expect(children()).toEqual([]);
   });
 
@@ -223,7 +223,7 @@ describe('registerEndpoint, listEndpoints, deleteEndpoint', () => {
   it('refuses without a key (ERR_STRIPE_HOOKS_ENVIRONMENT), a live key, and bad input (ERR_STRIPE_HOOKS_USAGE), sending nothing', async () => {
     endpointsApi = await startFakeEndpointsApi();
     const apiBase = endpointsApi.apiBase;
-    expect(await rejection(listEndpoints({ apiBase }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_ENVIRONMENT', exitCode: 3, hint: 'set STRIPE_API_KEY or pass apiKey (a test key, sk_test_… or rk_test_…)' });
+    expect(await rejection(listEndpoints({ apiBase }))).toMatchObject({ code: 'ERR_STRIPE_HOOKS_ENVIRONMENT', exitCode: 3, hint: 'set STRIPE_API_KEY (or pass apiKey) to a test key (sk_test_… or rk_test_…)' });
     expect(await rejection(listEndpoints({ apiBase, apiKey: 'sk_live_51notForTests' }))).toMatchObject({
       code: 'ERR_STRIPE_HOOKS_ENVIRONMENT',
       message: 'refusing to use a live-mode API key: the library manages test-mode endpoints only',

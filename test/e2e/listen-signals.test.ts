@@ -119,7 +119,7 @@ describe('stripe-hooks listen shutdown', () => {
     const result = await cli.child;
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toContain('error stripe listen was not ready within 1 s');
-    expect(result.stderr).toContain('hint  check that the Stripe API (or the --api-base server) is reachable, or raise --ready-timeout');
+    expect(result.stderr).toContain(`hint  check that the server at ${silent.url.replace(/\/$/, '')} (--api-base) is reachable, or raise --ready-timeout`);
     expect(isRunning(pid)).toBe(false);
   });
 

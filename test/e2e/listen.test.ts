@@ -140,7 +140,7 @@ describe('stripe-hooks listen', () => {
     const result = await runCli(['listen', '--api-base', fake.url, '--stripe-bin', STRIPE_BIN]);
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toContain('error no Stripe API key: none given and the Stripe CLI is not logged in');
-    expect(result.stderr).toContain('hint  set STRIPE_API_KEY, pass --api-key, or run `stripe login`');
+    expect(result.stderr).toContain(`hint  set STRIPE_API_KEY to a test key (sk_test_… or rk_test_…), or run \`${STRIPE_BIN} login\``);
     expect(fake.requests).toEqual([]);
   });
 });

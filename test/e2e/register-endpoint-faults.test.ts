@@ -140,5 +140,6 @@ describe('register-endpoint under API faults', () => {
     const result = await run(['register-endpoint', '--url', URL, '--events', 'invoice.paid'], `http://127.0.0.1:${closed}`);
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toContain(`cannot reach the Stripe API at 127.0.0.1:${closed}`);
+    expect(result.stderr).toContain(`hint  check that the server at http://127.0.0.1:${closed} (--api-base) is running; the request was retried`);
   });
 });

@@ -83,7 +83,7 @@ describe('install from the npm registry', () => {
       installed: { from: 'npm', description: `npm package ${PACKAGE}@1.52.0`, integrity: expect.stringMatching(/^sha512-/), sha256: null },
       skipped: [],
       apiKey: { present: false, from: null, mode: null, kind: null, recognised: null },
-      login: { configPath: join(b.home, '.config', 'stripe', 'config.toml'), loggedIn: false },
+      login: { configPath: join(b.home, '.config', 'stripe', 'config.toml'), loggedIn: false, command: `${binary} login` }, // setup's cache is on no PATH
       node: { version: process.versions.node, required: '>=20.18.1', supported: true },
     });
     expect(execFileSync(binary, ['version'], { env: { HOME: b.home, STRIPE_CLI_TELEMETRY_OPTOUT: '1' }, encoding: 'utf8' })).toContain('stripe version 1.52.0');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FlowReport } from '../../src/run/report.js';
 import { startApp, type App } from '../support/app.js';
-import { runCli, sandbox, STRIPE_BIN } from '../support/cli.js';
+import { runCli, sandbox, STRIPE_BIN, tempDir } from '../support/cli.js';
 import { startFakeStripe, type FakeStripe } from '../support/fake-stripe/server.js';
 import { receiversPerTest } from '../support/receiver.js';
 import { TEST_API_KEY } from '../support/stripe-cli.js';
@@ -58,5 +58,30 @@ describe('trigger-flow --thin-to', () => {
     expect(thins.deliveries).toMatchObject([{ verified: true, event: { id: thin!.id, object: 'v2.core.event' } }]);
     expect(fake.sessions.map((session) => session.features.join(',')).sort()).toEqual(['v2_events', 'webhooks']);
     expect(result.stderr).not.toMatch(/deprecat/i);
+  });
+
+  it("a flow's thin steps, live: each stripe trigger v1.billing.meter.* causes its thin event, which reaches --thin-to and passes its step", async () => {
+    // Those fixtures post their meter event to https://meter-events.stripe.com whatever --api-base says: the unix
+    // socket (STRIPE_CLI_UNIX_SOCKET, which the Stripe CLI honours for every host) keeps all of it on the fake.
+    const socket = join(tempDir(), 'stripe.sock');
+    fake = await startFakeStripe({ unixSocket: socket });
+    const [snapshots, thins] = [await receiver({ secret: fake.secret }), await receiver({ secret: fake.secret, thin: true })];
+    const box = sandbox({ STRIPE_CLI_UNIX_SOCKET: socket });
+    writeFileSync(join(box.cwd, 'meters.yaml'), 'steps: [customer.created, v1.billing.meter.no_meter_found, v1.billing.meter.error_report_triggered]\n');
+    const result = await runCli(['trigger-flow', '--file', 'meters.yaml', '--forward-to', snapshots.url, '--thin-to', thins.url, '--json', '--stripe-bin', STRIPE_BIN], { box, env: { STRIPE_API_KEY: TEST_API_KEY } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as FlowReport;
+    const ids = fake.thinEvents.map((event) => event.id);
+    expect(report.steps.map(({ event, ok, status, eventId }) => ({ event, ok, status, eventId }))).toEqual([
+      { event: 'customer.created', ok: true, status: 200, eventId: fake.events.find((event) => event.type === 'customer.created')!.id },
+      { event: 'v1.billing.meter.no_meter_found', ok: true, status: 200, eventId: ids[0] },
+      { event: 'v1.billing.meter.error_report_triggered', ok: true, status: 200, eventId: ids[1] },
+    ]);
+    expect(thins.deliveries.map((d) => [d.event?.type, d.verified])).toEqual([
+      ['v1.billing.meter.no_meter_found', true],
+      ['v1.billing.meter.error_report_triggered', true],
+    ]);
+    expect(snapshots.deliveries.every((d) => d.verified && d.event?.object === 'event')).toBe(true);
+    expect(fake.requests.filter((r) => r.path === '/v2/billing/meter_event_stream').map((r) => r.headers.host)).toEqual(['meter-events.stripe.com', 'meter-events.stripe.com']);
   });
 });

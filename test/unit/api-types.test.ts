@@ -7,7 +7,7 @@
 import type Stripe from 'stripe';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as api from '../../src/index.js';
-import type { AuditReport, DeleteReport, EndpointsReport, Flow, FlowReport, ListenDelivery, Listener, ListenerEvent, ListenSummary, RegisterReport, StepFailure, StripeCli } from '../../src/index.js';
+import type { AuditReport, DeleteReport, EndpointsReport, Flow, FlowReport, ListenDelivery, Listener, ListenerEvent, ListenSummary, RegisterReport, StepFailure, StripeCli, ThinEvent } from '../../src/index.js';
 import { EnvironmentError, FailedError, InterruptedError, UsageError } from '../../src/errors.js';
 import type { OfflineReportJson } from '../../src/ui/trigger-flow-offline.js';
 import type { registerReport } from '../../src/endpoints/reports.js';
@@ -51,7 +51,11 @@ describe('the public API\'s types', () => {
     expectTypeOf(api.listEndpoints).returns.toEqualTypeOf<Promise<EndpointsReport>>();
     expectTypeOf(api.deleteEndpoint).returns.toEqualTypeOf<Promise<DeleteReport>>();
     expectTypeOf(api.signPayload).returns.toEqualTypeOf<string>();
-    expectTypeOf(api.synthesizeEvents).returns.toEqualTypeOf<Promise<Stripe.Event[]>>();
+    expectTypeOf(api.synthesizeEvents).returns.toEqualTypeOf<Promise<(Stripe.Event | ThinEvent)[]>>();
+    // A thin event is told from a snapshot one by its `object`, as the SDKs tell them.
+    expectTypeOf<ThinEvent['object']>().toEqualTypeOf<'v2.core.event'>();
+    expectTypeOf<Stripe.Event['object']>().toEqualTypeOf<'event'>();
+    expectTypeOf<ThinEvent['created']>().toEqualTypeOf<string>();
     expectTypeOf(api.builtinFlows).toEqualTypeOf<readonly Flow[]>();
     expectTypeOf(api.loadFlow).parameters.toEqualTypeOf<[string]>();
     expectTypeOf(api.loadFlow).returns.toEqualTypeOf<Promise<Flow>>();

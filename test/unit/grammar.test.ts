@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/flows/event-types.js';
+import { THIN_EVENT_TYPES } from '../../src/flows/thin-event-types.js';
 import { loadFlowFile } from '../../src/flows/load.js';
 import { isEventId, isEventTypeShape } from '../../src/lib/grammar.js';
 import { parseRecordingLine } from '../../src/record/format.js';
@@ -20,8 +21,9 @@ const refusal = (text: string) => {
 };
 
 describe('the event grammar', () => {
-  it("takes every type of the SDK's list, thin events and types newer than the SDK", () => {
-    for (const type of [...EVENT_TYPES, 'v1.billing.meter.no_meter_found', 'v2.core.event_destination.ping', 'invoice.brand_new_thing']) expect(isEventTypeShape(type), type).toBe(true);
+  it("takes every type of the SDK's lists, thin ones (brackets included) and types newer than the SDK", () => {
+    expect(THIN_EVENT_TYPES).toContain('v2.core.account[configuration.customer].updated');
+    for (const type of [...EVENT_TYPES, ...THIN_EVENT_TYPES, 'v2.core.event_destination.ping', 'invoice.brand_new_thing']) expect(isEventTypeShape(type), type).toBe(true);
   });
 
   it.each([
@@ -30,6 +32,10 @@ describe('the event grammar', () => {
     ['one segment', 'invoice'],
     ['an empty part', 'invoice..paid'],
     ['101 characters', `a.${'b'.repeat(99)}`],
+    ['an empty bracket', 'v2.core.account[].updated'],
+    ['an unclosed bracket', 'v2.core.account[identity.updated'],
+    ['a bracket not at the end of its part', 'v2.core.account[identity]x.updated'],
+    ['nested brackets', 'v2.core.account[a[b]].updated'],
   ])('refuses a type with %s', (_, type) => {
     expect(isEventTypeShape(type)).toBe(false);
   });

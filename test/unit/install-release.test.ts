@@ -156,9 +156,9 @@ describe('atomic placement', () => {
 
 describe('release names and checksums', () => {
   it('uses the asset names of Stripe\'s goreleaser configs', () => {
-    expect(releaseAssets('1.52.0', { os: 'linux', arch: 'x64' })).toEqual({ archive: 'stripe_1.52.0_linux_x86_64.tar.gz', checksums: 'stripe-linux-checksums.txt' });
+    expect(releaseAssets('1.52.0', { os: 'linux', arch: 'x64' })).toEqual({ archive: 'stripe_1.52.0_linux_x86_64.tar.gz', checksums: 'stripe-linux-checksums.txt', format: 'tar.gz' });
     expect(releaseAssets('1.52.0', { os: 'linux', arch: 'arm64' }).archive).toBe('stripe_1.52.0_linux_arm64.tar.gz');
-    expect(releaseAssets('1.52.0', { os: 'darwin', arch: 'arm64' })).toEqual({ archive: 'stripe_1.52.0_mac-os_arm64.tar.gz', checksums: 'stripe-mac-checksums.txt' });
+    expect(releaseAssets('1.52.0', { os: 'darwin', arch: 'arm64' })).toEqual({ archive: 'stripe_1.52.0_mac-os_arm64.tar.gz', checksums: 'stripe-mac-checksums.txt', format: 'tar.gz' });
   });
 
   it('builds URLs under <base>/v<version>/, with or without a trailing slash', () => {
@@ -211,8 +211,10 @@ describe('a version whose sha256 is pinned in source', () => {
   });
 
   it('the table in source is well-formed: release archive names and lowercase sha256; a pinned default version pins every archive', () => {
-    const archives = (version: string) =>
-      (['linux', 'darwin'] as const).flatMap((os) => ['x64', 'arm64'].map((arch) => releaseAssets(version, { os, arch }).archive));
+    const archives = (version: string) => [
+      ...(['linux', 'darwin'] as const).flatMap((os) => ['x64', 'arm64'].map((arch) => releaseAssets(version, { os, arch }).archive)),
+      releaseAssets(version, { os: 'win32', arch: 'x64' }).archive,
+    ];
     for (const [version, files] of Object.entries(PINNED_SHA256)) {
       for (const [file, hash] of Object.entries(files)) {
         expect(archives(version), `${version} ${file}`).toContain(file);

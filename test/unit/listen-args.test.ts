@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CLI_NAMES } from '../../src/lib/option-name.js';
 import { buildListenArgs, buildPrintSecretArgs, headerArg } from '../../src/stripe-cli/listen.js';
 import { EVENTS_FROM, parseEventsFrom, splitSelection, type EventSelection, type SplitSelection } from '../../src/stripe-cli/listen-selection.js';
 import { option } from '../../src/lib/option-name.js';
@@ -111,7 +112,7 @@ describe('spawn boundary', () => {
     ['panic: whsec_abcdefghijklmnopqrstu leaked', 'exited', 'stripe listen exited with code 2: panic: whsec_…rstu leaked'],
     [undefined, 'exited', 'stripe listen exited with code 2'],
   ])('classifies %s as %s with a redacted message', (message, kind, text) => {
-    const error = cliFailure('listen', message, 'exited with code 2');
+    const error = cliFailure('listen', message, 'exited with code 2', { bin: '/opt/stripe', env: {}, cwd: '/', names: CLI_NAMES });
     expect(error.failure).toBe(kind);
     expect(error.message).toBe(text);
     expect(error.exitCode).toBe(3);

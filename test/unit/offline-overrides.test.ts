@@ -5,7 +5,7 @@ import type { FlowStep } from '../../src/flows/types.js';
 import { storyAsSent } from '../../src/run/offline-driver.js';
 
 const story = (steps: FlowStep[]) => storyAsSent(steps, { apiVersion: '2025-03-31.basil', seed: 7, now: 1_790_000_000 });
-const objectOf = <T>(event: { data: { object: unknown } } | undefined) => event!.data.object as T;
+const objectOf = <T>(event: object | undefined) => (event as { data: { object: unknown } }).data.object as T;
 
 describe('overrides offline (object:path=value, as stripe trigger --override)', () => {
   it('reaches the object in every event that carries it, typed by the field it replaces', () => {

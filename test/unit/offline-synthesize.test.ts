@@ -6,11 +6,11 @@ import { parseApiVersion } from '../../src/lib/api-version.js';
 import { SDK_API_VERSION } from '../../src/lib/sdk-api-version.js';
 import { objectName } from '../../src/offline/generic.js';
 import { createRandom, instanceSeed } from '../../src/offline/random.js';
-import { eventBody, objectId, synthesizeFlow, type OfflineEvent } from '../../src/offline/synthesize.js';
+import { eventBody, objectId, synthesizeFlow, type SnapshotEvent as OfflineEvent } from '../../src/offline/synthesize.js';
 
 const NOW = 1_790_000_000;
 const API = '2026-10-28.endive';
-const flowEvents = (name: string) => BUILTIN_FLOWS.find((flow) => flow.name === name)!.steps.map((step) => step.event);
+const flowEvents = (name: string) => BUILTIN_FLOWS.find((flow) => flow.name === name)!.steps.map((step) => step.event as EventType);
 const synth = (types: readonly EventType[], seed = 42, instance = 0) => synthesizeFlow(types, { apiVersion: API, seed, now: NOW, instance });
 const ID = (prefix: string) => new RegExp(`^${prefix}_[A-Za-z0-9]{24}$`);
 const objectOf = <T>(events: OfflineEvent[], type: string) => events.find((event) => event.type === type)!.data.object as T;

@@ -2,6 +2,8 @@
  * The option rules that live in core modules, not in the commands: a live trigger-flow's (run/live-options.ts),
  * listen's (listen/options.ts) and --record's (record/policy.ts). Each broken rule is a usage error naming its flags.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { BUILTIN_FLOWS } from '../../src/flows/builtin.js';
@@ -57,7 +59,19 @@ describe('checkListenOptions', () => {
     expect(routing).toEqual({ forwardTo: 'http://localhost:4242/webhook', forwardConnectTo: 'http://localhost:4000/connect', routes: [{ glob: 'invoice.*', url: 'http://localhost:4001/billing' }] });
   });
 
+  it('takes thin types in --events and a flow\'s thin steps; a thin destination with none named listens for every thin event', async () => {
+    const meters = tempDir();
+    writeFileSync(join(meters, 'stripe-hooks.config.yaml'), 'flows:\n  meters:\n    steps: [customer.created, v1.billing.meter.no_meter_found]\n');
+    expect(await checkListenOptions({ ...given, flow: 'meters' }, meters)).toMatchObject({ events: ['customer.created', 'v1.billing.meter.no_meter_found'] });
+    expect((await checkListenOptions({ ...given, flow: 'meters' }, meters)).allThin).toBeUndefined();
+    expect(await checkListenOptions({ ...given, events: 'invoice.paid', thinTo: '4000' }, cwd)).toMatchObject({ events: ['invoice.paid'], allThin: true, routing: { thinTo: 'http://localhost:4000/' } });
+    expect(await checkListenOptions({ ...given, route: ['v1.billing.*=4001'], eventsFrom: '@accounts' }, cwd)).toMatchObject({ allThin: true, eventsFrom: '@accounts' });
+    expect((await checkListenOptions({ ...given, route: ['invoice.*=4001'] }, cwd)).allThin).toBeUndefined();
+  });
+
   it.each([
+    [{ events: 'v1.billing.meter.no_meter_fund' }, 'unknown event type "v1.billing.meter.no_meter_fund"'],
+    [{ eventsFrom: 'self' }, '--events-from "self" is not @self, @accounts or all'],
     [{ header: ['no colon'] }, '--header "no colon" is not "Key: Value"'],
     [{ dotenv: '.env', envKey: 'BAD KEY' }, 'BAD KEY'],
     [{ live: true }, '--live works only with --record'],

@@ -7,7 +7,7 @@ const setupDefinition = () =>
     .description('find the Stripe CLI (or install it, verified) and report what is usable')
     .option('-y, --yes', 'install without asking when the Stripe CLI is missing (implied by CI=true)')
     .option('--cli-version <version>', 'Stripe CLI version to install (default: 1.52.0, the version stripe-hooks is tested with)')
-    .option('--from-release', 'install from the GitHub release tarball (sha256-checked) instead of npm')
+    .option('--from-release', 'install from the GitHub release archive (sha256-checked; .tar.gz, or .zip on Windows) instead of npm')
     .option('--download-base <url>', 'https base URL of release downloads, for mirrors (with --from-release; plain http only on loopback)')
     .option('--force', 'install into the cache even when a Stripe CLI is already found (implies --yes)')
     .addHelpText('after', examples('stripe-hooks setup', 'stripe-hooks setup --yes --json', 'stripe-hooks setup --from-release --cli-version 1.52.0'))

@@ -9,7 +9,7 @@ import { EnvironmentError, UsageError } from '../../errors.js';
 import { cacheRoot, parseCliVersion } from '../../installer/cache.js';
 import { installCommand, installDecision } from '../../installer/consent.js';
 import { installStripeCli, type Installed } from '../../installer/install.js';
-import { currentPlatform, DEFAULT_CLI_VERSION } from '../../installer/platform.js';
+import { currentPlatform, DEFAULT_CLI_VERSION, releaseArchiveKind } from '../../installer/platform.js';
 import { parseDownloadBase } from '../../installer/release.js';
 import { brokenCliError } from '../../stripe-cli/broken.js';
 import { findStripeCli, locateInput, type LocateResult } from '../../stripe-cli/locate.js';
@@ -35,7 +35,7 @@ async function consentToInstall(ctx: Context, options: SetupCommandOptions, vers
     const from = options.fromRelease ? 'its GitHub release' : 'the npm registry';
     if (await confirm(`The Stripe CLI was not found. Install version ${version} from ${from} into ${where}?`, true)) return;
   }
-  if (!ctx.json) renderSetupReport(ctx.out, setupReport(located, undefined, ctx.apiKey, ctx.env));
+  if (!ctx.json) renderSetupReport(ctx.out, setupReport(located, undefined, ctx.apiKey, ctx));
   throw new EnvironmentError(decision === 'ask' ? 'Stripe CLI not installed (declined)' : 'Stripe CLI not found', {
     hint: `run \`${command}\` to install it into ${where}, or pass --stripe-bin`,
   });
@@ -51,12 +51,13 @@ export async function run(options: SetupCommandOptions, ctx: Context): Promise<v
   if (!located.found || options.force) {
     await consentToInstall(ctx, options, version, located);
     const from = options.fromRelease ? 'release' : 'npm';
-    const what = `Stripe CLI ${version} from ${from === 'npm' ? 'the npm registry' : 'its release tarball'}`;
+    const platform = currentPlatform();
+    const what = `Stripe CLI ${version} from ${from === 'npm' ? 'the npm registry' : `its release ${releaseArchiveKind(platform)}`}`;
     const spinner = await ctx.out.spinner(`Installing ${what}…`);
     if (!ctx.out.interactive) ctx.out.note(`Installing ${what} into ${cacheRoot(ctx.env)}…`);
     try {
       installed = await installStripeCli(
-        { version, platform: currentPlatform(), env: ctx.env, cwd: ctx.cwd, signal: ctx.signal, downloadBase, onProgress: (text) => spinner.update(text) },
+        { version, platform, env: ctx.env, cwd: ctx.cwd, signal: ctx.signal, downloadBase, onProgress: (text) => spinner.update(text) },
         from,
       );
       spinner.succeed(`Installed Stripe CLI ${version}`);
@@ -65,5 +66,5 @@ export async function run(options: SetupCommandOptions, ctx: Context): Promise<v
       throw error;
     }
   }
-  renderSetupReport(ctx.out, setupReport(located, installed, ctx.apiKey, ctx.env));
+  renderSetupReport(ctx.out, setupReport(located, installed, ctx.apiKey, ctx));
 }

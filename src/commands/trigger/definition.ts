@@ -8,6 +8,7 @@ const EXAMPLES = [
   'stripe-hooks trigger invoice.paid --offline --override invoice:billing_reason=subscription_create --json',
   'stripe-hooks trigger customer.created --override customer:email=jenny@example.com',
   'stripe-hooks trigger payment_intent.succeeded --offline --record one.ndjson   # then: stripe-hooks replay one.ndjson',
+  'stripe-hooks trigger v1.billing.meter.error_report_triggered --offline   # a thin event, as v2 event destinations get them',
 ];
 
 const triggerDefinition = () =>
