@@ -20,12 +20,12 @@ import { openRecorder } from '../record/writer.js';
 
 /**
  * The library's `record` for a run that sends the events itself (deliverFlow, replay): opened, relative to the cwd,
- * before anything is sent; the secret it signs with (and STRIPE_API_KEY) never written. What was left out is
+ * before anything is sent; the secrets it signs with (and STRIPE_API_KEY) never written. What was left out is
  * counted in the report's `record`, not told one by one.
  */
-export function libraryRecording(path: string | undefined, options: { live?: boolean; secret: string }): RunRecording | undefined {
+export function libraryRecording(path: string | undefined, options: { live?: boolean; secret: string; thinSecret?: string }): RunRecording | undefined {
   if (path === undefined) return undefined;
-  const secrets = [options.secret, process.env.STRIPE_API_KEY];
+  const secrets = [options.secret, options.thinSecret, process.env.STRIPE_API_KEY];
   const recorder = openRecorder(resolve(process.cwd(), path), { live: Boolean(options.live), secrets, option: LIBRARY_NAMES.record });
   return { recorder, onNotice: () => {} };
 }
@@ -77,7 +77,12 @@ export async function resolveFlowInput(flow: FlowInput): Promise<Flow> {
 }
 
 /** A signing secret: any non-empty text but an API key (the app verifies with whatever it was given). */
-export function requireSecret(secret: string): string {
-  refuseApiKey(secret.trim(), 'the secret option');
+export function requireSecret(secret: string, name = 'secret'): string {
+  refuseApiKey(secret.trim(), `the ${name} option`);
   return secret.trim();
+}
+
+/** Thin events' own secret (`thinSecret`), checked as `secret` is; undefined when not given (they are signed with `secret`). */
+export function thinSecretOf(options: { thinSecret?: string }): string | undefined {
+  return options.thinSecret === undefined ? undefined : requireSecret(options.thinSecret, 'thinSecret');
 }

@@ -10,7 +10,7 @@ import { runOfflineFlow } from '../run/offline-runner.js';
 import { offlineSettings } from '../run/offline-settings.js';
 import { reportJson, type FlowReport } from '../run/report.js';
 import { checkOptions } from './check.js';
-import { interruptible, libraryRecording, requireSecret } from './common.js';
+import { interruptible, libraryRecording, requireSecret, thinSecretOf } from './common.js';
 import { withRecording } from '../record/policy.js';
 import type { DeliverEventOptions } from './options.js';
 import { RULES } from './rules.js';
@@ -38,7 +38,7 @@ function givenEvent(event: Record<string, unknown>, overrides: string[] | undefi
   checkRewrites([event], rewrites);
   const sent = rewriteEvent(event, rewrites);
   // Its own livemode, so a recording leaves a live one out as listen --record does.
-  const outgoing = { id: sent.id, type: sent.type, body: eventBody(sent), livemode: sent.livemode === true };
+  const outgoing = { id: sent.id, type: sent.type, body: eventBody(sent), livemode: sent.livemode === true, thin: isThinBody(sent) };
   return {
     flow: { name: event.type, description: `the event ${event.id}`, steps: [step], source: ONE_EVENT },
     source: () => ({ take: () => outgoing }),
@@ -58,11 +58,12 @@ export function deliverEvent(options: DeliverEventOptions): Promise<FlowReport> 
   }
   return interruptible(options.signal, async () => {
     // As deliverFlow: the version from apiVersion, else the app's stripe under process.cwd(), else the SDK's.
-    const settings = offlineSettings({ forwardTo: options.url, seed: options.seed, apiVersion: options.apiVersion, cwd: process.cwd() });
+    const settings = offlineSettings({ forwardTo: options.url, thinTo: options.thinUrl, seed: options.seed, apiVersion: options.apiVersion, cwd: process.cwd() });
     const secret = requireSecret(options.secret);
+    const thinSecret = thinSecretOf(options);
     const one = event === undefined ? { flow: singleEventFlow(type!, { override: options.overrides }, 'type') } : givenEvent(event, options.overrides);
-    const recording = libraryRecording(options.record, { secret });
-    const report = await withRecording(recording, (record) => runOfflineFlow({ ...settings, ...one, secret, record, timeoutMs: options.timeoutMs, signal: options.signal }));
+    const recording = libraryRecording(options.record, { secret, thinSecret });
+    const report = await withRecording(recording, (record) => runOfflineFlow({ ...settings, ...one, secret, thinSecret, record, timeoutMs: options.timeoutMs, signal: options.signal }));
     return reportJson({ ...report, ...(recording && { record: recording.recorder.summary() }) }, event === undefined ? settings.seed : undefined);
   });
 }

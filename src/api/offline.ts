@@ -8,7 +8,7 @@ import { storyAsSent } from '../run/offline-driver.js';
 import { runOfflineFlow } from '../run/offline-runner.js';
 import { offlineSettings, storySettings } from '../run/offline-settings.js';
 import { reportJson, type FlowReport } from '../run/report.js';
-import { interruptible, libraryRecording, requireSecret, resolveFlowInput } from './common.js';
+import { interruptible, libraryRecording, requireSecret, resolveFlowInput, thinSecretOf } from './common.js';
 import { withRecording } from '../record/policy.js';
 import type { AuditHandlerOptions, DeliverFlowOptions, SynthesizeEventsOptions } from './options.js';
 import { checkOptions } from './check.js';
@@ -20,14 +20,16 @@ export function deliverFlow(options: DeliverFlowOptions): Promise<FlowReport> {
   checkOptions('deliverFlow', options, RULES.deliverFlow);
   return interruptible(options.signal, async () => {
     const flow = await resolveFlowInput(options.flow);
-    const settings = offlineSettings({ forwardTo: options.url, seed: options.seed, apiVersion: options.apiVersion, flowApiVersion: flow.apiVersion, cwd: process.cwd() });
+    const settings = offlineSettings({ forwardTo: options.url, thinTo: options.thinUrl, seed: options.seed, apiVersion: options.apiVersion, flowApiVersion: flow.apiVersion, cwd: process.cwd() });
     const secret = requireSecret(options.secret);
-    const recording = libraryRecording(options.record, { secret });
+    const thinSecret = thinSecretOf(options);
+    const recording = libraryRecording(options.record, { secret, thinSecret });
     const report = await withRecording(recording, (record) => runOfflineFlow({
       ...settings,
       flow,
       version: settings.version,
       secret,
+      thinSecret,
       record,
       duplicate: Boolean(options.duplicate),
       shuffle: Boolean(options.shuffle),
@@ -45,12 +47,13 @@ export function auditHandler(options: AuditHandlerOptions): Promise<AuditReport>
   checkOptions('auditHandler', options, RULES.auditHandler);
   return interruptible(options.signal, async () => {
     const flow = options.flow === undefined ? undefined : await resolveFlowInput(options.flow);
-    const settings = offlineSettings({ forwardTo: options.url, seed: options.seed, apiVersion: options.apiVersion, flowApiVersion: flow?.apiVersion, cwd: process.cwd() });
+    const settings = offlineSettings({ forwardTo: options.url, thinTo: options.thinUrl, seed: options.seed, apiVersion: options.apiVersion, flowApiVersion: flow?.apiVersion, cwd: process.cwd() });
     const secret = requireSecret(options.secret);
+    const thinSecret = thinSecretOf(options);
     // The flow's first event, synthesized: the audit sends copies of it (fresh ids) instead of a payment_intent.succeeded.
     const sample = flow && flowAuditSample(flow, settings);
     const processed = options.processed && countOf(options.processed);
-    return runAudit({ ...settings, secret, sample, processed, timeoutMs: options.timeoutMs, signal: options.signal, urlOption: LIBRARY_NAMES.url.name });
+    return runAudit({ ...settings, secret, thinSecret, sample, processed, timeoutMs: options.timeoutMs, signal: options.signal, urlOption: LIBRARY_NAMES.url.name, thinUrlOption: LIBRARY_NAMES.thinUrl.name });
   });
 }
 

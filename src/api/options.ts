@@ -27,7 +27,18 @@ interface StripeBinary {
   stripeBin?: string;
 }
 
-export interface DeliverFlowOptions extends Abortable {
+/**
+ * Thin events' own destination, as Stripe's v2 event destinations have one (`--thin-to`, `--thin-secret`): thin events
+ * (`"object": "v2.core.event"`) go to `thinUrl`, signed with `thinSecret`; either, when not given, is `url`'s or `secret`'s.
+ */
+interface OfflineThin {
+  /** The app's URL for thin events, absolute (http://localhost:4242/webhook/thin); default: `url`. */
+  thinUrl?: string;
+  /** The secret the app verifies thin events with; default: `secret`. */
+  thinSecret?: string;
+}
+
+export interface DeliverFlowOptions extends Abortable, OfflineThin {
   flow: FlowInput;
   /** The app's webhook URL, absolute: http://localhost:4242/webhook. */
   url: string;
@@ -57,7 +68,7 @@ export interface DeliverFlowOptions extends Abortable {
   record?: string;
 }
 
-export interface DeliverEventOptions extends Abortable {
+export interface DeliverEventOptions extends Abortable, OfflineThin {
   /** An event type: one event of it is synthesized (e.g. 'payment_intent.succeeded'). Give `type` or `event`. */
   type?: string;
   /** An event object to send as it is (a fixture, one from synthesizeEvents), signed anew. Give `type` or `event`. */
@@ -76,7 +87,7 @@ export interface DeliverEventOptions extends Abortable {
   record?: string;
 }
 
-export interface AuditHandlerOptions extends Abortable {
+export interface AuditHandlerOptions extends Abortable, OfflineThin {
   url: string;
   secret: string;
   /** Audit with the first event of this flow rather than a payment_intent.succeeded. */
@@ -119,7 +130,7 @@ export interface StartListenerOptions extends Abortable, StripeAccess, StripeBin
   live?: boolean;
 }
 
-export interface ReplayOptions extends Abortable {
+export interface ReplayOptions extends Abortable, OfflineThin {
   /** A recording (listen --record), relative to the cwd. */
   file: string;
   url: string;

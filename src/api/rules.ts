@@ -16,6 +16,8 @@ const secret = required(text('whsec_…', true));
 const seed = integer(0, MAX_SEED, 42);
 /** Per delivery, at most Stripe's own 30 s. */
 const timeoutMs = integer(1, 30_000, 5000);
+/** Thin events' own URL and secret: the functions that sign events themselves. */
+const offlineThin = { thinUrl: httpUrl('http://localhost:4242/webhook/thin'), thinSecret: text('whsec_…', true) };
 const access = { apiKey: text('sk_test_…', true), apiBase: httpUrl('http://127.0.0.1:12111'), signal };
 const stripeBin = text('/usr/local/bin/stripe', true);
 /** Where thin events go, and whose events: startListener and triggerFlow. */
@@ -29,6 +31,7 @@ export const RULES = {
     flow: required(flow),
     url,
     secret,
+    ...offlineThin,
     seed,
     duplicate: boolean,
     shuffle: boolean,
@@ -46,13 +49,14 @@ export const RULES = {
     overrides: strings(['payment_intent:amount=5000']),
     url,
     secret,
+    ...offlineThin,
     apiVersion,
     seed,
     timeoutMs,
     signal,
     record: text('events.ndjson', true),
   } satisfies Rules<Options.DeliverEventOptions>,
-  auditHandler: { url, secret, flow, seed, apiVersion, timeoutMs, signal, processed: callback('(id) => work.count(id)') } satisfies Rules<Options.AuditHandlerOptions>,
+  auditHandler: { url, secret, ...offlineThin, flow, seed, apiVersion, timeoutMs, signal, processed: callback('(id) => work.count(id)') } satisfies Rules<Options.AuditHandlerOptions>,
   triggerFlow: {
     flow: required(flow),
     url,
@@ -75,6 +79,7 @@ export const RULES = {
     file: required(text('events.ndjson', true)),
     url,
     secret,
+    ...offlineThin,
     only: globs(['invoice.*']),
     since: matching(/^evt_\w+$/, 'an event id', 'evt_1QxYk2LkdIwHu7ix3Vd0Rk9a'),
     duplicate: boolean,

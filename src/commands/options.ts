@@ -87,14 +87,24 @@ export const relayOptions = {
     integerOption('--reorder-window <ms>', 'how long each event waits for an earlier-created one (implies --serial)', 0, 10_000, 250)
       .default(250)
       .implies({ serial: true }),
-  thinTo: () =>
-    new Option('--thin-to <url>', "the app's URL for thin events (v2 event destinations, e.g. v1.billing.meter.*): a second `stripe listen` forwards them, the thin types in --events, else all"),
+  thinTo: (description = "the app's URL for thin events (v2 event destinations, e.g. v1.billing.meter.*): a second `stripe listen` forwards them, the thin types in --events, else all") =>
+    new Option('--thin-to <url>', description),
   eventsFrom: () =>
     new Option('--events-from <accounts>', "only your account's events (@self), only connected accounts' (@accounts), or both (all, the default)"),
   forwardTimeout: () =>
     new Option('--forward-timeout <seconds>', "fail a delivery the app has not answered within this many seconds (at most Stripe's 30)")
       .argParser((value: string) => parseSeconds(value, '--forward-timeout', 30))
       .default(30_000, '30'),
+};
+
+/**
+ * `--thin-to` and `--thin-secret` for the commands that sign events themselves (trigger-flow --offline, trigger
+ * --offline, replay): thin events to their own URL, signed with their own secret, as a v2 event destination's are.
+ */
+export const offlineThinOptions = {
+  thinTo: (live = '') => relayOptions.thinTo(`the app's URL for thin events (v2 event destinations, "object": "v2.core.event"; default: --forward-to)${live}`),
+  thinSecret: (offline = 'offline; ') =>
+    new Option('--thin-secret <secret>', `the secret thin events are signed with, when the app verifies them with their own (${offline}default: the run's; prefer STRIPE_WEBHOOK_SECRET_THIN: ps shows flags)`),
 };
 
 /** --record and --live, shared by listen and the live trigger-flow (the recorder: src/record/writer.ts). */

@@ -1,6 +1,6 @@
 /**
  * `--record FILE` for a command that sends the events itself (trigger-flow --offline, replay): the recorder
- * opened before anything is sent, so a bad path is a usage error first, with the secret the run signs with (and
+ * opened before anything is sent, so a bad path is a usage error first, with the secrets the run signs with (and
  * the API key) never to be written and its notices shown as `listen --record`'s are; and the run, after which the
  * recording is closed, or, when the run is interrupted, kept with what was sent and said so.
  */
@@ -11,10 +11,10 @@ import { openRecorder } from '../record/writer.js';
 import type { RecordSink } from '../relay/listener.js';
 import { recordingOnScreen, renderRecordSummary } from '../ui/listen.js';
 
-export function openRunRecording(path: string | undefined, options: { live?: boolean; secret: string }, ctx: Context): RunRecording | undefined {
+export function openRunRecording(path: string | undefined, options: { live?: boolean; secrets: readonly (string | undefined)[] }, ctx: Context): RunRecording | undefined {
   if (path === undefined) return undefined;
   const live = Boolean(options.live);
-  const recorder = openRecorder(resolve(ctx.cwd, path), { live, secrets: [options.secret, ctx.apiKey] });
+  const recorder = openRecorder(resolve(ctx.cwd, path), { live, secrets: [...options.secrets, ctx.apiKey] });
   return { recorder, onNotice: recordingOnScreen(ctx.out, recorder, live) };
 }
 

@@ -9,20 +9,30 @@ import { webhookHeaders, DELIVERY_TIMEOUT_MS } from '../offline/deliver.js';
 import { signatureHeader } from '../offline/sign.js';
 import { recordingLine } from '../record/format.js';
 import { shellQuote } from '../lib/shell.js';
+import { THIN_EVENT_OBJECT } from '../flows/thin.js';
 import { ANSWER_EXCERPT_BYTES, answerOf, type InspectAnswer, type Kept } from './item.js';
 
-/** What sending needs: the session's secret, and where a delivery with no route of its own goes (a recording's). */
+/**
+ * What sending needs: the session's secret (and thin events' own, when their session or the run has another), and
+ * where a delivery with no route of its own goes (a recording's).
+ */
 export interface Sender {
   secret: string;
-  /** Values to mask in what comes back (the secret, the API key). */
+  /** Thin events' secret, when it is not `secret` (a thin `stripe listen` session's own, --thin-secret). */
+  thinSecret?: string;
+  /** Values to mask in what comes back (the secrets, the API key). */
   known: readonly string[];
   forwardTo?: string;
   engine: Engine;
 }
 
-export function createSender(secret: string, known: readonly string[], forwardTo?: string): Sender {
-  return { secret, known: [secret, ...known], forwardTo, engine: createEngine({ connections: 4, maxBody: ANSWER_EXCERPT_BYTES * 2 }) };
+export function createSender(secret: string, known: readonly string[], forwardTo?: string, thinSecret?: string): Sender {
+  const thin = thinSecret !== undefined && thinSecret !== secret ? thinSecret : undefined;
+  return { secret, ...(thin !== undefined && { thinSecret: thin }), known: [secret, ...(thin === undefined ? [] : [thin]), ...known], forwardTo, engine: createEngine({ connections: 4, maxBody: ANSWER_EXCERPT_BYTES * 2 }) };
 }
+
+/** The secret an event of this kind is signed with (a thin one: `"object": "v2.core.event"`). */
+export const secretFor = (sender: Pick<Sender, 'secret' | 'thinSecret'>, thin: boolean): string => (thin && sender.thinSecret) || sender.secret;
 
 export interface ReplayRequest {
   /** Another URL than the delivery's route. */
@@ -48,14 +58,16 @@ export async function replayKept(kept: Kept, request: ReplayRequest, sender: Sen
   const url = target(kept, request.url, sender);
   if (typeof url === 'string') return { error: url };
   const body = request.event ?? kept.body;
+  let thin = kept.item.thin === true;
   if (request.event !== undefined) {
     try {
-      JSON.parse(request.event);
+      // An edit may turn it into the other kind: it is signed as what it now is.
+      thin = (JSON.parse(request.event) as { object?: unknown } | null)?.object === THIN_EVENT_OBJECT;
     } catch {
       return { error: 'the edited event is not JSON' };
     }
   }
-  const result = await sender.engine.post(url, body, webhookHeaders(body, signatureHeader(body, sender.secret)), DELIVERY_TIMEOUT_MS);
+  const result = await sender.engine.post(url, body, webhookHeaders(body, signatureHeader(body, secretFor(sender, thin))), DELIVERY_TIMEOUT_MS);
   if (result.kind === 'failure') return { status: null, ms: result.ms, failure: result.failure, answer: { status: null, headers: {}, body: '' }, url: url.href };
   return { status: result.status, ms: result.ms, answer: answerOf(result, sender.known), url: url.href };
 }
@@ -64,7 +76,7 @@ export async function replayKept(kept: Kept, request: ReplayRequest, sender: Sen
 export function curlCommand(kept: Kept, sender: Sender): string {
   const url = target(kept, undefined, sender);
   const to = typeof url === 'string' ? 'http://localhost:4242/webhook' : url.href;
-  const headers = webhookHeaders(kept.body, signatureHeader(kept.body, sender.secret));
+  const headers = webhookHeaders(kept.body, signatureHeader(kept.body, secretFor(sender, kept.item.thin === true)));
   const lines = ['curl', '-sS', '-X', 'POST', shellQuote(to)];
   for (const name of ['Content-Type', 'User-Agent', 'Stripe-Signature']) lines.push('-H', shellQuote(`${name}: ${headers[name]}`));
   lines.push('--data-binary', shellQuote(kept.body));

@@ -23,6 +23,8 @@ export interface SignatureCheck {
   tolerance: typeof SIGNATURE_TOLERANCE_S;
   /** Signed with the session's secret, over these exact bytes. */
   verifies: boolean;
+  /** `thin`: checked against thin events' own secret (their `stripe listen` session's, --thin-secret), not the session's. */
+  with?: 'thin';
 }
 
 export interface InspectAnswer {
@@ -96,11 +98,13 @@ export interface Exchange {
   answer?: { status: number; headers: IncomingHttpHeaders; body: Buffer };
 }
 
-export function itemOf(exchange: Exchange, seq: number, secret: string | undefined, known: Known): Kept {
+/** `thinSecret`: `secret` is thin events' own secret (a thin delivery, whose session or run has another). */
+export function itemOf(exchange: Exchange, seq: number, secret: string | undefined, known: Known, thinSecret = false): Kept {
   const { delivery, body, headers, answer } = exchange;
   const text = body.toString('utf8');
   const signatureHeader = headers['stripe-signature'] ?? headers['Stripe-Signature']; // the relay's are lower case, the offline sender's not
-  const signature = checkSignature(body, typeof signatureHeader === 'string' ? signatureHeader : undefined, secret, delivery.receivedAt);
+  const checked = checkSignature(body, typeof signatureHeader === 'string' ? signatureHeader : undefined, secret, delivery.receivedAt);
+  const signature = checked && thinSecret ? { ...checked, with: 'thin' as const } : checked;
   const item: InspectItem = {
     ...deliveryJson(delivery, exchange.at),
     seq,

@@ -9,7 +9,7 @@ import type { RelayExchange } from '../relay/relay.js';
 import { bodyExcerpt, eventFacts, type Delivery, type DeliveryFailure } from '../relay/delivery-facts.js';
 import type { SentDelivery } from '../run/offline-driver.js';
 import type { StepResult } from '../run/report.js';
-import { createSender, type Sender } from './actions.js';
+import { createSender, secretFor, type Sender } from './actions.js';
 import { itemOf, type Exchange, type Kept, type Known } from './item.js';
 import { writeReportHtml } from './report-html.js';
 import { Ring } from './ring.js';
@@ -21,8 +21,8 @@ export interface InspectTap {
   onExchange(exchange: RelayExchange): void;
   /** The offline runner's `onSent`. */
   onSent(sent: SentDelivery): void;
-  /** The session's secret, once known. */
-  learn(secret: string): void;
+  /** The session's secret, once known, and thin events' when it is another (a thin session's own, --thin-secret). */
+  learn(secret: string, thinSecret?: string): void;
   /** A flow step ended (its index in the flow). */
   step(index: number, result: StepResult): void;
   /** Writes the --report-html file, once (a no-op without one); `close` writes it too, so a run that throws has one. */
@@ -51,7 +51,9 @@ export async function startInspectTap(options: InspectTapOptions): Promise<Inspe
   // A flow's steps name their event by id: only flows need the index (a listen session may run for days).
   const byId = options.mode === 'listen' ? undefined : new Map<string, Kept>();
   const add = (exchange: Exchange) => {
-    const kept = itemOf(exchange, seq++, sender?.secret, sender?.known ?? options.known);
+    // A thin delivery is explained against thin events' own secret, when they have one.
+    const thin = exchange.delivery.thin === true;
+    const kept = itemOf(exchange, seq++, sender && secretFor(sender, thin), sender?.known ?? options.known, thin && sender?.thinSecret !== undefined);
     if (byId && kept.item.id !== undefined) byId.set(kept.item.id, kept);
     inspector.add(kept);
   };
@@ -60,10 +62,10 @@ export async function startInspectTap(options: InspectTapOptions): Promise<Inspe
     inspector,
     onExchange: take,
     onSent: (sent) => take(sentExchange(sent, seq)),
-    learn(secret) {
-      if (sender?.secret === secret) return;
+    learn(secret, thinSecret) {
+      if (sender?.secret === secret && sender.thinSecret === (thinSecret === secret ? undefined : thinSecret)) return;
       sender?.engine.close();
-      sender = createSender(secret, options.known, options.forwardTo);
+      sender = createSender(secret, options.known, options.forwardTo, thinSecret);
       const held = waiting ?? [];
       waiting = undefined;
       held.forEach(add);

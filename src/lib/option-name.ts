@@ -48,6 +48,8 @@ export const named = (name: Named): OptionName => (typeof name === 'string' ? fl
 export interface OptionNames {
   /** Where events are sent. */
   url: OptionName;
+  /** Where thin events are sent. */
+  thinUrl: OptionName;
   stripeBin: OptionName;
   apiKey: OptionName;
   apiBase: OptionName;
@@ -59,6 +61,7 @@ export interface OptionNames {
 
 export const CLI_NAMES: OptionNames = {
   url: flag('--forward-to'),
+  thinUrl: flag('--thin-to'),
   stripeBin: flag('--stripe-bin'),
   apiKey: flag('--api-key'),
   apiBase: flag('--api-base'),
@@ -70,6 +73,7 @@ export const CLI_NAMES: OptionNames = {
 
 export const LIBRARY_NAMES: OptionNames = {
   url: option('url'),
+  thinUrl: option('thinUrl'),
   stripeBin: option('stripeBin'),
   apiKey: option('apiKey'),
   apiBase: option('apiBase'),

@@ -13,6 +13,12 @@ import { UsageError } from '../errors.js';
 /** Where apps (and Stripe's docs) keep the webhook signing secret. */
 export const SECRET_ENV = 'STRIPE_WEBHOOK_SECRET';
 
+/**
+ * The name thin events' secret is kept under beside the snapshot events' `name`: `listen --dotenv` writes a thin
+ * session's own secret there, and offline runs read it from there (`STRIPE_WEBHOOK_SECRET_THIN`).
+ */
+export const thinSecretName = (name: string): string => `${name}_THIN`;
+
 export type SecretPrefix = 'sk' | 'rk' | 'rkcs' | 'whsec';
 
 export interface SecretMatch {

@@ -55,6 +55,10 @@ export interface AuditReport {
 export interface AuditOptions {
   url: URL;
   secret: string;
+  /** Where a thin sample's copies go (--thin-to), when given: a thin handler is audited at its own URL. */
+  thinUrl?: URL;
+  /** What a thin sample's copies are signed with (--thin-secret), when given. */
+  thinSecret?: string;
   /** `api_version` of the synthesized sample (the SDK's pinned one by default). */
   apiVersion?: string;
   /** The known version the sample's object is shaped as; the SDK's own by default. */
@@ -76,6 +80,8 @@ export interface AuditOptions {
   processed?: (eventId: string) => Promise<number>;
   /** The option that gave `url`, as the fixes name it: --forward-to (the default), or the library's `url`. */
   urlOption?: string;
+  /** The option that gave `thinUrl`: --thin-to (the default), or the library's `thinUrl`. */
+  thinUrlOption?: string;
 }
 
 /** A parsed event body: a snapshot event's (`data.object`), or a thin one's (`related_object`). */
@@ -143,12 +149,16 @@ function fixFor(answer: Answer, expected: Expect, accepted: string, url: URL, fl
 }
 
 export async function runAudit(options: AuditOptions): Promise<AuditReport> {
-  const { url, secret, urlOption = '--forward-to' } = options;
+  const thin = options.sample !== undefined && isThinBody(options.sample.event);
+  // A thin sample goes where the run's thin events went, signed as they were.
+  const toThin = thin && options.thinUrl !== undefined;
+  const url = toThin ? options.thinUrl! : options.url;
+  const urlOption = toThin ? (options.thinUrlOption ?? '--thin-to') : (options.urlOption ?? '--forward-to');
+  const secret = (thin && options.thinSecret) || options.secret;
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   // Waits a little past the limit, so a slow handler's answer still arrives and check 7 can say how slow.
-  const deliverer = createDeliverer(url, { timeoutMs: timeoutMs + Math.min(timeoutMs, 10_000), signal: options.signal });
+  const deliverer = createDeliverer({ timeoutMs: timeoutMs + Math.min(timeoutMs, 10_000), signal: options.signal });
   let instance = FIRST_INSTANCE;
-  const thin = options.sample !== undefined && isThinBody(options.sample.event);
   const verify = verifierOf(thin);
   const freshEvent = (): { event: AuditSample; body: string } => {
     const seed = { seed: options.seed, instance: instance++ };
@@ -161,7 +171,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   };
   const answers: Answer[] = [];
   const send = async (body: string, signature: string | undefined) => {
-    const answer = await deliverer.post(body, webhookHeaders(body, signature));
+    const answer = await deliverer.post(url, body, webhookHeaders(body, signature));
     answers.push(answer);
     return answer;
   };

@@ -32,7 +32,8 @@ export interface Answer {
 }
 
 export interface Deliverer {
-  post(body: string, headers: Record<string, string>): Promise<Answer>;
+  /** POSTs to `url`: one pool per origin, so a run's two destinations (snapshot and thin events) share the deliverer. */
+  post(url: URL, body: string, headers: Record<string, string>): Promise<Answer>;
   close(): void;
 }
 
@@ -53,15 +54,12 @@ const KEEP = 2048;
 /** …and of every answer, for the inspector (which shows 64 KiB of it, decoded). */
 const KEEP_INSPECTED = 128 << 10;
 
-export function createDeliverer(
-  url: URL,
-  options: { timeoutMs?: number; maxSockets?: number; signal?: AbortSignal; keepAnswers?: boolean } = {},
-): Deliverer {
+export function createDeliverer(options: { timeoutMs?: number; maxSockets?: number; signal?: AbortSignal; keepAnswers?: boolean } = {}): Deliverer {
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   // One pool for the run, closed at once by an interrupt.
   const engine = createEngine({ connections: options.maxSockets ?? 1, maxBody: options.keepAnswers ? KEEP_INSPECTED : KEEP, signal: options.signal });
 
-  const post = async (body: string, headers: Record<string, string>): Promise<Answer> => {
+  const post = async (url: URL, body: string, headers: Record<string, string>): Promise<Answer> => {
     const result = await engine.post(url, utf8(body), headers, timeoutMs);
     if (result.kind === 'answer') {
       const { status, ms } = result;

@@ -10,11 +10,15 @@
  * back in the order the events arrived. Files written before these existed lack
  * them and are read in file order.
  *
- *   {"v":1,"run":"5f0c1a2b","seq":0,"receivedAt":"2026-12-01T10:00:00.000Z","event":"{…}","headers":{…},"answer":{"status":200,"ms":3.1}}
+ * `url` says where the event was sent (the route's URL, `--thin-to` for a thin event); readers need it for nothing
+ * (a replay sends where it is told), and lines written before it existed lack it.
+ *
+ *   {"v":1,"run":"5f0c1a2b","seq":0,"receivedAt":"2026-12-01T10:00:00.000Z","url":"http://localhost:4242/webhook","event":"{…}","headers":{…},"answer":{"status":200,"ms":3.1}}
  */
 import { EVENT_ID_FORM, EVENT_TYPE_FORM, isEventId, isEventTypeShape } from '../lib/grammar.js';
 import { quoted } from '../lib/sanitize.js';
 import type { DeliveryFailure } from '../relay/delivery-facts.js';
+import { THIN_EVENT_OBJECT } from '../flows/thin.js';
 
 export const RECORDING_VERSION = 1;
 
@@ -53,6 +57,8 @@ export interface RecordingLine {
   seq?: number;
   /** When the relay received the event, ISO 8601. */
   receivedAt: string;
+  /** Where it was sent; absent in files written before it existed. */
+  url?: string;
   /** The request body exactly as Stripe sent it. */
   event: string;
   /** The request headers Stripe sent, lower-cased, without Stripe-Signature and hop-by-hop headers. */
@@ -74,12 +80,13 @@ export function recordedHeaders(headers: Record<string, string | string[] | unde
 }
 
 /** The line for one event, newline included, ready to be written in one call. */
-export function recordingLine(entry: { run?: string; seq?: number; receivedAt: number; body: string; headers: Record<string, string | string[] | undefined>; answer: RecordedAnswer }): string {
+export function recordingLine(entry: { run?: string; seq?: number; receivedAt: number; url?: string; body: string; headers: Record<string, string | string[] | undefined>; answer: RecordedAnswer }): string {
   const line: RecordingLine = {
     v: RECORDING_VERSION,
     ...(entry.run !== undefined && { run: entry.run }),
     ...(entry.seq !== undefined && { seq: entry.seq }),
     receivedAt: new Date(entry.receivedAt).toISOString(),
+    ...(entry.url !== undefined && { url: entry.url }),
     event: entry.body,
     headers: recordedHeaders(entry.headers),
     answer: entry.answer,
@@ -92,6 +99,8 @@ export interface RecordedEvent {
   id: string;
   type: string;
   livemode: boolean;
+  /** A thin event (`"object": "v2.core.event"`): a replay sends it to --thin-to when given. */
+  thin: boolean;
   /** The raw body, to be re-signed unchanged. */
   body: string;
   headers: Record<string, string>;
@@ -138,6 +147,7 @@ export function parseRecordingLine(text: string): RecordedEvent {
     id: e.id,
     type: e.type,
     livemode: e.livemode === true,
+    thin: e.object === THIN_EVENT_OBJECT,
     body: l.event,
     headers,
     receivedAt: typeof l.receivedAt === 'string' ? l.receivedAt : '',

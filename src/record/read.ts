@@ -19,6 +19,8 @@ export interface RecordingEntry {
   type: string;
   /** The event's own livemode: a replay recorded with --record keeps --live's rule. */
   livemode: boolean;
+  /** A thin event (`"object": "v2.core.event"`): replay sends it to --thin-to when given. */
+  thin: boolean;
   /** 1-based line number in the file. */
   line: number;
   /** Where the line's bytes start, and how many there are (newline excluded). */
@@ -144,7 +146,7 @@ export async function readRecording(file: string, cwd: string): Promise<Recordin
     let run = runs.get(event.run);
     if (run === undefined) runs.set(event.run, (run = runs.size));
     // Runs apart by 2^32 arrivals; a line without seq keeps its place in the file.
-    lines.push({ id: event.id, type, livemode: event.livemode, line, offset, length: bytes.length, hash: digest(bytes), order: run * 2 ** 32 + (event.seq ?? lines.length) });
+    lines.push({ id: event.id, type, livemode: event.livemode, thin: event.thin, line, offset, length: bytes.length, hash: digest(bytes), order: run * 2 ** 32 + (event.seq ?? lines.length) });
   }
   lines.sort((a, b) => a.order - b.order || a.line - b.line);
   const entries: RecordingEntry[] = [];

@@ -38,6 +38,8 @@ export interface RecordEntry {
   /** The request body decoded as UTF-8; undefined when the bytes are not UTF-8 (then it cannot be kept byte-exact). */
   body: string | undefined;
   headers: Record<string, string | string[] | undefined>;
+  /** Where it was sent. */
+  url?: string;
   /** The event's facts, read from the body; absent when it is not a Stripe event. */
   livemode?: boolean;
   id?: string;

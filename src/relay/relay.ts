@@ -130,7 +130,7 @@ function exactText(body: Buffer): string | undefined {
 function recordEntry(job: Job, result: Outcome): RecordEntry {
   const { received } = job;
   const answer = result.kind === 'answer' ? { status: result.status, ms: result.ms } : { status: null, ms: result.ms, failure: result.failure };
-  return { seq: received.seq, receivedAt: received.receivedAt, body: exactText(job.body), headers: job.requestHeaders, livemode: received.livemode, id: received.id, type: received.type, answer };
+  return { seq: received.seq, receivedAt: received.receivedAt, url: received.url, body: exactText(job.body), headers: job.requestHeaders, livemode: received.livemode, id: received.id, type: received.type, answer };
 }
 
 /** What became of a delivery: the upstream's result, or the run ended before it came. */

@@ -6,6 +6,8 @@
 import { maskSecret } from '../lib/redact.js';
 import { SECRET_ENV } from '../lib/secrets.js';
 import { targetFor, type Routing } from '../relay/routing.js';
+import { isThinEventType } from '../flows/thin.js';
+import { matchesGlob } from '../lib/glob.js';
 import type { StepFailure } from './report.js';
 
 /** The secret the deliveries were signed with, as a hint may name it. */
@@ -16,6 +18,8 @@ export interface SigningSecret {
   kind: 'listen' | 'given' | 'generated';
   /** Where it came from, as the user would name it: `--secret`, `STRIPE_WEBHOOK_SECRET`, `STRIPE_WEBHOOK_SECRET in .env`, … */
   source: string;
+  /** The flag that gives another one: `--secret` unless said (`--thin-secret` for thin events' own). */
+  flag?: string;
 }
 
 export interface DeliveryContext {
@@ -47,17 +51,19 @@ export function secretHint(status: number, secret: SigningSecret): string {
     case 'generated':
       return `${refused} ${secret.masked}, generated for this run (${secret.source}): the app may not know the generated secret yet; give it ${SECRET_ENV} and run again, or pass the one it uses with --secret`;
     default:
-      return `${refused} ${secret.masked} (from ${secret.source}): if the app verifies with another secret, give it this one, or pass the one it uses with --secret`;
+      return `${refused} ${secret.masked} (from ${secret.source}): if the app verifies with another secret, give it this one, or pass the one it uses with ${secret.flag ?? '--secret'}`;
   }
 }
 
 /** The `stripe listen` session's secret, as a hint names it. */
 export const listenSecret = (secret: string): SigningSecret => ({ masked: maskSecret(secret), kind: 'listen', source: 'the stripe listen session' });
 
-/** Where a live run sends an event of each type: a --route's URL, else --forward-to. */
+/** Where a live run sends an event of each type: a --route's URL, else --thin-to for a thin one, else --forward-to. */
 export function liveTargets(routing: Routing): (event: string) => DeliveryContext['target'] {
   return (event) => {
-    const url = targetFor(routing, event, false);
-    return { url, flag: routing.routes.some((route) => route.url === url) && url !== routing.forwardTo ? '--route' : '--forward-to' };
+    const thin = isThinEventType(event);
+    const url = targetFor(routing, event, false, thin);
+    const routed = routing.routes.some((route) => matchesGlob(route.glob, event));
+    return { url, flag: routed ? '--route' : thin && routing.thinTo !== undefined ? '--thin-to' : '--forward-to' };
   };
 }

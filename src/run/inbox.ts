@@ -28,6 +28,8 @@ export type DriverEvent =
       failure?: StepFailure;
       /** The delivery's own duration when the driver measures one (offline: the POSTs' round trips). */
       ms?: number;
+      /** Where it was sent (the relay's route, the offline POST's URL). */
+      url?: string;
       /** --serial sent it ahead of an event that arrived before it. */
       reordered?: boolean;
     };
@@ -48,6 +50,8 @@ export interface Seen {
   /** When the app answered, once it did. */
   answeredAt: number | undefined;
   ms: number | undefined;
+  /** Where it was sent, once answered (when the driver says). */
+  url?: string;
   reordered?: boolean;
 }
 
@@ -79,6 +83,7 @@ export class Inbox {
       known.error = event.error;
       known.failure = event.failure ?? (event.error !== undefined || !is2xx(event.status) ? 'status' : undefined);
       known.ms = event.ms;
+      if (event.url !== undefined) known.url = event.url;
       if (event.reordered) known.reordered = true;
     }
     this.changed();
@@ -125,6 +130,6 @@ export class Inbox {
   sideEffects(): SideEffect[] {
     return this.seen
       .filter((seen) => !seen.claimed)
-      .map(({ type, id, status, failure, reordered }) => ({ type, eventId: id, status, ...(failure && { failure }), ...(reordered && { reordered }) }));
+      .map(({ type, id, url, status, failure, reordered }) => ({ type, eventId: id, ...(url !== undefined && { url }), status, ...(failure && { failure }), ...(reordered && { reordered }) }));
   }
 }

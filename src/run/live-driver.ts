@@ -22,8 +22,11 @@ export interface LiveDriverOptions {
   relay?: Pick<RelayedListenerOptions, 'serial' | 'forwardTimeoutMs' | 'skipVerify' | 'record' | 'onExchange'>;
   /** Told before `stripe listen` starts and once it is ready. */
   onListener?: (state: 'listening' | 'ready') => void;
-  /** The secret the session signs with, once ready and again if a reconnect brings another (for the report's hints; never to print whole). */
-  onSecret?: (secret: string) => void;
+  /**
+   * The secret the session signs with, once ready and again if a reconnect brings another (for the report's hints;
+   * never to print whole), and thin events' when their session has another.
+   */
+  onSecret?: (secret: string, thinSecret?: string) => void;
   /** Diagnostics for --verbose. */
   log?: (text: string) => void;
   /** The Stripe CLI at target.bin, still being proven: `stripe listen` starts meanwhile (while-proving.ts). */
@@ -53,7 +56,7 @@ export function createLiveDriver(options: LiveDriverOptions): Driver<PlannedStep
           signal,
         );
         listener = started.started;
-        options.onSecret?.(listener.secret);
+        options.onSecret?.(listener.secret, listener.thinSecret);
         target = { ...target, bin: started.path };
         proof = started.proven.then((cli) => stopped || options.onProven?.(cli), () => {}); // nothing after the run
         options.onListener?.('ready');
@@ -78,10 +81,10 @@ export function createLiveDriver(options: LiveDriverOptions): Driver<PlannedStep
   };
 }
 
-async function pump(listener: RelayedListener, sink: DeliverySink, stopped: () => boolean, target: StripeTarget, onSecret?: (secret: string) => void): Promise<void> {
+async function pump(listener: RelayedListener, sink: DeliverySink, stopped: () => boolean, target: StripeTarget, onSecret?: LiveDriverOptions['onSecret']): Promise<void> {
   try {
     for await (const event of listener.events) {
-      if (event.kind === 'ready') onSecret?.(event.secret);
+      if (event.kind === 'ready') onSecret?.(event.secret, event.thinSecret);
       const delivery = driverEvent(event);
       if (delivery) sink.push(delivery);
     }
@@ -100,7 +103,7 @@ export function driverEvent(event: RelayedEvent): DriverEvent | undefined {
   }
   if (event.kind !== 'delivery' || event.delivery.id === undefined) return undefined;
   const { id, status, ms, failure, error, body, url, reordered } = event.delivery;
-  const answered: DriverEvent = { kind: 'answered', id, at: event.at, status, ms };
+  const answered: DriverEvent = { kind: 'answered', id, at: event.at, status, ms, url };
   if (failure !== undefined) {
     answered.failure = failure;
     // A timeout's error is "no answer within 30 s"; an interrupted one's is "the run ended before the app answered".

@@ -14,8 +14,11 @@ import type { DeliveryFailure } from '../relay/delivery-facts.js';
 import type { RecordSink } from '../relay/listener.js';
 import { signatureHeader } from '../offline/sign.js';
 import { checkRewrites, compileRewrites, rewriteEvent, rewriteEvents, type Rewrite } from '../offline/overrides.js';
+import { isThinBody } from '../offline/thin-event.js';
 import { eventBody, storyEvents, type OfflineEvent, type SynthesizeOptions } from '../offline/synthesize.js';
 import type { DeliverySink, Driver, FireOutcome, RunnerStep } from './runner.js';
+import { targetOf, type OfflineTargets } from './offline-targets.js';
+import { isThinEventType } from '../flows/thin.js';
 
 /** An offline step: the flow's step at `index`, whatever order the instance delivers in. */
 export interface OfflineStep extends RunnerStep {
@@ -29,6 +32,8 @@ export interface Outgoing {
   body: string;
   /** A recorded body's livemode (a replay); synthesized events are never livemode. */
   livemode?: boolean;
+  /** A thin event (`"object": "v2.core.event"`): it goes to the thin destination, signed with its secret. */
+  thin?: boolean;
 }
 
 /** One instance's events, by step index (each taken once, just before it is sent). */
@@ -42,8 +47,8 @@ export type EventSource = (instance: number) => InstanceEvents;
 /** What every instance of a run shares. */
 export interface OfflineDelivery {
   source: EventSource;
-  secret: string;
-  url: URL;
+  /** Where each kind of event goes, and the secret it is signed with. */
+  targets: OfflineTargets;
   /** One keep-alive pool for the run, bound to its abort signal. */
   deliverer: Deliverer;
   /** 2 with --duplicate. */
@@ -96,12 +101,13 @@ class OfflineDriver implements Driver<OfflineStep> {
       if (answer.error) answer = { ...answer, error: `the duplicate delivery (same event id) failed: ${answer.error}` };
     }
     const { status, error, failure } = answer;
-    this.sink?.push({ kind: 'answered', id, at: Date.now(), status, ms: Math.round(ms * 10) / 10, ...(error !== undefined && { error, failure }) });
+    const { url } = targetOf(this.run.targets, Boolean(outgoing.thin));
+    this.sink?.push({ kind: 'answered', id, at: Date.now(), status, ms: Math.round(ms * 10) / 10, url: url.href, ...(error !== undefined && { error, failure }) });
     return FIRED;
   }
 
   describe(step: OfflineStep): string {
-    return `POST ${step.step.event} to ${this.run.url.href}`;
+    return `POST ${step.step.event} to ${targetOf(this.run.targets, isThinEventType(step.step.event)).url.href}`;
   }
 
   async stop(): Promise<void> {
@@ -109,25 +115,26 @@ class OfflineDriver implements Driver<OfflineStep> {
   }
 
   private async send(outgoing: Outgoing, copy: number): Promise<Answer> {
-    const { deliverer, secret, copies, record } = this.run;
+    const { deliverer, copies, record } = this.run;
     const { body } = outgoing;
+    const { url, secret } = targetOf(this.run.targets, Boolean(outgoing.thin));
     const seq = record ? record.seq++ : 0;
     const sentAt = Date.now();
     const headers = webhookHeaders(body, signatureHeader(body, secret));
-    const answer = await deliverer.post(body, headers);
+    const answer = await deliverer.post(url, body, headers);
     this.run.onPost?.(answer, answer.error ? copies - copy : 0);
-    this.run.onSent?.({ body, headers, url: this.run.url, sentAt, answer });
-    record?.sink.write(recordEntry(outgoing, seq, sentAt, answer));
+    this.run.onSent?.({ body, headers, url, sentAt, answer });
+    record?.sink.write(recordEntry(outgoing, url, seq, sentAt, answer));
     return answer;
   }
 }
 
-/** One POST as a recording line's entry: the headers Stripe sends without the signature, as the relay records a live one. */
-function recordEntry({ id, type, body, livemode = false }: Outgoing, seq: number, receivedAt: number, answer: Answer): RecordEntry {
+/** One POST as a recording line's entry: the headers Stripe sends without the signature, and where it went, as the relay records a live one. */
+function recordEntry({ id, type, body, livemode = false }: Outgoing, url: URL, seq: number, receivedAt: number, answer: Answer): RecordEntry {
   const { status, ms, failure } = answer;
   // A status is its own explanation; a POST that got none says why: the deliverer's class, or interrupted.
   const why = status === null && failure !== undefined ? { failure: failure as DeliveryFailure } : {};
-  return { seq, receivedAt, body, headers: webhookHeaders(body, undefined), livemode, id, type, answer: { status, ms: Math.round(ms * 10) / 10, ...why } };
+  return { seq, receivedAt, body, headers: webhookHeaders(body, undefined), url: url.href, livemode, id, type, answer: { status, ms: Math.round(ms * 10) / 10, ...why } };
 }
 
 /**
@@ -146,7 +153,7 @@ class Story implements InstanceEvents {
   take(index: number): Outgoing {
     while (this.made.length <= index) {
       const event = this.stream.next().value!;
-      this.made.push({ id: event.id, type: event.type, body: eventBody(event) });
+      this.made.push({ id: event.id, type: event.type, body: eventBody(event), thin: isThinBody(event) });
     }
     const outgoing = this.made[index]!;
     this.made[index] = undefined;

@@ -16,6 +16,7 @@ import { SDK_API_VERSION } from '../lib/sdk-api-version.js';
 import { createDeliverer, DELIVERY_TIMEOUT_MS } from '../offline/deliver.js';
 import { createRandom, instanceSeed } from '../offline/random.js';
 import { burstStats, StepAggregate, Tally } from '../stats/burst.js';
+import { offlineTargets } from './offline-targets.js';
 import { createOfflineDriver, synthesizedSource, type EventSource, type OfflineDelivery, type OfflineStep } from './offline-driver.js';
 import type { RecordSink } from '../relay/listener.js';
 import type { FlowReport, StepResult } from './report.js';
@@ -28,6 +29,10 @@ export interface OfflineRunOptions {
   source?: EventSource;
   url: URL;
   secret: string;
+  /** Where thin events go (`--thin-to`); `url` when not given. */
+  thinUrl?: URL;
+  /** What thin events are signed with (`--thin-secret`); `secret` when not given. */
+  thinSecret?: string;
   /** `api_version` of synthesized events (the SDK's pinned one by default); a `source`'s events keep theirs. */
   apiVersion?: string;
   /** The known version whose shape synthesized objects take (render-version.ts); the SDK's own by default. */
@@ -79,7 +84,7 @@ export async function runOfflineFlow(options: OfflineRunOptions): Promise<FlowRe
   const interrupt = () => controller.abort(options.signal?.reason);
   if (options.signal?.aborted) interrupt();
   options.signal?.addEventListener('abort', interrupt, { once: true });
-  const deliverer = createDeliverer(options.url, { timeoutMs: options.timeoutMs, maxSockets: concurrency, signal, keepAnswers: options.onSent !== undefined });
+  const deliverer = createDeliverer({ timeoutMs: options.timeoutMs, maxSockets: concurrency, signal, keepAnswers: options.onSent !== undefined });
   const tally = new Tally(plannedDeliveries(options), options.onProgress);
   // The deliverer bounds each POST; the runner's step timeout is only a backstop above it.
   const timeoutMs = copies * (options.timeoutMs ?? DELIVERY_TIMEOUT_MS) + 1000;
@@ -90,6 +95,7 @@ export async function runOfflineFlow(options: OfflineRunOptions): Promise<FlowRe
 
   const delivery: OfflineDelivery = {
     ...options,
+    targets: offlineTargets({ url: options.url, secret: options.secret }, { url: options.thinUrl, secret: options.thinSecret }),
     source: options.source ?? synthesizedSource(flow.steps, { apiVersion: options.apiVersion ?? SDK_API_VERSION, shape: options.shape, seed: options.seed }),
     deliverer,
     copies,

@@ -11,6 +11,8 @@ import { randomSeed } from '../offline/random.js';
 
 export interface OfflineSettings {
   url: URL;
+  /** Where thin events go (`--thin-to`, the library's `thinUrl`), when given; else to `url`. */
+  thinUrl?: URL;
   seed: number;
   apiVersion: string;
   /** The known version the events' objects are shaped as (`apiVersion` unless that one is unknown). */
@@ -28,12 +30,13 @@ interface GivenStory {
   cwd?: string;
 }
 
-export function offlineSettings(given: GivenStory & { forwardTo: string }): OfflineSettings {
-  return { url: new URL(parseForwardUrl(given.forwardTo)), ...storySettings(given) };
+export function offlineSettings(given: GivenStory & { forwardTo: string; thinTo?: string }): OfflineSettings {
+  const thinUrl = given.thinTo === undefined ? undefined : new URL(parseForwardUrl(given.thinTo, '--thin-to'));
+  return { url: new URL(parseForwardUrl(given.forwardTo)), ...(thinUrl && { thinUrl }), ...storySettings(given) };
 }
 
 /** What fixes the synthesized events themselves. */
-export function storySettings(given: GivenStory): Omit<OfflineSettings, 'url'> {
+export function storySettings(given: GivenStory): Omit<OfflineSettings, 'url' | 'thinUrl'> {
   const version = resolveApiVersion({
     flag: given.apiVersion === undefined ? undefined : parseApiVersion(given.apiVersion),
     flowFile: given.flowApiVersion,

@@ -86,7 +86,7 @@ export async function runReplay({ recording, entries, ...options }: ReplayRunOpt
   const events = {
     take: async (index: number) => {
       const entry = entries[index]!;
-      return { id: entry.id, type: entry.type, body: await reader.body(entry), livemode: entry.livemode };
+      return { id: entry.id, type: entry.type, body: await reader.body(entry), livemode: entry.livemode, thin: entry.thin };
     },
   };
   const source: EventSource = () => events;
@@ -103,21 +103,29 @@ export interface ReplayPreview {
   flow: string;
   mode: 'replay';
   forwardTo: string;
+  /** Where thin events go (--thin-to), when given. */
+  thinTo?: string;
   /** 2 with --duplicate. */
   copies: number;
   /** Set with --shuffle: the order's seed. */
   seed?: number;
-  events: { id: string; type: string; line: number }[];
+  /** `url`: where it would be sent (--thin-to for a thin event, when given). */
+  events: { id: string; type: string; line: number; url: string }[];
 }
 
-export function replayPreview(recording: Recording, entries: readonly RecordingEntry[], settings: { url: URL; copies: number; shuffle: boolean; seed: number }): ReplayPreview {
+export function replayPreview(recording: Recording, entries: readonly RecordingEntry[], settings: { url: URL; thinUrl?: URL; copies: number; shuffle: boolean; seed: number }): ReplayPreview {
   const order = deliveryOrder(entries.length, settings.seed, 0, settings.shuffle);
+  const { url, thinUrl } = settings;
   return {
     flow: recording.name,
     mode: 'replay',
-    forwardTo: settings.url.href,
+    forwardTo: url.href,
+    ...(thinUrl && { thinTo: thinUrl.href }),
     copies: settings.copies,
     ...(settings.shuffle && { seed: settings.seed }),
-    events: order.map((i) => ({ id: entries[i]!.id, type: entries[i]!.type, line: entries[i]!.line })),
+    events: order.map((i) => {
+      const { id, type, line, thin } = entries[i]!;
+      return { id, type, line, url: (thin && thinUrl ? thinUrl : url).href };
+    }),
   };
 }

@@ -24,6 +24,8 @@ export interface StepResult {
   trigger: string | null;
   /** The delivered event's id (evt_…), or null when none arrived. */
   eventId: string | null;
+  /** Where the event was sent (a live run's route, --thin-to for a thin event, else --forward-to); absent when nothing was. */
+  url?: string;
   /** The app's HTTP status, or null when it never answered. */
   status: number | null;
   /** The delivery's own milliseconds when the driver measures it (the relay, offline POSTs); else from the step's start to the answer or failure. */
@@ -40,6 +42,8 @@ export interface StepResult {
 export interface SideEffect {
   type: string;
   eventId: string;
+  /** Where it was sent, once answered. */
+  url?: string;
   status: number | null;
   /** Why its delivery failed (`status`: answered, not 2xx); absent when answered 2xx or not answered by the end of the run. */
   failure?: StepFailure;
@@ -76,10 +80,11 @@ export function reportJson(report: FlowReport, seed = report.seed): FlowReport {
     flow: report.flow,
     ok: report.ok,
     ...(report.mode ? { mode: report.mode } : {}),
-    steps: report.steps.map(({ event, trigger, eventId, status, ms, ok, failure, error, reordered }) => ({
+    steps: report.steps.map(({ event, trigger, eventId, url, status, ms, ok, failure, error, reordered }) => ({
       event,
       trigger,
       eventId,
+      ...(url === undefined ? {} : { url }),
       status,
       ms,
       ok,
@@ -87,9 +92,10 @@ export function reportJson(report: FlowReport, seed = report.seed): FlowReport {
       ...(error === undefined ? {} : { error }),
       ...(reordered ? { reordered } : {}),
     })),
-    sideEffects: report.sideEffects.map(({ type, eventId, status, failure, reordered }) => ({
+    sideEffects: report.sideEffects.map(({ type, eventId, url, status, failure, reordered }) => ({
       type,
       eventId,
+      ...(url === undefined ? {} : { url }),
       status,
       ...(failure === undefined ? {} : { failure }),
       ...(reordered ? { reordered } : {}),

@@ -218,6 +218,7 @@ function stepResult(planned: RunnerStep, started: number, failed: Failed | undef
     event: planned.step.event,
     trigger: planned.trigger,
     eventId: seen?.id ?? null,
+    ...(seen?.url !== undefined && { url: seen.url }),
     status: seen?.status ?? null,
     // The driver's own measure if it has one; else from the step's start. An observed
     // event may have been answered before its step began: 0 then.

@@ -74,6 +74,7 @@ export class StepAggregate {
       event: shown.event,
       trigger: null,
       eventId: shown.eventId,
+      ...(shown.url !== undefined && { url: shown.url }),
       status: shown.status,
       ms: round(this.ms.percentile(50)),
       ok: this.failures === 0,

@@ -31,21 +31,26 @@ function triggerCell(out: Output, step: StepResult, mode: FlowReport['mode']): s
 export function renderFlowReport(report: FlowReport, out: Output): void {
   const unverified = report.mode === 'unverified';
   const { c } = out;
+  // Where each event went is a column only when the run sent to more than one URL (--thin-to, --route).
+  const urls = new Set([...report.steps, ...report.sideEffects].flatMap((result) => (result.url === undefined ? [] : [result.url])));
+  const to = (url: string | undefined) => (urls.size > 1 ? [url === undefined ? c.dim('-') : shown(url)] : []);
+  const toHeader = urls.size > 1 ? ['to'] : [];
   const rows = report.steps.map((step, i) => [
     String(i + 1),
     shown(step.event),
     triggerCell(out, step, report.mode),
     step.eventId === null ? c.dim('-') : shown(step.eventId),
+    ...to(step.url),
     statusCell(out, step.status),
     step.failure === 'skipped' ? c.dim('-') : ms(step.ms),
     resultCell(out, step, unverified),
   ]);
-  out.line(table(['step', 'event', 'trigger', 'evt id', 'status', 'ms', 'result'], rows));
+  out.line(table(['step', 'event', 'trigger', 'evt id', ...toHeader, 'status', 'ms', 'result'], rows));
 
   if (report.sideEffects.length > 0) {
     out.line();
     out.line(c.dim(`side effects: ${plural(report.sideEffects.length, 'other event')} delivered`));
-    out.line(table(['event', 'evt id', 'status'], report.sideEffects.map((effect) => [effect.type, effect.eventId, statusCell(out, effect.status)])));
+    out.line(table(['event', 'evt id', ...toHeader, 'status'], report.sideEffects.map((effect) => [effect.type, effect.eventId, ...to(effect.url), statusCell(out, effect.status)])));
   }
 
   if (report.burst) {

@@ -5,6 +5,7 @@
  */
 import { is2xx } from '../lib/answer.js';
 import { shown } from '../lib/sanitize.js';
+import { thinSecretName } from '../lib/secrets.js';
 import { listenEventJson, type ListenSettings } from '../listen/json.js';
 import type { RelayedEvent } from '../relay/listener.js';
 import type { ListenSummary } from '../listen/summary.js';
@@ -78,7 +79,7 @@ function humanRenderer(out: Output, setup: ListenSetup): (event: RelayedEvent) =
             ? `  signing secret ${event.secret} written to ${setup.envFile} as ${setup.envKey}`
             : `  signing secret ${event.secret} (in full: --dotenv .env or --print-secret)`,
         );
-        if (event.thinSecret !== undefined) out.note(`  thin events signed with another secret, ${event.thinSecret}${setup.envFile ? `, written as ${setup.envKey}_THIN` : ''}`);
+        if (event.thinSecret !== undefined) out.note(`  thin events signed with another secret, ${event.thinSecret}${setup.envFile ? `, written as ${thinSecretName(setup.envKey)}` : ''}`);
         out.note(`  events: ${eventsText(setup)}`);
         if (setup.eventsFrom !== undefined && setup.eventsFrom !== 'all') out.note(`  from ${FROM[setup.eventsFrom]} only (--events-from ${setup.eventsFrom})`);
         if (setup.record !== undefined) out.note(`  recording every delivery to ${setup.record}`);

@@ -7,6 +7,7 @@ import type { Output } from './output.js';
 const INSTEAD = {
   '--api-key': 'set STRIPE_API_KEY instead',
   '--secret': 'set STRIPE_WEBHOOK_SECRET or use --dotenv instead',
+  '--thin-secret': 'set STRIPE_WEBHOOK_SECRET_THIN or use --dotenv instead',
 } as const;
 
 export function warnSecretFlag(out: Output, flag: keyof typeof INSTEAD): void {

@@ -67,8 +67,13 @@ export function renderPreview(out: Output, preview: OfflinePreview & { record?: 
   if (out.json) return out.data(preview);
   // Thin events carry no api_version: a preview of them alone names none.
   const versioned = preview.events.some((event) => event.object === 'event');
-  out.line(`POST ${preview.forwardTo}, signed, ${preview.copies === 2 ? 'each twice' : 'one at a time'}${versioned ? `, api_version ${preview.apiVersion}` : ''}:`);
-  out.line(table(['#', 'event', 'evt id', 'object'], preview.events.map((event, i) => [String(i + 1), shown(event.type), shown(event.id), shown(objectId(event))])));
+  const thinTo = preview.events.some((event) => event.object !== 'event') ? preview.thinTo : undefined;
+  const where = thinTo === undefined ? preview.forwardTo : `${preview.forwardTo} (thin events to ${thinTo})`;
+  out.line(`POST ${where}, signed, ${preview.copies === 2 ? 'each twice' : 'one at a time'}${versioned ? `, api_version ${preview.apiVersion}` : ''}:`);
+  // With two destinations, each event's is a column of its own.
+  const to = (event: OfflinePreview['events'][number]) => (thinTo === undefined ? [] : [shown(event.object === 'event' ? preview.forwardTo : thinTo)]);
+  const headers = ['#', 'event', 'evt id', 'object', ...(thinTo === undefined ? [] : ['to'])];
+  out.line(table(headers, preview.events.map((event, i) => [String(i + 1), shown(event.type), shown(event.id), shown(objectId(event)), ...to(event)])));
   const instances = preview.repeat > 1 ? `; ${preview.repeat} instances in all, each with fresh ids` : '';
   out.line(out.c.dim(`dry run: nothing sent (seed ${preview.seed}${instances})`));
   if (preview.record !== undefined) out.line(out.c.dim(`# every delivery is appended to ${preview.record} (--record)`));

@@ -7,6 +7,7 @@ import type { Context } from '../../context.js';
 import type { ListenCommandOptions } from './definition.js';
 import { abortError, InterruptedError } from '../../errors.js';
 import { writeEnvValue } from '../../lib/env-file.js';
+import { thinSecretName } from '../../lib/secrets.js';
 import { checkListenOptions } from '../../listen/options.js';
 import { startListenSession } from '../../listen/session.js';
 import { listenTally } from '../../listen/summary.js';
@@ -69,13 +70,13 @@ export async function run(options: ListenCommandOptions, ctx: Context): Promise<
   // Told when it arrives; not after the listener ended (the summary is the last word), and an abort says nothing.
   void session.proven.then((cli) => ended || reportStripeCli(ctx.out, cli), () => {});
   try {
-    tap?.learn(session.secret);
+    tap?.learn(session.secret, session.thinSecret); // a thin session's own secret explains and re-signs thin deliveries
     if (envFile) await writeEnvValue(envFile, options.envKey, session.secret);
     // Stripe gives one account one secret; should a thin session ever get its own, the app needs it too.
-    if (envFile && session.thinSecret !== undefined) await writeEnvValue(envFile, `${options.envKey}_THIN`, session.thinSecret);
+    if (envFile && session.thinSecret !== undefined) await writeEnvValue(envFile, thinSecretName(options.envKey), session.thinSecret);
     const render = listenRenderer(ctx.out, { routing, events, allThin, eventsFrom, serial: Boolean(options.serial), envFile, envKey: options.envKey, record: recorder?.path });
     for await (const event of session.events) {
-      if (event.kind === 'ready') tap?.learn(event.secret); // a reconnect may bring a new session secret
+      if (event.kind === 'ready') tap?.learn(event.secret, event.thinSecret); // a reconnect may bring a new session secret
       render(event);
     }
   } catch (error) {

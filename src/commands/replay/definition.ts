@@ -1,13 +1,15 @@
 /** `replay`'s options, arguments and help; its handler (./handler.ts) gets the option type inferred here. */
 import { Command, Option } from '@commander-js/extra-typings';
-import { auditOption, docsPages, envFileAlias, examples, inspectOptions, integerOption, recordOptions, relayOptions, withDotenv, type OptionsOf, type Start } from '../options.js';
+import { auditOption, docsPages, envFileAlias, examples, inspectOptions, integerOption, offlineThinOptions, recordOptions, relayOptions, withDotenv, type OptionsOf, type Start } from '../options.js';
 
 const replayDefinition = () =>
   new Command('replay')
     .description('send a recording\'s events to the app again, re-signed, byte for byte, in the order they arrived')
     .argument('<file>', 'a recording (NDJSON) written by `listen --record` or `trigger-flow --record`')
     .option('-f, --forward-to <url>', 'the app\'s webhook URL', 'http://localhost:4242/webhook')
+    .addOption(offlineThinOptions.thinTo())
     .addOption(new Option('--secret <secret>', 'signing secret the app verifies with (prefer STRIPE_WEBHOOK_SECRET: ps shows flags)'))
+    .addOption(offlineThinOptions.thinSecret(''))
     .option('--dotenv <path>', 'read the secret from (or write a generated one to) this dotenv file')
     .addOption(envFileAlias())
     .option('--only <globs>', "only event types matching one of these comma-separated globs, e.g. 'invoice.*,charge.refunded'")
@@ -30,6 +32,7 @@ const replayDefinition = () =>
       examples(
         'stripe-hooks replay events.ndjson --forward-to localhost:4242/webhook --dotenv .env',
         "stripe-hooks replay events.ndjson --only 'invoice.*,charge.refunded' --since evt_1QabcXYZ",
+        'stripe-hooks replay events.ndjson --forward-to localhost:4242/webhook --thin-to localhost:4242/webhook/thin   # thin events to their own URL',
         'stripe-hooks replay events.ndjson --duplicate --shuffle --seed 7 --json',
         'stripe-hooks replay events.ndjson --dry-run',
         'stripe-hooks replay events.ndjson --inspect   # each delivery and answer in the browser; Ctrl+C stops',

@@ -23,11 +23,12 @@ import { openRunRecording, sendRecorded } from '../recording.js';
 import { holdRunInspector, startRunInspector } from '../inspecting.js';
 
 export async function run(file: string, options: ReplayCommandOptions, ctx: Context): Promise<void> {
-  const { url, seed } = offlineSettings({ forwardTo: options.forwardTo, seed: options.seed });
+  const { url, thinUrl, seed } = offlineSettings({ forwardTo: options.forwardTo, thinTo: options.thinTo, seed: options.seed });
   const only = options.only === undefined ? undefined : parseOnly(options.only);
   const shuffle = Boolean(options.shuffle);
-  const signing = await pendingSecret({ flag: options.secret, dotenv: options.dotenv, env: ctx.env, cwd: ctx.cwd });
+  const signing = await pendingSecret({ flag: options.secret, thinFlag: options.thinSecret, dotenv: options.dotenv, env: ctx.env, cwd: ctx.cwd });
   if (options.secret !== undefined) warnSecretFlag(ctx.out, '--secret');
+  if (options.thinSecret !== undefined) warnSecretFlag(ctx.out, '--thin-secret');
   checkRecordOptions(options);
   const recording = await readRecording(file, ctx.cwd);
   const recordPath = options.record === undefined ? undefined : resolve(ctx.cwd, options.record);
@@ -38,18 +39,21 @@ export async function run(file: string, options: ReplayCommandOptions, ctx: Cont
   const copies = options.duplicate ? 2 : 1;
 
   if (options.dryRun) {
-    const preview = replayPreview(recording, entries, { url, copies, shuffle, seed });
+    const preview = replayPreview(recording, entries, { url, thinUrl, copies, shuffle, seed });
     return renderReplayPreview(ctx.out, { ...preview, ...(recordPath !== undefined && { record: recordPath }) });
   }
 
   const sample = options.audit ? await auditSample(recording, entries) : undefined;
   const secret = await signing.settle();
   showSigningSecret(ctx.out, secret);
-  renderReplayStart(ctx.out, { count: entries.length, shown: recording.shown, url, redeliveries: recording.redeliveries, torn: recording.torn, ...(shuffle && { seed }) });
-  const settings = { url, secret: secret.value, seed, timeoutMs: options.forwardTimeout, signal: ctx.signal };
-  const record = openRunRecording(recordPath, { live: options.live, secret: secret.value }, ctx);
+  if (signing.thin) showSigningSecret(ctx.out, signing.thin);
+  const thinSecret = signing.thin?.value;
+  const thinTo = thinUrl && entries.some((entry) => entry.thin) ? thinUrl : undefined;
+  renderReplayStart(ctx.out, { count: entries.length, shown: recording.shown, url, thinUrl: thinTo, redeliveries: recording.redeliveries, torn: recording.torn, ...(shuffle && { seed }) });
+  const settings = { url, thinUrl, secret: secret.value, thinSecret, seed, timeoutMs: options.forwardTimeout, signal: ctx.signal };
+  const record = openRunRecording(recordPath, { live: options.live, secrets: [secret.value, thinSecret] }, ctx);
   const tap = await startRunInspector('replay', options, ctx, url.href);
-  tap?.learn(secret.value);
+  tap?.learn(secret.value, thinSecret);
   const progress = await progressBar(ctx.out, entries.length * copies);
   const report = await sendRecorded(record, ctx, progress, (sink) =>
     runReplay({
@@ -71,6 +75,6 @@ export async function run(file: string, options: ReplayCommandOptions, ctx: Cont
 
   renderOfflineReports(ctx.out, report, audit, shuffle ? seed : undefined, record?.recorder.summary());
   await holdRunInspector(tap, ctx);
-  const failure = runFailure(report, { audit, secret: signingSecret(secret), forwardTo: url.href });
+  const failure = runFailure(report, { audit, secret: signingSecret(secret), thinSecret: signing.thin && signingSecret(signing.thin, true), forwardTo: url.href, thinTo: thinUrl?.href });
   if (failure) throw failure;
 }

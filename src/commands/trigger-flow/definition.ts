@@ -1,6 +1,6 @@
 /** `trigger-flow`'s options, arguments and help; its handler (./handler.ts) gets the option type inferred here. */
 import { Command, Option } from '@commander-js/extra-typings';
-import { auditOption, docsPages, envFileAlias, examples, inspectOptions, integerOption, recordOptions, relayOptions, secondsOption, withDotenv, type OptionsOf, type Start } from '../options.js';
+import { auditOption, docsPages, envFileAlias, examples, inspectOptions, integerOption, offlineThinOptions, recordOptions, relayOptions, secondsOption, withDotenv, type OptionsOf, type Start } from '../options.js';
 
 /** The options marked `offlineOnly` below (a tag on the Option object; the definition stays the one list). */
 const OFFLINE_ONLY = new WeakSet<object>();
@@ -24,7 +24,7 @@ const triggerFlowDefinition = () =>
     .option('--continue-on-error', 'run the remaining steps after a failure')
     .addOption(new Option('--stripe-account <id>', 'trigger on a connected account (acct_…)').conflicts('offline'))
     .addOption(relayOptions.route().conflicts('offline'))
-    .addOption(relayOptions.thinTo().conflicts('offline'))
+    .addOption(offlineThinOptions.thinTo('; live, a second `stripe listen` forwards them, those the flow names, else all'))
     .addOption(relayOptions.eventsFrom().conflicts('offline'))
     // --reorder-window implies --serial: listed first, its own name is the one a conflict reports.
     .addOption(relayOptions.reorderWindow().conflicts('offline'))
@@ -35,6 +35,7 @@ const triggerFlowDefinition = () =>
     .addOption(recordOptions.live())
     .option('--offline', 'no Stripe CLI or account: sign realistic events and POST them straight to the app')
     .addOption(offlineOnly(new Option('--secret <secret>', 'signing secret the app verifies with (offline; prefer STRIPE_WEBHOOK_SECRET: ps shows flags)')))
+    .addOption(offlineOnly(offlineThinOptions.thinSecret()))
     .addOption(offlineOnly(new Option('--dotenv <path>', 'read the secret from (or write a generated one to) this dotenv file (offline)')))
     .addOption(offlineOnly(envFileAlias()))
     .addOption(offlineOnly(new Option('--api-version <version>', 'the API version your app is pinned to: the events carry it and their objects take its shape (offline; default: a flow file\'s apiVersion:, else the stripe package in ./node_modules, else the SDK\'s)')))
@@ -60,6 +61,7 @@ const triggerFlowDefinition = () =>
         'stripe-hooks trigger-flow --file flows/refund.yaml refund --json',
         'stripe-hooks trigger-flow payment --thin-to localhost:4242/thin-webhook --events-from @self',
         'stripe-hooks trigger-flow payment --offline --dotenv .env --audit',
+        'stripe-hooks trigger-flow --file flows/metered.yaml --offline --forward-to localhost:4242/webhook --thin-to localhost:4242/webhook/thin',
         'stripe-hooks trigger-flow payment --offline --record payment.ndjson',
         'stripe-hooks trigger-flow payment --offline --repeat 100 --concurrency 8 --seed 42',
       ),

@@ -36,12 +36,15 @@ export async function runLive(flow: Flow, options: TriggerFlowCommandOptions, ct
   const tap = await startRunInspector('trigger-flow', options, ctx, plan.listen?.routing.forwardTo);
   const progress = stepSpinners(ctx.out, plan.steps.length);
   let secret: string | undefined; // the session's, for the hint when the app refuses its signatures
+  let thinOwn: string | undefined; // the thin session's, when another
   const report = await runLiveFlow(ctx, {
     plan,
-    onSecret: (value) => {
+    onSecret: (value, thinSecret) => {
       secret = value;
+      thinOwn = thinSecret;
       ctx.out.secret(value);
-      tap?.learn(value);
+      if (thinSecret !== undefined) ctx.out.secret(thinSecret);
+      tap?.learn(value, thinSecret);
     },
     onProven: (cli) => reportStripeCli(ctx.out, cli),
     continueOnError: Boolean(options.continueOnError),
@@ -66,6 +69,6 @@ export async function runLive(flow: Flow, options: TriggerFlowCommandOptions, ct
   else renderFlowReport(report, ctx.out);
   if (recorded && !ctx.json) renderRecordSummary(ctx.out, recorded);
   await holdRunInspector(tap, ctx);
-  const failure = runFailure(report, { secret: secret === undefined ? undefined : listenSecret(secret), target: plan.listen ? liveTargets(plan.listen.routing) : undefined });
+  const failure = runFailure(report, { secret: secret === undefined ? undefined : listenSecret(secret), thinSecret: thinOwn === undefined ? undefined : listenSecret(thinOwn), target: plan.listen ? liveTargets(plan.listen.routing) : undefined });
   if (failure) throw failure;
 }

@@ -22,27 +22,30 @@ import { holdRunInspector, startRunInspector } from '../inspecting.js';
 import { progressBar, renderOfflineReports, renderPreview, showSigningSecret } from '../../ui/trigger-flow-offline.js';
 
 export async function runOffline(flow: Flow, options: TriggerFlowCommandOptions, ctx: Context): Promise<void> {
-  const { url, seed, apiVersion, shape, version } = offlineSettings({ ...options, flowApiVersion: flow.apiVersion, cwd: ctx.cwd });
+  const { url, thinUrl, seed, apiVersion, shape, version } = offlineSettings({ ...options, flowApiVersion: flow.apiVersion, cwd: ctx.cwd });
   if (version.warning) ctx.out.warn(version.warning);
   checkStepOverrides(flow.steps, { apiVersion, shape, seed });
   const repeat = options.repeat ?? 1;
-  const signing = await pendingSecret({ flag: options.secret, dotenv: options.dotenv, env: ctx.env, cwd: ctx.cwd });
+  const signing = await pendingSecret({ flag: options.secret, thinFlag: options.thinSecret, dotenv: options.dotenv, env: ctx.env, cwd: ctx.cwd });
   if (options.secret !== undefined) warnSecretFlag(ctx.out, '--secret');
+  if (options.thinSecret !== undefined) warnSecretFlag(ctx.out, '--thin-secret');
 
   const recordPath = options.record === undefined ? undefined : resolve(ctx.cwd, options.record);
 
   if (options.dryRun) {
     const copies = options.duplicate ? 2 : 1;
-    const preview = offlinePreview(flow, { url, seed, apiVersion, shape, shuffle: Boolean(options.shuffle), copies, repeat });
+    const preview = offlinePreview(flow, { url, thinUrl, seed, apiVersion, shape, shuffle: Boolean(options.shuffle), copies, repeat });
     return renderPreview(ctx.out, { ...preview, ...(recordPath !== undefined && { record: recordPath }) });
   }
 
   const secret = await signing.settle();
   showSigningSecret(ctx.out, secret);
-  const settings = { url, secret: secret.value, apiVersion, shape, seed, timeoutMs: Math.min(options.stepTimeout, options.forwardTimeout), signal: ctx.signal };
-  const recording = openRunRecording(recordPath, { live: options.live, secret: secret.value }, ctx);
+  if (signing.thin) showSigningSecret(ctx.out, signing.thin);
+  const thinSecret = signing.thin?.value;
+  const settings = { url, thinUrl, secret: secret.value, thinSecret, apiVersion, shape, seed, timeoutMs: Math.min(options.stepTimeout, options.forwardTimeout), signal: ctx.signal };
+  const recording = openRunRecording(recordPath, { live: options.live, secrets: [secret.value, thinSecret] }, ctx);
   const tap = await startRunInspector('trigger-flow', options, ctx, url.href);
-  tap?.learn(secret.value);
+  tap?.learn(secret.value, thinSecret);
   const progress = await progressBar(ctx.out, plannedDeliveries({ flow, repeat, duplicate: options.duplicate }));
   const report = await sendRecorded(recording, ctx, progress, (record) =>
     runOfflineFlow({
@@ -67,6 +70,6 @@ export async function runOffline(flow: Flow, options: TriggerFlowCommandOptions,
 
   renderOfflineReports(ctx.out, report, audit, seed, recording?.recorder.summary()); // closed by now
   await holdRunInspector(tap, ctx);
-  const failure = runFailure(report, { audit, seed, secret: signingSecret(secret), forwardTo: url.href });
+  const failure = runFailure(report, { audit, seed, secret: signingSecret(secret), thinSecret: signing.thin && signingSecret(signing.thin, true), forwardTo: url.href, thinTo: thinUrl?.href });
   if (failure) throw failure;
 }

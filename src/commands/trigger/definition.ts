@@ -1,6 +1,6 @@
 /** `trigger`'s options, argument and help; its handler (./handler.ts) gets the option type inferred here. */
 import { Command, Option } from '@commander-js/extra-typings';
-import { collect, docsPages, envFileAlias, examples, integerOption, recordOptions, relayOptions, secondsOption, withDotenv, type OptionsOf, type Start } from '../options.js';
+import { collect, docsPages, envFileAlias, examples, integerOption, offlineThinOptions, recordOptions, relayOptions, secondsOption, withDotenv, type OptionsOf, type Start } from '../options.js';
 
 const EXAMPLES = [
   'stripe-hooks trigger payment_intent.succeeded',
@@ -9,6 +9,8 @@ const EXAMPLES = [
   'stripe-hooks trigger customer.created --override customer:email=jenny@example.com',
   'stripe-hooks trigger payment_intent.succeeded --offline --record one.ndjson   # then: stripe-hooks replay one.ndjson',
   'stripe-hooks trigger v1.billing.meter.error_report_triggered --offline   # a thin event, as v2 event destinations get them',
+  'stripe-hooks trigger v1.billing.meter.no_meter_found --thin-to localhost:4242/webhook/thin   # live: stripe trigger, a second stripe listen',
+  'stripe-hooks trigger v1.billing.meter.no_meter_found --offline --thin-to localhost:4242/webhook/thin --dotenv .env   # signed with STRIPE_WEBHOOK_SECRET_THIN if set',
 ];
 
 const triggerDefinition = () =>
@@ -22,11 +24,14 @@ const triggerDefinition = () =>
     .option('-f, --forward-to <url>', 'the app\'s webhook URL', 'http://localhost:4242/webhook')
     .addOption(secondsOption('--timeout <seconds>', 'how long the event may take to be delivered and answered (offline, the shorter of this and --forward-timeout)').default(30_000, '30'))
     .addOption(new Option('--stripe-account <id>', 'trigger on a connected account (acct_…)').conflicts('offline'))
+    .addOption(offlineThinOptions.thinTo('; live, a second `stripe listen` forwards them'))
+    .addOption(relayOptions.eventsFrom().conflicts('offline'))
     .addOption(relayOptions.forwardTimeout())
     .addOption(recordOptions.record('the event delivered (offline: sent) and the app\'s answer'))
     .addOption(recordOptions.live())
     .option('--offline', 'no Stripe CLI or account: sign a realistic event and POST it straight to the app')
     .addOption(new Option('--secret <secret>', 'signing secret the app verifies with (offline; prefer STRIPE_WEBHOOK_SECRET: ps shows flags)'))
+    .addOption(offlineThinOptions.thinSecret())
     .addOption(new Option('--dotenv <path>', 'read the secret from (or write a generated one to) this dotenv file (offline)'))
     .addOption(envFileAlias())
     .addOption(new Option('--api-version <version>', 'api_version stamped on the event (offline; default: the SDK\'s pinned version)'))
