@@ -93,7 +93,8 @@ describe('trigger-flow --offline', () => {
     expect(first.apiVersion).toMatchObject({ reason: 'default' }); // the sandbox's cwd has no node_modules
     expect(first).toMatchObject({ flow: 'payment', ok: true, mode: 'offline', sideEffects: [], seed: 42 });
     expect(first.steps.map((step: { eventId: string }) => step.eventId)).toEqual(deliveries.map((d) => d.event!.id));
-    for (const step of first.steps) expect(Object.keys(step)).toEqual(['event', 'trigger', 'eventId', 'status', 'ms', 'ok']);
+    for (const step of first.steps) expect(Object.keys(step)).toEqual(['event', 'trigger', 'eventId', 'url', 'status', 'ms', 'ok']);
+    expect(new Set(first.steps.map((step: { url: string }) => step.url))).toEqual(new Set([url])); // where each went
     const second = onlyJson((await offline(['payment', '--forward-to', url, '--secret', secret, '--seed', '42', '--json'])).stdout);
     expect(second.steps.map((step: { eventId: string }) => step.eventId)).toEqual(first.steps.map((step: { eventId: string }) => step.eventId));
     // Everything but the clock is reproduced: compare the payloads with their times taken relative to each run's first event.

@@ -37,7 +37,8 @@ describe('replay', () => {
     expect(Object.keys(report)).toEqual(['flow', 'ok', 'mode', 'steps', 'sideEffects']);
     expect(report).toMatchObject({ flow: 'rec.ndjson', ok: true, mode: 'replay', sideEffects: [] });
     expect(report.steps.map((step) => [step.event, step.eventId, step.status, step.ok])).toEqual(recorded.events.map((e) => [e.type, e.id, 200, true]));
-    for (const step of report.steps) expect(Object.keys(step)).toEqual(['event', 'trigger', 'eventId', 'status', 'ms', 'ok']);
+    for (const step of report.steps) expect(Object.keys(step)).toEqual(['event', 'trigger', 'eventId', 'url', 'status', 'ms', 'ok']);
+    expect(report.steps.every((step) => step.url === url)).toBe(true);
     expect(result.stderr).toBe('');
   });
 

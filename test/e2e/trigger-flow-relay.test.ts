@@ -86,7 +86,7 @@ describe('steps matched by the ids the relay records', () => {
     const updated = fake.events.find((event) => event.type === 'customer.updated')!;
     expect(first!.data.object.id).toBe(updated.data.object.id);
     expect(report.steps.map((step) => step.eventId)).toEqual([updated.id, second!.id]);
-    expect(report.sideEffects).toEqual([{ type: 'customer.created', eventId: first!.id, status: 200 }]);
+    expect(report.sideEffects).toEqual([{ type: 'customer.created', eventId: first!.id, url: receiver.url, status: 200 }]);
   });
 });
 
@@ -103,11 +103,12 @@ describe('a delivery that fails', () => {
     const updated = fake.events.find((event) => event.type === 'customer.updated')!;
     const [first, created] = fake.events.filter((event) => event.type === 'customer.created');
     expect(report.steps).toEqual([
-      { event: 'customer.created', trigger: 'customer.created', eventId: first!.id, status: 200, ms: expect.any(Number), ok: true },
+      { event: 'customer.created', trigger: 'customer.created', eventId: first!.id, url: receiver.url, status: 200, ms: expect.any(Number), ok: true },
       {
         event: 'customer.updated',
         trigger: 'customer.updated',
         eventId: updated.id,
+        url: down, // the route's
         status: null,
         ms: expect.any(Number),
         ok: false,
@@ -116,7 +117,7 @@ describe('a delivery that fails', () => {
       },
       expect.objectContaining({ event: 'product.created', ok: true }),
     ]);
-    expect(report.sideEffects).toEqual([{ type: 'customer.created', eventId: created!.id, status: 200 }]);
+    expect(report.sideEffects).toEqual([{ type: 'customer.created', eventId: created!.id, url: receiver.url, status: 200 }]);
     // The relay told the Stripe CLI (and so Stripe) 502 for it, and the app got the others.
     expect((await fake.waitForResponse(updated.id)).status).toBe(502);
     const product = fake.events.find((event) => event.type === 'product.created')!;
@@ -133,7 +134,7 @@ describe('a delivery that fails', () => {
     expect(result.exitCode).toBe(1);
     const event = fake.events.find((e) => e.type === 'customer.created')!;
     expect(onlyJson(result.stdout).steps).toEqual([
-      { event: 'customer.created', trigger: 'customer.created', eventId: event.id, status: null, ms: expect.any(Number), ok: false, failure: 'timeout', error: 'the app gave no answer within 1 s' },
+      { event: 'customer.created', trigger: 'customer.created', eventId: event.id, url: slow.url, status: null, ms: expect.any(Number), ok: false, failure: 'timeout', error: 'the app gave no answer within 1 s' },
       expect.objectContaining({ event: 'product.created', ok: true }),
     ]);
     expect((await fake.waitForResponse(event.id)).status).toBe(504);
@@ -178,8 +179,8 @@ describe('--route and --serial', () => {
     expect(order).toEqual([created.id, updated.id]);
     const report = onlyJson(result.stdout);
     expect(report.steps.slice(1)).toEqual([
-      { event: 'customer.subscription.created', trigger: null, eventId: created.id, status: 200, ms: expect.any(Number), ok: true, reordered: true },
-      { event: 'customer.subscription.updated', trigger: null, eventId: updated.id, status: 200, ms: expect.any(Number), ok: true },
+      { event: 'customer.subscription.created', trigger: null, eventId: created.id, url: receiver.url, status: 200, ms: expect.any(Number), ok: true, reordered: true },
+      { event: 'customer.subscription.updated', trigger: null, eventId: updated.id, url: receiver.url, status: 200, ms: expect.any(Number), ok: true },
     ]);
     expect(report.steps[0]).not.toHaveProperty('reordered');
   });

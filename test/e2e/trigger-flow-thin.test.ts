@@ -54,7 +54,7 @@ describe('trigger-flow --thin-to', () => {
     const report = JSON.parse(result.stdout) as FlowReport;
     const [thin] = fake.thinEvents;
     expect(report.steps).toMatchObject([{ event: 'customer.created', ok: true }]);
-    expect(report.sideEffects).toContainEqual({ type: METER, eventId: thin!.id, status: 200 });
+    expect(report.sideEffects).toContainEqual({ type: METER, eventId: thin!.id, url: thins.url, status: 200 });
     expect(thins.deliveries).toMatchObject([{ verified: true, event: { id: thin!.id, object: 'v2.core.event' } }]);
     expect(fake.sessions.map((session) => session.features.join(',')).sort()).toEqual(['v2_events', 'webhooks']);
     expect(result.stderr).not.toMatch(/deprecat/i);
