@@ -105,6 +105,8 @@ export interface RecordedEvent {
   body: string;
   headers: Record<string, string>;
   receivedAt: string;
+  /** Where it was sent, when the line says. */
+  url?: string;
   answer: RecordedAnswer;
   run?: string;
   seq?: number;
@@ -151,6 +153,7 @@ export function parseRecordingLine(text: string): RecordedEvent {
     body: l.event,
     headers,
     receivedAt: typeof l.receivedAt === 'string' ? l.receivedAt : '',
+    ...(typeof l.url === 'string' && { url: l.url }),
     answer: { status: typeof answer.status === 'number' ? answer.status : null, ms: typeof answer.ms === 'number' ? answer.ms : 0, ...(answer.failure && { failure: answer.failure }) },
     ...(typeof l.run === 'string' && { run: l.run }),
     ...(Number.isSafeInteger(l.seq) && (l.seq as number) >= 0 && { seq: l.seq as number }),

@@ -47,7 +47,7 @@ function sinceFirstEvent(value: unknown, origin: number): unknown {
 /** The fields of the offline `--json` documents these tests read (report, burst, audit, dry run). */
 interface OfflineJson {
   ok: boolean;
-  steps: { event: string; eventId: string }[];
+  steps: { event: string; eventId: string; url?: string }[];
   burst: { count: number; failures: number; latency: { p50: number; max: number } };
   audit: { ok: boolean; checks: { name: string; ok: boolean }[] };
   apiVersion: { version: string; reason: string; shape: string };
@@ -94,7 +94,7 @@ describe('trigger-flow --offline', () => {
     expect(first).toMatchObject({ flow: 'payment', ok: true, mode: 'offline', sideEffects: [], seed: 42 });
     expect(first.steps.map((step: { eventId: string }) => step.eventId)).toEqual(deliveries.map((d) => d.event!.id));
     for (const step of first.steps) expect(Object.keys(step)).toEqual(['event', 'trigger', 'eventId', 'url', 'status', 'ms', 'ok']);
-    expect(new Set(first.steps.map((step: { url: string }) => step.url))).toEqual(new Set([url])); // where each went
+    expect(new Set(first.steps.map((step) => step.url))).toEqual(new Set([url])); // where each went
     const second = onlyJson((await offline(['payment', '--forward-to', url, '--secret', secret, '--seed', '42', '--json'])).stdout);
     expect(second.steps.map((step: { eventId: string }) => step.eventId)).toEqual(first.steps.map((step: { eventId: string }) => step.eventId));
     // Everything but the clock is reproduced: compare the payloads with their times taken relative to each run's first event.

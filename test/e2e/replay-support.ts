@@ -45,7 +45,7 @@ export interface ReplayJson {
   ok: boolean;
   mode: string;
   seed?: number;
-  steps: { event: string; trigger: null; eventId: string | null; status: number | null; ms: number; ok: boolean; failure?: string; error?: string }[];
+  steps: { event: string; trigger: null; eventId: string | null; url?: string; status: number | null; ms: number; ok: boolean; failure?: string; error?: string }[];
   sideEffects: unknown[];
   burst?: { count: number };
   audit?: { ok: boolean; checks: { name: string; ok: boolean; title: string }[] };
