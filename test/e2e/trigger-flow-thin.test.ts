@@ -85,3 +85,34 @@ describe('trigger-flow --thin-to', () => {
     expect(fake.requests.filter((r) => r.path === '/v2/billing/meter_event_stream').map((r) => r.headers.host)).toEqual(['meter-events.stripe.com', 'meter-events.stripe.com']);
   });
 });
+
+describe('trigger <thin type>, live: --thin-to and --events-from, as trigger-flow takes them', () => {
+  it('stripe trigger v1.billing.meter.no_meter_found causes the thin event, which reaches --thin-to verified with parseEventNotification: the one step passes', async () => {
+    const socket = join(tempDir(), 'stripe.sock');
+    fake = await startFakeStripe({ unixSocket: socket });
+    const [snapshots, thins] = [await receiver({ secret: fake.secret }), await receiver({ secret: fake.secret, thin: true })];
+    const box = sandbox({ STRIPE_CLI_UNIX_SOCKET: socket });
+    const args = ['trigger', METER, '--forward-to', snapshots.url, '--thin-to', thins.url, '--events-from', '@self', '--stripe-bin', STRIPE_BIN];
+    const result = await runCli(['--json', ...args], { box, env: { STRIPE_API_KEY: TEST_API_KEY } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const [thin] = fake.thinEvents;
+    expect((JSON.parse(result.stdout) as FlowReport).steps).toEqual([{ event: METER, trigger: METER, eventId: thin!.id, url: thins.url, status: 200, ms: expect.any(Number), ok: true }]);
+    expect(thins.deliveries).toMatchObject([{ verified: true, event: { id: thin!.id, object: 'v2.core.event' } }]);
+    expect(snapshots.deliveries).toEqual([]);
+    expect(fake.sessions.map((session) => session.features.join(','))).toEqual(['v2_events']); // one stripe listen, for thin events
+    expect(result.stderr).not.toMatch(/deprecat/i);
+
+    const dry = await runCli(['--json', ...args, '--dry-run'], { box, env: { STRIPE_API_KEY: TEST_API_KEY } });
+    const plan = JSON.parse(dry.stdout) as { listen: string[]; listenThin?: string[]; relay: Record<string, unknown> };
+    expect(plan.listen.join(' ')).toMatch(new RegExp(`/thin --events ${METER.replaceAll('.', '\\.')} --events-from @self`));
+    expect(plan.listenThin).toBeUndefined(); // no snapshot event selected: the one stripe listen is the thin one
+    expect(plan.relay).toMatchObject({ forwardTo: snapshots.url, thinTo: thins.url, eventsFrom: '@self' });
+  });
+
+  it('--events-from is live only; --thin-secret offline only (exit 2, nothing run)', async () => {
+    const offline = await runCli(['trigger', METER, '--offline', '--events-from', '@self'], { box: sandbox() });
+    expect([offline.exitCode, offline.stderr.split('\n')[0]]).toEqual([2, 'error --events-from and --offline cannot be combined']);
+    const live = await runCli(['trigger', METER, '--thin-secret', 'whsec_x', '--api-base', 'http://127.0.0.1:9'], { box: sandbox(), env: { STRIPE_API_KEY: TEST_API_KEY } });
+    expect([live.exitCode, live.stderr.split('\n')[0]]).toEqual([2, 'error --thin-secret works only with --offline']);
+  });
+});
