@@ -15,6 +15,7 @@ import { deliveryLine, startListen, stopListens } from '../support/listen-cli.js
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { startCli, type RunningCli } from '../support/running-cli.js';
 import { TEST_API_KEY } from '../support/stripe-cli.js';
+import { signedWith } from '../../src/offline/sign.js';
 
 let fake: FakeStripe | undefined;
 let receiver: Receiver | undefined;
@@ -75,6 +76,48 @@ describe('listen --inspect', () => {
     }
     cli.child.kill('SIGINT');
     expect((await cli.child).exitCode).toBe(130);
+  });
+});
+
+describe('listen --inspect with a thin session that has its own secret', () => {
+  it('explains a thin delivery against the thin session\'s secret, and replays and curls it signed with that secret', async () => {
+    const thinSecret = 'whsec_theThinSessionsOwnSecret0000001';
+    fake = await startFakeStripe({ secretFor: (features) => (features.includes('v2_events') ? thinSecret : undefined) });
+    receiver = await startReceiver({ secret: fake.secret });
+    const thins = await startReceiver({ secret: thinSecret, thin: true });
+    try {
+      const cli = startListen(fake.url, ['--json', '-f', receiver.url, '--thin-to', thins.url, '--events', 'customer.created,v1.billing.meter.no_meter_found', '--inspect']);
+      const page = new URL((JSON.parse(await cli.waitForLine(/"kind":"inspector"/)) as { url: string }).url);
+      const token = page.searchParams.get('token')!;
+      await cli.waitForLine(/"kind":"ready"/);
+      const stream = openEvents(page.origin, `/events?token=${token}`);
+      streams.push(stream);
+      const { csrf } = (await stream.next()).data as { csrf: string };
+
+      const thin = fake.emitThin('v1.billing.meter.no_meter_found');
+      await deliveryLine(cli, thin.id);
+      const snapshot = fake.emit('customer.created');
+      await deliveryLine(cli, snapshot.id);
+      const items = [(await stream.next()).data, (await stream.next()).data] as InspectItem[];
+      const thinItem = items.find((item) => item.id === thin.id)!;
+      expect(thinItem).toMatchObject({ thin: true, route: thins.url, status: 200, signature: { verifies: true, with: 'thin' } });
+      expect(items.find((item) => item.id === snapshot.id)!.signature).toMatchObject({ verifies: true });
+      expect(items.find((item) => item.id === snapshot.id)!.signature).not.toHaveProperty('with');
+
+      const replayed = await call(page.origin, `/api/deliveries/${thinItem.seq}/replay?token=${token}`, { method: 'POST', headers: { 'X-CSRF-Token': csrf, Origin: page.origin }, body: '{}' });
+      expect(JSON.parse(replayed.text)).toMatchObject({ status: 200, url: thins.url });
+      expect(thins.deliveries.map((d) => [d.event?.id, d.verified])).toEqual([[thin.id, true], [thin.id, true]]);
+      const curl = JSON.parse((await call(page.origin, `/api/deliveries/${thinItem.seq}/curl?token=${token}`)).text) as { command: string };
+      const signature = /Stripe-Signature: (t=\d+,v1=[0-9a-f]{64})/.exec(curl.command)![1]!;
+      expect(signedWith(Buffer.from(thinItem.event), signature, thinSecret)).toBe(true);
+      for (const text of [curl.command, (await call(page.origin, `/api/deliveries?token=${token}`)).text, (await call(page.origin, `/api/export?token=${token}`)).text]) {
+        expect(text).not.toContain(thinSecret);
+      }
+      cli.child.kill('SIGINT');
+      expect((await cli.child).exitCode).toBe(130);
+    } finally {
+      await thins.close();
+    }
   });
 });
 
