@@ -85,6 +85,25 @@ describe('--inspect on runs', () => {
     expect((await cli!.child).exitCode).toBe(130); // a run that passed, then the page stopped with Ctrl+C
   });
 
+  it('trigger-flow --offline --thin-to --inspect: each POST at its own URL, a thin one explained against thin events\' own secret', async () => {
+    const thinSecret = 'whsec_inspectrunsthinsecret0123456789';
+    receiver = await startReceiver({ secret: SECRET });
+    const thins = await startReceiver({ secret: thinSecret, thin: true });
+    try {
+      const box = sandbox();
+      writeFileSync(join(box.cwd, 'flow.yaml'), 'steps: [customer.created, v1.billing.meter.no_meter_found]\n');
+      const args = ['trigger-flow', '--file', 'flow.yaml', '--offline', '--forward-to', receiver.url, '--thin-to', thins.url];
+      const { items } = await inspected(args, box, { STRIPE_WEBHOOK_SECRET: SECRET, STRIPE_WEBHOOK_SECRET_THIN: thinSecret });
+      expect(items.map((item) => [item.type, item.route, item.signature?.verifies, item.signature?.with])).toEqual([
+        ['customer.created', receiver.url, true, undefined],
+        ['v1.billing.meter.no_meter_found', thins.url, true, 'thin'],
+      ]);
+      expect(JSON.stringify(items)).not.toContain(thinSecret);
+    } finally {
+      await thins.close();
+    }
+  });
+
   it('trigger-flow --inspect (live, the real Stripe CLI) serves the relayed deliveries and the steps', async () => {
     fake = await startFakeStripe();
     receiver = await startReceiver({ secret: fake.secret });
