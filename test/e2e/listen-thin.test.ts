@@ -53,6 +53,7 @@ describe('listen --thin-to', () => {
     const recorded = readRecording(join(box.cwd, 'rec.ndjson'));
     expect(recorded.map((event) => event.id).sort()).toEqual([thin.id, snapshot.id].sort());
     expect(recorded.find((event) => event.id === thin.id)?.body).toBe(thinDelivery.rawBody);
+    expect(recorded.map((event) => [event.id, event.url])).toEqual(expect.arrayContaining([[thin.id, thins.url], [snapshot.id, snapshots.url]])); // where each went
 
     const secret = 'whsec_theThinAppsSecretForTheReplay01';
     const replayTo = await receiver({ secret, thin: true });

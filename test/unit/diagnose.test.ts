@@ -8,7 +8,7 @@ import { signingSecret } from '../../src/offline/secret.js';
 const LISTEN_SECRET = 'whsec_0123456789abcdef0123456789abcdef';
 const report = (steps: StepResult[], mode: FlowReport['mode'] = 'live'): FlowReport => ({ flow: 'payment', ok: false, mode, steps, sideEffects: [] });
 const step = (fields: Partial<StepResult>): StepResult => ({ event: 'invoice.paid', trigger: 'invoice.paid', eventId: 'evt_1', status: null, ms: 3, ok: false, ...fields });
-const hintOf = (steps: StepResult[], context: Parameters<typeof runFailure>[1] = {}) => runFailure(report(steps), context)?.hint;
+const hintOf = (steps: StepResult[], context: Parameters<typeof runFailure>[1] = {}, mode: FlowReport['mode'] = 'live') => runFailure(report(steps, mode), context)?.hint;
 
 describe('runFailure hints by failure class', () => {
   it('refused, live or offline, whatever the message says: start the app', () => {
@@ -55,6 +55,19 @@ describe('runFailure hints by failure class', () => {
       'the app has no webhook handler at http://localhost:4000/billing (it answered 405): check the path in --route',
     );
     expect(hintOf([step({ event: 'charge.succeeded', status: 404, failure: 'status' })], { target: liveTargets(routing) })).toContain('at http://localhost:4242/webhook (it answered 404): check the path in --forward-to');
+    // A thin event went to --thin-to, live (unless a route took it) as offline.
+    const thin = step({ event: 'v1.billing.meter.no_meter_found', status: 404, failure: 'status' });
+    expect(hintOf([thin], { target: liveTargets({ ...routing, thinTo: 'http://localhost:4242/thin' }) })).toContain('at http://localhost:4242/thin (it answered 404): check the path in --thin-to');
+    expect(hintOf([thin], { target: liveTargets({ ...routing, thinTo: 'http://localhost:4242/thin', routes: [{ glob: 'v1.*', url: 'http://localhost:4000/meters' }] }) })).toContain('check the path in --route');
+    expect(hintOf([thin], { forwardTo: 'http://localhost:4242/webhook', thinTo: 'http://localhost:4242/thin' })).toContain('at http://localhost:4242/thin (it answered 404): check the path in --thin-to');
+  });
+
+  it("a thin step refused 400 names thin events' own secret and --thin-secret; a snapshot step the run's", () => {
+    const secret = signingSecret({ value: 'whsec_runSecretrunSecretrunSecret0001', source: 'STRIPE_WEBHOOK_SECRET', generated: false, stripeShaped: true });
+    const thinSecret = signingSecret({ value: 'whsec_thinSecretthinSecretthinSecr0002', source: 'STRIPE_WEBHOOK_SECRET_THIN in .env', generated: false, stripeShaped: true }, true);
+    const refused = (event: string) => hintOf([step({ event, status: 400, failure: 'status' })], { secret, thinSecret }, 'offline');
+    expect(refused('v1.billing.meter.no_meter_found')).toBe('the app answered 400 to events signed with whsec_…0002 (from STRIPE_WEBHOOK_SECRET_THIN in .env): if the app verifies with another secret, give it this one, or pass the one it uses with --thin-secret');
+    expect(refused('invoice.paid')).toBe('the app answered 400 to events signed with whsec_…0001 (from STRIPE_WEBHOOK_SECRET): if the app verifies with another secret, give it this one, or pass the one it uses with --secret');
   });
 
   it('skipped steps are neither counted nor hinted at', () => {

@@ -111,4 +111,18 @@ describe('the secret of an offline run (pendingSecret)', () => {
     expect(existsSync(join(cwd, 'other.env'))).toBe(false);
     await expect(pendingSecret({ flag: ' ', env: {}, cwd })).rejects.toThrow('--secret is empty');
   });
+
+  it("thin events' own secret: --thin-secret, else STRIPE_WEBHOOK_SECRET_THIN in --dotenv, else in the environment; none: absent, never generated", async () => {
+    writeFileSync(join(cwd, 'thin.env'), 'STRIPE_WEBHOOK_SECRET=whsec_runfromfile\nSTRIPE_WEBHOOK_SECRET_THIN=whsec_thinfromfile\n');
+    const env = { STRIPE_WEBHOOK_SECRET_THIN: 'whsec_thinfromenv' };
+    expect((await pendingSecret({ thinFlag: 'whsec_thinflag', dotenv: 'thin.env', env, cwd })).thin).toMatchObject({ value: 'whsec_thinflag', source: '--thin-secret' });
+    expect((await pendingSecret({ dotenv: 'thin.env', env, cwd })).thin).toMatchObject({ value: 'whsec_thinfromfile', source: 'STRIPE_WEBHOOK_SECRET_THIN in thin.env' });
+    expect((await pendingSecret({ env, cwd })).thin).toMatchObject({ value: 'whsec_thinfromenv', source: 'STRIPE_WEBHOOK_SECRET_THIN' });
+    const none = await pendingSecret({ dotenv: 'fresh.env', env: {}, cwd });
+    expect(none.thin).toBeUndefined();
+    await none.settle();
+    expect(readFileSync(join(cwd, 'fresh.env'), 'utf8')).not.toContain('_THIN'); // only the run's secret is generated
+    await expect(pendingSecret({ thinFlag: '', env: {}, cwd })).rejects.toThrow('--thin-secret is empty');
+    await expect(pendingSecret({ env: { STRIPE_WEBHOOK_SECRET_THIN: 'rk_test_1234567890abcdef' }, cwd })).rejects.toThrow('the signing secret from STRIPE_WEBHOOK_SECRET_THIN looks like an API key');
+  });
 });
