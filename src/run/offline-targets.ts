@@ -22,7 +22,3 @@ export function offlineTargets(snapshot: OfflineTarget, thin: { url?: URL; secre
 
 /** Where an event of this kind goes (a thin one: `"object": "v2.core.event"`). */
 export const targetOf = (targets: OfflineTargets, thin: boolean): OfflineTarget => (thin ? targets.thin : targets.snapshot);
-
-/** Whether thin events go elsewhere than snapshot ones, or are signed with another secret. */
-export const splitTargets = (targets: OfflineTargets): boolean =>
-  targets.thin.url.href !== targets.snapshot.url.href || targets.thin.secret !== targets.snapshot.secret;
