@@ -224,7 +224,7 @@
       ['t', `${signature.t} (${new Date(signature.t * 1000).toISOString()})`],
       ['v1', el('span', {}, (signature.v1 ?? []).map((v1) => el('div', {}, v1)))],
       ['skew', el('span', {}, `${skew} s against a tolerance of ${tolerance} s: `, yesNo(Math.abs(skew) <= tolerance, Math.abs(skew) <= tolerance ? 'within' : 'outside'))],
-      ['verifies', yesNo(signature.verifies, signature.verifies ? 'yes, with this session\'s secret' : 'no, not with this session\'s secret')],
+      ['verifies', yesNo(signature.verifies, `${signature.verifies ? 'yes, with' : 'no, not with'} this session's ${signature.with === 'thin' ? 'secret for thin events' : 'secret'}`)],
     ]);
   }
   const copyText = (text, button) => {
