@@ -9,7 +9,7 @@ const EXAMPLES = [
   'stripe-hooks trigger customer.created --override customer:email=jenny@example.com',
   'stripe-hooks trigger payment_intent.succeeded --offline --record one.ndjson   # then: stripe-hooks replay one.ndjson',
   'stripe-hooks trigger v1.billing.meter.error_report_triggered --offline   # a thin event, as v2 event destinations get them',
-  'stripe-hooks trigger v1.billing.meter.no_meter_found --thin-to localhost:4242/webhook/thin   # live: stripe trigger, a second stripe listen',
+  'stripe-hooks trigger v1.billing.meter.no_meter_found --thin-to localhost:4242/webhook/thin   # live: stripe trigger under a stripe listen for thin events',
   'stripe-hooks trigger v1.billing.meter.no_meter_found --offline --thin-to localhost:4242/webhook/thin --dotenv .env   # signed with STRIPE_WEBHOOK_SECRET_THIN if set',
 ];
 
@@ -24,7 +24,7 @@ const triggerDefinition = () =>
     .option('-f, --forward-to <url>', 'the app\'s webhook URL', 'http://localhost:4242/webhook')
     .addOption(secondsOption('--timeout <seconds>', 'how long the event may take to be delivered and answered (offline, the shorter of this and --forward-timeout)').default(30_000, '30'))
     .addOption(new Option('--stripe-account <id>', 'trigger on a connected account (acct_…)').conflicts('offline'))
-    .addOption(offlineThinOptions.thinTo('; live, a second `stripe listen` forwards them'))
+    .addOption(offlineThinOptions.thinTo('; live, a `stripe listen` for thin events forwards them'))
     .addOption(relayOptions.eventsFrom().conflicts('offline'))
     .addOption(relayOptions.forwardTimeout())
     .addOption(recordOptions.record('the event delivered (offline: sent) and the app\'s answer'))
