@@ -64,8 +64,8 @@ describe('trigger-flow payment, live', () => {
     expect(report).toMatchObject({ flow: 'payment', ok: true, mode: 'live' });
     expect(report.steps.map((step) => step.event)).toEqual(PAYMENT);
     for (const step of report.steps) {
-      expect(Object.keys(step)).toEqual(['event', 'trigger', 'eventId', 'status', 'ms', 'ok']);
-      expect(step).toMatchObject({ ok: true, status: 200, trigger: step.event === 'charge.pending' ? null : step.event });
+      expect(Object.keys(step)).toEqual(['event', 'trigger', 'eventId', 'url', 'status', 'ms', 'ok']);
+      expect(step).toMatchObject({ ok: true, url: receiver.url, status: 200, trigger: step.event === 'charge.pending' ? null : step.event });
       expect(step.eventId).toMatch(/^evt_\w{24}$/);
     }
     // Each step's event reached the app, verified, and the triggered ones in the flow's order.
