@@ -53,8 +53,9 @@ export function createDeliverer(
   options: { timeoutMs?: number; maxSockets?: number; signal?: AbortSignal } = {},
 ): Deliverer {
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
-  // One pool for the run, closed at once by an interrupt.
-  const engine = createEngine({ connections: options.maxSockets ?? 1, maxBody: KEEP, signal: options.signal });
+  const connections = options.maxSockets ?? 1;
+  // One pool for the run, closed at once by an interrupt; many connections are a burst's (engine.ts picks undici).
+  const engine = createEngine({ connections, burst: connections > 1, maxBody: KEEP, signal: options.signal });
 
   const post = async (body: string, headers: Record<string, string>): Promise<Answer> => {
     const result = await engine.post(url, utf8(body), headers, timeoutMs);
