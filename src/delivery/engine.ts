@@ -10,9 +10,10 @@
  * compiling its WebAssembly parser cost ~0.2 s of CPU and ~45 MB (docs/benchmarks.md), which a live run would pay
  * while `stripe listen` starts.
  */
-import http, { type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import type { Agent, ClientRequest, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { bothLoopbacks } from '../lib/localhost.js';
+import { nodeHttp } from '../lib/node-http.js';
 
 export type FailureClass = 'refused' | 'timeout' | 'tls' | 'reset' | 'dns';
 
@@ -83,9 +84,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
 function createNodeEngine(options: EngineOptions): Engine {
   const agentOptions = { keepAlive: true, maxSockets: options.connections ?? Infinity, ...bothLoopbacks };
-  const plain = new http.Agent(agentOptions);
+  const plain = new (nodeHttp().Agent)(agentOptions);
   // node:https (and TLS) only for an https app.
-  let secure: http.Agent | undefined;
+  let secure: Agent | undefined;
   const agentFor = (url: URL) =>
     url.protocol !== 'https:' ? plain : (secure ??= new (process.getBuiltinModule('node:https').Agent)({ ...agentOptions, rejectUnauthorized: !options.skipVerify }));
   const maxBody = options.maxBody ?? MAX_BODY;
@@ -186,11 +187,11 @@ class NodeExchange extends Exchange {
     inFlight.add(this);
   }
 
-  send(agent: http.Agent, url: URL, body: string | Buffer, headers: OutgoingHttpHeaders): void {
+  send(agent: Agent, url: URL, body: string | Buffer, headers: OutgoingHttpHeaders): void {
     try {
       // A bracketed IPv6 literal ([::1]) is a hostname in a URL, an address without its brackets to node:http.
       const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-      this.request = http.request({ agent, protocol: url.protocol, hostname, port: url.port, path: url.pathname + url.search, method: 'POST', headers });
+      this.request = nodeHttp().request({ agent, protocol: url.protocol, hostname, port: url.port, path: url.pathname + url.search, method: 'POST', headers });
     } catch (error) {
       return this.fail(error as Error); // invalid headers
     }
