@@ -24,6 +24,11 @@ export default defineConfig(
     rules: { 'no-unused-vars': unusedVars },
   },
   {
+    // The inspector's page runs in the browser (src/inspect/page/app.js), served or inlined as it is.
+    files: ['src/inspect/page/*.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'script' },
+  },
+  {
     files: ['**/*.ts'],
     extends: [tseslint.configs.recommended],
     languageOptions: {

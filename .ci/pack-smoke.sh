@@ -56,9 +56,11 @@ grep -Eq '"action": ?"created"' registered.json || { echo "pack smoke: register-
 STRIPE_API_KEY=sk_test_packSmoke npx --yes "./$tarball" endpoints list --api-base "$api_base" --json > listed.json
 grep -Eq '"url": ?"https://app.test/hook"' listed.json || { echo "pack smoke: endpoints list via npx: $(cat listed.json)" >&2; exit 1; }
 
-# The declarations, their maps and the sources the maps point at are in the tarball, and the docs --help points at.
+# The declarations, their maps and the sources the maps point at are in the tarball, the docs --help points at,
+# and the inspector's page (read at run time from dist/inspect/page/).
 tar -tzf "$tarball" > contents.txt
-for file in package/dist/index.d.ts package/dist/index.d.ts.map package/src/index.ts package/dist/index.js package/dist/LICENSES.txt package/docs/README.md; do
+for file in package/dist/index.d.ts package/dist/index.d.ts.map package/src/index.ts package/dist/index.js package/dist/LICENSES.txt package/docs/README.md \
+  package/dist/inspect/page/index.html package/dist/inspect/page/app.js package/dist/inspect/page/app.css; do
   grep -qx "$file" contents.txt || { echo "pack smoke: $file missing from the tarball" >&2; exit 1; }
 done
 

@@ -6,7 +6,7 @@
 // Target: the relay adds <= 2 ms at p50.
 import { createServer } from 'node:http';
 import { bareListen, BARE_READY, startUntilReady, wrappedListen, WRAPPED_READY } from './lib/listeners.js';
-import { loadFakeStripe, median, percentile } from './lib/measure.js';
+import { deliverThrough as deliver, loadFakeStripe, median, percentile } from './lib/measure.js';
 
 const deliveries = Number(process.env.BENCH_DELIVERIES ?? 200);
 const warmup = 20;
@@ -18,16 +18,6 @@ const appUrl = `http://127.0.0.1:${app.address().port}/webhook`;
 
 const fakes = { bare: await startFakeStripe(), relay: await startFakeStripe() };
 const listeners = [];
-
-/** One delivery through `fake`'s listener: ms from emit to the CLI's webhook_response. */
-async function deliver(fake) {
-  const start = process.hrtime.bigint();
-  const event = fake.emit('charge.succeeded');
-  const response = await fake.waitForResponse(event.id, 10_000);
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (response.status !== 200) throw new Error(`delivery ${event.id} answered ${response.status}`);
-  return ms;
-}
 
 try {
   listeners.push(await startUntilReady(bareListen(fakes.bare.url, appUrl), BARE_READY));

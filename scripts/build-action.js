@@ -2,12 +2,13 @@
 /**
  * Writes action/dist/: the CLI as one ES module with every dependency inlined, which action.yml runs with the
  * runner's `node` (no registry fetch at run time, so pinning the action's commit pins the code), and LICENSES.txt,
- * the notices of the packages inlined. Bundled from src/ by rolldown, independent of the package's own build.
+ * the notices of the packages inlined, and inspect/page/, the inspector's page that `--report-html` inlines (read from
+ * beside the bundle, as from dist/). Bundled from src/ by rolldown, independent of the package's own build.
  *
  *   node scripts/build-action.js           rewrite action/dist/ (npm run build:action)
  *   node scripts/build-action.js --check   exit 1 when the committed action/dist/ differs from what it would write
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
@@ -62,7 +63,9 @@ async function bundle() {
   });
   await build.close();
   const [chunk] = output;
-  return { [BUNDLE]: Buffer.from(chunk.code), [LICENSES]: Buffer.from(licenses(chunk.moduleIds, 'stripe-hooks.mjs')) };
+  const page = join(root, 'src', 'inspect', 'page');
+  const pageFiles = Object.fromEntries(readdirSync(page).map((name) => [join(dist, 'inspect', 'page', name), readFileSync(join(page, name))]));
+  return { [BUNDLE]: Buffer.from(chunk.code), [LICENSES]: Buffer.from(licenses(chunk.moduleIds, 'stripe-hooks.mjs')), ...pageFiles };
 }
 
 const files = await bundle();
@@ -79,7 +82,9 @@ if (process.argv.includes('--check')) {
     process.exit(1);
   }
 } else {
-  mkdirSync(dist, { recursive: true });
-  for (const [path, bytes] of Object.entries(files)) writeFileSync(path, bytes);
+  for (const [path, bytes] of Object.entries(files)) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, bytes);
+  }
   console.log(`wrote ${relative(root, BUNDLE)} (${Math.round(files[BUNDLE].length / 1024)} KiB) and ${relative(root, LICENSES)}`);
 }

@@ -4,7 +4,7 @@
 // because it can put every module the entry loads anyway into the entry itself (`preserveEntrySignatures:
 // 'allow-extension'`), so `--help` reads one file where esbuild's splitting made twelve (docs/benchmarks.md).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
@@ -54,3 +54,5 @@ await bundle({ index: 'src/index.ts' }, { chunkFileNames: 'chunks/lib-[name]-[ha
 await bundle({ app: 'src/demo/main.ts' }, { dir: join(dist, 'demo'), codeSplitting: false }, bare);
 // package.json's `require` condition: the message for a Node without require(esm) (src/require.cjs says why).
 copyFileSync(join(root, 'src', 'require.cjs'), join(dist, 'require.cjs'));
+// The inspector's static page, read at run time by src/inspect/page-files.ts (served, or inlined into --report-html).
+cpSync(join(root, 'src', 'inspect', 'page'), join(dist, 'inspect', 'page'), { recursive: true });

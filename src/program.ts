@@ -14,6 +14,7 @@ import { listenCommand } from './commands/listen/definition.js';
 import { docsPages, examples, type Handler, type Start } from './commands/options.js';
 import { registerEndpointCommand } from './commands/register-endpoint/definition.js';
 import { replayCommand } from './commands/replay/definition.js';
+import { inspectCommand } from './commands/inspect/definition.js';
 import { setupCommand } from './commands/setup/definition.js';
 import { triggerCommand } from './commands/trigger/definition.js';
 import { triggerFlowCommand } from './commands/trigger-flow/definition.js';
@@ -82,7 +83,7 @@ export function buildProgram({ launch = launchPlain, version = packageVersion() 
   const program = root(version);
   const start: Start = (name, load, ...args) =>
     launch({ ...program.opts(), apiKeyFromFlag: program.getOptionValueSource('apiKey') === 'cli' }, name, load, args);
-  for (const command of [setupCommand, listenCommand, triggerCommand, triggerFlowCommand, replayCommand, registerEndpointCommand, endpointsCommand, demoCommand]) {
+  for (const command of [setupCommand, listenCommand, triggerCommand, triggerFlowCommand, replayCommand, inspectCommand, registerEndpointCommand, endpointsCommand, demoCommand]) {
     program.addCommand(command(start));
   }
   // `addCommand` (unlike `.command()`) does not pass on the root's settings: help with global options, suggestions.

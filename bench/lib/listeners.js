@@ -35,7 +35,7 @@ export function wrappedListen(apiBase, forwardTo, events = 'charge.succeeded', c
 
 /**
  * Spawns [command, args] and resolves once its stderr matches `ready`, with the milliseconds that took and
- * `stop()` (SIGTERM, resolves when it is gone). Rejects with its output if it exits first.
+ * `stop()` (SIGTERM, resolves when it is gone), the child and its stderr until then (`text`). Rejects with its output if it exits first.
  */
 export function startUntilReady([command, args], ready, env = benchEnv()) {
   return new Promise((resolve, reject) => {
@@ -53,7 +53,7 @@ export function startUntilReady([command, args], ready, env = benchEnv()) {
       text += chunk;
       if (ready.test(text)) {
         ms = Number(process.hrtime.bigint() - start) / 1e6;
-        resolve({ ms, stop, child });
+        resolve({ ms, stop, child, text });
       }
     });
     void exited.then(() => ms === undefined && reject(new Error(`${command} ${args.join(' ')} never got ready:\n${text}`)));

@@ -88,3 +88,13 @@ export async function loadFakeStripe() {
   compileToBench();
   return (await import(join(root, '.bench', 'test', 'support', 'fake-stripe', 'server.js'))).startFakeStripe;
 }
+
+/** One delivery through `fake`'s listener: ms from emit to the CLI's webhook_response. */
+export async function deliverThrough(fake) {
+  const start = process.hrtime.bigint();
+  const event = fake.emit('charge.succeeded');
+  const response = await fake.waitForResponse(event.id, 10_000);
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (response.status !== 200) throw new Error(`delivery ${event.id} answered ${response.status}`);
+  return ms;
+}

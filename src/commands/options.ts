@@ -98,3 +98,11 @@ export const recordOptions = {
   record: (what = 'every event the relay delivers') => new Option('--record <file>', `append ${what} to FILE, one NDJSON line each (created 0600; replay it later)`),
   live: () => new Option('--live', 'with --record: record livemode events too (live customer data; refused by default)'),
 };
+
+/** The local inspector (src/inspect/, docs/inspect.md): listen, trigger-flow and replay serve it with --inspect; trigger-flow and replay write it with --report-html. */
+export const inspectOptions = {
+  inspect: () => new Option('--inspect', 'serve a page on 127.0.0.1 showing every delivery, with replay, edit and export (prints its URL)'),
+  limit: () => integerOption('--inspect-limit <n>', 'how many deliveries the inspector keeps (the oldest are dropped, and counted)', 1, 1_000_000, 1000).default(1000), // INSPECT_LIMIT's value: --help loads no server module
+  open: () => new Option('--open', 'open the inspector in the browser (on a terminal only)'),
+  report: () => new Option('--report-html <file>', 'write the inspector page, with every delivery, as one self-contained HTML file when the run ends (a CI artifact)'),
+};

@@ -110,7 +110,7 @@ function createNodeEngine(options: EngineOptions): Engine {
 }
 
 /** One request's bookkeeping, the same on both transports: the deadline, the answer's body kept, settling once. */
-export abstract class Exchange {
+export abstract class EngineExchange {
   private readonly started = performance.now();
   private readonly timer: NodeJS.Timeout;
   private settled = false;
@@ -174,7 +174,7 @@ export abstract class Exchange {
   }
 }
 
-class NodeExchange extends Exchange {
+class NodeExchange extends EngineExchange {
   private request: ClientRequest | undefined;
 
   constructor(

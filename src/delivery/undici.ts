@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Agent, Dispatcher } from 'undici';
 import { bothLoopbacks } from '../lib/localhost.js';
-import { Exchange, MAX_BODY, parserReason, SMUGGLING, type Engine, type EngineOptions, type EngineResult } from './engine.js';
+import { EngineExchange, MAX_BODY, parserReason, SMUGGLING, type Engine, type EngineOptions, type EngineResult } from './engine.js';
 
 // Undici's public entry (its index) is all we import, and it also loads fetch, WebSocket, caches and mocks: measured
 // +160 ms and +7.5 MB over its Agent alone (docs/benchmarks.md).
@@ -49,7 +49,7 @@ export function createUndiciEngine(options: EngineOptions): Engine {
 }
 
 /** One request's undici handler (undici 7's handler API: `onRequestStart` … `onResponseError`). */
-class UndiciExchange extends Exchange implements Dispatcher.DispatchHandler {
+class UndiciExchange extends EngineExchange implements Dispatcher.DispatchHandler {
   /** Set once the request was given a connection. */
   private controller: Dispatcher.DispatchController | undefined;
   private expired: Error | undefined;

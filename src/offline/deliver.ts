@@ -3,6 +3,7 @@
  * connection pool per run (delivery/engine.ts), a per-delivery time limit, and failures turned into one
  * line a user can act on. Knows nothing of events or signing.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import { createEngine, type EngineFailure } from '../delivery/engine.js';
 import { answeredError, answerText } from '../lib/answer.js';
 import type { StepFailure } from '../run/report.js';
@@ -26,6 +27,8 @@ export interface Answer {
   error?: string;
   /** Its class (set with `error`): `status` when the app answered, else how the POST failed. */
   failure?: StepFailure;
+  /** The app's headers and body (its first 128 KiB), kept only for a deliverer made with `keepAnswers` (--inspect). */
+  answered?: { headers: IncomingHttpHeaders; body: Buffer };
 }
 
 export interface Deliverer {
@@ -47,23 +50,27 @@ export function webhookHeaders(body: string, signature: string | undefined): Rec
 
 /** Bytes of a non-2xx answer kept for the error message (which shows its first 120 characters). */
 const KEEP = 2048;
+/** …and of every answer, for the inspector (which shows 64 KiB of it, decoded). */
+const KEEP_INSPECTED = 128 << 10;
 
 export function createDeliverer(
   url: URL,
-  options: { timeoutMs?: number; maxSockets?: number; signal?: AbortSignal } = {},
+  options: { timeoutMs?: number; maxSockets?: number; signal?: AbortSignal; keepAnswers?: boolean } = {},
 ): Deliverer {
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   const connections = options.maxSockets ?? 1;
   // One pool for the run, closed at once by an interrupt; many connections are a burst's (engine.ts picks undici).
-  const engine = createEngine({ connections, burst: connections > 1, maxBody: KEEP, signal: options.signal });
+  const maxBody = options.keepAnswers ? KEEP_INSPECTED : KEEP;
+  const engine = createEngine({ connections, burst: connections > 1, maxBody, signal: options.signal });
 
   const post = async (body: string, headers: Record<string, string>): Promise<Answer> => {
     const result = await engine.post(url, utf8(body), headers, timeoutMs);
     if (result.kind === 'answer') {
       const { status, ms } = result;
-      if (status >= 200 && status < 300) return { status, ms };
-      const text = answerText(result.body.toString('utf8'), headerText(result.headers['content-type']));
-      return { status, ms, failure: 'status', error: answeredError(status, text) };
+      const answered = options.keepAnswers ? { answered: { headers: result.headers, body: result.body } } : undefined;
+      if (status >= 200 && status < 300) return { status, ms, ...answered };
+      const text = answerText(result.body.subarray(0, KEEP).toString('utf8'), headerText(result.headers['content-type']));
+      return { status, ms, failure: 'status', error: answeredError(status, text), ...answered };
     }
     if (options.signal?.aborted) return { status: null, ms: result.ms, failure: 'interrupted', error: 'interrupted' };
     return { status: null, ms: result.ms, failure: result.failure, error: failureText(result, url, timeoutMs) };

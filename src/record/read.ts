@@ -11,7 +11,7 @@ import { basename, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { EventType } from '../flows/event-types.js';
 import type { Flow } from '../flows/types.js';
-import { lineText, MAX_EVENT_BYTES, parseRecordingLine, RECORDING_VERSION } from './format.js';
+import { lineText, MAX_EVENT_BYTES, parseRecordingLine, RECORDING_VERSION, type RecordedEvent } from './format.js';
 
 /** One recorded event, without its body. */
 export interface RecordingEntry {
@@ -181,24 +181,28 @@ export function looksLikeRecording(text: string): boolean {
 /** Reads recorded bodies back by position, one open file for the whole replay. */
 export interface BodyReader {
   body(entry: RecordingEntry): Promise<string>;
+  /** The whole line, parsed (`inspect FILE` shows its headers and answer too). */
+  line(entry: RecordingEntry): Promise<RecordedEvent>;
   close(): Promise<void>;
 }
 
 export async function openBodies(recording: Pick<Recording, 'path' | 'shown'>): Promise<BodyReader> {
   const handle: FileHandle = await open(recording.path, 'r');
+  const line = async (entry: RecordingEntry): Promise<RecordedEvent> => {
+    const bytes = Buffer.alloc(entry.length);
+    const { bytesRead } = await handle.read(bytes, 0, entry.length, entry.offset);
+    // The file was checked before the replay began; a line that changed since is not sent, whatever changed.
+    try {
+      if (bytesRead !== entry.length) throw new Error('the file is shorter than when it was checked');
+      if (digest(bytes) !== entry.hash) throw new Error('its bytes are not those checked');
+      return parseRecordingLine(lineText(bytes));
+    } catch (error) {
+      throw new UsageError(`${recording.shown}:${entry.line} changed during the replay: ${(error as Error).message}`, { hint: 'replay a recording nothing is writing to' });
+    }
+  };
   return {
-    async body(entry) {
-      const bytes = Buffer.alloc(entry.length);
-      const { bytesRead } = await handle.read(bytes, 0, entry.length, entry.offset);
-      // The file was checked before the replay began; a line that changed since is not sent, whatever changed.
-      try {
-        if (bytesRead !== entry.length) throw new Error('the file is shorter than when it was checked');
-        if (digest(bytes) !== entry.hash) throw new Error('its bytes are not those checked');
-        return parseRecordingLine(lineText(bytes)).body;
-      } catch (error) {
-        throw new UsageError(`${recording.shown}:${entry.line} changed during the replay: ${(error as Error).message}`, { hint: 'replay a recording nothing is writing to' });
-      }
-    },
+    body: async (entry) => (await line(entry)).body,
+    line,
     close: () => handle.close(),
   };
 }

@@ -92,7 +92,7 @@ const DECODERS = new Map<string, (body: Buffer, options: ZlibOptions) => Buffer>
  * page as its text (lib/answer.ts; by `contentType`, or by how the body opens when it is not given), secrets masked.
  */
 export function bodyExcerpt(body: Buffer, contentEncoding = 'identity', contentType?: string): string {
-  const plain = decode(body, contentEncoding.trim().toLowerCase());
+  const plain = decodedBody(body, contentEncoding);
   if (plain === undefined) return redact(`(${body.length} bytes in Content-Encoding ${contentEncoding}, not shown)`);
   let text = plain.subarray(0, EXCERPT_BYTES).toString('utf8');
   if (plain.length > EXCERPT_BYTES) text = text.replace(/\uFFFD+$/, '');
@@ -100,7 +100,8 @@ export function bodyExcerpt(body: Buffer, contentEncoding = 'identity', contentT
 }
 
 /** The body without its content coding; undefined when it is one we do not know or the bytes do not decode. */
-function decode(body: Buffer, coding: string): Buffer | undefined {
+export function decodedBody(body: Buffer, contentEncoding: string): Buffer | undefined {
+  const coding = contentEncoding.trim().toLowerCase();
   if (coding === 'identity' || body.length === 0) return body;
   try {
     return DECODERS.get(coding)?.(body, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 1 << 20 });

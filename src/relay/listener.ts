@@ -10,7 +10,7 @@ import type { CliErrorCategory } from '../stripe-cli/listen-lines.js';
 import type { RecordEntry } from '../record/writer.js';
 import type { Refusal } from './admission.js';
 import type { Delivery, Received } from './delivery-facts.js';
-import { startRelay } from './relay.js';
+import { startRelay, type RelayOptions } from './relay.js';
 import type { Routing } from './routing.js';
 
 export type RelayedEvent =
@@ -30,6 +30,8 @@ export interface RelayedListenerOptions extends Omit<StripeListenOptions, 'forwa
   /** How long the app has to answer (default: Stripe's 30 s). */
   forwardTimeoutMs?: number;
   skipVerify?: boolean;
+  /** --inspect: each delivery whole (relay.ts `onExchange`). */
+  onExchange?: RelayOptions['onExchange'];
   /** --record: where each request that passed the relay's checks goes, with every session's secret to keep out of it. */
   record?: RecordSink;
 }
@@ -51,7 +53,7 @@ export interface RelayedListener {
 }
 
 export async function startRelayedListener(options: RelayedListenerOptions): Promise<RelayedListener> {
-  const { routing, serial, forwardTimeoutMs, skipVerify, record, ...listen } = options;
+  const { routing, serial, forwardTimeoutMs, skipVerify, record, onExchange, ...listen } = options;
   const queue = new AsyncQueue<RelayedEvent>();
   const relay = await startRelay({
     routing,
@@ -66,6 +68,7 @@ export async function startRelayedListener(options: RelayedListenerOptions): Pro
     onDelivery: (delivery) => queue.push({ kind: 'delivery', at: Date.now(), delivery }),
     onRefused: (reason) => queue.push({ kind: 'refused', at: Date.now(), reason }),
     onRecord: record && ((entry) => record.write(entry)),
+    onExchange,
     log: options.log,
   });
   let listener;

@@ -49,10 +49,27 @@ export interface RelayOptions {
    * answer, once answered (or interrupted). Handed over here rather than kept in `Delivery`, which queues hold.
    */
   onRecord?: (entry: RecordEntry) => void;
+  /**
+   * --inspect: each delivery whole (the bytes and headers sent, the app's full answer), once reported. Only called
+   * when given, so a relay without the inspector builds nothing more per delivery.
+   */
+  onExchange?: (exchange: RelayExchange) => void;
   /** Diagnostics for --verbose. */
   log?: (text: string) => void;
   /** Tighter (or looser) bounds on unverified requests than `LIMITS`: tests. */
   limits?: Partial<Limits>;
+}
+
+/** One delivery whole, for the inspector (src/inspect/). */
+export interface RelayExchange {
+  delivery: Delivery;
+  /** When it was reported, ms since the epoch. */
+  at: number;
+  body: Buffer;
+  /** As sent to the app. */
+  headers: OutgoingHttpHeaders;
+  /** The app's answer; absent when there was none (see `delivery.failure`). */
+  answer?: { status: number; headers: IncomingHttpHeaders; body: Buffer };
 }
 
 export interface Relay {
@@ -129,7 +146,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     if (!pending.delete(job)) return;
     answerCli(job.res, result);
     options.onRecord?.(recordEntry(job, result));
-    options.onDelivery(deliveryOf(job.received, result, reordered));
+    const delivery = deliveryOf(job.received, result, reordered);
+    options.onDelivery(delivery);
+    if (options.onExchange) {
+      const answer = result.kind === 'answer' ? { status: result.status, headers: result.headers, body: result.body } : undefined;
+      options.onExchange({ delivery, at: Date.now(), body: job.body, headers: job.headers, ...(answer && { answer }) });
+    }
   }
 
   /** Never rejects: a failure here (a throwing onDelivery) must not stop --serial's queue or the process. */

@@ -18,8 +18,8 @@ export interface LiveDriverOptions {
   plan: FlowPlan;
   target: StripeTarget;
   readyTimeoutMs: number;
-  /** How the relay delivers: --serial, --forward-timeout, --skip-verify; and --record. */
-  relay?: Pick<RelayedListenerOptions, 'serial' | 'forwardTimeoutMs' | 'skipVerify' | 'record'>;
+  /** How the relay delivers: --serial, --forward-timeout, --skip-verify; and --record, --inspect. */
+  relay?: Pick<RelayedListenerOptions, 'serial' | 'forwardTimeoutMs' | 'skipVerify' | 'record' | 'onExchange'>;
   /** Told before `stripe listen` starts and once it is ready. */
   onListener?: (state: 'listening' | 'ready') => void;
   /** The secret the session signs with, once ready and again if a reconnect brings another (for the report's hints; never to print whole). */

@@ -50,8 +50,19 @@ export interface OfflineDelivery {
   copies: number;
   /** After each POST, with how many copies of that event will now not be sent (it failed). */
   onPost?: (answer: Answer, unsent: number) => void;
+  /** --inspect: each POST whole, with the app's answer (the deliverer keeps answers). */
+  onSent?: (sent: SentDelivery) => void;
   /** --record: each POST and its answer, numbered in the order they were sent (`seq`, shared by the run's instances). */
   record?: { sink: RecordSink; seq: number };
+}
+
+/** One POST as the inspector takes it: what was sent, where, and the answer. */
+export interface SentDelivery {
+  body: string;
+  headers: Record<string, string>;
+  url: URL;
+  sentAt: number;
+  answer: Answer;
 }
 
 const FIRED: FireOutcome = { ok: true };
@@ -102,8 +113,10 @@ class OfflineDriver implements Driver<OfflineStep> {
     const { body } = outgoing;
     const seq = record ? record.seq++ : 0;
     const sentAt = Date.now();
-    const answer = await deliverer.post(body, webhookHeaders(body, signatureHeader(body, secret)));
+    const headers = webhookHeaders(body, signatureHeader(body, secret));
+    const answer = await deliverer.post(body, headers);
     this.run.onPost?.(answer, answer.error ? copies - copy : 0);
+    this.run.onSent?.({ body, headers, url: this.run.url, sentAt, answer });
     record?.sink.write(recordEntry(outgoing, seq, sentAt, answer));
     return answer;
   }

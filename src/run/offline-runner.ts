@@ -49,6 +49,8 @@ export interface OfflineRunOptions {
   onProgress?: (done: number, total: number) => void;
   /** --record: every POST and the app's answer (each copy of a --duplicate too), as the relay records a live delivery. */
   record?: RecordSink;
+  /** --inspect: every POST whole and the app's whole answer (kept only when this is given). */
+  onSent?: OfflineDelivery['onSent'];
 }
 
 /** Keeps the shuffle's randomness apart from the story's, so --shuffle doesn't change ids. */
@@ -76,7 +78,7 @@ export async function runOfflineFlow(options: OfflineRunOptions): Promise<FlowRe
   const interrupt = () => controller.abort(options.signal?.reason);
   if (options.signal?.aborted) interrupt();
   options.signal?.addEventListener('abort', interrupt, { once: true });
-  const deliverer = createDeliverer(options.url, { timeoutMs: options.timeoutMs, maxSockets: concurrency, signal });
+  const deliverer = createDeliverer(options.url, { timeoutMs: options.timeoutMs, maxSockets: concurrency, signal, keepAnswers: options.onSent !== undefined });
   const tally = new Tally(plannedDeliveries(options), options.onProgress);
   // The deliverer bounds each POST; the runner's step timeout is only a backstop above it.
   const timeoutMs = copies * (options.timeoutMs ?? DELIVERY_TIMEOUT_MS) + 1000;

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../support/cli.js';
@@ -43,10 +43,10 @@ describe('action.yml', () => {
   it('is a composite action with the documented inputs and outputs, and no expression inside a script', () => {
     const action = loadAction();
     expect(action.runs.using).toBe('composite');
-    expect(Object.keys(action.inputs)).toEqual(['flow', 'forward-to', 'offline', 'audit', 'secret', 'api-key', 'args']);
+    expect(Object.keys(action.inputs)).toEqual(['flow', 'forward-to', 'offline', 'audit', 'secret', 'api-key', 'report-html', 'args']);
     expect(action.inputs['forward-to']?.required).toBe(true);
-    expect([action.inputs.flow?.default, action.inputs.offline?.default, action.inputs.audit?.default]).toEqual(['payment', 'true', 'false']);
-    expect(Object.keys(action.outputs)).toEqual(['ok', 'report']);
+    expect([action.inputs.flow?.default, action.inputs.offline?.default, action.inputs.audit?.default, action.inputs['report-html']?.default]).toEqual(['payment', 'true', 'false', 'true']);
+    expect(Object.keys(action.outputs)).toEqual(['ok', 'report', 'report-html']);
     for (const step of action.runs.steps) {
       expect(step.run).not.toContain('${{'); // every input reaches the script through env:, never as script text
       expect(step.shell).toBe('bash');
@@ -63,8 +63,16 @@ describe('action.yml', () => {
     expect(report).toMatchObject({ ok: true, mode: 'offline' });
     expect(report.steps).toHaveLength(9);
     expect(rx.deliveries.filter((d) => d.verified)).toHaveLength(9);
-    expect(run.cliCalls).toEqual([['--json', 'trigger-flow', 'payment', '--forward-to', rx.url, '--offline']]);
+    const html = run.outputs['report-html'] ?? '';
+    expect(html).toBe(join(dirname(run.outputs.report ?? ''), 'report.html'));
+    expect(run.cliCalls).toEqual([['--json', 'trigger-flow', 'payment', '--forward-to', rx.url, '--offline', '--report-html', html]]);
     expect(run.npxCalls).toEqual([]);
+    // The page the bundle wrote from its own copy of the inspector's files: every delivery, nothing fetched, no secret.
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain("default-src 'none'");
+    expect(page).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);
+    for (const delivery of rx.deliveries) expect(page).toContain(delivery.event?.id ?? 'an event id');
+    expect(page).not.toContain(secret);
     expect(run.log).toContain('payment: passed (offline) — 9 of 9 steps passed');
     expect(run.summary).toContain('| 9 | transfer.created |');
     expect(run.masks).toEqual([secret]);
@@ -79,6 +87,8 @@ describe('action.yml', () => {
     const report = readReport(run);
     expect(report.ok).toBe(false);
     expect(report.steps.filter((s) => s.ok)).toHaveLength(6);
+    // The HTML report is written for a failed run too: that is when it is read.
+    expect(readFileSync(run.outputs['report-html'] ?? '', 'utf8')).toContain('charge.succeeded');
     expect(run.log).toMatch(/step 7 charge\.succeeded: the app answered 500/);
     // The steps fail-fast skipped (failure "skipped") are not failures of their own: no log line, "skipped" in the table.
     expect(report.steps.slice(7).map((s) => s.failure)).toEqual(['skipped', 'skipped']);
@@ -108,6 +118,20 @@ describe('action.yml', () => {
     expect(run.masks[0]).toMatch(/^whsec_[0-9a-f]{32}$/);
     expectKeptSecret(run, run.masks[0] ?? '');
     expect(rx.deliveries[0]?.verified).toBe(false);
+  });
+
+  it('writes no HTML report with report-html: false, and refuses a malformed one before running', async () => {
+    const rx = await app();
+    const run = await runAction({ 'forward-to': rx.url, secret, 'report-html': 'false' });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.cliCalls[0]).not.toContain('--report-html');
+    expect(run.outputs['report-html']).toBe('');
+    expect(existsSync(join(dirname(run.outputs.report ?? ''), 'report.html'))).toBe(false);
+
+    const bad = await runAction({ 'forward-to': rx.url, secret, 'report-html': 'yes' });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.log).toContain('input report-html must be true or false');
+    expect(bad.cliCalls).toEqual([]);
   });
 
   it('passes args through split on whitespace, with no shell expansion', async () => {
@@ -161,7 +185,7 @@ describe('action.yml', () => {
       expect(foreignCommands(run.commands, [secret]), `${JSON.stringify(injection)}\n${run.log}`).toEqual([]);
       expect(run.commands.map((command) => command.name)).toEqual(['add-mask', 'stop-commands', 'resume-commands']);
       expect(run.summary).not.toMatch(/[<>]/);
-      expect(run.outputs).toEqual({ ok: 'false', report: expect.stringMatching(/report\.json$/) as string });
+      expect(run.outputs).toEqual({ ok: 'false', report: expect.stringMatching(/report\.json$/) as string, 'report-html': run.exitCode === 1 ? (expect.stringMatching(/report\.html$/) as string) : '' });
       expectKeptSecret(run, secret);
     }
   });
@@ -170,7 +194,7 @@ describe('action.yml', () => {
     const rx = await app();
     const run = await runAction({ 'forward-to': rx.url, secret, offline: 'true' }, { STRIPE_API_KEY: apiKey });
     expect(run.raw.split('\n').slice(0, 2)).toEqual([`::add-mask::${secret}`, `::add-mask::${apiKey}`]);
-    expect(run.outputText).toMatch(/^ok<<ghadelimiter_[0-9a-f]{32}\ntrue\nghadelimiter_[0-9a-f]{32}\nreport<<ghadelimiter_[0-9a-f]{32}\n.*\nghadelimiter_[0-9a-f]{32}\n$/);
+    expect(run.outputText).toMatch(/^ok<<ghadelimiter_[0-9a-f]{32}\ntrue\nghadelimiter_[0-9a-f]{32}\nreport<<ghadelimiter_[0-9a-f]{32}\n.*\nghadelimiter_[0-9a-f]{32}\nreport-html<<ghadelimiter_[0-9a-f]{32}\n.*\nghadelimiter_[0-9a-f]{32}\n$/);
   });
 
   it('live: sets up the Stripe CLI first with the key in env only; a failed setup is the report', async () => {

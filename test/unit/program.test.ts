@@ -99,7 +99,7 @@ describe('argv -> handler options', () => {
 
   it('buildProgram() needs no arguments and runs nothing', () => {
     const program = buildProgram();
-    expect(program.commands.map((command) => command.name())).toEqual(['setup', 'listen', 'trigger', 'trigger-flow', 'replay', 'register-endpoint', 'endpoints', 'demo', 'help']);
+    expect(program.commands.map((command) => command.name())).toEqual(['setup', 'listen', 'trigger', 'trigger-flow', 'replay', 'inspect', 'register-endpoint', 'endpoints', 'demo', 'help']);
   });
 });
 
@@ -114,7 +114,7 @@ describe('--dotenv and its alias --env-file', () => {
   });
 
   it('--help shows --dotenv, and --env-file (the old name, which Node may intercept) only works', () => {
-    for (const name of ['listen', 'trigger', 'trigger-flow', 'replay', 'register-endpoint']) {
+    for (const name of ['listen', 'trigger', 'trigger-flow', 'replay', 'inspect', 'register-endpoint']) {
       const help = helpOf(name).replace(/\s+/g, ' ');
       expect(help, name).toMatch(/--dotenv <path> [^-]*dotenv file/);
       expect(help, name).not.toContain('--env-file');
@@ -151,7 +151,7 @@ describe('help examples', () => {
 describe('help says what the commands do', () => {
   it('every command and subcommand has examples and names its docs page', () => {
     const texts = helpTexts();
-    expect([...texts.keys()]).toEqual(['', 'setup', 'listen', 'trigger', 'trigger-flow', 'replay', 'register-endpoint', 'endpoints', 'endpoints list', 'endpoints delete', 'demo']);
+    expect([...texts.keys()]).toEqual(['', 'setup', 'listen', 'trigger', 'trigger-flow', 'replay', 'inspect', 'register-endpoint', 'endpoints', 'endpoints list', 'endpoints delete', 'demo']);
     for (const [path, text] of texts) {
       expect(text, path || 'stripe-hooks').toMatch(/\nExamples:\n {2}\$ stripe-hooks /);
       expect(text, path || 'stripe-hooks').toMatch(/\nDocs: docs\/[\w-]+\.md/);

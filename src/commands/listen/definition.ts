@@ -1,6 +1,6 @@
 /** `listen`'s options, arguments and help; its handler (./handler.ts) gets the option type inferred here. */
 import { Command, Option } from '@commander-js/extra-typings';
-import { collect, docsPages, envFileAlias, examples, hiddenAlias, recordOptions, relayOptions, secondsOption, withDotenv, type OptionsOf, type Start } from '../options.js';
+import { collect, docsPages, envFileAlias, examples, hiddenAlias, inspectOptions, recordOptions, relayOptions, secondsOption, withDotenv, type OptionsOf, type Start } from '../options.js';
 
 const listenDefinition = () =>
   new Command('listen')
@@ -27,6 +27,9 @@ const listenDefinition = () =>
     .addOption(secondsOption('--ready-timeout <seconds>', 'give up when not ready within this many seconds').default(30_000, '30'))
     .addOption(recordOptions.record().conflicts('printSecret'))
     .addOption(recordOptions.live())
+    .addOption(inspectOptions.inspect().conflicts('printSecret'))
+    .addOption(inspectOptions.limit())
+    .addOption(inspectOptions.open())
     .addHelpText(
       'after',
       examples(
@@ -34,11 +37,12 @@ const listenDefinition = () =>
         'stripe-hooks listen --forward-to http://localhost:3000/api/webhooks --dotenv .env',
         'stripe-hooks listen --flow payment --json',
         'stripe-hooks listen --record events.ndjson',
+        'stripe-hooks listen --inspect --open',
         "stripe-hooks listen --forward-to localhost:4242/webhook --route 'invoice.*=localhost:4000/billing' --serial",
         'export STRIPE_WEBHOOK_SECRET=$(stripe-hooks listen --print-secret)',
       ),
     )
-    .addHelpText('after', docsPages('listen.md'));
+    .addHelpText('after', docsPages('listen.md', 'inspect.md'));
 
 /** What the handler receives; `readyTimeout` is in milliseconds. */
 export type ListenCommandOptions = ReturnType<typeof withDotenv<OptionsOf<typeof listenDefinition>>>;

@@ -17,6 +17,7 @@ import { locateUnproven } from '../../stripe-cli/while-proving.js';
 import { stripeTarget } from '../../stripe-cli/spawn.js';
 import { recordingOnScreen, renderListenSummary, renderSecret, listenRenderer } from '../../ui/listen.js';
 import { reportStripeCli } from '../../ui/stripe-cli.js';
+import { startRunInspector } from '../inspecting.js';
 
 export async function run(options: ListenCommandOptions, ctx: Context): Promise<void> {
   // Every check before anything is spawned: a usage error never leaves a child behind.
@@ -33,7 +34,10 @@ export async function run(options: ListenCommandOptions, ctx: Context): Promise<
     return renderSecret(ctx.out, secret);
   }
 
+  // --inspect: the page is up before the session, so its URL is printed before the first delivery.
+  const tap = await startRunInspector('listen', options, ctx, routing.forwardTo);
   const listener = {
+    onExchange: tap?.onExchange,
     routing,
     events,
     headers: options.header,
@@ -53,7 +57,8 @@ export async function run(options: ListenCommandOptions, ctx: Context): Promise<
   const spinner = ctx.out.spinner('Connecting to Stripe…'); // ora loads while the CLI starts
   const session = await starting
     .finally(async () => (await spinner).stop())
-    .catch((error: unknown) => {
+    .catch(async (error: unknown) => {
+      await tap?.close();
       if (!ctx.signal.aborted) throw error;
       renderListenSummary(ctx.out, listenTally().summary()); // Ctrl+C while connecting: a stop like any other
       throw stopped(ctx);
@@ -62,15 +67,20 @@ export async function run(options: ListenCommandOptions, ctx: Context): Promise<
   // Told when it arrives; not after the listener ended (the summary is the last word), and an abort says nothing.
   void session.proven.then((cli) => ended || reportStripeCli(ctx.out, cli), () => {});
   try {
+    tap?.learn(session.secret);
     if (envFile) await writeEnvValue(envFile, options.envKey, session.secret);
     const render = listenRenderer(ctx.out, { routing, events, serial: Boolean(options.serial), envFile, envKey: options.envKey, record: recorder?.path });
-    for await (const event of session.events) render(event);
+    for await (const event of session.events) {
+      if (event.kind === 'ready') tap?.learn(event.secret); // a reconnect may bring a new session secret
+      render(event);
+    }
   } catch (error) {
     if (!ctx.signal.aborted) throw error;
   } finally {
     ended = true;
     // Never return with a child running; the recording is closed with it.
     renderListenSummary(ctx.out, await session.stop());
+    await tap?.close();
   }
   if (ctx.signal.aborted) throw stopped(ctx);
 }

@@ -1,6 +1,6 @@
 /** `replay`'s options, arguments and help; its handler (./handler.ts) gets the option type inferred here. */
 import { Command, Option } from '@commander-js/extra-typings';
-import { auditOption, docsPages, envFileAlias, examples, integerOption, recordOptions, relayOptions, withDotenv, type OptionsOf, type Start } from '../options.js';
+import { auditOption, docsPages, envFileAlias, examples, inspectOptions, integerOption, recordOptions, relayOptions, withDotenv, type OptionsOf, type Start } from '../options.js';
 
 const replayDefinition = () =>
   new Command('replay')
@@ -21,6 +21,10 @@ const replayDefinition = () =>
     .addOption(recordOptions.record('every event this replay sends and the app\'s answer'))
     .addOption(recordOptions.live())
     .option('--dry-run', 'list what would be sent, in order, and send nothing (no secret needed)')
+    .addOption(inspectOptions.inspect().conflicts('dryRun'))
+    .addOption(inspectOptions.limit())
+    .addOption(inspectOptions.open())
+    .addOption(inspectOptions.report().conflicts('dryRun'))
     .addHelpText(
       'after',
       examples(
@@ -28,11 +32,13 @@ const replayDefinition = () =>
         "stripe-hooks replay events.ndjson --only 'invoice.*,charge.refunded' --since evt_1QabcXYZ",
         'stripe-hooks replay events.ndjson --duplicate --shuffle --seed 7 --json',
         'stripe-hooks replay events.ndjson --dry-run',
+        'stripe-hooks replay events.ndjson --inspect   # each delivery and answer in the browser; Ctrl+C stops',
+        'stripe-hooks replay events.ndjson --report-html report.html   # the same page as one file, for CI',
         'stripe-hooks replay events.ndjson --record again.ndjson   # what was sent and how the app answered this time',
         'stripe-hooks trigger-flow --file events.ndjson --offline   # fresh events of the recorded types',
       ),
     )
-    .addHelpText('after', docsPages('replay.md'));
+    .addHelpText('after', docsPages('replay.md', 'inspect.md'));
 
 export type ReplayCommandOptions = ReturnType<typeof withDotenv<OptionsOf<typeof replayDefinition>>>;
 

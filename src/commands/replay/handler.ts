@@ -20,6 +20,7 @@ import { renderReplayPreview, renderReplayStart } from '../../ui/replay.js';
 import { warnSecretFlag } from '../../ui/secret-flag.js';
 import { progressBar, renderOfflineReports, showSigningSecret } from '../../ui/trigger-flow-offline.js';
 import { openRunRecording, sendRecorded } from '../recording.js';
+import { holdRunInspector, startRunInspector } from '../inspecting.js';
 
 export async function run(file: string, options: ReplayCommandOptions, ctx: Context): Promise<void> {
   const { url, seed } = offlineSettings({ forwardTo: options.forwardTo, seed: options.seed });
@@ -47,9 +48,12 @@ export async function run(file: string, options: ReplayCommandOptions, ctx: Cont
   renderReplayStart(ctx.out, { count: entries.length, shown: recording.shown, url, redeliveries: recording.redeliveries, torn: recording.torn, ...(shuffle && { seed }) });
   const settings = { url, secret: secret.value, seed, timeoutMs: options.forwardTimeout, signal: ctx.signal };
   const record = openRunRecording(recordPath, { live: options.live, secret: secret.value }, ctx);
+  const tap = await startRunInspector('replay', options, ctx, url.href);
+  tap?.learn(secret.value);
   const progress = await progressBar(ctx.out, entries.length * copies);
   const report = await sendRecorded(record, ctx, progress, (sink) =>
     runReplay({
+      onSent: tap?.onSent,
       ...settings,
       recording,
       entries,
@@ -59,10 +63,14 @@ export async function run(file: string, options: ReplayCommandOptions, ctx: Cont
       onProgress: progress.update,
       record: sink,
     }),
-  );
+  ).catch(async (error: unknown) => {
+    await tap?.close();
+    throw error;
+  });
   const audit = sample ? await runAudit({ ...settings, sample }) : undefined;
 
   renderOfflineReports(ctx.out, report, audit, shuffle ? seed : undefined, record?.recorder.summary());
+  await holdRunInspector(tap, ctx);
   const failure = runFailure(report, { audit, secret: signingSecret(secret), forwardTo: url.href });
   if (failure) throw failure;
 }

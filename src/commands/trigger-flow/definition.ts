@@ -1,6 +1,6 @@
 /** `trigger-flow`'s options, arguments and help; its handler (./handler.ts) gets the option type inferred here. */
 import { Command, Option } from '@commander-js/extra-typings';
-import { auditOption, docsPages, envFileAlias, examples, integerOption, recordOptions, relayOptions, secondsOption, withDotenv, type OptionsOf, type Start } from '../options.js';
+import { auditOption, docsPages, envFileAlias, examples, inspectOptions, integerOption, recordOptions, relayOptions, secondsOption, withDotenv, type OptionsOf, type Start } from '../options.js';
 
 /** The options marked `offlineOnly` below (a tag on the Option object; the definition stays the one list). */
 const OFFLINE_ONLY = new WeakSet<object>();
@@ -42,6 +42,10 @@ const triggerFlowDefinition = () =>
     .addOption(offlineOnly(integerOption('--repeat <n>', 'run n independent flow instances (offline)', 1, 100_000).default(1)))
     .addOption(offlineOnly(integerOption('--concurrency <n>', 'flow instances in flight at once with --repeat (offline)', 1, 1000).default(1)))
     .addOption(offlineOnly(auditOption('copies of the flow\'s first event', ' (offline)')))
+    .addOption(inspectOptions.inspect().conflicts(['dryRun', 'list']))
+    .addOption(inspectOptions.limit())
+    .addOption(inspectOptions.open())
+    .addOption(inspectOptions.report().conflicts(['dryRun', 'list']))
     .addHelpText(
       'after',
       examples(
@@ -49,13 +53,15 @@ const triggerFlowDefinition = () =>
         'stripe-hooks trigger-flow payment',
         'stripe-hooks trigger-flow payment --dry-run',
         'stripe-hooks trigger-flow payment --record payment.ndjson',
+        'stripe-hooks trigger-flow payment --inspect   # the steps and each delivery in the browser; Ctrl+C stops',
+        'stripe-hooks trigger-flow payment --offline --report-html report.html   # the same page as one file, for CI',
         'stripe-hooks trigger-flow --file flows/refund.yaml refund --json',
         'stripe-hooks trigger-flow payment --offline --dotenv .env --audit',
         'stripe-hooks trigger-flow payment --offline --record payment.ndjson',
         'stripe-hooks trigger-flow payment --offline --repeat 100 --concurrency 8 --seed 42',
       ),
     )
-    .addHelpText('after', docsPages('trigger-flow.md', 'offline-and-audit.md'));
+    .addHelpText('after', docsPages('trigger-flow.md', 'offline-and-audit.md', 'inspect.md'));
 
 /** What the handler receives; `stepTimeout` is in milliseconds. */
 export type TriggerFlowCommandOptions = ReturnType<typeof withDotenv<OptionsOf<typeof triggerFlowDefinition>>>;

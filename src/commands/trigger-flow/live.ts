@@ -18,6 +18,7 @@ import { renderFlowReport } from '../../ui/flow-report.js';
 import { recordingOnScreen, renderRecordSummary } from '../../ui/listen.js';
 import { stepSpinners } from '../../ui/trigger-flow-live.js';
 import { reportStripeCli } from '../../ui/stripe-cli.js';
+import { holdRunInspector, startRunInspector } from '../inspecting.js';
 
 export async function runLive(flow: Flow, options: TriggerFlowCommandOptions, ctx: Context): Promise<void> {
   const plan = planLiveRun(flow, { ...options, offlineOnly: offlineOnlyGiven(options) }, ctx.apiBase);
@@ -32,6 +33,7 @@ export async function runLive(flow: Flow, options: TriggerFlowCommandOptions, ct
   // Opened before `stripe listen` starts: a bad path is a usage error before anything runs.
   const recorder = recordPath === undefined ? undefined : openRecorder(recordPath, { live: Boolean(options.live), secrets: [ctx.apiKey] });
   const recording = recorder && { recorder, onNotice: recordingOnScreen(ctx.out, recorder, Boolean(options.live)) };
+  const tap = await startRunInspector('trigger-flow', options, ctx, plan.listen?.routing.forwardTo);
   const progress = stepSpinners(ctx.out, plan.steps.length);
   let secret: string | undefined; // the session's, for the hint when the app refuses its signatures
   const report = await runLiveFlow(ctx, {
@@ -39,19 +41,31 @@ export async function runLive(flow: Flow, options: TriggerFlowCommandOptions, ct
     onSecret: (value) => {
       secret = value;
       ctx.out.secret(value);
+      tap?.learn(value);
     },
     onProven: (cli) => reportStripeCli(ctx.out, cli),
     continueOnError: Boolean(options.continueOnError),
-    relay: { serial: options.serial ? { windowMs: options.reorderWindow } : undefined, forwardTimeoutMs: options.forwardTimeout },
+    relay: { serial: options.serial ? { windowMs: options.reorderWindow } : undefined, forwardTimeoutMs: options.forwardTimeout, onExchange: tap?.onExchange },
     recording,
-    onProgress: progress.update,
+    onProgress: (event) => {
+      progress.update(event);
+      if (event.kind === 'step-end') tap?.step(event.step.index, event.result); // live on the page as each ends
+    },
     log: (text) => ctx.out.debug(text),
-  }).finally(progress.done);
+  })
+    .finally(progress.done)
+    .catch(async (error: unknown) => {
+      await tap?.close();
+      throw error;
+    });
+  // Fail-fast's skipped steps report no progress: the page gets them with the run's end.
+  report.steps.forEach((step, index) => step.failure === 'skipped' && tap?.step(index, step));
   const recorded = recorder?.summary(); // closed by now
 
   if (ctx.json) ctx.out.data({ ...reportJson(report), ...(recorded && { record: recorded }) });
   else renderFlowReport(report, ctx.out);
   if (recorded && !ctx.json) renderRecordSummary(ctx.out, recorded);
+  await holdRunInspector(tap, ctx);
   const failure = runFailure(report, { secret: secret === undefined ? undefined : listenSecret(secret), target: plan.listen ? liveTargets(plan.listen.routing) : undefined });
   if (failure) throw failure;
 }

@@ -18,6 +18,7 @@ import { offlineSettings } from '../../run/offline-settings.js';
 import { runFailure } from '../../run/outcome.js';
 import { openRunRecording, sendRecorded } from '../recording.js';
 import { warnSecretFlag } from '../../ui/secret-flag.js';
+import { holdRunInspector, startRunInspector } from '../inspecting.js';
 import { progressBar, renderOfflineReports, renderPreview, showSigningSecret } from '../../ui/trigger-flow-offline.js';
 
 export async function runOffline(flow: Flow, options: TriggerFlowCommandOptions, ctx: Context): Promise<void> {
@@ -40,9 +41,12 @@ export async function runOffline(flow: Flow, options: TriggerFlowCommandOptions,
   showSigningSecret(ctx.out, secret);
   const settings = { url, secret: secret.value, apiVersion, shape, seed, timeoutMs: Math.min(options.stepTimeout, options.forwardTimeout), signal: ctx.signal };
   const recording = openRunRecording(recordPath, { live: options.live, secret: secret.value }, ctx);
+  const tap = await startRunInspector('trigger-flow', options, ctx, url.href);
+  tap?.learn(secret.value);
   const progress = await progressBar(ctx.out, plannedDeliveries({ flow, repeat, duplicate: options.duplicate }));
   const report = await sendRecorded(recording, ctx, progress, (record) =>
     runOfflineFlow({
+      onSent: tap?.onSent,
       ...settings,
       flow,
       version,
@@ -54,10 +58,15 @@ export async function runOffline(flow: Flow, options: TriggerFlowCommandOptions,
       onProgress: progress.update,
       record,
     }),
-  );
+  ).catch(async (error: unknown) => {
+    await tap?.close();
+    throw error;
+  });
+  report.steps.forEach((step, index) => tap?.step(index, step));
   const audit = options.audit ? await runAudit({ ...settings, sample: flowAuditSample(flow, settings) }) : undefined;
 
   renderOfflineReports(ctx.out, report, audit, seed, recording?.recorder.summary()); // closed by now
+  await holdRunInspector(tap, ctx);
   const failure = runFailure(report, { audit, seed, secret: signingSecret(secret), forwardTo: url.href });
   if (failure) throw failure;
 }

@@ -9,6 +9,7 @@ import { runLive } from '../trigger-flow/live.js';
 import { runOffline } from '../trigger-flow/offline.js';
 import type { TriggerCommandOptions } from './definition.js';
 import { checkRecordOptions } from '../../record/policy.js';
+import { INSPECT_LIMIT } from '../../inspect/server.js';
 
 export async function run(event: string, options: TriggerCommandOptions, ctx: Context): Promise<void> {
   const { override, add, remove, timeout, ...rest } = options;
@@ -16,7 +17,7 @@ export async function run(event: string, options: TriggerCommandOptions, ctx: Co
   const flow = singleEventFlow(event, { override, add, remove });
   // trigger-flow's options for a one-step run: the step's time limit is --timeout, a listener verifies it live.
   // One event has nothing to reorder: the relay's window is moot without --serial.
-  const flowOptions: TriggerFlowCommandOptions = { ...rest, stepTimeout: timeout, listen: true, repeat: 1, concurrency: 1, reorderWindow: 0 };
+  const flowOptions: TriggerFlowCommandOptions = { ...rest, stepTimeout: timeout, listen: true, repeat: 1, concurrency: 1, reorderWindow: 0, inspectLimit: INSPECT_LIMIT }; // trigger has no --inspect
   if (options.offline) return runOffline(flow, flowOptions, ctx);
   return runLive(flow, flowOptions, ctx);
 }
