@@ -8,7 +8,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { interleavedMedians, root } from './lib/measure.js';
+import { loadavg } from 'node:os';
+import { interleavedTimes, median, medianAndSpread, pairedRatios, root } from './lib/measure.js';
 
 const cli = join(root, 'bin', 'stripe-hooks.js');
 const lib = join(root, 'bench', 'lib');
@@ -68,29 +69,35 @@ try {
   const perFlow = JSON.parse(plan.stdout).events.length;
   const total = REPEAT * perFlow;
 
-  const peakRss = new Map();
+  const peakRss = new Map(); // repeat -> every run's peak RSS in MB
   const cliRun = (repeat) => async () => {
     const args = [cli, 'trigger-flow', 'payment', '--offline', '--repeat', String(repeat), '--concurrency', String(CONCURRENCY), '--forward-to', url, '--seed', '1', '--json'];
     const run = await timed(process.execPath, args);
     const { burst } = JSON.parse(run.stdout);
     if (burst.count !== repeat * perFlow || burst.failures !== 0) throw new Error(`CLI burst: ${JSON.stringify(burst)}`);
-    peakRss.set(repeat, Math.max(peakRss.get(repeat) ?? 0, run.rss / 1024));
+    peakRss.set(repeat, [...(peakRss.get(repeat) ?? []), run.rss / 1024]);
     return run.ms;
   };
   const bareRun = (script) => async () => (await timed(process.execPath, [join(lib, script), url, secret, String(total), String(CONCURRENCY)], plan.stdout)).ms;
-  const [cliMs, httpMs, undiciMs] = await interleavedMedians(runs, cliRun(REPEAT), bareRun('bare-http.js'), bareRun('bare-undici.js'));
+  const times = await interleavedTimes(runs, cliRun(REPEAT), bareRun('bare-http.js'), bareRun('bare-undici.js'));
+  peakRss.set(REPEAT, peakRss.get(REPEAT).slice(1)); // the warm-up run's
   for (let i = 0; i < runs; i++) await cliRun(SMALL)();
+  const [cliMs, httpMs, undiciMs] = times.map(median);
 
-  const rate = (ms) => `${ms.toFixed(0)} ms (${Math.round((total / ms) * 1000)} events/s)`;
+  const rate = (ms) => `${Math.round((total / ms) * 1000)} events/s`;
   const verdict = (ok) => (ok ? 'ok' : 'UNDER TARGET');
-  console.log(`offline-burst: ${total} events, concurrency ${CONCURRENCY}, ${runs} interleaved runs each, wall time from spawn to exit`);
-  console.log(`offline-burst: stripe-hooks median ${rate(cliMs)}; node:http loop ${rate(httpMs)}; undici loop ${rate(undiciMs)}`);
-  console.log(`offline-burst: throughput vs node:http loop ${(httpMs / cliMs).toFixed(2)}x (target >= 1.0) ${verdict(httpMs / cliMs >= 1)}`);
-  console.log(`offline-burst: throughput vs undici loop ${(undiciMs / cliMs).toFixed(2)}x (target >= 0.85) ${verdict(undiciMs / cliMs >= 0.85)}`);
+  console.log(`offline-burst: node ${process.version}, ${total} events, concurrency ${CONCURRENCY}, ${runs} interleaved runs each, wall time from spawn to exit, load average ${loadavg()[0].toFixed(1)}`);
+  console.log(`offline-burst: stripe-hooks ${medianAndSpread(times[0])}, ${rate(cliMs)}; node:http loop ${medianAndSpread(times[1])}, ${rate(httpMs)}; undici loop ${medianAndSpread(times[2])}, ${rate(undiciMs)}`);
+  // Throughput ratios: the loop's time over ours (above 1: we are faster); by round, each round's own.
+  console.log(`offline-burst: throughput vs node:http loop ${(httpMs / cliMs).toFixed(2)}x (target >= 1.0) ${verdict(httpMs / cliMs >= 1)}; by round ${pairedRatios(times[1], times[0])}`);
+  console.log(`offline-burst: throughput vs undici loop ${(undiciMs / cliMs).toFixed(2)}x (target >= 0.85) ${verdict(undiciMs / cliMs >= 0.85)}; by round ${pairedRatios(times[2], times[0])}`);
   const [small, large] = [peakRss.get(SMALL), peakRss.get(REPEAT)];
+  const mb = (values) => `${median(values).toFixed(1)} MB (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`;
+  const [peakSmall, peakLarge] = [Math.max(...small), Math.max(...large)];
   const source = existsSync(TIME) ? '/usr/bin/time' : '/proc VmHWM';
-  console.log(`offline-burst: peak RSS ${small.toFixed(1)} MB at ${SMALL * perFlow} events, ${large.toFixed(1)} MB at ${total} (target <= 100 MB, ${source}) ${large <= 100 && small <= 100 ? 'ok' : 'OVER TARGET'}`);
-  console.log(`offline-burst: RSS growth ${(large - small).toFixed(1)} MB from ${SMALL * perFlow} to ${total} events (target <= 10 MB) ${large - small <= 10 ? 'ok' : 'OVER TARGET'}`);
+  console.log(`offline-burst: peak RSS ${mb(small)} at ${SMALL * perFlow} events, ${mb(large)} at ${total}, median (range) (target <= 100 MB, ${source}) ${peakLarge <= 100 && peakSmall <= 100 ? 'ok' : 'OVER TARGET'}`);
+  const growth = median(large) - median(small);
+  console.log(`offline-burst: RSS growth ${growth.toFixed(1)} MB from ${SMALL * perFlow} to ${total} events, medians (target <= 10 MB) ${growth <= 10 ? 'ok' : 'OVER TARGET'}`);
 } finally {
   receiver.kill();
 }

@@ -10,10 +10,10 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bareListen, BARE_READY, benchEnv, startUntilReady } from './lib/listeners.js';
-import { benchSource, interleavedMedians, loadFakeStripe, root, stripeBin } from './lib/measure.js';
+import { benchSource, interleavedTimes, loadFakeStripe, median, medianAndSpread, pairedRatios, root, stripeBin } from './lib/measure.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 const target = 1.1;
@@ -73,7 +73,7 @@ async function wrapped(args, { cwd, cold, checkout = root } = {}) {
 
 try {
   const before = process.env.BENCH_BEFORE;
-  const [b, w, b1, w1, cold, ...was] = await interleavedMedians(
+  const times = await interleavedTimes(
     runs,
     () => manual(payment, fixtures),
     () => wrapped(['payment']),
@@ -82,14 +82,20 @@ try {
     () => wrapped(['payment'], { cold: true }),
     ...(before ? [() => wrapped(['payment'], { checkout: before }), () => wrapped(['payment'], { checkout: before, cold: true })] : []),
   );
+  const [b, w, b1, w1, cold, ...was] = times.map(median);
+  const [bs, ws, , , colds, ...wass] = times;
   const ratio = w / b;
   const fixed = w1 - b1;
   const perStep = (w - b - fixed) / (fixtures.length - 1);
-  console.log(`trigger-flow: stripe listen until Ready + a loop of ${fixtures.length} stripe triggers median ${b.toFixed(0)} ms, stripe-hooks trigger-flow payment median ${w.toFixed(0)} ms (${runs} interleaved runs)`);
-  console.log(`trigger-flow: ratio ${ratio.toFixed(2)} (target <= ${target}) ${ratio <= target ? 'ok' : 'OVER TARGET'}`);
+  console.log(`trigger-flow: node ${process.version}, ${runs} interleaved runs, load average ${loadavg()[0].toFixed(1)}`);
+  console.log(`trigger-flow: stripe listen until Ready + a loop of ${fixtures.length} stripe triggers ${medianAndSpread(bs)}; stripe-hooks trigger-flow payment ${medianAndSpread(ws)}`);
+  console.log(`trigger-flow: ratio ${ratio.toFixed(2)} (target <= ${target}) ${ratio <= target ? 'ok' : 'OVER TARGET'}; each round's own ratio ${pairedRatios(ws, bs)}`);
   console.log(`trigger-flow: fixed cost ${fixed.toFixed(0)} ms per run, ${perStep.toFixed(0)} ms per step (a one-step flow against listen + one trigger: ${w1.toFixed(0)} vs ${b1.toFixed(0)} ms)`);
-  console.log(`trigger-flow: with an empty probe cache (a fresh CI job) median ${cold.toFixed(0)} ms, ratio ${(cold / b).toFixed(2)}`);
-  if (before) console.log(`trigger-flow: before (${before}): ${was[0].toFixed(0)} ms (ratio ${(was[0] / b).toFixed(2)}), with an empty cache ${was[1].toFixed(0)} ms (ratio ${(was[1] / b).toFixed(2)})`);
+  console.log(`trigger-flow: with an empty probe cache (a fresh CI job) ${medianAndSpread(colds)}, ratio ${(cold / b).toFixed(2)}; by round ${pairedRatios(colds, bs)}`);
+  if (before) {
+    console.log(`trigger-flow: before (${before}): ${medianAndSpread(wass[0])}, ratio ${(was[0] / b).toFixed(2)}; by round ${pairedRatios(wass[0], bs)}`);
+    console.log(`trigger-flow: before, with an empty cache: ${medianAndSpread(wass[1])}, ratio ${(was[1] / b).toFixed(2)}; by round ${pairedRatios(wass[1], bs)}`);
+  }
 } finally {
   await fake.close();
   app.closeAllConnections();

@@ -47,16 +47,30 @@ export function timeInterleaved(name, runs, commands) {
 
 /**
  * Runs each async measurement once to warm the file cache, then `runs` times each,
- * alternating, so all see the same machine load; returns the medians in order.
+ * alternating, so all see the same machine load; returns each one's times, by round.
  */
-export async function interleavedMedians(runs, ...measures) {
+export async function interleavedTimes(runs, ...measures) {
   for (const measure of measures) await measure();
   const times = measures.map(() => []);
   for (let i = 0; i < runs; i++) {
     for (const [index, measure] of measures.entries()) times[index].push(await measure());
   }
-  return times.map(median);
+  return times;
 }
+
+/** interleavedTimes' medians, in order. */
+export async function interleavedMedians(runs, ...measures) {
+  return (await interleavedTimes(runs, ...measures)).map(median);
+}
+
+/**
+ * Each round's ratio of `times` to `base` (same round, so the same machine load), as "median (IQR a–b)": steadier on
+ * a shared machine than the ratio of the two medians, whose rounds may have seen different loads.
+ */
+export const pairedRatios = (times, base) => {
+  const ratios = times.map((time, round) => time / base[round]);
+  return `${median(ratios).toFixed(2)} (IQR ${percentile(ratios, 25).toFixed(2)}–${percentile(ratios, 75).toFixed(2)})`;
+};
 
 /**
  * Compiles the test harness and the src/ modules that scripts import on their own (tsconfig.bench.json) to .bench/,

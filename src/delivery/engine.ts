@@ -1,21 +1,19 @@
 /**
- * The one HTTP engine both senders use (the offline burst and the relay): POSTs
- * a body with the given headers over keep-alive connections (undici, a pool per
- * origin), within a total deadline per request, never following redirects, and
- * sorts a failure into the class a user can act on. `localhost` reaches an app on
- * 127.0.0.1 or ::1. One abort signal (or close()) cuts every connection at once.
+ * The one HTTP engine both senders use (the offline sender and the relay): POSTs a body with the given headers over
+ * keep-alive connections (a pool per origin), within a total deadline per request, never following redirects, and
+ * sorts a failure into the class a user can act on. `localhost` reaches an app on 127.0.0.1 or ::1. One abort
+ * signal (or close()) cuts every connection at once.
  *
- * It drives undici's dispatcher API directly, with a plain handler object: no
- * stream, promise or AbortController per request, as a burst sends 90,000 of them.
+ * Two transports, one behaviour (test/unit/delivery-engine.test.ts runs every case on both). node:http, here, by
+ * default: Node has it already, so a delivery at a time (the relay, one flow) costs nothing to start. undici
+ * (./undici.ts) for a burst: about twice the requests per CPU second with many in flight, but loading it and
+ * compiling its WebAssembly parser cost ~0.2 s of CPU and ~45 MB (docs/benchmarks.md), which a live run would pay
+ * while `stripe listen` starts.
  */
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import type { Agent, Dispatcher } from 'undici';
+import type { Agent, ClientRequest, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
 import { bothLoopbacks } from '../lib/localhost.js';
-
-// Undici's public entry (its index) is all we import, and it also loads fetch, WebSocket, caches and mocks: measured
-// +160 ms and +7.5 MB over its Agent alone (docs/benchmarks.md). Loaded when the first engine is created, not on
-// import: a command that sends nothing pays nothing, and the relay's load overlaps `stripe listen` starting.
-let undici: Promise<typeof import('undici')> | undefined;
+import { nodeHttp } from '../lib/node-http.js';
 
 export type FailureClass = 'refused' | 'timeout' | 'tls' | 'reset' | 'dns';
 
@@ -45,6 +43,8 @@ export type EngineResult = EngineAnswer | EngineFailure;
 export interface EngineOptions {
   /** Connections per origin (unlimited by default). */
   connections?: number;
+  /** Many requests in flight for a while (a burst's --concurrency): worth undici's start-up cost (above). */
+  burst?: boolean;
   /** Accept any TLS certificate (a self-signed one on a local https app). */
   skipVerify?: boolean;
   /** Bytes of each answer's body kept (1 MiB by default). */
@@ -62,60 +62,60 @@ export interface Engine {
 export const MAX_BODY = 1 << 20;
 
 export function createEngine(options: EngineOptions = {}): Engine {
-  let agent: Agent | undefined;
-  const ready = (undici ??= import('undici')).then(
-    ({ Agent }) =>
-      (agent = new Agent({
-        connections: options.connections ?? null,
-        // The engine's own deadline bounds each request whole; undici's partial timers would only add work.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-        connect: { ...bothLoopbacks, rejectUnauthorized: !options.skipVerify, timeout: 0 },
-      })),
-  );
-  const maxBody = options.maxBody ?? MAX_BODY;
-  let closed = false;
+  let engine: Engine;
+  if (options.burst) {
+    // Loaded when the first burst starts: a command that sends nothing in bulk never reads undici.
+    const loading = import('./undici.js').then(({ createUndiciEngine }) => (engine = createUndiciEngine(options)));
+    engine = {
+      post: (...args) => loading.then((loaded) => loaded.post(...args)),
+      close: () => void loading.then((loaded) => loaded.close()),
+    };
+  } else {
+    engine = createNodeEngine(options);
+  }
   const close = () => {
-    if (closed) return;
-    closed = true;
     options.signal?.removeEventListener('abort', close);
-    void ready.then((created) => created.destroy()).catch(() => undefined);
+    engine.close();
   };
   if (options.signal?.aborted) close();
-  options.signal?.addEventListener('abort', close, { once: true });
+  else options.signal?.addEventListener('abort', close, { once: true });
+  return { post: (url, body, headers, timeoutMs) => engine.post(url, body, headers, timeoutMs), close };
+}
 
-  // The deadline (and the time measured) starts once undici is loaded: only the first requests ever wait for it.
-  const send = (to: Agent, url: URL, body: string | Buffer, headers: OutgoingHttpHeaders, timeoutMs: number) =>
-    new Promise<EngineResult>((resolve) => {
-      const handler = new Exchange(resolve, maxBody, timeoutMs);
-      // Undici coerces numbers (a Content-Length) itself; its type only admits strings.
-      const request: Dispatcher.DispatchOptions = { origin: url.origin, path: url.pathname + url.search, method: 'POST', headers: headers as Record<string, string>, body };
-      try {
-        to.dispatch(request, handler);
-      } catch (error) {
-        handler.fail(error as Error); // invalid headers, or the engine is closed
-      }
-    });
+function createNodeEngine(options: EngineOptions): Engine {
+  const agentOptions = { keepAlive: true, maxSockets: options.connections ?? Infinity, ...bothLoopbacks };
+  const plain = new (nodeHttp().Agent)(agentOptions);
+  // node:https (and TLS) only for an https app.
+  let secure: Agent | undefined;
+  const agentFor = (url: URL) =>
+    url.protocol !== 'https:' ? plain : (secure ??= new (process.getBuiltinModule('node:https').Agent)({ ...agentOptions, rejectUnauthorized: !options.skipVerify }));
+  const maxBody = options.maxBody ?? MAX_BODY;
+  const inFlight = new Set<NodeExchange>();
+  let closed = false;
   return {
-    post: (url, body, headers, timeoutMs) => (agent ? send(agent, url, body, headers, timeoutMs) : ready.then((created) => send(created, url, body, headers, timeoutMs))),
-    close,
+    post: (url, body, headers, timeoutMs) =>
+      new Promise<EngineResult>((resolve) => {
+        const exchange = new NodeExchange(resolve, maxBody, timeoutMs, inFlight);
+        if (closed) exchange.fail(closedError());
+        else exchange.send(agentFor(url), url, body, headers);
+      }),
+    close: () => {
+      if (closed) return;
+      closed = true;
+      for (const exchange of inFlight) exchange.cut(closedError());
+      plain.destroy();
+      secure?.destroy();
+    },
   };
 }
 
-/**
- * One request's undici handler (undici 7's handler API: `onRequestStart` … `onResponseError`): collects the answer,
- * enforces the deadline, settles once.
- */
-class Exchange implements Dispatcher.DispatchHandler {
+/** One request's bookkeeping, the same on both transports: the deadline, the answer's body kept, settling once. */
+export abstract class EngineExchange {
   private readonly started = performance.now();
   private readonly timer: NodeJS.Timeout;
-  /** Set once the request was given a connection (and so may have reached the app). */
-  private controller: Dispatcher.DispatchController | undefined;
-  private expired = false;
   private settled = false;
-  private status = 0;
-  /** The answer's headers; undefined until they arrived. */
-  private headers: IncomingHttpHeaders | undefined;
+  /** Set once the request had a connection (and so may have reached the app). */
+  protected connected = false;
   private chunks: Buffer[] = [];
   private size = 0;
 
@@ -127,55 +127,46 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.timer = setTimeout(() => this.expire(), timeoutMs);
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    if (this.expired) controller.abort(deadlineError()); // the deadline passed while it waited for a connection
-  }
+  /** Stops the request and cuts its connection (the app may still be writing). */
+  abstract cut(error: Error): void;
 
-  onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
-    this.status = status;
-    this.headers = headers;
-  }
+  /** What was wrong with an answer the transport's parser refused; undefined for other errors. */
+  protected abstract invalid(error: Error, code: string): string | undefined;
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  protected data(chunk: Buffer): void {
     if (this.size < this.maxBody) this.chunks.push(chunk);
     this.size += chunk.length;
   }
 
-  onResponseEnd(): void {
+  protected answer(status: number, headers: IncomingHttpHeaders): EngineAnswer {
     const { chunks, size, maxBody } = this;
     const body = chunks.length === 1 && size <= maxBody ? chunks[0]! : Buffer.concat(chunks).subarray(0, maxBody);
-    const answer: EngineAnswer = { kind: 'answer', status: this.status, headers: nodeHeaders(this.headers), body, ms: this.ms() };
-    // Undici frees the connection for the next request one event-loop turn after the answer (a setImmediate it
-    // schedules once this returns). Settling after it lets the caller's next request reuse that connection
-    // instead of opening another (or queueing behind the pool).
-    queueMicrotask(() => setImmediate(() => this.settle(answer)));
-  }
-
-  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
-    this.fail(error);
+    return { kind: 'answer', status, headers, body, ms: this.ms() };
   }
 
   fail(error: Error): void {
     const code = codeOf(error) || error.message;
-    const failure: EngineFailure = { kind: 'failure', failure: classify(error, this.controller !== undefined), code, deadline: false, ms: this.ms() };
-    const invalid = invalidAnswer(code, this.headers !== undefined) ?? parserReason(error);
+    const failure: EngineFailure = { kind: 'failure', failure: classify(error, this.connected), code, deadline: false, ms: this.ms() };
+    const invalid = this.invalid(error, code);
     if (invalid) failure.invalid = invalid;
     this.settle(failure);
   }
 
-  private expire(): void {
-    this.expired = true;
-    this.settle({ kind: 'failure', failure: 'timeout', code: 'ETIMEDOUT', deadline: true, ms: this.ms() });
-    this.controller?.abort(deadlineError());
-  }
-
-  private settle(result: EngineResult): void {
+  protected settle(result: EngineResult): void {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
     this.chunks = [];
+    this.done();
     this.resolve(result);
+  }
+
+  /** Called once, as it settles. */
+  protected done(): void {}
+
+  private expire(): void {
+    this.settle({ kind: 'failure', failure: 'timeout', code: 'ETIMEDOUT', deadline: true, ms: this.ms() });
+    this.cut(Object.assign(new Error('the request passed its deadline'), { code: 'ETIMEDOUT' }));
   }
 
   private ms(): number {
@@ -183,40 +174,71 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 }
 
-const deadlineError = () => Object.assign(new Error('the request passed its deadline'), { code: 'ETIMEDOUT' });
+class NodeExchange extends EngineExchange {
+  private request: ClientRequest | undefined;
 
-/**
- * Undici's parsed headers (lower-case names, a repeated header as a list) as Node's IncomingHttpHeaders: set-cookie
- * always a list, other repeats joined with ", ".
- */
-function nodeHeaders(headers: IncomingHttpHeaders = {}): IncomingHttpHeaders {
-  for (const [name, value] of Object.entries(headers)) {
-    if (name === 'set-cookie') headers[name] = typeof value === 'string' ? [value] : value;
-    else if (Array.isArray(value)) headers[name] = value.join(', ');
+  constructor(
+    resolve: (result: EngineResult) => void,
+    maxBody: number,
+    timeoutMs: number,
+    private readonly inFlight: Set<NodeExchange>,
+  ) {
+    super(resolve, maxBody, timeoutMs);
+    inFlight.add(this);
   }
-  return headers;
+
+  send(agent: Agent, url: URL, body: string | Buffer, headers: OutgoingHttpHeaders): void {
+    try {
+      // A bracketed IPv6 literal ([::1]) is a hostname in a URL, an address without its brackets to node:http.
+      const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+      this.request = nodeHttp().request({ agent, protocol: url.protocol, hostname, port: url.port, path: url.pathname + url.search, method: 'POST', headers });
+    } catch (error) {
+      return this.fail(error as Error); // invalid headers
+    }
+    const request = this.request;
+    let response: IncomingMessage | undefined;
+    request.on('socket', (socket: Socket) => {
+      if (!socket.connecting) this.connected = true; // a kept-alive one
+      else socket.once('connect', () => (this.connected = true));
+    });
+    request.on('response', (answer: IncomingMessage) => {
+      response = answer;
+      answer.on('data', (chunk: Buffer) => this.data(chunk));
+      answer.on('end', () => this.settle(this.answer(answer.statusCode!, answer.headers)));
+      answer.on('error', (error) => this.fail(error)); // the connection closed before the body's end
+    });
+    request.on('error', (error) => {
+      // Bytes after a complete answer (more than its Content-Length) fail the connection, not the answer: its 'end' comes.
+      if (!response?.complete) this.fail(error);
+    });
+    request.end(body);
+  }
+
+  cut(error: Error): void {
+    this.fail(error);
+    this.request?.destroy();
+  }
+
+  protected invalid(error: Error, code: string): string | undefined {
+    if (!code.startsWith('HPE_')) return undefined;
+    return parserReason((error as { reason?: string }).reason ?? code);
+  }
+
+  protected override done(): void {
+    this.inFlight.delete(this);
+  }
 }
 
-const SMUGGLING = 'Content-Length with Transfer-Encoding, or two Content-Lengths';
+const closedError = () => Object.assign(new Error('the engine is closed'), { code: 'ECONNABORTED' });
 
-/** What is wrong with an answer undici's parser refused (HPE_…, a length mismatch); undefined for other errors. */
-function invalidAnswer(code: string, hadHeaders: boolean): string | undefined {
-  if (!code.startsWith('HPE_') && code !== 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') return undefined;
-  // Request smuggling's classic shape: llhttp refuses the headers, and undici reports that as a length mismatch
-  // when a Content-Length was among them (before handing any headers over).
-  if (code === 'HPE_UNEXPECTED_CONTENT_LENGTH' || (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' && !hadHeaders)) {
-    return SMUGGLING;
-  }
-  return code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' ? 'its body does not match its Content-Length' : code;
-}
+/** What the report says of an answer with request smuggling's classic shapes. */
+export const SMUGGLING = 'Content-Length with Transfer-Encoding, or two Content-Lengths';
 
 /**
- * Undici 7's parser errors carry no code (it looks llhttp's error number up in a table keyed by name), only the
- * parser's reason in the message: "Response does not match the HTTP/1.1 protocol (Invalid status code)".
+ * An HTTP parser's reason for refusing an answer, in the report's words. Request smuggling's classic shapes (a
+ * Content-Length beside a Transfer-Encoding, two Content-Lengths) are named as such; llhttp words them variously.
  */
-function parserReason(error: Error): string | undefined {
-  if (error.name !== 'HTTPParserError' || (error as NodeJS.ErrnoException).code) return undefined;
-  const reason = /\(([^)]*)\)$/.exec(error.message)?.[1] ?? error.message;
+export function parserReason(reason: string): string {
   return /content-length/i.test(reason) ? SMUGGLING : reason;
 }
 
@@ -236,7 +258,7 @@ export function classify(error: NodeJS.ErrnoException, connected = false): Failu
   if (code === 'ENOTFOUND' || code.startsWith('EAI_')) return 'dns';
   if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'timeout';
   if (/^(ERR_TLS|ERR_SSL|EPROTO|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|ERR_OSSL)/.test(code)) return 'tls';
-  // UND_ERR_SOCKET: the app closed the connection; DESTROYED/ABORTED: the engine was closed under the request.
+  // UND_ERR_SOCKET: the app closed the connection; DESTROYED/ABORTED/ECONNABORTED: the engine was closed under the request.
   if (connected || /^(ECONNRESET|EPIPE|ECONNABORTED|UND_ERR_SOCKET|UND_ERR_DESTROYED|UND_ERR_CLOSED|UND_ERR_ABORTED)$/.test(code)) return 'reset';
   return 'refused'; // ECONNREFUSED, and unreachable hosts or networks: no connection was made
 }

@@ -7,9 +7,10 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
+import { nodeHttp } from '../lib/node-http.js';
 import { packageRoot } from '../lib/package-info.js';
 import { curlCommand, exportLines, replayKept, type ReplayRequest, type Sender } from './actions.js';
 import type { InspectItem, Kept } from './item.js';
@@ -185,7 +186,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     res.writeHead(200, { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Content-Disposition': 'attachment; filename="inspector.ndjson"', 'Cache-Control': 'no-store' }).end(exportLines(chosen));
   }
 
-  const server = createServer((req, res) => {
+  const server = nodeHttp().createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) json(res, 500, { error: String(error) });
     });

@@ -56,8 +56,10 @@ const KEEP_INSPECTED = 128 << 10;
 
 export function createDeliverer(options: { timeoutMs?: number; maxSockets?: number; signal?: AbortSignal; keepAnswers?: boolean } = {}): Deliverer {
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
-  // One pool for the run, closed at once by an interrupt.
-  const engine = createEngine({ connections: options.maxSockets ?? 1, maxBody: options.keepAnswers ? KEEP_INSPECTED : KEEP, signal: options.signal });
+  const connections = options.maxSockets ?? 1;
+  // One pool for the run, closed at once by an interrupt; many connections are a burst's (engine.ts picks undici).
+  const maxBody = options.keepAnswers ? KEEP_INSPECTED : KEEP;
+  const engine = createEngine({ connections, burst: connections > 1, maxBody, signal: options.signal });
 
   const post = async (url: URL, body: string, headers: Record<string, string>): Promise<Answer> => {
     const result = await engine.post(url, utf8(body), headers, timeoutMs);

@@ -14,8 +14,9 @@
  * verified, what it may cost is bounded (admission.ts `LIMITS`).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { nodeHttp } from '../lib/node-http.js';
 import type { RecordEntry } from '../record/writer.js';
 import { MAX_EVENT_BYTES as MAX_REQUEST } from '../record/format.js'; // larger bodies are refused (Stripe's events are tens of KiB)
 import { Admission, Budget, ConnectionGate, LIMITS, type Limits, type Refusal } from './admission.js';
@@ -198,7 +199,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   // Node checks these deadlines on each tick of connectionsCheckingInterval: a tick well inside the shorter one.
   const tick = Math.min(1_000, limits.headersTimeoutMs / 2);
-  const server = createServer({ connectionsCheckingInterval: tick }, (req, res) => void take(req, res).catch((error: unknown) => bug(res, error)));
+  const server = nodeHttp().createServer({ connectionsCheckingInterval: tick }, (req, res) => void take(req, res).catch((error: unknown) => bug(res, error)));
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.headersTimeoutMs + limits.bodyTimeoutMs; // until the body is in, not the app's answer
   server.on('connection', (socket: Socket) => gate.admit(socket));

@@ -1,19 +1,29 @@
 import { execa } from 'execa';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import module from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sourcesOf } from '../support/bundle.js';
 import { BIN, ROOT, tempDir } from '../support/cli.js';
 
-async function importsOf(args: string[]): Promise<string[]> {
-  const file = join(tempDir(), 'imports.txt');
-  const result = await execa(process.execPath, ['--import', join(ROOT, 'test', 'support', 'trace-imports.mjs'), BIN, ...args], {
-    env: { TRACE_IMPORTS_FILE: file },
+// Node's own modules as the process loaded them (`process.moduleLoadList`: "NativeModule internal/…"), at exit.
+const NATIVE_MODULES = `data:text/javascript,import { writeFileSync } from 'node:fs'; process.on('exit', () => writeFileSync(process.env.NATIVE_MODULES_FILE, process.moduleLoadList.join('\\n')));`;
+
+/** What `stripe-hooks <args>` loaded: the URLs it imported and Node's internal modules. */
+async function loadsOf(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ imports: string[]; native: string[] }> {
+  const [file, nativeFile] = [join(tempDir(), 'imports.txt'), join(tempDir(), 'native.txt')];
+  const result = await execa(process.execPath, ['--import', join(ROOT, 'test', 'support', 'trace-imports.mjs'), '--import', NATIVE_MODULES, BIN, ...args], {
+    env: { ...env, TRACE_IMPORTS_FILE: file, NATIVE_MODULES_FILE: nativeFile },
     reject: false,
   });
-  expect(result.exitCode).toBe(0);
-  return readFileSync(file, 'utf8').trim().split('\n');
+  expect(result.exitCode, result.stderr).toBe(0);
+  return { imports: readFileSync(file, 'utf8').trim().split('\n'), native: readFileSync(nativeFile, 'utf8').split('\n') };
+}
+
+async function importsOf(args: string[]): Promise<string[]> {
+  return (await loadsOf(args)).imports;
 }
 
 describe('lazy start-up', () => {
@@ -32,6 +42,41 @@ describe('lazy start-up', () => {
       expect(ours.filter((source) => source.startsWith('src/commands/') && !/^src\/commands\/(options|[\w-]+\/definition)\.ts$/.test(source))).toEqual([]);
     },
   );
+});
+
+describe('what a run loads besides', () => {
+  const undici = (loaded: { imports: string[]; native: string[] }) => [
+    ...loaded.imports.filter((url) => url.includes('/node_modules/undici/')),
+    // Node's own, which an ES import of node:http loads on Node 22+ (src/lib/node-http.ts): the import is looked for
+    // too, as on Node 20 it loads nothing to see.
+    ...loaded.imports.filter((url) => url === 'node:http'),
+    ...loaded.native.filter((name) => name.includes('deps/undici')),
+  ];
+
+  it('a live trigger-flow (its modules, as a dry run loads them): no undici, neither npm\'s nor Node\'s, and no offline synthesis', async () => {
+    const loaded = await loadsOf(['trigger-flow', 'payment', '--dry-run']);
+    const ours = sourcesOf(loaded.imports);
+    expect(ours).toEqual(expect.arrayContaining(['src/relay/relay.ts', 'src/delivery/engine.ts', 'src/run/live-runner.ts']));
+    expect(undici(loaded)).toEqual([]);
+    const offline = ['src/run/offline-runner.ts', 'src/offline/synthesize.ts', 'src/offline/api-shapes.ts', 'src/offline/audit.ts', 'src/offline/secret.ts'];
+    expect(ours.filter((source) => offline.includes(source))).toEqual([]);
+    expect(loaded.imports.filter((url) => url.includes('/node_modules/dotenv/'))).toEqual([]);
+  });
+
+  it('offline: undici only for a burst (--concurrency above 1), node:http for one flow', async () => {
+    const app = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end()));
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    try {
+      const env = { STRIPE_WEBHOOK_SECRET: 'whsec_startupTest0123456789abcdef' };
+      const offline = ['trigger-flow', 'payment', '--offline', '--forward-to', `http://127.0.0.1:${(app.address() as AddressInfo).port}/webhook`];
+      expect(undici(await loadsOf(offline, env))).toEqual([]);
+      const burst = await loadsOf([...offline, '--repeat', '2', '--concurrency', '2'], env);
+      expect(burst.imports).toContainEqual(expect.stringMatching(/\/node_modules\/undici\/index\.js$/));
+    } finally {
+      app.closeAllConnections();
+      app.close();
+    }
+  });
 });
 
 describe("Node's compile cache", () => {

@@ -1,6 +1,8 @@
 /**
  * `stripe-hooks trigger-flow`: resolve the flow (or list them), then hand it to
- * the live runner (./live.ts) or the offline one (./offline.ts).
+ * the live runner (./live.ts) or the offline one (./offline.ts). The offline one,
+ * with event synthesis and dotenv, loads only for --offline: a live run's time
+ * to start `stripe listen` is its overhead over the manual way (docs/benchmarks.md).
  */
 import type { Context } from '../../context.js';
 import type { TriggerFlowCommandOptions } from './definition.js';
@@ -8,7 +10,6 @@ import { assertLiveRunnable, listFlows, resolveFlow } from '../../flows/load.js'
 import { checkRecordOptions } from '../../record/policy.js';
 import { renderFlowList } from '../../ui/flow-plan.js';
 import { runLive } from './live.js';
-import { runOffline } from './offline.js';
 
 export async function run(name: string | undefined, options: TriggerFlowCommandOptions, ctx: Context): Promise<void> {
   const sources = { cwd: ctx.cwd, file: options.file };
@@ -20,7 +21,7 @@ export async function run(name: string | undefined, options: TriggerFlowCommandO
   }
   const flow = await resolveFlow(name, sources);
   checkRecordOptions(options);
-  if (options.offline) return runOffline(flow, options, ctx);
+  if (options.offline) return (await import('./offline.js')).runOffline(flow, options, ctx);
   assertLiveRunnable(flow);
   return runLive(flow, options, ctx);
 }
