@@ -93,7 +93,7 @@ cat > consumer.ts <<'TS'
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
-import { builtinFlows, deliverFlow, listEndpoints, registerEndpoint, signPayload, StripeHooksError, synthesizeEvents, type FlowReport } from 'stripe-hooks';
+import { builtinFlows, deliverFlow, listEndpoints, registerEndpoint, signPayload, StripeHooksError, synthesizeEvents, type FlowReport, type ThinEvent } from 'stripe-hooks';
 
 const secret = 'whsec_packSmoke0123456789abcdefghij';
 // A tiny app that checks every signature as Stripe's SDK would (same header, same HMAC).
@@ -117,8 +117,10 @@ try {
   await deliverFlow({ flow: 'payment', url: 'http://localhost:1', secret, seeed: 1 }).catch(() => undefined);
   const refused = await deliverFlow({ flow: 'payment', url: 'ftp://x', secret }).catch((error: unknown) => error);
   if (!(refused instanceof StripeHooksError) || refused.code !== 'ERR_STRIPE_HOOKS_USAGE' || refused.exitCode !== 2) throw new Error('bad url: not ERR_STRIPE_HOOKS_USAGE');
-  // The events are typed by this project's SDK (the peer), whichever major it is.
-  const events: Stripe.Event[] = await synthesizeEvents({ flow: 'payment', seed: 1 });
+  // The events are typed by this project's SDK (the peer), whichever major it is; a thin step's are ThinEvents,
+  // told apart by their `object`.
+  const synthesized: Array<Stripe.Event | ThinEvent> = await synthesizeEvents({ flow: 'payment', seed: 1 });
+  const events = synthesized.filter((event): event is Stripe.Event => event.object === 'event');
   const access = { apiKey: 'sk_test_packSmoke', apiBase: process.env.FAKE_STRIPE_API! };
   const hook = `https://consumer.test/hook/${process.pid}`; // a new endpoint each run
   const created = await registerEndpoint({ ...access, url: hook, events: ['invoice.paid'] });

@@ -153,6 +153,6 @@ export function eventBody(event: OfflineEvent | Record<string, unknown>): string
 
 /** The id of the object an event is about: `data.object.id`, or a thin event's `related_object` (its type for a singleton, `-` for none). */
 export function objectId(event: OfflineEvent): string {
-  if (event.object === 'v2.core.event') return event.related_object === null ? '-' : 'id' in event.related_object ? event.related_object.id : event.related_object.type;
+  if (event.object === 'v2.core.event') return event.related_object === null ? '-' : (event.related_object.id ?? event.related_object.type);
   return (event.data.object as { id: string }).id;
 }

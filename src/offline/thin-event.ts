@@ -7,13 +7,16 @@
  * that from /v2/core/events. A thin body has no API version either ("the payload of thin events is unversioned"),
  * so it is never rendered in the app's version (render-version.ts): it is the same whatever version the app pins.
  */
-import type Stripe from 'stripe';
 import { THIN_EVENTS, type ThinEventType } from '../flows/thin-event-types.js';
 import { THIN_EVENT_OBJECT } from '../flows/thin.js';
 import { storyObjectId } from './generic.js';
 import type { Story } from './story.js';
 
-/** A thin event's body, as sent (the SDK's EventNotification without its methods; `context` is null for your own account). */
+/**
+ * A thin event's body, as sent (the SDK's EventNotification without its methods; `context` is null for your own
+ * account). Spelled out rather than taken from `Stripe.V2`, which the older SDK majors the `stripe` peer range admits
+ * do not have: the library's declarations must type-check against any of them (.ci/pack-smoke.sh, stripe 8).
+ */
 export interface ThinEvent {
   id: string;
   object: typeof THIN_EVENT_OBJECT;
@@ -22,8 +25,10 @@ export interface ThinEvent {
   livemode: boolean;
   /** The connected account it happened on (`acct_…`); null for the account itself. */
   context: string | null;
-  related_object: Stripe.V2.Core.Events.RelatedObject | Stripe.V2.Core.Events.RelatedSingletonObject | null;
-  reason: Stripe.V2.Core.Event.Reason | null;
+  /** The object it is about: `id` absent for a singleton (the account's balance, its tax settings, …). */
+  related_object: { id?: string; type: string; url: string } | null;
+  /** Why it happened: `{ type: 'request', request: { id, idempotency_key } }` when an API call caused it. */
+  reason: { type: string; request?: { id: string; idempotency_key: string } } | null;
 }
 
 /** Whether a parsed body is a thin event's (`"object": "v2.core.event"`). */

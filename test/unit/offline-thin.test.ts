@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { THIN_EVENT_TYPES, THIN_EVENTS } from '../../src/flows/thin-event-types.js';
 import type { FlowEventType, FlowStep } from '../../src/flows/types.js';
@@ -138,5 +138,17 @@ describe('overrides on thin events', () => {
       message: 'step 1 (v1.billing.meter.no_meter_found): override "billing.meter:id=mtr_1": no event of this flow carries a "billing.meter"',
       hint: 'its events carry no object (thin events carry only a reference, related_object)',
     });
+  });
+});
+
+describe('ThinEvent, spelled out for every stripe peer major', () => {
+  it("is assignable both ways with the SDK's own related object and reason (checked by the type checker)", () => {
+    type Related = NonNullable<ThinEvent['related_object']>;
+    expectTypeOf<Stripe.V2.Core.Events.RelatedObject>().toExtend<Related>();
+    expectTypeOf<Stripe.V2.Core.Events.RelatedSingletonObject>().toExtend<Related>();
+    expectTypeOf<Stripe.V2.Core.Event.Reason>().toExtend<NonNullable<ThinEvent['reason']>>();
+    expectTypeOf<NonNullable<ThinEvent['reason']>>().toExtend<Stripe.V2.Core.Event.Reason>();
+    // Tells a singleton (no id) from an object by its id alone.
+    expect(objectId({ id: 'evt_test_1', object: 'v2.core.event', type: 'v1.billing.meter.no_meter_found', created: '2026-12-05T00:00:00.000Z', livemode: false, context: null, related_object: { type: 'balance', url: '/v1/balance' }, reason: null })).toBe('balance');
   });
 });
