@@ -85,6 +85,9 @@ export function safeEntryName(raw: string): string | undefined {
 /** Parses a (decompressed) tar archive into checked entries; throws on the first unsafe or malformed one. */
 export function readTar(archive: Buffer): TarEntry[] {
   const entries: TarEntry[] = [];
+  // A file named twice would land as whichever copy came last (on macOS's case-insensitive disks, `Stripe` and
+  // `stripe` too): refused, as zip.ts refuses it, so what is installed is never a matter of entry order.
+  const files = new Set<string>();
   let pending: { path?: string } = {};
   let at = 0;
   let ended = false;
@@ -115,6 +118,8 @@ export function readTar(archive: Buffer): TarEntry[] {
       const mode = octal(header, 100, 8) & 0o755; // no setuid/setgid/sticky, no group/world write
       if (name === '' && type !== '5') throw unsafeArchive('an entry without a name');
       if (type === '0' || type === '\0' || type === '7') {
+        if (files.has(name.toLowerCase())) throw unsafeArchive(`entry "${name}" appears more than once`);
+        files.add(name.toLowerCase());
         entries.push({ name, type: 'file', mode, data });
       } else if (type === '5') {
         if (name !== '') entries.push({ name, type: 'directory', mode, data: Buffer.alloc(0) });

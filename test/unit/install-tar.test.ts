@@ -68,6 +68,8 @@ describe('refusing unsafe entries (nothing is written at all)', () => {
     ['a symlink pointing inside', { name: 'bin/link', type: 'symlink', linkTarget: '../stripe' }, /symbolic link "bin\/link" refused/],
     ['a hard link', { name: 'hard', type: 'hardlink', linkTarget: 'stripe' }, /hard link "hard" refused/],
     ['a pax path that climbs out', { name: `${'x'.repeat(101)}/../../../evil`, data: 'x' }, /outside the target/],
+    ['the same file twice (the last copy would win)', { name: 'stripe', data: '#!/bin/sh\necho other\n', mode: 0o755 }, /entry "stripe" appears more than once/],
+    ['the same file twice but for case (one file on macOS)', { name: 'STRIPE', data: 'x' }, /entry "STRIPE" appears more than once/],
   ])('%s', async (_what, bad, message) => {
     const { parent, target, error } = await extractInSandbox(buildTarGz([good, bad, { name: 'after', data: 'x' }]));
     expect(error).toBeInstanceOf(EnvironmentError);
