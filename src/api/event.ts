@@ -4,7 +4,7 @@ import { ONE_EVENT, singleEventFlow } from '../flows/single.js';
 import type { Flow, FlowEventType } from '../flows/types.js';
 import { checkRewrites, compileRewrites, rewriteEvent } from '../offline/overrides.js';
 import { eventBody } from '../offline/synthesize.js';
-import { isThinBody } from '../offline/thin-event.js';
+import { isThinBody } from '../flows/thin.js';
 import type { EventSource } from '../run/offline-driver.js';
 import { runOfflineFlow } from '../run/offline-runner.js';
 import { offlineSettings } from '../run/offline-settings.js';

@@ -9,3 +9,8 @@ export function isThinEventType(type: string): boolean {
 
 /** The `object` of a thin event's body; a snapshot event's is `event`. */
 export const THIN_EVENT_OBJECT = 'v2.core.event';
+
+/** Whether a parsed body is a thin event's (`"object": "v2.core.event"`); one that is not an object is not. */
+export function isThinBody(event: unknown): boolean {
+  return typeof event === 'object' && event !== null && (event as { object?: unknown }).object === THIN_EVENT_OBJECT;
+}

@@ -9,7 +9,7 @@ import { webhookHeaders, DELIVERY_TIMEOUT_MS } from '../offline/deliver.js';
 import { signatureHeader } from '../offline/sign.js';
 import { recordingLine } from '../record/format.js';
 import { shellQuote } from '../lib/shell.js';
-import { THIN_EVENT_OBJECT } from '../flows/thin.js';
+import { isThinBody } from '../flows/thin.js';
 import { ANSWER_EXCERPT_BYTES, answerOf, type InspectAnswer, type Kept } from './item.js';
 
 /**
@@ -62,7 +62,7 @@ export async function replayKept(kept: Kept, request: ReplayRequest, sender: Sen
   if (request.event !== undefined) {
     try {
       // An edit may turn it into the other kind: it is signed as what it now is.
-      thin = (JSON.parse(request.event) as { object?: unknown } | null)?.object === THIN_EVENT_OBJECT;
+      thin = isThinBody(JSON.parse(request.event));
     } catch {
       return { error: 'the edited event is not JSON' };
     }

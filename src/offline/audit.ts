@@ -16,7 +16,7 @@ import { createDeliverer, DELIVERY_TIMEOUT_MS, webhookHeaders, type Answer } fro
 import { createRandom, generateWebhookSecret, instanceSeed } from './random.js';
 import { SIGNATURE_TOLERANCE_S, signatureHeader } from './sign.js';
 import { eventBody, synthesizeFlow } from './synthesize.js';
-import { isThinBody } from './thin-event.js';
+import { isThinBody } from '../flows/thin.js';
 import type { Flow } from '../flows/types.js';
 
 export interface AuditCheck {

@@ -8,7 +8,7 @@
 import type Stripe from 'stripe';
 import type { EventType } from '../flows/event-types.js';
 import type { ThinEventType } from '../flows/thin-event-types.js';
-import { isThinEventType } from '../flows/thin.js';
+import { isThinEventType, THIN_EVENT_OBJECT } from '../flows/thin.js';
 import type { FlowEventType } from '../flows/types.js';
 import { genericObject, type GenericObject } from './generic.js';
 import { customer, invoice, subscription } from './objects-billing.js';
@@ -153,6 +153,6 @@ export function eventBody(event: OfflineEvent | Record<string, unknown>): string
 
 /** The id of the object an event is about: `data.object.id`, or a thin event's `related_object` (its type for a singleton, `-` for none). */
 export function objectId(event: OfflineEvent): string {
-  if (event.object === 'v2.core.event') return event.related_object === null ? '-' : (event.related_object.id ?? event.related_object.type);
+  if (event.object === THIN_EVENT_OBJECT) return event.related_object === null ? '-' : (event.related_object.id ?? event.related_object.type);
   return (event.data.object as { id: string }).id;
 }

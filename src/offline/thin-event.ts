@@ -31,11 +31,6 @@ export interface ThinEvent {
   reason: { type: string; request?: { id: string; idempotency_key: string } } | null;
 }
 
-/** Whether a parsed body is a thin event's (`"object": "v2.core.event"`). */
-export function isThinBody(event: object): boolean {
-  return (event as { object?: unknown }).object === THIN_EVENT_OBJECT;
-}
-
 /** The related object of `type` in this story: its id, and the SDK's URL for it with the story's ids filled in. */
 function relatedObject(story: Story, type: ThinEventType): ThinEvent['related_object'] {
   const related = THIN_EVENTS[type];

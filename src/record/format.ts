@@ -18,7 +18,7 @@
 import { EVENT_ID_FORM, EVENT_TYPE_FORM, isEventId, isEventTypeShape } from '../lib/grammar.js';
 import { quoted } from '../lib/sanitize.js';
 import type { DeliveryFailure } from '../relay/delivery-facts.js';
-import { THIN_EVENT_OBJECT } from '../flows/thin.js';
+import { isThinBody } from '../flows/thin.js';
 
 export const RECORDING_VERSION = 1;
 
@@ -149,7 +149,7 @@ export function parseRecordingLine(text: string): RecordedEvent {
     id: e.id,
     type: e.type,
     livemode: e.livemode === true,
-    thin: e.object === THIN_EVENT_OBJECT,
+    thin: isThinBody(e),
     body: l.event,
     headers,
     receivedAt: typeof l.receivedAt === 'string' ? l.receivedAt : '',

@@ -5,7 +5,7 @@
 import { brotliDecompressSync, constants, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
 import { answerText } from '../lib/answer.js';
 import { isEventId, isEventTypeShape } from '../lib/grammar.js';
-import { THIN_EVENT_OBJECT } from '../flows/thin.js';
+import { isThinBody } from '../flows/thin.js';
 import { redact } from '../lib/redact.js';
 import type { FailureClass } from '../delivery/engine.js';
 
@@ -75,7 +75,7 @@ export function eventFacts(body: Buffer): EventFacts {
     type: isEventTypeShape(e.type) ? e.type : undefined,
     livemode: typeof e.livemode === 'boolean' ? e.livemode : undefined,
   };
-  if (e.object === THIN_EVENT_OBJECT) {
+  if (isThinBody(e)) {
     // No snapshot and no api_version: what the event is about is named in related_object, the account in context.
     const created = typeof e.created === 'string' ? Date.parse(e.created) / 1000 : NaN;
     return {

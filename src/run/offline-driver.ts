@@ -14,7 +14,7 @@ import type { DeliveryFailure } from '../relay/delivery-facts.js';
 import type { RecordSink } from '../relay/listener.js';
 import { signatureHeader } from '../offline/sign.js';
 import { checkRewrites, compileRewrites, rewriteEvent, rewriteEvents, type Rewrite } from '../offline/overrides.js';
-import { isThinBody } from '../offline/thin-event.js';
+import { isThinBody } from '../flows/thin.js';
 import { eventBody, storyEvents, type OfflineEvent, type SynthesizeOptions } from '../offline/synthesize.js';
 import type { DeliverySink, Driver, FireOutcome, RunnerStep } from './runner.js';
 import { targetOf, type OfflineTargets } from './offline-targets.js';
